@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * merge (see {@link TwinCollection#merge}).
  *
  * <p>Every patch satisfies IoT Hub's twin limits (protocol.md §6), checked when it is built or parsed:
- * keys non-empty, at most 1024 UTF-8 bytes, without {@code .}, {@code $}, space or control characters
+ * keys and strings valid Unicode (no lone surrogate); keys non-empty, at most 1024 UTF-8 bytes, without {@code .}, {@code $}, space or control characters
  * (U+0000-U+001F, U+007F-U+009F); strings at most 4096 UTF-8 bytes; integers in
  * [-4503599627370496, 4503599627370495]; objects and arrays nested at most 10 levels below the patch
  * object; the patch's compact JSON at most 32768 UTF-8 bytes.

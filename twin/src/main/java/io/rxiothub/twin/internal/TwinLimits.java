@@ -60,6 +60,10 @@ public final class TwinLimits {
             + " must not contain control characters (U+0000-U+001F, U+007F-U+009F)");
       }
     }
+    if (hasLoneSurrogate(key)) {
+      throw new IllegalArgumentException(what + " key at /" + path
+          + " is not valid Unicode (lone surrogate), so it cannot be sent as UTF-8");
+    }
     if (key.getBytes(UTF_8).length > MAX_KEY_BYTES) {
       throw new IllegalArgumentException(
           what + " key at /" + path + " is longer than " + MAX_KEY_BYTES + " bytes in UTF-8");
@@ -76,6 +80,10 @@ public final class TwinLimits {
 
   private static void checkValue(@Nullable Object value, String path, int depth, String what) {
     if (value instanceof String) {
+      if (hasLoneSurrogate((String) value)) {
+        throw new IllegalArgumentException(what + " string at /" + path
+            + " is not valid Unicode (lone surrogate), so it cannot be sent as UTF-8");
+      }
       if (((String) value).getBytes(UTF_8).length > MAX_STRING_BYTES) {
         throw new IllegalArgumentException(what + " string at /" + path + " is longer than "
             + MAX_STRING_BYTES + " bytes in UTF-8 (IoT Hub limit)");
@@ -100,6 +108,18 @@ public final class TwinLimits {
         }
       }
     }
+  }
+
+  private static boolean hasLoneSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasControl(String text) {
