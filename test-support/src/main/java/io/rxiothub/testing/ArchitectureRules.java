@@ -1,0 +1,111 @@
+// The architecture rules every rxiothub module checks in its own ArchitectureTest (STYLE.md §1).
+package io.rxiothub.testing;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** Reusable ArchUnit rules: the public API never leaks internals, and the pure modules stay pure. */
+public final class ArchitectureRules {
+
+  private ArchitectureRules() {}
+
+  /** Imports the production classes of {@code basePackage} and its sub-packages. */
+  public static JavaClasses productionClasses(String basePackage) {
+    return new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+        .importPackages(basePackage);
+  }
+
+  /**
+   * No public or protected member of an exported type (one outside any {@code internal} package)
+   * mentions an {@code internal} type: not in a field, a parameter, a return type, a thrown exception,
+   * a type argument, a supertype or an implemented interface.
+   */
+  public static ArchRule noInternalTypesInPublicApi(String basePackage) {
+    return classes()
+        .that().resideInAPackage(basePackage + "..")
+        .and().resideOutsideOfPackage("..internal..")
+        .and().arePublic()
+        .should(new ArchCondition<JavaClass>("expose no internal type in their public API") {
+          @Override
+          public void check(JavaClass type, ConditionEvents events) {
+            for (String violation : internalTypesExposedBy(type)) {
+              events.add(SimpleConditionEvent.violated(type, violation));
+            }
+          }
+        })
+        .allowEmptyShould(false);
+  }
+
+  /**
+   * Classes of a sans-I/O module ({@code sas}, {@code twin}, {@code methods}) use no networking, MQTT,
+   * reactive or threading library.
+   */
+  public static ArchRule noNetworkingOrMqtt(String basePackage) {
+    return noClasses()
+        .that().resideInAPackage(basePackage + "..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "java.net..", "javax.net..", "java.nio.channels..", "com.hivemq..", "io.netty..",
+            "io.reactivex..", "org.eclipse.paho..", "io.rxiothub.device..", "io.rxiothub.emulator..")
+        .because("sas, twin and methods are sans-I/O: protocol logic only, bytes meet the network in device-client")
+        .allowEmptyShould(false);
+  }
+
+  private static Set<String> internalTypesExposedBy(JavaClass type) {
+    Set<String> out = new LinkedHashSet<>();
+    for (JavaClass supertype : type.getRawInterfaces()) {
+      addIfInternal(out, supertype, type.getName() + " implements");
+    }
+    type.getRawSuperclass().ifPresent(s -> addIfInternal(out, s, type.getName() + " extends"));
+    for (JavaField field : type.getFields()) {
+      if (isExported(field)) {
+        for (JavaClass involved : field.getType().getAllInvolvedRawTypes()) {
+          addIfInternal(out, involved, "field " + field.getFullName());
+        }
+      }
+    }
+    for (JavaCodeUnit unit : type.getCodeUnits()) {
+      if (!isExported(unit)) {
+        continue;
+      }
+      for (JavaClass involved : unit.getReturnType().getAllInvolvedRawTypes()) {
+        addIfInternal(out, involved, unit.getFullName() + " returns");
+      }
+      unit.getParameterTypes().forEach(p -> p.getAllInvolvedRawTypes()
+          .forEach(involved -> addIfInternal(out, involved, unit.getFullName() + " takes")));
+      unit.getThrowsClause().getTypes().forEach(t -> addIfInternal(out, t, unit.getFullName() + " throws"));
+    }
+    return out;
+  }
+
+  private static boolean isExported(JavaMember member) {
+    return member.getModifiers().contains(JavaModifier.PUBLIC)
+        || member.getModifiers().contains(JavaModifier.PROTECTED);
+  }
+
+  private static void addIfInternal(Set<String> out, JavaClass candidate, String where) {
+    if (INTERNAL.test(candidate)) {
+      out.add(where + " internal type " + candidate.getName());
+    }
+  }
+
+  private static final DescribedPredicate<JavaClass> INTERNAL =
+      DescribedPredicate.describe("internal", c -> c.getPackageName().contains(".internal"));
+}
