@@ -129,7 +129,7 @@ public final class HiveMqConnector implements MqttConnector {
     // Subscribed before CONNECT: a persistent session may deliver right after CONNACK.
     connection.flows.add(client.publishes(MqttGlobalPublishFilter.ALL, true)
         .subscribe(connection::inbound, error -> { }));
-    Mqtt3ConnectBuilder.Complete connect = Mqtt3Connect.builder()
+    Mqtt3ConnectBuilder connect = Mqtt3Connect.builder()
         .cleanSession(request.cleanSession())
         .keepAlive(request.keepAliveSeconds());
     byte[] password = request.password();
