@@ -1,0 +1,128 @@
+// The emulator's identity registry as users see it: create, get, list, delete, enable and disable identities.
+package io.rxiothub.emulator;
+
+import io.rxiothub.emulator.internal.Identity;
+import io.rxiothub.emulator.internal.RegistryStore;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Devices and modules of the emulated hub, with their keys. Thread-safe; changes apply at once (a deleted or
+ * disabled identity that is connected is disconnected). Obtain it from {@link HubEmulator#registry()}.
+ */
+public final class DeviceRegistry {
+
+  private final RegistryStore store;
+  private final Runnable onChange;
+
+  DeviceRegistry(RegistryStore store, Runnable onChange) {
+    this.store = store;
+    this.onChange = onChange;
+  }
+
+  /**
+   * Creates a device with generated primary and secondary keys.
+   *
+   * @throws IllegalArgumentException if the id breaks the IoT Hub id rules or the device exists
+   */
+  public DeviceIdentity createDevice(String deviceId) {
+    return changed(store.create(deviceId, null, null, null));
+  }
+
+  /**
+   * Creates a device with the given keys (base64, 16..64 bytes).
+   *
+   * @throws IllegalArgumentException if an id or key is bad or the device exists
+   */
+  public DeviceIdentity createDevice(String deviceId, String primaryKey, String secondaryKey) {
+    return changed(store.create(deviceId, null, primaryKey, secondaryKey));
+  }
+
+  /**
+   * Creates a module of an existing device with generated keys.
+   *
+   * @throws IllegalArgumentException if an id is bad, the device does not exist, or the module exists
+   */
+  public DeviceIdentity createModule(String deviceId, String moduleId) {
+    requireModuleId(moduleId);
+    return changed(store.create(deviceId, moduleId, null, null));
+  }
+
+  /**
+   * Creates a module of an existing device with the given keys.
+   *
+   * @throws IllegalArgumentException if an id or key is bad, the device does not exist, or the module exists
+   */
+  public DeviceIdentity createModule(String deviceId, String moduleId, String primaryKey, String secondaryKey) {
+    requireModuleId(moduleId);
+    return changed(store.create(deviceId, moduleId, primaryKey, secondaryKey));
+  }
+
+  /** The device, if registered. */
+  public Optional<DeviceIdentity> get(String deviceId) {
+    return store.get(new Identity(deviceId, null));
+  }
+
+  /** The module, if registered. */
+  public Optional<DeviceIdentity> get(String deviceId, String moduleId) {
+    return store.get(new Identity(deviceId, moduleId));
+  }
+
+  /** Every device and module, in creation order. */
+  public List<DeviceIdentity> list() {
+    return store.list();
+  }
+
+  /** Deletes a device and its modules (disconnecting them); returns whether it existed. */
+  public boolean delete(String deviceId) {
+    return changed(store.delete(new Identity(deviceId, null)));
+  }
+
+  /** Deletes a module (disconnecting it); returns whether it existed. */
+  public boolean delete(String deviceId, String moduleId) {
+    return changed(store.delete(new Identity(deviceId, moduleId)));
+  }
+
+  /**
+   * Enables or disables a device; a disabled device is disconnected and its CONNECTs are refused with CONNACK 3.
+   *
+   * @throws IllegalArgumentException if the device does not exist
+   */
+  public DeviceIdentity setEnabled(String deviceId, boolean enabled) {
+    return changed(store.setEnabled(new Identity(deviceId, null), enabled));
+  }
+
+  /**
+   * Enables or disables a module.
+   *
+   * @throws IllegalArgumentException if the module does not exist
+   */
+  public DeviceIdentity setEnabled(String deviceId, String moduleId, boolean enabled) {
+    return changed(store.setEnabled(new Identity(deviceId, moduleId), enabled));
+  }
+
+  /**
+   * The key of a shared access policy with device-connect rights; the emulator creates {@code iothubowner} and
+   * {@code device}. Tokens signed with it carry {@code skn={name}}.
+   */
+  public Optional<String> policyKey(String policyName) {
+    return Optional.ofNullable(store.policyKey(policyName));
+  }
+
+  /** Every policy name with its key (secrets). */
+  public Map<String, String> policies() {
+    return store.policies();
+  }
+
+  private static void requireModuleId(String moduleId) {
+    if (moduleId == null) {
+      throw new IllegalArgumentException("moduleId must not be null");
+    }
+  }
+
+  private <T> T changed(T result) {
+    onChange.run();
+    return result;
+  }
+}

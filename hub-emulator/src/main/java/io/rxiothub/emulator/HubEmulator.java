@@ -1,0 +1,578 @@
+// A local Azure IoT Hub (device side, MQTT) on embedded HiveMQ CE, with a service API for tests and tools.
+package io.rxiothub.emulator;
+
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.Single;
+import io.rxiothub.emulator.internal.Broker;
+import io.rxiothub.emulator.internal.C2dEntry;
+import io.rxiothub.emulator.internal.FrontServer;
+import io.rxiothub.emulator.internal.HubCore;
+import io.rxiothub.emulator.internal.Identity;
+import io.rxiothub.emulator.internal.RegistryStore;
+import io.rxiothub.emulator.internal.Snapshots;
+import io.rxiothub.emulator.internal.TlsMaterial;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local IoT Hub speaking the device-side MQTT dialect of protocol.md: MQTT over TLS, MQTT over secure WebSocket
+ * ({@code /$iothub/websocket}, any query string), optionally plain MQTT. It authenticates SAS tokens against its
+ * registry, captures telemetry, queues cloud-to-device messages, keeps twins and invokes direct methods.
+ *
+ * <pre>{@code
+ * try (HubEmulator hub = HubEmulator.builder().mqttPort(0).webSocketPort(0).build()) {
+ *   hub.start();
+ *   DeviceIdentity dev = hub.registry().createDevice("dev1");
+ *   // connect a device with dev.connectionString(), trusting hub.sslContext() or hub.caFile()
+ * }
+ * }</pre>
+ *
+ * <p>All service methods returning Rx types are cold; signals arrive on the emulator's threads. Thread-safe.
+ */
+public final class HubEmulator implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HubEmulator.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** Time to live of a C2D message when none is given (IoT Hub's default). */
+  public static final Duration DEFAULT_C2D_TTL = Duration.ofHours(1);
+
+  private final String hostName;
+  private final Set<String> certificateNames;
+  private final String bindAddress;
+  private final int requestedMqttPort;
+  private final int requestedWebSocketPort;
+  private final int requestedPlainPort;
+  private final @Nullable Path dataDir;
+  private final ScheduledExecutorService timer;
+  private final HubCore core;
+  private final DeviceRegistry registry;
+  private final TlsMaterial tls;
+  private final Path caFile;
+  private final @Nullable Path tempDir;
+  private final @Nullable Snapshots snapshots;
+
+  private @Nullable FrontServer front;
+  private @Nullable Broker broker;
+  private int mqttPort = -1;
+  private int webSocketPort = -1;
+  private int plainPort = -1;
+  private boolean closed;
+
+  private HubEmulator(Builder b) {
+    this.hostName = b.hostName;
+    this.bindAddress = b.bindAddress;
+    this.requestedMqttPort = b.mqttPort;
+    this.requestedWebSocketPort = b.webSocketPort;
+    this.requestedPlainPort = b.plainTcpPort;
+    this.dataDir = b.dataDir;
+    Set<String> names = new LinkedHashSet<>();
+    names.add(hostName.toLowerCase(Locale.ROOT));
+    names.add("localhost");
+    names.add("hub.localhost");
+    names.addAll(b.additionalNames);
+    this.certificateNames = names;
+    int instance = INSTANCES.incrementAndGet();
+    ThreadFactory threads = r -> {
+      Thread t = new Thread(r, "hub-emulator-" + instance + "-timer");
+      t.setDaemon(true);
+      return t;
+    };
+    this.timer = Executors.newSingleThreadScheduledExecutor(threads);
+    this.core = new HubCore(hostName, b.clock, timer, b.telemetryRetention);
+    try {
+      if (dataDir != null) {
+        Files.createDirectories(dataDir);
+        this.tempDir = null;
+        this.snapshots = new Snapshots(dataDir, core);
+      } else {
+        this.tempDir = Files.createTempDirectory("rxiothub-hub-ca-");
+        this.snapshots = null;
+      }
+    } catch (IOException e) {
+      timer.shutdownNow();
+      throw new UncheckedIOException("cannot create the emulator's data folder", e);
+    }
+    this.tls = loadOrCreateTls(b);
+    this.caFile = (dataDir != null ? dataDir : tempDir).resolve("hub-emulator-ca.pem");
+    try {
+      Files.writeString(caFile, tls.caCertificatePem(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      timer.shutdownNow();
+      throw new UncheckedIOException("cannot write the CA certificate to " + caFile, e);
+    }
+    if (snapshots != null) {
+      snapshots.load();
+    }
+    RegistryStore store = core.registry();
+    if (store.policyKey("iothubowner") == null) {
+      store.putPolicy("iothubowner", RegistryStore.newKey());
+    }
+    if (store.policyKey("device") == null) {
+      store.putPolicy("device", RegistryStore.newKey());
+    }
+    this.registry = new DeviceRegistry(store, this::save);
+  }
+
+  private TlsMaterial loadOrCreateTls(Builder b) {
+    Set<String> dns = new LinkedHashSet<>();
+    Set<String> ips = new LinkedHashSet<>();
+    for (String name : certificateNames) {
+      if (name.matches("[0-9.]+") || name.contains(":")) {
+        ips.add(name);
+      } else {
+        dns.add(name);
+      }
+    }
+    ips.add("127.0.0.1");
+    if (b.tlsMaterialFile != null) {
+      return TlsMaterial.read(b.tlsMaterialFile);
+    }
+    if (dataDir != null) {
+      Path file = dataDir.resolve("hub-emulator-tls.pem");
+      if (Files.exists(file)) {
+        TlsMaterial stored = TlsMaterial.read(file);
+        if (stored.covers(dns, ips)) {
+          return stored;
+        }
+        TlsMaterial reissued = stored.reissue(dns, ips, java.time.Instant.now());
+        reissued.write(file);
+        return reissued;
+      }
+      TlsMaterial fresh = TlsMaterial.generate(dns, ips, java.time.Instant.now());
+      fresh.write(file);
+      return fresh;
+    }
+    return TlsMaterial.generate(dns, ips, java.time.Instant.now());
+  }
+
+  /** Returns a builder with the defaults: host {@code localhost}, ports 8883 and 443, in memory, system clock. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts the broker and binds the listeners.
+   *
+   * @throws IllegalStateException if already started or closed, or a port cannot be bound
+   */
+  public synchronized HubEmulator start() {
+    if (closed) {
+      throw new IllegalStateException("this emulator is closed; build a new one");
+    }
+    if (broker != null) {
+      throw new IllegalStateException("the emulator is already started");
+    }
+    Broker started = Broker.start(core);
+    broker = started;
+    FrontServer listeners = new FrontServer(tls, bindAddress);
+    listeners.brokerPort(started.port());
+    try {
+      mqttPort = listeners.bindTls(requestedMqttPort);
+      webSocketPort = requestedWebSocketPort < 0 ? -1 : listeners.bindWebSocket(requestedWebSocketPort);
+      plainPort = requestedPlainPort < 0 ? -1 : listeners.bindPlain(requestedPlainPort);
+    } catch (RuntimeException e) {
+      listeners.close();
+      core.attach(null);
+      started.close();
+      broker = null;
+      throw new IllegalStateException("cannot bind the emulator's listeners on " + bindAddress + ": " + e, e);
+    }
+    front = listeners;
+    LOG.info("hub emulator {} started: MQTT/TLS {}:{}, MQTT/WSS {}, plain MQTT {}", hostName, bindAddress, mqttPort,
+        webSocketPort < 0 ? "off" : Integer.toString(webSocketPort), plainPort < 0 ? "off" : plainPort);
+    return this;
+  }
+
+  /**
+   * Stops and starts the broker, keeping the listeners' ports, the registry, twins and queued C2D messages. Every
+   * device loses its connection (no MQTT close) and may reconnect at once.
+   *
+   * @throws IllegalStateException if not started
+   */
+  public synchronized void restart() {
+    Broker current = broker;
+    FrontServer listeners = front;
+    if (current == null || listeners == null) {
+      throw new IllegalStateException("the emulator is not started");
+    }
+    core.attach(null);
+    current.close();
+    Broker started = Broker.start(core);
+    broker = started;
+    listeners.brokerPort(started.port());
+    LOG.info("hub emulator {} restarted", hostName);
+  }
+
+  /** Stops listeners and broker; the emulator cannot be started again. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (front != null) {
+      front.close();
+      front = null;
+    }
+    core.attach(null);
+    core.abandonMethods();
+    if (broker != null) {
+      broker.close();
+      broker = null;
+    }
+    save();
+    timer.shutdownNow();
+    if (tempDir != null) {
+      try {
+        Files.deleteIfExists(caFile);
+        Files.deleteIfExists(tempDir);
+      } catch (IOException e) {
+        LOG.debug("hub emulator: could not delete {}: {}", tempDir, e.toString());
+      }
+    }
+  }
+
+  private void save() {
+    if (snapshots != null) {
+      snapshots.save();
+    }
+  }
+
+  /** The hub host name that connection strings carry. */
+  public String hostName() {
+    return hostName;
+  }
+
+  /** The bound MQTT over TLS port. @throws IllegalStateException if not started */
+  public synchronized int mqttPort() {
+    requireStarted();
+    return mqttPort;
+  }
+
+  /** The bound MQTT over WebSocket port, or -1 when disabled. @throws IllegalStateException if not started */
+  public synchronized int webSocketPort() {
+    requireStarted();
+    return webSocketPort;
+  }
+
+  /** The bound plain MQTT port, or -1 when disabled (the default). @throws IllegalStateException if not started */
+  public synchronized int plainTcpPort() {
+    requireStarted();
+    return plainPort;
+  }
+
+  private void requireStarted() {
+    if (front == null) {
+      throw new IllegalStateException("the emulator is not started");
+    }
+  }
+
+  /** A client SSLContext that trusts the emulator's CA (and nothing else). */
+  public SSLContext sslContext() {
+    return tls.clientContext();
+  }
+
+  /** A PKCS12 trust store holding the emulator's CA. */
+  public KeyStore trustStore() {
+    return tls.trustStore();
+  }
+
+  /** The CA certificate as PEM text. */
+  public String caCertificatePem() {
+    return tls.caCertificatePem();
+  }
+
+  /** The CA certificate as a PEM file (in the data dir, or a temporary file deleted on close). */
+  public Path caFile() {
+    return caFile;
+  }
+
+  /** The registry of devices and modules. */
+  public DeviceRegistry registry() {
+    return registry;
+  }
+
+  // ---------------------------------------------------------------- telemetry
+
+  /**
+   * The hot stream of telemetry captured from now on (device and module messages, Wills included). Each subscriber
+   * gets an unbounded buffer; signals arrive on broker threads.
+   */
+  public Flowable<TelemetryMessage> telemetry() {
+    return core.telemetryStream();
+  }
+
+  /** Stored telemetry of a device (not its modules), oldest first; the newest messages are kept, bounded. */
+  public List<TelemetryMessage> telemetry(String deviceId) {
+    return core.telemetry(new Identity(deviceId, null));
+  }
+
+  /** Stored telemetry of a module, oldest first. */
+  public List<TelemetryMessage> telemetry(String deviceId, String moduleId) {
+    return core.telemetry(new Identity(deviceId, moduleId));
+  }
+
+  /** Forgets all stored telemetry. */
+  public void clearTelemetry() {
+    core.clearTelemetry();
+  }
+
+  // ---------------------------------------------------------------- C2D
+
+  /**
+   * Queues a C2D message (time to live 1 hour). Cold: each subscription queues one message and emits its handle;
+   * it is delivered on {@code devices/{id}/messages/devicebound/{bag}} with {@code $.mid}, {@code $.to} and the
+   * given properties as soon as the device is connected and subscribed. A {@code $.mid} property sets the id.
+   * Errors: IllegalArgumentException (unknown device, over 64 KB), IllegalStateException (50 already queued).
+   */
+  public Single<CloudToDeviceMessage> sendCloudToDevice(String deviceId, byte[] payload,
+      Map<String, String> properties) {
+    return sendCloudToDevice(deviceId, payload, properties, DEFAULT_C2D_TTL);
+  }
+
+  /** As {@link #sendCloudToDevice(String, byte[], Map)} with a time to live. */
+  public Single<CloudToDeviceMessage> sendCloudToDevice(String deviceId, byte[] payload,
+      Map<String, String> properties, Duration timeToLive) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(properties, "properties");
+    if (timeToLive == null || timeToLive.isNegative() || timeToLive.isZero()) {
+      throw new IllegalArgumentException("timeToLive must be positive");
+    }
+    byte[] body = payload.clone();
+    Map<String, @Nullable String> props = new java.util.LinkedHashMap<>(properties);
+    return Single.fromCallable(() -> {
+      C2dEntry entry = core.sendCloudToDevice(deviceId, body, props, timeToLive);
+      save();
+      return new CloudToDeviceMessage(entry.messageId(), entry.deviceId(), entry.payload(), entry.properties(),
+          entry.enqueuedTime(), entry.expiryTime(), entry::state, entry.states().hide());
+    });
+  }
+
+  // ---------------------------------------------------------------- twins
+
+  /**
+   * Merges a desired-properties patch into a device twin and pushes it to the device if it is connected and
+   * subscribed. Cold. Emits the new desired {@code $version}; IllegalArgumentException for an unknown device or a
+   * patch that is not a JSON object or breaks a twin limit.
+   */
+  public Single<Long> updateDesired(String deviceId, String jsonPatch) {
+    return updateDesired(new Identity(deviceId, null), jsonPatch);
+  }
+
+  /** As {@link #updateDesired(String, String)} for a module twin. */
+  public Single<Long> updateDesired(String deviceId, String moduleId, String jsonPatch) {
+    return updateDesired(new Identity(deviceId, moduleId), jsonPatch);
+  }
+
+  private Single<Long> updateDesired(Identity identity, String jsonPatch) {
+    Objects.requireNonNull(jsonPatch, "jsonPatch");
+    return Single.fromCallable(() -> {
+      long version = core.updateDesired(identity, jsonPatch);
+      save();
+      return version;
+    });
+  }
+
+  /** Merges a tags patch into a device twin; emits the new twin version. Cold. */
+  public Single<Long> updateTags(String deviceId, String jsonPatch) {
+    Objects.requireNonNull(jsonPatch, "jsonPatch");
+    return Single.fromCallable(() -> {
+      long version = core.updateTags(new Identity(deviceId, null), jsonPatch);
+      save();
+      return version;
+    });
+  }
+
+  /**
+   * The device twin as the service API shows it:
+   * {@code {"deviceId":…,"version":…,"tags":{…},"properties":{"desired":{…,"$version":…},"reported":{…}}}}. Cold.
+   */
+  public Single<String> twin(String deviceId) {
+    return Single.fromCallable(() -> core.twin(new Identity(deviceId, null)));
+  }
+
+  /** The module twin (as {@link #twin(String)}, with {@code moduleId}). Cold. */
+  public Single<String> twin(String deviceId, String moduleId) {
+    return Single.fromCallable(() -> core.twin(new Identity(deviceId, moduleId)));
+  }
+
+  // ---------------------------------------------------------------- methods
+
+  /**
+   * Invokes a direct method on a device. Cold: each subscription publishes one request on
+   * {@code $iothub/methods/POST/{name}/?$rid={rid}}. Emits the device's status and body; status 404 when the device
+   * is not connected or not subscribed to {@code $iothub/methods/POST/#}, 504 when it does not answer within
+   * {@code timeout}. Disposing forgets the request.
+   *
+   * @throws IllegalArgumentException if the name is empty or holds '/', '+' or '#', the timeout is not positive, or
+   *     the device does not exist
+   */
+  public Single<MethodResult> invokeMethod(String deviceId, String methodName, @Nullable String jsonPayload,
+      Duration timeout) {
+    return core.invokeMethod(new Identity(deviceId, null), methodName, jsonPayload, timeout);
+  }
+
+  /** As {@link #invokeMethod(String, String, String, Duration)} on a module. */
+  public Single<MethodResult> invokeMethod(String deviceId, String moduleId, String methodName,
+      @Nullable String jsonPayload, Duration timeout) {
+    return core.invokeMethod(new Identity(deviceId, moduleId), methodName, jsonPayload, timeout);
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  /** Severs a device's connection without any MQTT close (to test reconnects); no-op when offline. */
+  public void dropConnection(String deviceId) {
+    core.dropConnection(new Identity(deviceId, null));
+  }
+
+  /** Severs a module's connection. */
+  public void dropConnection(String deviceId, String moduleId) {
+    core.dropConnection(new Identity(deviceId, moduleId));
+  }
+
+  /** Whether the device is connected now. */
+  public boolean isConnected(String deviceId) {
+    return core.isConnected(new Identity(deviceId, null));
+  }
+
+  /** Whether the module is connected now. */
+  public boolean isConnected(String deviceId, String moduleId) {
+    return core.isConnected(new Identity(deviceId, moduleId));
+  }
+
+  @Override
+  public String toString() {
+    return "HubEmulator{hostName=" + hostName + ", mqttPort=" + mqttPort + ", webSocketPort=" + webSocketPort + "}";
+  }
+
+  /** Builds a {@link HubEmulator}; setters reject bad values at once. */
+  public static final class Builder {
+    private String hostName = "localhost";
+    private String bindAddress = "127.0.0.1";
+    private int mqttPort = 8883;
+    private int webSocketPort = 443;
+    private int plainTcpPort = -1;
+    private @Nullable Path dataDir;
+    private Clock clock = Clock.systemUTC();
+    private int telemetryRetention = 1000;
+    private final List<String> additionalNames = new ArrayList<>();
+    private @Nullable Path tlsMaterialFile;
+
+    private Builder() {}
+
+    /** The host name in connection strings and SAS resource URIs (default {@code localhost}). */
+    public Builder hostName(String hostName) {
+      if (hostName == null || hostName.isEmpty() || hostName.contains("/") || hostName.contains(";")) {
+        throw new IllegalArgumentException("hostName must be a non-empty host name without '/' or ';'");
+      }
+      this.hostName = hostName;
+      return this;
+    }
+
+    /** Extra DNS names or IP addresses for the server certificate (localhost, hub.localhost, 127.0.0.1 are in). */
+    public Builder certificateNames(String... names) {
+      for (String name : names) {
+        if (name == null || name.isEmpty()) {
+          throw new IllegalArgumentException("certificateNames must not contain null or empty names");
+        }
+        additionalNames.add(name.toLowerCase(Locale.ROOT));
+      }
+      return this;
+    }
+
+    /** The local address the listeners bind to (default 127.0.0.1; use 0.0.0.0 to serve other machines). */
+    public Builder bindAddress(String bindAddress) {
+      if (bindAddress == null || bindAddress.isEmpty()) {
+        throw new IllegalArgumentException("bindAddress must not be empty");
+      }
+      this.bindAddress = bindAddress;
+      return this;
+    }
+
+    /** The MQTT over TLS port (default 8883; 0 = ephemeral). */
+    public Builder mqttPort(int port) {
+      this.mqttPort = checkPort("mqttPort", port, false);
+      return this;
+    }
+
+    /** The MQTT over secure WebSocket port (default 443; 0 = ephemeral; -1 = off). */
+    public Builder webSocketPort(int port) {
+      this.webSocketPort = checkPort("webSocketPort", port, true);
+      return this;
+    }
+
+    /** A plain (unencrypted) MQTT port for debugging (default -1 = off; 0 = ephemeral). */
+    public Builder plainTcpPort(int port) {
+      this.plainTcpPort = checkPort("plainTcpPort", port, true);
+      return this;
+    }
+
+    /** Where registry, twins, queued C2D and the CA are kept across runs (default null: in memory only). */
+    public Builder dataDir(@Nullable Path dataDir) {
+      this.dataDir = dataDir;
+      return this;
+    }
+
+    /** The clock for token expiry and timestamps (default system UTC). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How many telemetry messages are kept per identity (default 1000, the newest). */
+    public Builder telemetryRetention(int messages) {
+      if (messages < 1) {
+        throw new IllegalArgumentException("telemetryRetention must be at least 1, got " + messages);
+      }
+      this.telemetryRetention = messages;
+      return this;
+    }
+
+    /**
+     * Uses given TLS material instead of generating it: a PEM file holding, in this order, the CA certificate,
+     * the CA private key, the server certificate and the server private key.
+     */
+    public Builder tlsMaterial(Path pemFile) {
+      this.tlsMaterialFile = Objects.requireNonNull(pemFile, "pemFile");
+      return this;
+    }
+
+    /** Builds the emulator (not started; creates its TLS material now). */
+    public HubEmulator build() {
+      if (hostName.indexOf('+') >= 0 || hostName.indexOf('#') >= 0) {
+        throw new IllegalStateException("hostName must not contain '+' or '#'");
+      }
+      return new HubEmulator(this);
+    }
+
+    private static int checkPort(String field, int port, boolean allowOff) {
+      if (port < (allowOff ? -1 : 0) || port > 65535) {
+        throw new IllegalArgumentException(field + " must be in 0..65535" + (allowOff ? " or -1 (off)" : "")
+            + ", got " + port);
+      }
+      return port;
+    }
+  }
+}

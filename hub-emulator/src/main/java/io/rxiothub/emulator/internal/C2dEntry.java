@@ -1,0 +1,87 @@
+// One queued cloud-to-device message and its delivery state.
+package io.rxiothub.emulator.internal;
+
+import io.reactivex.rxjava3.subjects.BehaviorSubject;
+import io.rxiothub.emulator.CloudToDeviceMessage.State;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
+
+/** A C2D message in a device's queue; mutable state is guarded by the owning {@link HubCore}. */
+public final class C2dEntry {
+  final String messageId;
+  final Identity target;
+  final byte[] payload;
+  final Map<String, @Nullable String> properties;
+  final Instant enqueuedTime;
+  final Instant expiryTime;
+  final String topic;
+  final BehaviorSubject<State> states = BehaviorSubject.createDefault(State.QUEUED);
+  volatile State state = State.QUEUED;
+  int deliveries;
+  @Nullable ScheduledFuture<?> lockTimer;
+  @Nullable ScheduledFuture<?> expiryTimer;
+
+  C2dEntry(String messageId, Identity target, byte[] payload, Map<String, @Nullable String> properties,
+      Instant enqueuedTime, Instant expiryTime) {
+    this.messageId = messageId;
+    this.target = target;
+    this.payload = payload;
+    this.properties = properties;
+    this.enqueuedTime = enqueuedTime;
+    this.expiryTime = expiryTime;
+    this.topic = target.deviceboundTopic() + "/" + PropertyBags.encode(properties);
+  }
+
+  /** The message id. */
+  public String messageId() {
+    return messageId;
+  }
+
+  /** The target device id. */
+  public String deviceId() {
+    return target.deviceId();
+  }
+
+  /** The body (not copied). */
+  public byte[] payload() {
+    return payload;
+  }
+
+  /** The properties in the bag. */
+  public Map<String, @Nullable String> properties() {
+    return properties;
+  }
+
+  /** When it was queued. */
+  public Instant enqueuedTime() {
+    return enqueuedTime;
+  }
+
+  /** When it expires. */
+  public Instant expiryTime() {
+    return expiryTime;
+  }
+
+  /** The current state. */
+  public State state() {
+    return state;
+  }
+
+  /** Replays the current state then each change; completes at a terminal state. */
+  public BehaviorSubject<State> states() {
+    return states;
+  }
+
+  void moveTo(State next) {
+    if (state == State.COMPLETED || state == State.EXPIRED || state == next) {
+      return;
+    }
+    state = next;
+    states.onNext(next);
+    if (next == State.COMPLETED || next == State.EXPIRED) {
+      states.onComplete();
+    }
+  }
+}

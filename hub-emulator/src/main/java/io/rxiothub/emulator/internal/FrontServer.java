@@ -1,0 +1,316 @@
+// The emulator's public listeners (MQTT over TLS, MQTT over secure WebSocket, optional plain TCP) on Netty,
+// relaying bytes to the embedded broker's loopback-only TCP listener.
+package io.rxiothub.emulator.internal;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Netty listeners in front of the broker; each accepted connection gets its own loopback connection to it. */
+public final class FrontServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FrontServer.class);
+  /** The path IoT Hub serves MQTT over WebSocket on; any query string is accepted. */
+  public static final String WEBSOCKET_PATH = "/$iothub/websocket";
+  private static final int MAX_WEBSOCKET_FRAME = 2 * 1024 * 1024;
+
+  private final EventLoopGroup group;
+  private final SslContext sslContext;
+  private final String bindAddress;
+  private final List<Channel> serverChannels = new ArrayList<>();
+  private volatile int brokerPort;
+
+  /** Creates the listeners' shared event loops; nothing is bound until {@code bind*} is called. */
+  public FrontServer(TlsMaterial tls, String bindAddress) {
+    this.group = new NioEventLoopGroup(2, new DefaultThreadFactory("hub-emulator-front", true));
+    this.bindAddress = bindAddress;
+    try {
+      this.sslContext = SslContextBuilder.forServer(tls.keyManagerFactory())
+          .sslProvider(SslProvider.JDK)
+          .protocols("TLSv1.3", "TLSv1.2")
+          .clientAuth(ClientAuth.NONE)
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the emulator's server TLS context", e);
+    }
+  }
+
+  /** Points new connections at the broker's loopback port (changes on restart). */
+  public void brokerPort(int port) {
+    this.brokerPort = port;
+  }
+
+  /** Binds MQTT over TLS on {@code port} (0 = ephemeral) and returns the bound port. */
+  public int bindTls(int port) {
+    return bind(port, "MQTT/TLS", new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
+        ch.pipeline().addLast(new RawRelay());
+      }
+    });
+  }
+
+  /** Binds plain MQTT (debugging only) on {@code port} (0 = ephemeral) and returns the bound port. */
+  public int bindPlain(int port) {
+    return bind(port, "MQTT/TCP", new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(new RawRelay());
+      }
+    });
+  }
+
+  /** Binds MQTT over secure WebSocket on {@code port} (0 = ephemeral) and returns the bound port. */
+  public int bindWebSocket(int port) {
+    WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
+        .websocketPath(WEBSOCKET_PATH)
+        .subprotocols("mqtt")
+        .checkStartsWith(true)
+        .allowExtensions(false)
+        .maxFramePayloadLength(MAX_WEBSOCKET_FRAME)
+        .handleCloseFrames(true)
+        .dropPongFrames(true)
+        .build();
+    return bind(port, "MQTT/WSS", new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
+        ch.pipeline().addLast(new HttpServerCodec());
+        ch.pipeline().addLast(new HttpObjectAggregator(64 * 1024));
+        ch.pipeline().addLast(new WebSocketServerProtocolHandler(config));
+        ch.pipeline().addLast(new WebSocketRelay());
+      }
+    });
+  }
+
+  private int bind(int port, String what, ChannelInitializer<SocketChannel> initializer) {
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(initializer);
+    Channel channel = bootstrap.bind(new InetSocketAddress(bindAddress, port)).syncUninterruptibly().channel();
+    synchronized (serverChannels) {
+      serverChannels.add(channel);
+    }
+    int bound = ((InetSocketAddress) channel.localAddress()).getPort();
+    LOG.debug("hub emulator {} listener bound on {}:{}", what, bindAddress, bound);
+    return bound;
+  }
+
+  @Override
+  public void close() {
+    synchronized (serverChannels) {
+      for (Channel channel : serverChannels) {
+        channel.close().syncUninterruptibly();
+      }
+      serverChannels.clear();
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /**
+   * Relays between one front channel and its own broker connection. Backpressure: a side stops reading while
+   * the other side's outbound buffer is full.
+   */
+  private abstract class Relay extends ChannelInboundHandlerAdapter {
+    private @Nullable Channel backend;
+    private final List<ByteBuf> early = new ArrayList<>();
+
+    /** Wraps broker bytes for the front channel. */
+    abstract Object toFront(ByteBuf bytes);
+
+    void openBackend(ChannelHandlerContext ctx) {
+      Channel front = ctx.channel();
+      Bootstrap bootstrap = new Bootstrap()
+          .group(front.eventLoop())
+          .channel(NioSocketChannel.class)
+          .option(ChannelOption.TCP_NODELAY, true)
+          .handler(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext backendCtx, Object msg) {
+              front.write(toFront((ByteBuf) msg));
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext backendCtx) {
+              front.flush();
+              if (!front.isWritable()) {
+                backendCtx.channel().config().setAutoRead(false);
+              }
+            }
+
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext backendCtx) {
+              if (backendCtx.channel().isWritable()) {
+                front.config().setAutoRead(true);
+              }
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext backendCtx) {
+              closeOnFlush(front);
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext backendCtx, Throwable cause) {
+              backendCtx.channel().close();
+            }
+          });
+      bootstrap.connect("127.0.0.1", brokerPort).addListener((ChannelFutureListener) f -> {
+        if (f.isSuccess() && front.isActive()) {
+          Channel connected = f.channel();
+          backend = connected;
+          for (ByteBuf msg : early) {
+            connected.write(msg);
+          }
+          early.clear();
+          connected.flush();
+        } else {
+          if (!f.isSuccess()) {
+            LOG.warn("hub emulator cannot reach its broker on 127.0.0.1:{}: {}", brokerPort,
+                f.cause().toString());
+          }
+          f.channel().close();
+          early.forEach(ReferenceCountUtil::release);
+          early.clear();
+          front.close();
+        }
+      });
+    }
+
+    void toBackend(ByteBuf bytes) {
+      Channel target = backend;
+      if (target == null) {
+        early.add(bytes);
+      } else {
+        target.write(bytes);
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      Channel target = backend;
+      if (target != null) {
+        target.flush();
+        if (!target.isWritable()) {
+          ctx.channel().config().setAutoRead(false);
+        }
+      }
+      ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      Channel target = backend;
+      if (target != null && ctx.channel().isWritable()) {
+        target.config().setAutoRead(true);
+      }
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      early.forEach(ReferenceCountUtil::release);
+      early.clear();
+      Channel target = backend;
+      if (target != null) {
+        closeOnFlush(target);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      LOG.debug("hub emulator front connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
+    }
+  }
+
+  /** MQTT over TCP or TLS: bytes both ways unchanged. */
+  private final class RawRelay extends Relay {
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      openBackend(ctx);
+      ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      toBackend((ByteBuf) msg);
+    }
+
+    @Override
+    Object toFront(ByteBuf bytes) {
+      return bytes;
+    }
+  }
+
+  /** MQTT over WebSocket: binary frames in, binary frames out, once the upgrade is done. */
+  private final class WebSocketRelay extends Relay {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+        openBackend(ctx);
+      } else {
+        super.userEventTriggered(ctx, evt);
+      }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame) {
+        ByteBuf content = ((WebSocketFrame) msg).content().retain();
+        ReferenceCountUtil.release(msg);
+        toBackend(content);
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    @Override
+    Object toFront(ByteBuf bytes) {
+      return new BinaryWebSocketFrame(bytes);
+    }
+  }
+
+  private static void closeOnFlush(Channel channel) {
+    if (channel.isActive()) {
+      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+// The emulator's identity registry: devices and modules with their keys, enabled flags, and hub policies.
+package io.rxiothub.emulator.internal;
+
+import io.rxiothub.emulator.DeviceIdentity;
+import io.rxiothub.sas.IotHubIds;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/** Thread-safe registry of identities, in creation order. */
+public final class RegistryStore {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final String hostName;
+  private final Map<Identity, DeviceIdentity> identities = new LinkedHashMap<>();
+  private final Map<String, String> policies = new LinkedHashMap<>();
+  private final Consumer<Identity> onRevoked;
+
+  /** Creates an empty registry for {@code hostName}; {@code onRevoked} runs when an identity is deleted or disabled. */
+  public RegistryStore(String hostName, Consumer<Identity> onRevoked) {
+    this.hostName = hostName;
+    this.onRevoked = onRevoked;
+  }
+
+  /** A fresh random 32-byte key, base64. */
+  public static String newKey() {
+    byte[] key = new byte[32];
+    RANDOM.nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
+  }
+
+  /** The hub host name. */
+  public String hostName() {
+    return hostName;
+  }
+
+  /**
+   * Creates a device or module.
+   *
+   * @throws IllegalArgumentException if an id breaks the IoT Hub rules, a key is bad, the identity exists, or a
+   *     module's device does not
+   */
+  public DeviceIdentity create(String deviceId, @Nullable String moduleId, @Nullable String primaryKey,
+      @Nullable String secondaryKey) {
+    IotHubIds.checkDeviceId(deviceId);
+    if (moduleId != null) {
+      IotHubIds.checkModuleId(moduleId);
+    }
+    DeviceIdentity identity = DeviceIdentity.builder()
+        .hostName(hostName)
+        .deviceId(deviceId)
+        .moduleId(moduleId)
+        .primaryKey(primaryKey == null ? newKey() : primaryKey)
+        .secondaryKey(secondaryKey == null ? newKey() : secondaryKey)
+        .build();
+    put(identity, false);
+    return identity;
+  }
+
+  /** Adds a restored identity (same rules as create; host name replaced by ours). */
+  public void restore(DeviceIdentity identity) {
+    put(identity.toBuilder().hostName(hostName).build(), true);
+  }
+
+  private synchronized void put(DeviceIdentity identity, boolean replace) {
+    Identity key = new Identity(identity.deviceId(), identity.moduleId());
+    if (!replace && identities.containsKey(key)) {
+      throw new IllegalArgumentException("identity '" + key + "' already exists in the registry");
+    }
+    if (key.moduleId() != null && !identities.containsKey(new Identity(key.deviceId(), null))) {
+      throw new IllegalArgumentException(
+          "deviceId '" + key.deviceId() + "' does not exist: create the device before its module");
+    }
+    identities.put(key, identity);
+  }
+
+  /** The identity, if registered. */
+  public synchronized Optional<DeviceIdentity> get(Identity identity) {
+    return Optional.ofNullable(identities.get(identity));
+  }
+
+  /** All identities in creation order. */
+  public synchronized List<DeviceIdentity> list() {
+    return new ArrayList<>(identities.values());
+  }
+
+  /** Deletes an identity (a device takes its modules along); returns whether it existed. */
+  public boolean delete(Identity identity) {
+    List<Identity> removed = new ArrayList<>();
+    synchronized (this) {
+      if (identities.remove(identity) == null) {
+        return false;
+      }
+      removed.add(identity);
+      if (identity.moduleId() == null) {
+        identities.keySet().removeIf(k -> {
+          boolean child = k.deviceId().equals(identity.deviceId());
+          if (child) {
+            removed.add(k);
+          }
+          return child;
+        });
+      }
+    }
+    removed.forEach(onRevoked);
+    return true;
+  }
+
+  /**
+   * Enables or disables an identity; a disabled one is disconnected and refused.
+   *
+   * @throws IllegalArgumentException if it does not exist
+   */
+  public DeviceIdentity setEnabled(Identity identity, boolean enabled) {
+    DeviceIdentity updated;
+    synchronized (this) {
+      DeviceIdentity current = identities.get(identity);
+      if (current == null) {
+        throw new IllegalArgumentException("identity '" + identity + "' does not exist in the registry");
+      }
+      updated = current.toBuilder().enabled(enabled).build();
+      identities.put(identity, updated);
+    }
+    if (!enabled) {
+      onRevoked.accept(identity);
+    }
+    return updated;
+  }
+
+  /** Sets a shared access policy key (a policy with device-connect rights, e.g. {@code device}). */
+  public synchronized void putPolicy(String name, String key) {
+    policies.put(name, key);
+  }
+
+  /** The policy's key, if any. */
+  public synchronized @Nullable String policyKey(String name) {
+    return policies.get(name);
+  }
+
+  /** All policies, name → key. */
+  public synchronized Map<String, String> policies() {
+    return new LinkedHashMap<>(policies);
+  }
+}
