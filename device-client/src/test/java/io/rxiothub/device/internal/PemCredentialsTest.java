@@ -16,6 +16,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -29,22 +30,42 @@ class PemCredentialsTest {
     return out.toString();
   }
 
+  static X509Certificate selfSigned(KeyPair pair, String algorithm) throws Exception {
+    X500Name name = new X500Name("CN=dev1");
+    return new JcaX509CertificateConverter().getCertificate(
+        new JcaX509v3CertificateBuilder(name, BigInteger.ONE, new Date(),
+            new Date(System.currentTimeMillis() + 86_400_000L), name, pair.getPublic())
+            .build(new JcaContentSignerBuilder(algorithm).build(pair.getPrivate())));
+  }
+
+  static void assertPresents(KeyManagerFactory kmf, String keyType, X509Certificate cert,
+      KeyPair pair) {
+    X509KeyManager km = (X509KeyManager) kmf.getKeyManagers()[0];
+    String alias = km.chooseClientAlias(new String[] {keyType}, null, null);
+    assertThat(km.getCertificateChain(alias)).containsExactly(cert);
+    assertThat(km.getPrivateKey(alias).getEncoded()).isEqualTo(pair.getPrivate().getEncoded());
+  }
+
   @Test
-  void certificateAndKeyFromPemBecomeTheTlsClientIdentity() throws Exception {
+  void pkcs8KeyAndCertificateFromPemBecomeTheTlsClientIdentity() throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(256);
     KeyPair pair = generator.generateKeyPair();
-    X500Name name = new X500Name("CN=dev1");
-    X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-        new JcaX509v3CertificateBuilder(name, BigInteger.ONE, new Date(),
-            new Date(System.currentTimeMillis() + 86_400_000L), name, pair.getPublic())
-            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+    X509Certificate cert = selfSigned(pair, "SHA256withECDSA");
+    String keyPem = pem(new JcaPKCS8Generator(pair.getPrivate(), null));
+    assertThat(keyPem).startsWith("-----BEGIN PRIVATE KEY-----");
+    assertPresents(PemCredentials.keyManagerFactory(pem(cert), keyPem), "EC", cert, pair);
+  }
 
-    KeyManagerFactory kmf = PemCredentials.keyManagerFactory(pem(cert), pem(pair.getPrivate()));
-    X509KeyManager km = (X509KeyManager) kmf.getKeyManagers()[0];
-    String alias = km.chooseClientAlias(new String[] {"EC"}, null, null);
-    assertThat(km.getCertificateChain(alias)).containsExactly(cert);
-    assertThat(km.getPrivateKey(alias)).isEqualTo(pair.getPrivate());
+  @Test
+  void pkcs1RsaKeyFromPemIsAccepted() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair pair = generator.generateKeyPair();
+    X509Certificate cert = selfSigned(pair, "SHA256withRSA");
+    String keyPem = pem(pair);
+    assertThat(keyPem).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+    assertPresents(PemCredentials.keyManagerFactory(pem(cert), keyPem), "RSA", cert, pair);
   }
 
   @Test
