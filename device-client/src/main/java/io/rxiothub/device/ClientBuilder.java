@@ -143,6 +143,27 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
   }
 
   /**
+   * Trusts exactly the certificates of {@code trustStore} as the hub's TLS server (a custom trust
+   * store, e.g. the hub emulator's).
+   *
+   * @throws IllegalArgumentException if the platform cannot use the store
+   */
+  public B trustStore(KeyStore trustStore) {
+    if (trustStore == null) {
+      throw new IllegalArgumentException("trustStore must not be null");
+    }
+    try {
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trustStore);
+      this.trustManagerFactory = tmf;
+    } catch (Exception e) {
+      throw new IllegalArgumentException("trustStore: the platform cannot use it: " + e, e);
+    }
+    return self();
+  }
+
+  /**
    * Trusts exactly the given certificate authorities as the hub's TLS server (a custom trust store).
    *
    * @throws IllegalArgumentException if none is given or the platform cannot build a trust store

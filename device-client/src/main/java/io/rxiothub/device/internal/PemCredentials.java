@@ -80,7 +80,7 @@ public final class PemCredentials {
       Object o = parser.readObject();
       JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
       if (o instanceof PEMKeyPair) {
-        key = keys.getKeyPair((PEMKeyPair) o).getPrivate();
+        key = keys.getPrivateKey(((PEMKeyPair) o).getPrivateKeyInfo());
       } else if (o instanceof PrivateKeyInfo) {
         key = keys.getPrivateKey((PrivateKeyInfo) o);
       } else {
