@@ -1,0 +1,201 @@
+// Orchestrates the end-to-end benchmarks: emulator JVM(s), one client JVM per scenario, table and JSON out.
+package io.rxiothub.benchmarks.e2e;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code E2eMain <quick|full> <resultFile> [scenario...]}. The emulator always runs in its own JVM, and each
+ * client scenario in a fresh JVM, so client threads, heap, CPU and allocation are the client's alone (both still
+ * share the machine's cores). Scenarios: d2c, method, twin, reconnect, scale, azure (default: all).
+ */
+public final class E2eMain {
+
+  /** Our logging setup (HiveMQ CE's jar carries its own logback.xml, which would otherwise win). */
+  static final String LOGBACK = "-Dlogback.configurationFile=logback-bench.xml";
+  private static final List<String> CLIENT_JVM = List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC", LOGBACK);
+  private static final List<String> HUB_JVM = List.of("-Xms1g", "-Xmx3g", "-XX:+UseG1GC", LOGBACK);
+
+  private final boolean full;
+  private final Map<String, Object> results = new LinkedHashMap<>();
+
+  private E2eMain(boolean full) {
+    this.full = full;
+  }
+
+  /** Entry point; see the class comment. */
+  public static void main(String[] args) throws Exception {
+    boolean full = "full".equals(args[0]);
+    Path out = Path.of(args[1]);
+    List<String> only = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
+    E2eMain main = new E2eMain(full);
+    main.results.put("profile", full ? "full" : "quick");
+    main.results.put("cores", Runtime.getRuntime().availableProcessors());
+    main.results.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    main.results.put("startedAt", java.time.Instant.now().toString());
+    try (HubProcess hub = HubProcess.start("localhost", 0, HUB_JVM)) {
+      hub.command("devices d 4");
+      hub.command("devices m 4");
+      hub.command("devices t 4");
+      hub.command("devices rc 4");
+      if (only.isEmpty() || only.contains("d2c")) {
+        main.d2c(hub);
+      }
+      if (only.isEmpty() || only.contains("method")) {
+        main.method(hub);
+      }
+      if (only.isEmpty() || only.contains("twin")) {
+        main.twin(hub);
+      }
+      if (only.isEmpty() || only.contains("reconnect")) {
+        main.reconnect(hub);
+      }
+    }
+    if (only.isEmpty() || only.contains("scale")) {
+      main.scale();
+    }
+    if (only.isEmpty() || only.contains("azure")) {
+      main.azure();
+    }
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, Json.write(main.results) + "\n", StandardCharsets.UTF_8);
+    System.out.println();
+    System.out.println(Report.tables(main.results));
+    System.out.println("JSON: " + out);
+  }
+
+  private List<String> args(HubProcess hub, String scenario, String client, String device, int n, int warmup) {
+    List<String> a = new ArrayList<>();
+    a.add(scenario);
+    a.add(client);
+    a.addAll(hub.args());
+    a.add(device);
+    a.add(Integer.toString(n));
+    a.add(Integer.toString(warmup));
+    return a;
+  }
+
+  private Map<String, Object> client(HubProcess hub, String scenario, String client, String device, int n,
+      int warmup) {
+    System.out.println("== " + scenario + " " + client);
+    Map<String, Object> r = Jvm.run(CLIENT_JVM, ClientBench.class, args(hub, scenario, client, device, n, warmup),
+        600);
+    System.out.println("   " + Json.write(r));
+    return r;
+  }
+
+  private void d2c(HubProcess hub) {
+    int n = full ? 200_000 : 20_000;
+    int warmup = full ? 50_000 : 10_000;
+    Map<String, Object> d2c = new LinkedHashMap<>();
+    d2c.put("rxiothub", client(hub, "d2c", "rxiothub", "d0", n, warmup));
+    d2c.put("hivemq-async", client(hub, "d2c", "hivemq-async", "d1", n, warmup));
+    d2c.put("hivemq-reactive", client(hub, "d2c", "hivemq-reactive", "d2", n, warmup));
+    results.put("d2c", d2c);
+  }
+
+  private void method(HubProcess hub) {
+    int n = full ? 10_000 : 1_000;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("hivemq", client(hub, "method", "hivemq", "m0", n, full ? 2_000 : 300));
+    results.put("method", m);
+  }
+
+  private void twin(HubProcess hub) {
+    int n = full ? 5_000 : 500;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("hivemq", client(hub, "twin", "hivemq", "t0", n, full ? 1_000 : 200));
+    results.put("twin", m);
+  }
+
+  private void reconnect(HubProcess hub) {
+    int rounds = full ? 20 : 3;
+    int queued = full ? 1000 : 200;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rxiothub", client(hub, "reconnect", "rxiothub", "rc0", rounds, queued));
+    m.put("hivemq-async", client(hub, "reconnect", "hivemq-async", "rc1", rounds, queued));
+    results.put("reconnect", m);
+  }
+
+  private void scale() throws IOException {
+    List<Integer> sizes = full ? List.of(1_000, 10_000) : List.of(200);
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int n : sizes) {
+      // one emulator JVM holds ~3 file descriptors per client (TLS front, relay, broker) under a 20000 limit
+      int hubs = (n + 4_999) / 5_000;
+      List<HubProcess> started = new ArrayList<>();
+      try {
+        List<String> a = new ArrayList<>();
+        a.add(Integer.toString(n));
+        a.add(Integer.toString(full ? 90 : 15));
+        for (int h = 0; h < hubs; h++) {
+          HubProcess hub = HubProcess.start("localhost", 0, HUB_JVM);
+          started.add(hub);
+          hub.command("devices s" + h + "x " + ((n + hubs - 1) / hubs));
+          a.addAll(hub.args());
+        }
+        System.out.println("== scale " + n + " clients, " + hubs + " emulator JVM(s)");
+        Map<String, Object> r = Jvm.run(List.of("-Xms1g", "-Xmx4g", "-XX:+UseG1GC", "-Drx2.purge-enabled=false", LOGBACK),
+            ScaleBench.class, a, 1800);
+        System.out.println("   " + Json.write(r));
+        m.put(Integer.toString(n), r);
+      } finally {
+        for (HubProcess hub : started) {
+          hub.close();
+        }
+      }
+    }
+    results.put("scale", m);
+  }
+
+  private void azure() throws IOException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (!portFree(8883)) {
+      m.put("skipped", "port 8883 is taken on 127.0.0.1; the official SDK needs it");
+      results.put("azure", m);
+      System.out.println("== azure: skipped, port 8883 is taken");
+      return;
+    }
+    Path hosts = Files.createTempFile("bench-hosts", ".txt");
+    Files.writeString(hosts, "127.0.0.1 hub.localhost localhost\n", StandardCharsets.US_ASCII);
+    try (HubProcess hub = HubProcess.start("hub.localhost", 8883, HUB_JVM)) {
+      hub.command("devices az 12");
+      List<String> a = new ArrayList<>(hub.args());
+      a.add(Integer.toString(full ? 20_000 : 3_000));
+      a.add(Integer.toString(full ? 2_000 : 200));
+      a.add(Integer.toString(full ? 500 : 50));
+      System.out.println("== azure iot-device-client 2.5.0");
+      List<String> jvm = new ArrayList<>(CLIENT_JVM);
+      jvm.add("-Djdk.net.hosts.file=" + hosts);
+      Map<String, Object> r = Jvm.run(jvm, AzureBench.class, a, 900);
+      System.out.println("   " + Json.write(r));
+      results.put("azure", r);
+    } catch (IllegalStateException | IOException e) {
+      m.put("skipped", "the emulator could not start on 8883: " + e.getMessage());
+      results.put("azure", m);
+    } finally {
+      Files.deleteIfExists(hosts);
+    }
+  }
+
+  private static boolean portFree(int port) {
+    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.1f", v);
+  }
+}

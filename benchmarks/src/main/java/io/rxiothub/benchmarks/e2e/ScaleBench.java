@@ -1,0 +1,131 @@
+// Scale: N rxiothub clients in one JVM, subscribed to C2D, each sending one message a minute.
+package io.rxiothub.benchmarks.e2e;
+
+import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.Flowable;
+import io.rxiothub.device.DeviceClient;
+import io.rxiothub.device.Message;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code ScaleBench <n> <idleSeconds> (<host> <port> <controlPort> <caFile>)+}: builds n clients (device i on
+ * emulator i % hubs, id {@code s<h>x<k>}), connects them 64 at a time, subscribes each to cloud-to-device messages,
+ * then lets each send one message a minute (random phase) for {@code idleSeconds}. Reports threads, heap per
+ * client, connect latency and CPU.
+ */
+public final class ScaleBench {
+
+  private ScaleBench() {}
+
+  /** Entry point; see the class comment. */
+  public static void main(String[] a) throws Exception {
+    int n = Integer.parseInt(a[0]);
+    int idleSeconds = Integer.parseInt(a[1]);
+    int hubs = (a.length - 2) / 4;
+    String[] hosts = new String[hubs];
+    int[] ports = new int[hubs];
+    KeyStore[] trust = new KeyStore[hubs];
+    for (int h = 0; h < hubs; h++) {
+      hosts[h] = a[2 + 4 * h];
+      ports[h] = Integer.parseInt(a[3 + 4 * h]);
+      trust[h] = Bench.trustStore(Path.of(a[5 + 4 * h]));
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("clients", n);
+    r.put("emulatorJvms", hubs);
+    int threads0 = Bench.threads();
+    long heap0 = Bench.heapAfterGc();
+    r.put("threadsBefore", threads0);
+
+    List<DeviceClient> clients = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int h = i % hubs;
+      clients.add(DeviceClient.builder()
+          .connectionString(Bench.connectionString(hosts[h], "s" + h + "x" + (i / hubs)))
+          .port(ports[h]).trustStore(trust[h]).reconnectGiveUpMillis(Long.MAX_VALUE).build());
+    }
+    long[] connectNanos = new long[n];
+    AtomicLong failures = new AtomicLong();
+    long cpu0 = Bench.processCpuNanos();
+    long t0 = System.nanoTime();
+    Flowable.range(0, n).flatMapCompletable(i -> {
+      long[] start = new long[1];
+      return clients.get(i).connect()
+          .doOnSubscribe(d -> start[0] = System.nanoTime())
+          .doOnComplete(() -> connectNanos[i] = System.nanoTime() - start[0])
+          .onErrorComplete(e -> {
+            failures.incrementAndGet();
+            return true;
+          });
+    }, false, 64).blockingAwait();
+    long rampNanos = System.nanoTime() - t0;
+    long rampCpu = Bench.processCpuNanos() - cpu0;
+    int connected = 0;
+    long[] ok = new long[n];
+    for (long v : connectNanos) {
+      if (v > 0) {
+        ok[connected++] = v;
+      }
+    }
+    AtomicLong c2d = new AtomicLong();
+    for (DeviceClient c : clients) {
+      c.cloudMessages().subscribe(m -> c2d.incrementAndGet());
+    }
+    r.put("connected", connected);
+    r.put("connectFailures", failures.get());
+    r.put("rampSeconds", rampNanos / 1e9);
+    r.put("connectsPerSec", connected / (rampNanos / 1e9));
+    r.put("rampCpuMsPerConnect", rampCpu / 1e6 / Math.max(1, connected));
+    r.put("connect", Bench.latency(ok, connected));
+
+    // one harness thread drives the sends, each client on its own random phase within the minute
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(run -> {
+      Thread t = new Thread(run, "bench-ticker");
+      t.setDaemon(true);
+      return t;
+    });
+    AtomicLong sent = new AtomicLong();
+    AtomicLong sendErrors = new AtomicLong();
+    Random random = new Random(42);
+    byte[] payload = Bench.payload256();
+    for (DeviceClient c : clients) {
+      ticker.scheduleAtFixedRate(() -> c.send(Message.builder().payload(payload).property("kind", "scale").build())
+          .subscribe(sent::incrementAndGet, e -> sendErrors.incrementAndGet()),
+          random.nextInt(60_000), 60_000, TimeUnit.MILLISECONDS);
+    }
+    Bench.sleep(5_000);
+    long cpu1 = Bench.processCpuNanos();
+    long w1 = System.nanoTime();
+    Bench.sleep(idleSeconds * 1000L);
+    double cpuPct = 100.0 * (Bench.processCpuNanos() - cpu1) / (System.nanoTime() - w1);
+    long heap1 = Bench.heapAfterGc();
+    int threads1 = Bench.threads();
+    r.put("threadsAfter", threads1);
+    r.put("threadsAdded", threads1 - threads0);
+    r.put("threadGroups", Bench.threadGroups());
+    r.put("heapBeforeMb", heap0 / 1048576.0);
+    r.put("heapAfterMb", heap1 / 1048576.0);
+    r.put("heapPerClientKb", (heap1 - heap0) / 1024.0 / Math.max(1, connected));
+    r.put("idleCpuPctOfOneCore", cpuPct);
+    r.put("idleSeconds", idleSeconds);
+    r.put("messagesAcked", sent.get());
+    r.put("sendErrors", sendErrors.get());
+    ticker.shutdownNow();
+    long c0 = System.nanoTime();
+    Flowable.fromIterable(clients).flatMapCompletable(c -> Completable.fromAction(c::close), false, 64)
+        .blockingAwait();
+    r.put("closeSeconds", (System.nanoTime() - c0) / 1e9);
+    Bench.result(r);
+    System.exit(0);
+  }
+}
