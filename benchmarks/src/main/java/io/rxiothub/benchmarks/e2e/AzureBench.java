@@ -71,13 +71,13 @@ public final class AzureBench {
 
     DeviceClient t = client(host, "az3", ssl, ClientOptions.builder().sslContext(ssl).build());
     t.subscribeToDesiredProperties((twin, ctx) -> { }, null);
-    r.put("twinGet", twinOps(() -> t.getTwin(5000), twinOps));
+    r.put("twinGet", twinOps(() -> t.getTwin(2000), twinOps));
     AtomicLong counter = new AtomicLong();
     r.put("twinPatch", twinOps(() -> {
       TwinCollection reported = new TwinCollection();
       reported.put("counter", counter.incrementAndGet());
       reported.put("unit", "celsius");
-      t.updateReportedProperties(reported, 5000);
+      t.updateReportedProperties(reported, 2000);
     }, twinOps));
     t.close();
     Bench.result(r);

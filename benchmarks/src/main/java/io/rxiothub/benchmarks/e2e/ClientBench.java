@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ClientBench <scenario> <client> <host> <mqttPort> <controlPort> <caFile> <deviceId> <n> <warmup>}.
- * Scenarios: {@code d2c} (clients rxiothub, hivemq-async, hivemq-reactive), {@code method} (hivemq),
+ * Scenarios: {@code d2c} (clients rxiothub, hivemq-async, hivemq-reactive, and hivemq-reactive-per-message: one
+ * {@code publish(Flowable.just(p))} per message, the way rxiothub's transport publishes), {@code method} (hivemq),
  * {@code twin} (hivemq), {@code reconnect} (rxiothub, hivemq-async). Prints one RESULT line.
  */
 public final class ClientBench {
@@ -177,6 +178,44 @@ public final class ClientBench {
           }
         };
       }
+      case "hivemq-reactive-per-message": {
+        // what rxiothub's transport does today: one publish(Flowable.just(p)) flow per message
+        Mqtt3RxClient c = RawHiveMq.builder(host, port, ca, deviceId, false).buildRx();
+        c.connectWith().cleanSession(false).keepAlive(230).applyConnect().blockingGet();
+        String topic = RawHiveMq.telemetryTopic(deviceId, null);
+        return new Sender() {
+          @Override
+          public void send(int n) throws InterruptedException {
+            Semaphore window = new Semaphore(WINDOW);
+            CountDownLatch done = new CountDownLatch(n);
+            AtomicLong failed = new AtomicLong();
+            for (int i = 0; i < n; i++) {
+              window.acquire();
+              Mqtt3Publish p = Mqtt3Publish.builder().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).build();
+              c.publish(io.reactivex.Flowable.just(p)).subscribe(res -> {
+                if (res.getError().isPresent()) {
+                  failed.incrementAndGet();
+                }
+                window.release();
+                done.countDown();
+              }, e -> {
+                failed.incrementAndGet();
+                window.release();
+                done.countDown();
+              });
+            }
+            done.await();
+            if (failed.get() > 0) {
+              throw new IllegalStateException(failed.get() + " publishes failed");
+            }
+          }
+
+          @Override
+          public void close() {
+            c.disconnect().blockingAwait();
+          }
+        };
+      }
       default:
         throw new IllegalArgumentException("d2c: unknown client " + client);
     }
@@ -214,10 +253,8 @@ public final class ClientBench {
           .payload(reply).send();
     }).send().join();
     hub.command("invoke " + deviceId + " bench " + warmup + " 5000");
-    long cpu0 = Bench.processCpuNanos();
     @SuppressWarnings("unchecked")
     Map<String, Object> r = (Map<String, Object>) Json.parse(hub.command("invoke " + deviceId + " bench " + n + " 5000"));
-    r.put("deviceCpuUsPerCall", (Bench.processCpuNanos() - cpu0) / 1000.0 / n);
     r.put("threads", Bench.threads());
     c.disconnect().join();
     return r;
@@ -311,12 +348,14 @@ public final class ClientBench {
     long[] all = new long[rounds];
     int failed = 0;
     int sent = 0;
+    String error = null;
     DeviceClient rx = client.equals("rxiothub") ? rxiothub(deviceId) : null;
     Mqtt3AsyncClient raw = rx == null ? RawHiveMq.connect(host, port, ca, deviceId, true) : null;
     for (int round = 0; round < rounds; round++) {
       AtomicLong firstAck = new AtomicLong();
       CountDownLatch done = new CountDownLatch(queued);
       AtomicLong errors = new AtomicLong();
+      java.util.concurrent.atomic.AtomicReference<Throwable> firstError = new java.util.concurrent.atomic.AtomicReference<>();
       long t0 = System.nanoTime();
       hub.command("drop " + deviceId);
       for (int i = 0; i < queued; i++) {
@@ -327,6 +366,7 @@ public final class ClientBench {
         };
         if (rx != null) {
           rx.send(message(mid)).subscribe(ok::run, e -> {
+            firstError.compareAndSet(null, e);
             errors.incrementAndGet();
             done.countDown();
           });
@@ -334,6 +374,7 @@ public final class ClientBench {
           raw.publishWith().topic(RawHiveMq.telemetryTopic(deviceId, mid)).qos(MqttQos.AT_LEAST_ONCE)
               .payload(payload).send().whenComplete((a, e) -> {
                 if (e != null) {
+                  firstError.compareAndSet(null, e);
                   errors.incrementAndGet();
                   done.countDown();
                 } else {
@@ -349,6 +390,9 @@ public final class ClientBench {
       all[round] = System.nanoTime() - t0;
       first[round] = firstAck.get() == 0 ? all[round] : firstAck.get() - t0;
       failed += (int) errors.get();
+      if (firstError.get() != null && error == null) {
+        error = firstError.get().toString();
+      }
       Bench.sleep(200);
     }
     String[] count = hub.command("count " + deviceId).split(" ");
@@ -358,6 +402,7 @@ public final class ClientBench {
     r.put("firstAckAfterDrop", Bench.latency(first, rounds));
     r.put("allAckedAfterDrop", Bench.latency(all, rounds));
     r.put("sendErrors", failed);
+    r.put("firstSendError", error);
     r.put("distinctDelivered", Long.parseLong(count[1]));
     r.put("sentWithIds", sent);
     r.put("allDelivered", Long.parseLong(count[1]) >= sent && failed == 0);

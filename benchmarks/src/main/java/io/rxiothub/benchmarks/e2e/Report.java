@@ -107,9 +107,10 @@ public final class Report {
     Map<String, Object> scale = (Map<String, Object>) r.get("scale");
     if (scale != null) {
       s.append("### Scale (rxiothub clients in one JVM, C2D subscribed, one message a minute each)\n\n")
-          .append("| clients | connected | threads added | threads total | heap/client KB | connect p50 ms |"
-              + " connect p99 ms | connects/s | idle CPU % of a core | msgs acked |\n")
-          .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+          .append("| clients | connected | threads added | threads total | heap/client KB (total/N) |"
+              + " marginal heap/client KB (2nd half) | connect p50 ms | connect p99 ms | connects/s |"
+              + " client CPU ms/connect | idle CPU % of a core | msgs acked |\n")
+          .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Map.Entry<String, Object> e : scale.entrySet()) {
         Map<String, Object> m = (Map<String, Object>) e.getValue();
         if (m.get("error") != null) {
@@ -119,8 +120,10 @@ public final class Report {
         Map<String, Object> c = (Map<String, Object>) m.get("connect");
         s.append("| ").append(e.getKey()).append(" | ").append(m.get("connected")).append(" | ")
             .append(m.get("threadsAdded")).append(" | ").append(m.get("threadsAfter")).append(" | ")
-            .append(f(num(m, "heapPerClientKb"))).append(" | ").append(ms(c, "p50Us")).append(" | ")
+            .append(f(num(m, "heapPerClientKb"))).append(" | ").append(f(num(m, "marginalHeapPerClientKb")))
+            .append(" | ").append(ms(c, "p50Us")).append(" | ")
             .append(ms(c, "p99Us")).append(" | ").append(f(num(m, "connectsPerSec"))).append(" | ")
+            .append(f(num(m, "rampCpuMsPerConnect"))).append(" | ")
             .append(f(num(m, "idleCpuPctOfOneCore"))).append(" | ").append(m.get("messagesAcked")).append(" |\n");
       }
       s.append("\nTargets: 10,000 clients, ≤ 16 threads total, ≤ 12 KB heap per idle client.\n");

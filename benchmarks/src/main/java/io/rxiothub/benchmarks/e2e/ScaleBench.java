@@ -27,6 +27,20 @@ public final class ScaleBench {
 
   private ScaleBench() {}
 
+  private static void connect(List<DeviceClient> clients, long[] connectNanos, AtomicLong failures, int from,
+      int to) {
+    Flowable.range(from, to - from).flatMapCompletable(i -> {
+      long[] start = new long[1];
+      return clients.get(i).connect()
+          .doOnSubscribe(d -> start[0] = System.nanoTime())
+          .doOnComplete(() -> connectNanos[i] = System.nanoTime() - start[0])
+          .onErrorComplete(e -> {
+            failures.incrementAndGet();
+            return true;
+          });
+    }, false, 64).blockingAwait();
+  }
+
   /** Entry point; see the class comment. */
   public static void main(String[] a) throws Exception {
     int n = Integer.parseInt(a[0]);
@@ -58,18 +72,22 @@ public final class ScaleBench {
     AtomicLong failures = new AtomicLong();
     long cpu0 = Bench.processCpuNanos();
     long t0 = System.nanoTime();
-    Flowable.range(0, n).flatMapCompletable(i -> {
-      long[] start = new long[1];
-      return clients.get(i).connect()
-          .doOnSubscribe(d -> start[0] = System.nanoTime())
-          .doOnComplete(() -> connectNanos[i] = System.nanoTime() - start[0])
-          .onErrorComplete(e -> {
-            failures.incrementAndGet();
-            return true;
-          });
-    }, false, 64).blockingAwait();
-    long rampNanos = System.nanoTime() - t0;
-    long rampCpu = Bench.processCpuNanos() - cpu0;
+    // two halves: the heap growth over the second half is the marginal cost of a client, free of fixed costs
+    // (Netty buffer pool chunks, TLS provider caches, loaded classes) that the first clients pay for everyone
+    int half = n / 2;
+    connect(clients, connectNanos, failures, 0, half);
+    long rampNanosHalf = System.nanoTime() - t0;
+    long cpuHalf = Bench.processCpuNanos() - cpu0;
+    long heapHalf = Bench.heapAfterGc();
+    int threadsHalf = Bench.threads();
+    long t1 = System.nanoTime();
+    long cpu1x = Bench.processCpuNanos();
+    connect(clients, connectNanos, failures, half, n);
+    long rampNanos2 = System.nanoTime() - t1;
+    long cpu2 = Bench.processCpuNanos() - cpu1x;
+    r.put("threadsAtHalf", threadsHalf);
+    long rampNanos = rampNanosHalf + rampNanos2;
+    long rampCpu = cpuHalf + cpu2;
     int connected = 0;
     long[] ok = new long[n];
     for (long v : connectNanos) {
@@ -116,6 +134,8 @@ public final class ScaleBench {
     r.put("heapBeforeMb", heap0 / 1048576.0);
     r.put("heapAfterMb", heap1 / 1048576.0);
     r.put("heapPerClientKb", (heap1 - heap0) / 1024.0 / Math.max(1, connected));
+    r.put("heapAtHalfMb", heapHalf / 1048576.0);
+    r.put("marginalHeapPerClientKb", (heap1 - heapHalf) / 1024.0 / Math.max(1, n - half));
     r.put("idleCpuPctOfOneCore", cpuPct);
     r.put("idleSeconds", idleSeconds);
     r.put("messagesAcked", sent.get());
