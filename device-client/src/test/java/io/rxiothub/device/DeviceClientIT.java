@@ -234,4 +234,67 @@ class DeviceClientIT {
       assertThat(client.connectionState().reason()).isEqualTo(Reason.REFUSED);
     }
   }
+
+  @Test
+  @Timeout(60)
+  void webSocketTransportGoesThroughAnHttpProxy() throws Exception {
+    DeviceIdentity id = HUB.createDevice(newId("proxy"));
+    try (ConnectTunnelProxy proxy = new ConnectTunnelProxy();
+        DeviceClient client = device(id, Transport.MQTT_WS,
+            b -> b.httpProxy("127.0.0.1", proxy.port()))) {
+      client.connect().blockingAwait(20, TimeUnit.SECONDS);
+      client.send(Message.builder().messageId("via-proxy").build())
+          .blockingAwait(20, TimeUnit.SECONDS);
+      assertThat(proxy.connects).containsExactly("localhost:" + HUB.hub().webSocketPort());
+      assertThat(awaitTelemetry(id.deviceId(), 1).get(0).systemProperties())
+          .containsEntry("$.mid", "via-proxy");
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void gatewayHostNameIsDialledWhileTheHubNameIdentifiesTheDevice() {
+    DeviceIdentity id = HUB.createDevice(newId("gateway"));
+    String viaGateway = ConnectionString.parse(id.connectionString()).toBuilder()
+        .gatewayHostName("127.0.0.1").build().format();
+    try (DeviceClient client = configure(DeviceClient.builder(), viaGateway, Transport.MQTT)
+        .build()) {
+      client.connect().blockingAwait(20, TimeUnit.SECONDS);
+      client.send(Message.builder().messageId("via-gateway").build())
+          .blockingAwait(20, TimeUnit.SECONDS);
+      assertThat(awaitTelemetry(id.deviceId(), 1).get(0).systemProperties())
+          .containsEntry("$.mid", "via-gateway");
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void allThreadsTheClientStartsAreNamedRxiothub() {
+    DeviceIdentity id = HUB.createDevice(newId("threads"));
+    Set<Long> before = new HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      before.add(t.getId());
+    }
+    List<String> started = new ArrayList<>();
+    try (DeviceClient client = device(id, Transport.MQTT, b -> { })) {
+      TestSubscriber<CloudMessage> c2d = client.cloudMessages().test();
+      client.connect().blockingAwait(20, TimeUnit.SECONDS);
+      client.send(Message.of(utf8("x"))).blockingAwait(20, TimeUnit.SECONDS);
+      HUB.hub().sendCloudToDevice(id.deviceId(), utf8("y"), Map.of()).blockingGet();
+      c2d.awaitCount(1);
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (!before.contains(t.getId())) {
+          started.add(t.getName());
+        }
+      }
+    }
+    // The emulator's (HiveMQ CE) threads and RxJava 2's JVM-wide ones (loaded by the HiveMQ client)
+    // aside.
+    assertThat(started).filteredOn(name -> !name.startsWith("hub-emulator")
+            && !name.startsWith("hivemq") && !name.startsWith("managed-extension-executor")
+            && !name.startsWith("RxSchedulerPurge")
+            && !name.startsWith("RxCachedWorkerPoolEvictor"))
+        .isNotEmpty()
+        .allMatch(name -> name.startsWith("rxiothub-"));
+  }
 }
