@@ -1,3 +1,4 @@
+// Architecture rules: public API free of internal and Jackson types, no networking in a sans-I/O module.
 package io.rxiothub.twin;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;

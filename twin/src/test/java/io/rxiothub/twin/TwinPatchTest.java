@@ -1,3 +1,4 @@
+// Unit tests of TwinPatch: desired notification parsing, reported body, and every twin limit of protocol.md §6.
 package io.rxiothub.twin;
 
 import static org.assertj.core.api.Assertions.assertThat;
