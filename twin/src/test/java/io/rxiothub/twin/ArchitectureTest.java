@@ -36,6 +36,14 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyJacksonsStreamingApiIsUsedBecauseDatabindNeedsAndroid26() {
+    noClasses().that().resideInAPackage("io.rxiothub.twin..")
+        .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson.databind..")
+        .because("jackson-databind 2.14+ fails on Android API < 26 (ObjectMapper references BootstrapMethodError)")
+        .check(classes);
+  }
+
+  @Test
   void publicSignaturesMentionNoJacksonType() {
     classes().that().resideInAPackage("io.rxiothub.twin").and().arePublic()
         .should(new ArchCondition<JavaClass>("mention no Jackson type in public signatures") {
