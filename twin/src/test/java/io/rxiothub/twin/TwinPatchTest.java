@@ -24,6 +24,20 @@ class TwinPatchTest {
   }
 
   @Test
+  void desiredNotificationTakesItsVersionFromBodyOrTopic() {
+    TwinTopic topic = TwinTopic.parse("$iothub/twin/PATCH/properties/desired/?$version=13");
+    byte[] withVersion = "{\"a\":1,\"$version\":13}".getBytes(StandardCharsets.UTF_8);
+    byte[] without = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+    assertThat(TwinPatch.fromDesiredNotification(topic, withVersion).version()).isEqualTo(13L);
+    assertThat(TwinPatch.fromDesiredNotification(topic, without).version()).isEqualTo(13L);
+    assertThat(TwinPatch.fromDesiredNotification(topic, without).properties().getLong("a")).isEqualTo(1L);
+    assertThatIllegalArgumentException().isThrownBy(() -> TwinPatch.fromDesiredNotification(
+        TwinTopic.desiredPatch(14), withVersion)).withMessageContaining("13").withMessageContaining("14");
+    assertThatIllegalArgumentException().isThrownBy(() -> TwinPatch.fromDesiredNotification(TwinTopic.get("1"), without))
+        .withMessageContaining("DESIRED_PATCH");
+  }
+
+  @Test
   void ignoresTopLevelHubMetadataAndToleratesAMissingVersion() {
     TwinPatch patch = TwinPatch.parse("{\"a\":1,\"$metadata\":{\"$lastUpdated\":\"2020\"}}");
     assertThat(patch.version()).isNull();
