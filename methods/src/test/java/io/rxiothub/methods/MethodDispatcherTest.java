@@ -1,3 +1,4 @@
+// Unit and thread-race tests of the dispatch table: routing, 501, 500, exactly one reply.
 package io.rxiothub.methods;
 
 import static org.assertj.core.api.Assertions.assertThat;

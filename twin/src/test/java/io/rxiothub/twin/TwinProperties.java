@@ -79,6 +79,27 @@ class TwinProperties {
     assertThat(TwinTopic.parse(topic.format())).isEqualTo(topic);
   }
 
+  @Property
+  void responseBagKeysMayComeInAnyOrderAmongUnknownOnes(
+      @ForAll @IntRange(min = 100, max = 999) int status, @ForAll @LongRange(min = 1) long rid,
+      @ForAll @LongRange(min = 0) long version, @ForAll("unknownPairs") java.util.List<String> unknown,
+      @ForAll java.util.Random random) {
+    java.util.List<String> pairs = new java.util.ArrayList<>(unknown);
+    pairs.add("$rid=" + rid);
+    pairs.add(random.nextBoolean() ? "$version=" + version : "%24version=" + version);
+    java.util.Collections.shuffle(pairs, random);
+    TwinTopic parsed = TwinTopic.parse("$iothub/twin/res/" + status + "/?" + String.join("&", pairs));
+    assertThat(parsed).isEqualTo(TwinTopic.response(status, Long.toString(rid), version));
+  }
+
+  @Provide
+  Arbitrary<java.util.List<String>> unknownPairs() {
+    return Arbitraries.strings().withChars("abcxyz.-_~%20").ofMaxLength(6)
+        .filter(k -> !k.contains("%") || k.matches("([^%]|%20)*"))
+        .map(k -> k.isEmpty() ? "" : k + (k.length() % 2 == 0 ? "=v" : ""))
+        .list().ofMaxSize(4);
+  }
+
   @Property(tries = 2000)
   void everyParserReturnsAValueOrAnIllegalArgument(@ForAll @StringLength(max = 200) String text) {
     accepts(() -> TwinTopic.parse(text));
