@@ -132,6 +132,29 @@ class TwinProperties {
     accepts(() -> TwinPatch.builder().put(key, value).build());
   }
 
+  @Property(tries = 2000)
+  void patchKeysAreAcceptedExactlyWhenTheyFollowTheHubKeyRules(@ForAll("keyCandidates") String key) {
+    boolean valid = !key.isEmpty() && isValidUnicode(key)
+        && key.getBytes(StandardCharsets.UTF_8).length <= 1024
+        && key.chars().noneMatch(c -> c == '.' || c == '$' || c == ' ' || c <= 0x1f || c >= 0x7f && c <= 0x9f);
+    boolean accepted;
+    try {
+      TwinPatch.builder().put(key, 1).build();
+      accepted = true;
+    } catch (IllegalArgumentException e) {
+      accepted = false;
+    }
+    assertThat(accepted).as("key %s", key).isEqualTo(valid);
+  }
+
+  @Provide
+  Arbitrary<String> keyCandidates() {
+    return Arbitraries.oneOf(
+        Arbitraries.strings().ofMaxLength(8),
+        Arbitraries.strings().withChars("ab.$ \u0000\u001f\u007f\u0085\u00a0é").ofMaxLength(5),
+        Arbitraries.strings().withChars("aé").ofMinLength(500).ofMaxLength(1100));
+  }
+
   @Provide
   Arbitrary<TwinCollection> documents() {
     return TwinArbitraries.documents();
