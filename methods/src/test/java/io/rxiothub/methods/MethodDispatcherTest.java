@@ -78,6 +78,21 @@ class MethodDispatcherTest {
   }
 
   @Test
+  void aHandlerThrowingAnAssertionErrorStillGets500ButVmErrorsPropagate() {
+    dispatcher.register("assert", (req, reply) -> {
+      throw new AssertionError("bug");
+    });
+    dispatcher.register("oom", (req, reply) -> {
+      throw new OutOfMemoryError("simulated");
+    });
+    dispatcher.dispatch(request("assert"), sink);
+    assertThat(replies).extracting(MethodResponse::status).containsExactly(500);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dispatcher.dispatch(request("oom"), sink))
+        .isInstanceOf(OutOfMemoryError.class);
+    assertThat(replies).hasSize(1);
+  }
+
+  @Test
   void failGives500AndOnlyTheFirstReplyCounts() {
     AtomicReference<MethodReply> kept = new AtomicReference<>();
     dispatcher.register("m", (req, reply) -> kept.set(reply));
