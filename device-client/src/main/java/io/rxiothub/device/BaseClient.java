@@ -1,0 +1,100 @@
+// The implementation shared by DeviceClient and ModuleClient: delegates to the internal state machine.
+package io.rxiothub.device;
+
+import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.Observable;
+import io.rxiothub.device.internal.ClientCore;
+import io.rxiothub.device.internal.MessageCodec;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Shared body of the two public clients. */
+abstract class BaseClient implements IotHubClient {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BaseClient.class);
+
+  private final ClientCore core;
+  private final MessageCodec codec;
+  private final Flowable<CloudMessage> cloudMessages;
+
+  BaseClient(ClientCore core, MessageCodec codec) {
+    this.core = core;
+    this.codec = codec;
+    this.cloudMessages = core.inbound(codec.topics().deviceboundFilter(), publish -> {
+      try {
+        return codec.decodeCloudMessage(publish.topic(), publish.payload());
+      } catch (IotHubProtocolException e) {
+        LOG.warn("{}", e.getMessage(), e);
+        return null;
+      }
+    });
+  }
+
+  /** Returns the internal engine (for the twin and methods integration of the same module). */
+  final ClientCore core() {
+    return core;
+  }
+
+  @Override
+  public String deviceId() {
+    return core.settings().deviceId();
+  }
+
+  @Override
+  public @Nullable String moduleId() {
+    return core.settings().moduleId();
+  }
+
+  @Override
+  public Completable connect() {
+    return core.connect();
+  }
+
+  @Override
+  public Completable disconnect() {
+    return core.disconnect();
+  }
+
+  @Override
+  public Observable<ConnectionState> connectionStates() {
+    return core.connectionStates();
+  }
+
+  @Override
+  public ConnectionState connectionState() {
+    return core.currentState();
+  }
+
+  @Override
+  public Completable send(Message message) {
+    if (message == null) {
+      throw new IllegalArgumentException("message must not be null");
+    }
+    int size = codec.hubSize(message);
+    if (size > MessageCodec.MAX_MESSAGE_BYTES) {
+      throw new IllegalArgumentException("message is " + size + " bytes but the hub accepts at most "
+          + MessageCodec.MAX_MESSAGE_BYTES + " (payload + system property values + application "
+          + "property names and values); split it or shrink it");
+    }
+    return core.publish(codec.telemetryTopic(message), message.payload(), message.atMostOnce(),
+        message.expiryEpochMillis());
+  }
+
+  @Override
+  public Flowable<CloudMessage> cloudMessages() {
+    return cloudMessages;
+  }
+
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + '{' + core.settings().clientId() + ", "
+        + core.currentState().status() + '}';
+  }
+}

@@ -1,0 +1,479 @@
+// The options shared by DeviceClient.Builder and ModuleClient.Builder, and the assembly of a client.
+package io.rxiothub.device;
+
+import io.reactivex.rxjava3.core.Scheduler;
+import io.rxiothub.device.internal.Backoff;
+import io.rxiothub.device.internal.ClientCore;
+import io.rxiothub.device.internal.CoreSettings;
+import io.rxiothub.device.internal.Credentials;
+import io.rxiothub.device.internal.MessageCodec;
+import io.rxiothub.device.internal.MqttConnector;
+import io.rxiothub.device.internal.PemCredentials;
+import io.rxiothub.device.internal.SharedThreads;
+import io.rxiothub.device.internal.Version;
+import io.rxiothub.device.internal.hivemq.HiveMqConnector;
+import io.rxiothub.sas.ConnectionString;
+import io.rxiothub.sas.IotHubIds;
+import io.rxiothub.sas.PercentEncoding;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Options of a client, with their defaults. Setters validate at once and throw
+ * {@link IllegalArgumentException} naming the option and the rule; {@code build()} throws
+ * {@link IllegalStateException} for missing or conflicting options.
+ *
+ * @param <B> the concrete builder
+ */
+public abstract class ClientBuilder<B extends ClientBuilder<B>> {
+
+  /** The api-version the client sends by default (protocol.md §3). */
+  public static final String DEFAULT_API_VERSION = "2021-04-12";
+  /** The keep-alive the client uses by default, in seconds. */
+  public static final int DEFAULT_KEEP_ALIVE_SECONDS = 230;
+  /** The longest useful keep-alive: the hub closes idle connections after 1.5 × keep-alive, ≤ 1767 s. */
+  public static final int MAX_KEEP_ALIVE_SECONDS = 1177;
+
+  @Nullable ConnectionString connectionString;
+  private Transport transport = Transport.MQTT;
+  private int port = -1;
+  private @Nullable TrustManagerFactory trustManagerFactory;
+  private @Nullable KeyManagerFactory keyManagerFactory;
+  private @Nullable String proxyHost;
+  private int proxyPort;
+  private @Nullable String proxyUser;
+  private @Nullable String proxyPassword;
+  private int keepAliveSeconds = DEFAULT_KEEP_ALIVE_SECONDS;
+  private boolean cleanSession;
+  private String apiVersion = DEFAULT_API_VERSION;
+  private @Nullable String productInfo;
+  private @Nullable String modelId;
+  private @Nullable Scheduler callbackScheduler;
+  private @Nullable Scheduler timeScheduler;
+  private long sasTokenTimeToLiveSeconds = 3600;
+  private double sasTokenRenewalMargin = 0.15;
+  private long reconnectInitialDelayMillis = 100;
+  private long reconnectMaxDelayMillis = 10_000;
+  private long reconnectGiveUpMillis = 240_000;
+  private int offlineQueueCapacity = 1000;
+  private OverflowPolicy overflowPolicy = OverflowPolicy.FAIL;
+  private long connectTimeoutMillis = 30_000;
+  private long disconnectTimeoutMillis = 10_000;
+
+  ClientBuilder() {}
+
+  abstract B self();
+
+  /**
+   * Sets the identity and credentials from a connection string (protocol.md §1).
+   *
+   * @throws IllegalArgumentException if it does not parse, or an id contains {@code +} or
+   *     {@code #} (MQTT 3.1.1 §4.7: such ids cannot appear in topics, so they cannot use MQTT)
+   */
+  public B connectionString(String connectionString) {
+    if (connectionString == null) {
+      throw new IllegalArgumentException("connectionString must not be null");
+    }
+    return connectionString(ConnectionString.parse(connectionString));
+  }
+
+  /**
+   * Sets the identity and credentials; build one from parts with {@code ConnectionString.builder()}.
+   *
+   * @throws IllegalArgumentException if an id contains {@code +} or {@code #}
+   */
+  public B connectionString(ConnectionString connectionString) {
+    if (connectionString == null) {
+      throw new IllegalArgumentException("connectionString must not be null");
+    }
+    checkMqttSafe("DeviceId", connectionString.deviceId());
+    String moduleId = connectionString.moduleId();
+    if (moduleId != null) {
+      checkMqttSafe("ModuleId", moduleId);
+    }
+    this.connectionString = connectionString;
+    return self();
+  }
+
+  private static void checkMqttSafe(String field, String id) {
+    if (!IotHubIds.isMqttSafe(id)) {
+      throw new IllegalArgumentException(field + " '" + id + "' contains '+' or '#': MQTT topics "
+          + "cannot carry these characters (MQTT 3.1.1 §4.7), so this identity cannot use MQTT; "
+          + "use an id without them");
+    }
+  }
+
+  /** Sets the transport (default {@link Transport#MQTT}). */
+  public B transport(Transport transport) {
+    if (transport == null) {
+      throw new IllegalArgumentException("transport must not be null");
+    }
+    this.transport = transport;
+    return self();
+  }
+
+  /**
+   * Overrides the port (default: the transport's, 8883 or 443).
+   *
+   * @throws IllegalArgumentException unless 1 ≤ port ≤ 65535
+   */
+  public B port(int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port must be in 1..65535, got " + port);
+    }
+    this.port = port;
+    return self();
+  }
+
+  /**
+   * Sets whom the client trusts as the hub's TLS server (default: the JVM's trust store). Hostname
+   * verification stays on whatever trust is used.
+   */
+  public B trustManagerFactory(TrustManagerFactory trustManagerFactory) {
+    if (trustManagerFactory == null) {
+      throw new IllegalArgumentException("trustManagerFactory must not be null");
+    }
+    this.trustManagerFactory = trustManagerFactory;
+    return self();
+  }
+
+  /**
+   * Trusts exactly the certificates of {@code trustStore} as the hub's TLS server (a custom trust
+   * store, e.g. the hub emulator's).
+   *
+   * @throws IllegalArgumentException if the platform cannot use the store
+   */
+  public B trustStore(KeyStore trustStore) {
+    if (trustStore == null) {
+      throw new IllegalArgumentException("trustStore must not be null");
+    }
+    try {
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trustStore);
+      this.trustManagerFactory = tmf;
+    } catch (Exception e) {
+      throw new IllegalArgumentException("trustStore: the platform cannot use it: " + e, e);
+    }
+    return self();
+  }
+
+  /**
+   * Trusts exactly the given certificate authorities as the hub's TLS server (a custom trust store).
+   *
+   * @throws IllegalArgumentException if none is given or the platform cannot build a trust store
+   */
+  public B trustedCertificates(X509Certificate... certificates) {
+    if (certificates == null || certificates.length == 0) {
+      throw new IllegalArgumentException("trustedCertificates needs at least one certificate");
+    }
+    try {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      for (int i = 0; i < certificates.length; i++) {
+        store.setCertificateEntry("ca-" + i, certificates[i]);
+      }
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      this.trustManagerFactory = tmf;
+    } catch (Exception e) {
+      throw new IllegalArgumentException("trustedCertificates: could not build a trust store: " + e,
+          e);
+    }
+    return self();
+  }
+
+  /**
+   * Authenticates with an X.509 client certificate (connection string with {@code x509=true}):
+   * {@code privateKey} and its certificate chain, leaf first.
+   *
+   * @throws IllegalArgumentException if the chain is empty or the platform refuses the key
+   */
+  public B clientCertificate(PrivateKey privateKey, X509Certificate... chain) {
+    this.keyManagerFactory = PemCredentials.keyManagerFactory(privateKey, chain);
+    return self();
+  }
+
+  /**
+   * Authenticates with an X.509 client certificate given as PEM text: the certificate chain (leaf
+   * first) and the private key (PKCS#8, or PKCS#1 / SEC1 unencrypted), parsed with BouncyCastle.
+   *
+   * @throws IllegalArgumentException naming what could not be parsed (never the key itself)
+   */
+  public B clientCertificatePem(String certificateChainPem, String privateKeyPem) {
+    this.keyManagerFactory =
+        PemCredentials.keyManagerFactory(certificateChainPem, privateKeyPem);
+    return self();
+  }
+
+  /**
+   * Goes through an HTTP proxy (CONNECT). Only with {@link Transport#MQTT_WS}.
+   *
+   * @throws IllegalArgumentException if the host is empty or the port outside 1..65535
+   */
+  public B httpProxy(String host, int port) {
+    return httpProxy(host, port, null, null);
+  }
+
+  /**
+   * Goes through an HTTP proxy that needs basic authentication. Only with {@link Transport#MQTT_WS}.
+   *
+   * @throws IllegalArgumentException if the host is empty or the port outside 1..65535
+   */
+  public B httpProxy(String host, int port, @Nullable String username, @Nullable String password) {
+    if (host == null || host.isEmpty()) {
+      throw new IllegalArgumentException("httpProxy host must not be empty");
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("httpProxy port must be in 1..65535, got " + port);
+    }
+    this.proxyHost = host;
+    this.proxyPort = port;
+    this.proxyUser = username;
+    this.proxyPassword = password;
+    return self();
+  }
+
+  /**
+   * Sets the MQTT keep-alive (default 230 s).
+   *
+   * @throws IllegalArgumentException unless 1 ≤ seconds ≤ 1177 (the hub's useful maximum)
+   */
+  public B keepAliveSeconds(int seconds) {
+    if (seconds < 1 || seconds > MAX_KEEP_ALIVE_SECONDS) {
+      throw new IllegalArgumentException("keepAliveSeconds must be in 1.." + MAX_KEEP_ALIVE_SECONDS
+          + " (the hub closes idle connections after 1.5 x keep-alive, at most 1767 s), got "
+          + seconds);
+    }
+    this.keepAliveSeconds = seconds;
+    return self();
+  }
+
+  /**
+   * Sets the MQTT clean-session flag (default false: the hub keeps cloud-to-device messages and
+   * subscriptions while the device is away).
+   */
+  public B cleanSession(boolean cleanSession) {
+    this.cleanSession = cleanSession;
+    return self();
+  }
+
+  /**
+   * Sets the api-version of the user name (default {@value #DEFAULT_API_VERSION}).
+   *
+   * @throws IllegalArgumentException if empty
+   */
+  public B apiVersion(String apiVersion) {
+    if (apiVersion == null || apiVersion.isEmpty()) {
+      throw new IllegalArgumentException("apiVersion must not be empty");
+    }
+    this.apiVersion = apiVersion;
+    return self();
+  }
+
+  /** Appends product information to {@code DeviceClientType} ({@code rxiothub/{version} {info}}). */
+  public B productInfo(@Nullable String productInfo) {
+    this.productInfo = productInfo;
+    return self();
+  }
+
+  /** Sets the IoT Plug and Play model id ({@code model-id} in the user name), e.g. {@code dtmi:…;1}. */
+  public B modelId(@Nullable String modelId) {
+    this.modelId = modelId;
+    return self();
+  }
+
+  /**
+   * Sets the scheduler on which every signal reaches user code (default: the shared
+   * {@code rxiothub-callback-N} pool). It must not run tasks on the calling thread.
+   */
+  public B callbackScheduler(Scheduler scheduler) {
+    if (scheduler == null) {
+      throw new IllegalArgumentException("callbackScheduler must not be null");
+    }
+    this.callbackScheduler = scheduler;
+    return self();
+  }
+
+  /**
+   * Sets the scheduler of timers and of the clock used for tokens (default: the shared
+   * {@code rxiothub-timer} thread); tests pass a {@code TestScheduler}.
+   */
+  public B timeScheduler(Scheduler scheduler) {
+    if (scheduler == null) {
+      throw new IllegalArgumentException("timeScheduler must not be null");
+    }
+    this.timeScheduler = scheduler;
+    return self();
+  }
+
+  /**
+   * Sets the lifetime of the SAS tokens the client makes from a key (default 3600 s).
+   *
+   * @throws IllegalArgumentException unless ≥ 1
+   */
+  public B sasTokenTimeToLiveSeconds(long seconds) {
+    if (seconds < 1) {
+      throw new IllegalArgumentException("sasTokenTimeToLiveSeconds must be >= 1, got " + seconds);
+    }
+    this.sasTokenTimeToLiveSeconds = seconds;
+    return self();
+  }
+
+  /**
+   * Sets how early, as a fraction of the lifetime, tokens are renewed (default 0.15: at 85 %).
+   *
+   * @throws IllegalArgumentException unless 0 < margin < 1
+   */
+  public B sasTokenRenewalMargin(double margin) {
+    if (!(margin > 0 && margin < 1)) {
+      throw new IllegalArgumentException("sasTokenRenewalMargin must be in (0, 1), got " + margin);
+    }
+    this.sasTokenRenewalMargin = margin;
+    return self();
+  }
+
+  /**
+   * Sets the reconnection backoff: attempt n waits a random time in
+   * {@code [0, min(max, initial * 2^n)]} (full jitter); defaults 100 ms and 10 s.
+   *
+   * @throws IllegalArgumentException unless 0 ≤ initial ≤ max
+   */
+  public B reconnectBackoff(long initialDelayMillis, long maxDelayMillis) {
+    if (initialDelayMillis < 0 || maxDelayMillis < initialDelayMillis) {
+      throw new IllegalArgumentException("reconnectBackoff needs 0 <= initial <= max, got "
+          + initialDelayMillis + " and " + maxDelayMillis);
+    }
+    this.reconnectInitialDelayMillis = initialDelayMillis;
+    this.reconnectMaxDelayMillis = maxDelayMillis;
+    return self();
+  }
+
+  /**
+   * Sets how long the client keeps trying after failed attempts before it gives up and reports
+   * {@link ConnectionState.Reason#RETRY_EXPIRED} (default 240 s; {@code Long.MAX_VALUE}: never).
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public B reconnectGiveUpMillis(long millis) {
+    if (millis < 0) {
+      throw new IllegalArgumentException("reconnectGiveUpMillis must not be negative");
+    }
+    this.reconnectGiveUpMillis = millis;
+    return self();
+  }
+
+  /**
+   * Sets the capacity of the queue that holds sends while the client reconnects, or while the
+   * in-flight window is full (default 1000), and what happens when it is full (default
+   * {@link OverflowPolicy#FAIL}).
+   *
+   * @throws IllegalArgumentException if the capacity is below 1 or the policy null
+   */
+  public B offlineQueue(int capacity, OverflowPolicy policy) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("offline queue capacity must be >= 1, got " + capacity);
+    }
+    if (policy == null) {
+      throw new IllegalArgumentException("offline queue policy must not be null");
+    }
+    this.offlineQueueCapacity = capacity;
+    this.overflowPolicy = policy;
+    return self();
+  }
+
+  /**
+   * Sets the time limit of the TCP, TLS, WebSocket and MQTT CONNECT steps (default 30 s).
+   *
+   * @throws IllegalArgumentException unless ≥ 1
+   */
+  public B connectTimeoutMillis(long millis) {
+    if (millis < 1) {
+      throw new IllegalArgumentException("connectTimeoutMillis must be >= 1, got " + millis);
+    }
+    this.connectTimeoutMillis = millis;
+    return self();
+  }
+
+  /**
+   * Sets how long {@code disconnect()} and token renewal wait for outstanding PUBACKs before they
+   * close the connection (default 10 s).
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public B disconnectTimeoutMillis(long millis) {
+    if (millis < 0) {
+      throw new IllegalArgumentException("disconnectTimeoutMillis must not be negative");
+    }
+    this.disconnectTimeoutMillis = millis;
+    return self();
+  }
+
+  /** Assembles the engine and its codec; {@code module} says which identity the builder makes. */
+  final Assembly assemble(boolean module, @Nullable MqttConnector connectorOverride) {
+    ConnectionString cs = connectionString;
+    if (cs == null) {
+      throw new IllegalStateException("connectionString is required");
+    }
+    if (module && !cs.isModule()) {
+      throw new IllegalStateException("ModuleClient needs a connection string with ModuleId; use "
+          + "DeviceClient for a device identity");
+    }
+    if (!module && cs.isModule()) {
+      throw new IllegalStateException("the connection string names a module (ModuleId="
+          + cs.moduleId() + "); use ModuleClient for it");
+    }
+    if (cs.x509() && keyManagerFactory == null) {
+      throw new IllegalStateException("the connection string says x509=true: set the client "
+          + "certificate with clientCertificate(...) or clientCertificatePem(...)");
+    }
+    if (proxyHost != null && transport != Transport.MQTT_WS) {
+      throw new IllegalStateException("httpProxy works only with transport MQTT_WS");
+    }
+    String clientId = cs.isModule() ? cs.deviceId() + "/" + cs.moduleId() : cs.deviceId();
+    String product = "rxiothub/" + Version.VERSION + (productInfo == null ? "" : " " + productInfo);
+    String username = cs.hostName() + "/" + clientId + "/?api-version="
+        + PercentEncoding.encode(apiVersion) + "&DeviceClientType=" + PercentEncoding.encode(product)
+        + (modelId == null ? "" : "&model-id=" + PercentEncoding.encode(modelId));
+    SharedThreads.Lease lease = SharedThreads.acquire();
+    try {
+      Scheduler callbacks = callbackScheduler != null ? callbackScheduler
+          : lease.callbackScheduler();
+      Scheduler time = timeScheduler != null ? timeScheduler : lease.timeScheduler();
+      CoreSettings settings = new CoreSettings(cs.deviceId(), cs.moduleId(), username,
+          Credentials.of(cs, sasTokenTimeToLiveSeconds, sasTokenRenewalMargin), keepAliveSeconds,
+          cleanSession, new Backoff(reconnectInitialDelayMillis, reconnectMaxDelayMillis,
+              new SecureRandom()), reconnectGiveUpMillis, offlineQueueCapacity, overflowPolicy,
+          callbacks, time, disconnectTimeoutMillis, 1024);
+      String gateway = cs.gatewayHostName();
+      MqttConnector connector = connectorOverride != null ? connectorOverride
+          : new HiveMqConnector(new HiveMqConnector.Endpoint(
+              gateway != null ? gateway : cs.hostName(),
+              port > 0 ? port : transport.defaultPort(), transport == Transport.MQTT_WS,
+              trustManagerFactory, keyManagerFactory, proxyHost, proxyPort, proxyUser,
+              proxyPassword, connectTimeoutMillis));
+      ClientCore core = new ClientCore(settings, connector, lease::release);
+      return new Assembly(core, new MessageCodec(cs.deviceId(), cs.moduleId()));
+    } catch (RuntimeException e) {
+      lease.release();
+      throw e;
+    }
+  }
+
+  /** The parts of a built client. */
+  static final class Assembly {
+    final ClientCore core;
+    final MessageCodec codec;
+
+    Assembly(ClientCore core, MessageCodec codec) {
+      this.core = core;
+      this.codec = codec;
+    }
+  }
+}

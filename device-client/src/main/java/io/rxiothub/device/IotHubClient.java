@@ -1,0 +1,92 @@
+// What DeviceClient and ModuleClient have in common: connection, telemetry, cloud-to-device messages.
+package io.rxiothub.device;
+
+import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.Observable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A connection of one IoT Hub identity (a device or a module) over MQTT.
+ *
+ * <p>Every I/O method returns a cold Rx type: nothing happens until subscription. Signals reach
+ * user code on the client's {@code callbackScheduler}, never on an I/O thread. See
+ * {@link DeviceClient} for the thread budget.
+ */
+public interface IotHubClient extends AutoCloseable {
+
+  /** Returns the device id of the identity. */
+  String deviceId();
+
+  /** Returns the module id, or null for a device identity. */
+  @Nullable String moduleId();
+
+  /**
+   * Returns a cold {@code Completable} that asks for the connection and completes once connected.
+   * Each subscription is one request: while the client is meant to be connected it reconnects on
+   * its own (exponential backoff with full jitter) until {@code disconnect()} or {@code close()}.
+   *
+   * <p>Errors: {@link IotHubConnectionRefusedException} (credentials or identity refused, not
+   * retried), {@link IotHubTokenExpiredException} (a fixed token expired),
+   * {@link IotHubConnectionException} (gave up retrying after the configured time),
+   * {@link IotHubClientStateException} (closed, or {@code disconnect()} called first). Disposing
+   * the only pending {@code connect()} before the first connection aborts it.
+   */
+  Completable connect();
+
+  /**
+   * Returns a cold {@code Completable} that stops reconnecting, sends what was already accepted,
+   * waits (bounded) for its acknowledgements, then sends DISCONNECT; completes when disconnected.
+   * Messages still unacknowledged at that point fail with {@link IotHubClientStateException}.
+   */
+  Completable disconnect();
+
+  /**
+   * Returns the connection states: the current one first, then every change, on the callback
+   * scheduler; completes after {@link ConnectionState.Status#CLOSED}.
+   */
+  Observable<ConnectionState> connectionStates();
+
+  /** Returns the current connection state. */
+  ConnectionState connectionState();
+
+  /**
+   * Returns a cold {@code Completable} that sends {@code message} as telemetry and completes on
+   * PUBACK (QoS 1), or once written for {@link Message#atMostOnce()}. Many sends may be in flight at
+   * once. While the client reconnects, sends wait in the bounded offline queue and go out in order
+   * afterwards; a message whose PUBACK was lost with the connection is sent again (at least once).
+   * Disposing a send that still waits in the queue removes it.
+   *
+   * <p>Errors: {@link IotHubClientStateException} (not connected: {@code connect()} was not called,
+   * or {@code disconnect()} or {@code close()} was), {@link IotHubQueueFullException},
+   * {@link IotHubTimeoutException} (the message's expiry passed in the queue),
+   * {@link IotHubConnectionRefusedException} or {@link IotHubTokenExpiredException} (the client
+   * stopped connecting while the message waited).
+   *
+   * @throws IllegalArgumentException at once if the message exceeds the hub's 256 KiB limit (payload,
+   *     system property values and application property names and values)
+   */
+  Completable send(Message message);
+
+  /**
+   * Returns the hot stream of cloud-to-device messages. The first subscriber makes the client
+   * subscribe to the devicebound topic (now or at the next connection, and again after every
+   * reconnect). Each message goes to every current subscriber on the callback scheduler and is
+   * acknowledged to the hub (PUBACK) only after {@code onNext} returned for all of them.
+   *
+   * <p>Backpressure: a message waits, unacknowledged, until every subscriber has requested it; the
+   * hub sends no more than its in-flight window meanwhile. Messages that arrive with no subscriber
+   * (a persistent session delivers right after connecting) wait for the first one. A message with a
+   * malformed topic or property bag is logged as {@link IotHubProtocolException}, acknowledged and
+   * skipped; the stream goes on. Completes when the client is closed.
+   */
+  Flowable<CloudMessage> cloudMessages();
+
+  /**
+   * Closes the client at once: fails waiting sends with {@link IotHubClientStateException}, sends
+   * DISCONNECT, completes the streams and releases the shared threads once no client uses them.
+   * Idempotent.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,873 @@
+// The connection state machine: connect, reconnect with backoff, token renewal, offline queue, routing.
+package io.rxiothub.device.internal;
+
+import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.CompletableEmitter;
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.Observable;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.functions.Function;
+import io.reactivex.rxjava3.subjects.BehaviorSubject;
+import io.rxiothub.device.ConnectionState;
+import io.rxiothub.device.ConnectionState.Reason;
+import io.rxiothub.device.ConnectionState.Status;
+import io.rxiothub.device.IotHubClientStateException;
+import io.rxiothub.device.IotHubConnectionException;
+import io.rxiothub.device.IotHubConnectionRefusedException;
+import io.rxiothub.device.IotHubException;
+import io.rxiothub.device.IotHubQueueFullException;
+import io.rxiothub.device.IotHubTimeoutException;
+import io.rxiothub.device.IotHubTokenExpiredException;
+import io.rxiothub.device.OverflowPolicy;
+import io.rxiothub.device.internal.MqttConnector.Cancellation;
+import io.rxiothub.device.internal.MqttConnector.InboundPublish;
+import io.rxiothub.device.internal.MqttConnector.MqttConnection;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's connection life: a single lock guards the state; MQTT calls and user signals happen
+ * outside it. Accepted messages live in {@code queue} (not yet handed to a connection) or
+ * {@code inFlight} (handed over, waiting for PUBACK); when a connection ends, every in-flight message
+ * goes back to the head of the queue, so nothing accepted is lost (at least once: a message whose
+ * PUBACK was lost is sent again).
+ */
+public final class ClientCore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClientCore.class);
+
+  /** Publishes handed to MQTT at once; HiveMQ blocks its caller beyond ~65k (send maximum). */
+  static final int MAX_IN_FLIGHT = 8192;
+
+  private enum DrainGoal { RENEW, USER_DISCONNECT }
+
+  private final CoreSettings s;
+  private final MqttConnector connector;
+  private final Runnable onClose;
+  private final Object lock = new Object();
+  private final BehaviorSubject<ConnectionState> states =
+      BehaviorSubject.createDefault(ConnectionState.of(Status.DISCONNECTED, Reason.CREATED, null));
+  private final ConcurrentLinkedQueue<Runnable> outbound = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger outboundWip = new AtomicInteger();
+
+  // Everything below is guarded by lock.
+  private Status status = Status.DISCONNECTED;
+  private boolean wanted;
+  private boolean closed;
+  private @Nullable Attempt attempt;
+  private @Nullable Attempt connected;
+  private @Nullable DrainGoal drainGoal;
+  private final ArrayDeque<PendingSend> queue = new ArrayDeque<>();
+  private final LinkedHashSet<PendingSend> inFlight = new LinkedHashSet<>();
+  private final List<CompletableEmitter> connectWaiters = new ArrayList<>();
+  private final List<CompletableEmitter> disconnectWaiters = new ArrayList<>();
+  private final List<Route<?>> routes = new ArrayList<>();
+  private int failures;
+  private long firstFailureMillis;
+  private @Nullable Disposable retryTimer;
+  private @Nullable Disposable tokenTimer;
+  private @Nullable Disposable drainTimer;
+
+  /** Creates the core; {@code onClose} runs once when the client closes. */
+  public ClientCore(CoreSettings settings, MqttConnector connector, Runnable onClose) {
+    this.s = settings;
+    this.connector = connector;
+    this.onClose = onClose;
+  }
+
+  /** Returns the settings. */
+  public CoreSettings settings() {
+    return s;
+  }
+
+  // ---------------------------------------------------------------- public operations
+
+  /** Cold: each subscription asks for the connection and completes once connected. */
+  public Completable connect() {
+    return Completable.create(this::connect).observeOn(s.callbackScheduler);
+  }
+
+  /** Cold: stops reconnecting, lets in-flight messages finish (bounded) and disconnects. */
+  public Completable disconnect() {
+    return Completable.create(this::disconnect).observeOn(s.callbackScheduler);
+  }
+
+  /** Replays the current state, then every change, on the callback scheduler. */
+  public Observable<ConnectionState> connectionStates() {
+    return states.hide().observeOn(s.callbackScheduler);
+  }
+
+  /** Returns the current state. */
+  public ConnectionState currentState() {
+    ConnectionState state = states.getValue();
+    return state == null ? ConnectionState.of(Status.DISCONNECTED, Reason.CREATED, null) : state;
+  }
+
+  /**
+   * Cold: publishes {@code payload} on {@code topic} through the queue; completes on PUBACK (QoS 1)
+   * or once written (QoS 0).
+   */
+  public Completable publish(String topic, byte[] payload, boolean atMostOnce,
+      @Nullable Long expiryEpochMillis) {
+    return Completable.create(emitter -> submit(
+            new PendingSend(topic, payload, atMostOnce, expiryEpochMillis, emitter)))
+        .observeOn(s.callbackScheduler);
+  }
+
+  /**
+   * Returns the hot stream of inbound messages matching {@code filter}, decoded by {@code decoder}
+   * (which returns null, after logging, for a message to skip). The filter is subscribed on the hub
+   * when the first subscriber arrives, and again after every reconnect.
+   */
+  public <T> Flowable<T> inbound(String filter, Function<InboundPublish, @Nullable T> decoder) {
+    Route<T> route = new Route<>(this, filter, decoder, s.callbackScheduler, s.maxHeldInbound);
+    synchronized (lock) {
+      routes.add(route);
+    }
+    return route.flowable();
+  }
+
+  /** Closes at once: fails pending work, sends DISCONNECT, releases shared resources. Idempotent. */
+  public void close() {
+    List<Runnable> fx = new ArrayList<>();
+    List<Route<?>> toComplete;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      wanted = false;
+      cancelTimers();
+      IotHubClientStateException error = new IotHubClientStateException(
+          "Client of " + s.identity() + " was closed; build a new client to continue", null);
+      failAll(error, fx);
+      failWaiters(connectWaiters, error, fx);
+      completeWaiters(disconnectWaiters, fx);
+      endConnection(fx, true);
+      toComplete = new ArrayList<>(routes);
+      setStatus(Status.CLOSED, Reason.USER_CLOSE, null);
+      states.onComplete();
+    }
+    run(fx);
+    for (Route<?> route : toComplete) {
+      route.complete();
+    }
+    LOG.info("Client of {} closed", s.identity());
+    onClose.run();
+  }
+
+  // ---------------------------------------------------------------- connect and disconnect
+
+  private void connect(CompletableEmitter emitter) {
+    List<Runnable> fx = new ArrayList<>();
+    emitter.setCancellable(() -> cancelConnect(emitter));
+    synchronized (lock) {
+      if (closed) {
+        fx.add(() -> emitter.tryOnError(closedError()));
+      } else if (drainGoal == DrainGoal.USER_DISCONNECT) {
+        fx.add(() -> emitter.tryOnError(new IotHubClientStateException("disconnect() of "
+            + s.identity() + " is still in progress; call connect() after it completed", null)));
+      } else if (status == Status.CONNECTED) {
+        fx.add(emitter::onComplete);
+      } else {
+        connectWaiters.add(emitter);
+        if (!wanted) {
+          wanted = true;
+          failures = 0;
+          setStatus(Status.CONNECTING, Reason.USER_CONNECT, null);
+          startAttempt(fx);
+        }
+      }
+    }
+    run(fx);
+  }
+
+  private void cancelConnect(CompletableEmitter emitter) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      if (!connectWaiters.remove(emitter) || !connectWaiters.isEmpty()
+          || status != Status.CONNECTING || !wanted) {
+        return;
+      }
+      // Disposing the only pending connect() aborts the first connection attempt.
+      wanted = false;
+      cancelTimers();
+      endConnection(fx, false);
+      failQueued(notConnected("the pending connect() was disposed"), fx);
+      setStatus(Status.DISCONNECTED, Reason.USER_DISCONNECT, null);
+    }
+    run(fx);
+  }
+
+  private void disconnect(CompletableEmitter emitter) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      if (closed || (!wanted && connected == null && drainGoal == null)) {
+        fx.add(emitter::onComplete);
+      } else {
+        wanted = false;
+        if (retryTimer != null) {
+          retryTimer.dispose();
+          retryTimer = null;
+        }
+        if (tokenTimer != null) {
+          tokenTimer.dispose();
+          tokenTimer = null;
+        }
+        failWaiters(connectWaiters, notConnected("disconnect() was called first"), fx);
+        Attempt current = connected;
+        if (current != null) {
+          disconnectWaiters.add(emitter);
+          if (drainGoal == null) {
+            // Send what was accepted, then wait (bounded) for the PUBACKs before DISCONNECT.
+            while (!queue.isEmpty()) {
+              transmit(queue.poll(), current, fx);
+            }
+            beginDrain(DrainGoal.USER_DISCONNECT, current, fx);
+          } else {
+            drainGoal = DrainGoal.USER_DISCONNECT;
+          }
+        } else {
+          endConnection(fx, false);
+          failQueued(notConnected("disconnect() was called before it could be sent"), fx);
+          setStatus(Status.DISCONNECTED, Reason.USER_DISCONNECT, null);
+          fx.add(emitter::onComplete);
+        }
+      }
+    }
+    run(fx);
+  }
+
+  private void startAttempt(List<Runnable> fx) {
+    long now = now();
+    byte[] password;
+    try {
+      password = s.credentials.password(now);
+    } catch (IotHubTokenExpiredException e) {
+      fatal(Reason.TOKEN_EXPIRED, e, fx);
+      return;
+    } catch (RuntimeException e) {
+      fatal(Reason.REFUSED, new IotHubConnectionException("Could not make the credentials of "
+          + s.identity() + ": " + e.getMessage(), e), fx);
+      return;
+    }
+    Attempt a = new Attempt();
+    attempt = a;
+    MqttConnector.ConnectRequest request = new MqttConnector.ConnectRequest(
+        s.clientId, s.username, password, s.keepAliveSeconds, s.cleanSession);
+    LOG.debug("Connecting {}", s.identity());
+    fx.add(() -> a.start(connector, request));
+  }
+
+  private void onConnected(Attempt a, MqttConnection connection) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      if (attempt != a || !wanted || closed) {
+        fx.add(connection::abort);
+      } else {
+        a.connection = connection;
+        connected = a;
+        failures = 0;
+        LOG.info("Connected {}", s.identity());
+        setStatus(Status.CONNECTED, Reason.CONNECTION_OK, null);
+        scheduleTokenTimer(a);
+        for (Route<?> route : routes) {
+          if (route.wanted) {
+            subscribeRoute(route, connection, fx);
+          }
+        }
+        pump(a, fx);
+        completeWaiters(connectWaiters, fx);
+      }
+    }
+    run(fx);
+  }
+
+  private void onConnectFailed(Attempt a, Throwable error) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      if (attempt != a) {
+        return;
+      }
+      attempt = null;
+      if (!wanted || closed) {
+        return;
+      }
+      if (error instanceof IotHubConnectionRefusedException) {
+        LOG.warn("Hub refused the connection of {}: {}", s.identity(), error.getMessage());
+        fatal(Reason.REFUSED, (IotHubException) error, fx);
+      } else if (error instanceof IotHubException && !((IotHubException) error).isRetryable()) {
+        fatal(Reason.REFUSED, (IotHubException) error, fx);
+      } else {
+        long now = now();
+        if (failures == 0) {
+          firstFailureMillis = now;
+        }
+        failures++;
+        if (now - firstFailureMillis >= s.giveUpMillis) {
+          fatal(Reason.RETRY_EXPIRED, new IotHubConnectionException("Gave up connecting "
+              + s.identity() + " after " + (now - firstFailureMillis) + " ms and " + failures
+              + " attempts; last error: " + error.getMessage(), error), fx);
+        } else {
+          LOG.warn("Connection attempt {} of {} failed: {}", failures, s.identity(),
+              error.getMessage());
+          setStatus(status, Reason.NETWORK_LOST, error);
+          scheduleRetry(s.backoff.delayMillis(failures - 1));
+        }
+      }
+    }
+    run(fx);
+  }
+
+  private void onClosed(Attempt a, Throwable cause) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      if (connected != a) {
+        return;
+      }
+      connected = null;
+      attempt = null;
+      cancelTimers();
+      DrainGoal goal = drainGoal;
+      drainGoal = null;
+      requeueInFlight();
+      if (closed) {
+        return;
+      }
+      if (!wanted || goal == DrainGoal.USER_DISCONNECT) {
+        failAll(notConnected("the connection closed while disconnecting"), fx);
+        setStatus(Status.DISCONNECTED, Reason.USER_DISCONNECT, null);
+        completeWaiters(disconnectWaiters, fx);
+      } else {
+        IotHubConnectionException error = new IotHubConnectionException(
+            "Connection of " + s.identity() + " lost: " + cause.getMessage(), cause);
+        LOG.warn("Connection of {} lost ({}); {} messages wait for the reconnection",
+            s.identity(), cause.getMessage(), queue.size());
+        setStatus(Status.RECONNECTING, Reason.NETWORK_LOST, error);
+        failures = 0;
+        scheduleRetry(s.backoff.delayMillis(0));
+      }
+    }
+    run(fx);
+  }
+
+  private void scheduleRetry(long delayMillis) {
+    LOG.debug("Reconnecting {} in {} ms", s.identity(), delayMillis);
+    retryTimer = s.timeScheduler.scheduleDirect(this::retryNow, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private void retryNow() {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      retryTimer = null;
+      if (!wanted || closed || attempt != null) {
+        return;
+      }
+      startAttempt(fx);
+    }
+    run(fx);
+  }
+
+  private void fatal(Reason reason, IotHubException error, List<Runnable> fx) {
+    wanted = false;
+    cancelTimers();
+    endConnection(fx, false);
+    failAll(error, fx);
+    failWaiters(connectWaiters, error, fx);
+    completeWaiters(disconnectWaiters, fx);
+    setStatus(Status.DISCONNECTED, reason, error);
+  }
+
+  // ---------------------------------------------------------------- token renewal and expiry
+
+  private void scheduleTokenTimer(Attempt a) {
+    long renewAt = s.credentials.renewAtMillis();
+    long expiry = s.credentials.fixedExpiryMillis();
+    if (renewAt >= 0) {
+      tokenTimer = s.timeScheduler.scheduleDirect(() -> renew(a),
+          Math.max(0, renewAt - now()), TimeUnit.MILLISECONDS);
+    } else if (expiry >= 0) {
+      tokenTimer = s.timeScheduler.scheduleDirect(() -> tokenExpired(a),
+          Math.max(0, expiry - now()), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void renew(Attempt a) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      if (connected != a || drainGoal != null || !wanted) {
+        return;
+      }
+      LOG.info("Renewing the SAS token of {} by a clean reconnect", s.identity());
+      beginDrain(DrainGoal.RENEW, a, fx);
+    }
+    run(fx);
+  }
+
+  private void tokenExpired(Attempt a) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      if (connected != a) {
+        return;
+      }
+      IotHubTokenExpiredException error = s.credentials.expired();
+      LOG.warn("{}", error.getMessage());
+      fatal(Reason.TOKEN_EXPIRED, error, fx);
+    }
+    run(fx);
+  }
+
+  private void beginDrain(DrainGoal goal, Attempt a, List<Runnable> fx) {
+    drainGoal = goal;
+    if (inFlight.isEmpty()) {
+      finishDrain(a, fx);
+    } else {
+      drainTimer = s.timeScheduler.scheduleDirect(() -> drainTimedOut(a),
+          s.drainTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void drainTimedOut(Attempt a) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      if (connected == a && drainGoal != null) {
+        LOG.warn("{} messages of {} still wait for PUBACK after {} ms; disconnecting anyway",
+            inFlight.size(), s.identity(), s.drainTimeoutMillis);
+        finishDrain(a, fx);
+      }
+    }
+    run(fx);
+  }
+
+  private void finishDrain(Attempt a, List<Runnable> fx) {
+    DrainGoal goal = drainGoal;
+    drainGoal = null;
+    if (drainTimer != null) {
+      drainTimer.dispose();
+      drainTimer = null;
+    }
+    if (tokenTimer != null) {
+      tokenTimer.dispose();
+      tokenTimer = null;
+    }
+    MqttConnection connection = a.connection();
+    connected = null;
+    attempt = null;
+    if (goal == DrainGoal.RENEW) {
+      requeueInFlight();
+      setStatus(Status.RECONNECTING, Reason.TOKEN_RENEWAL, null);
+      fx.add(() -> connection.disconnect(this::afterRenewalDisconnect));
+    } else {
+      failInFlight(notConnected("disconnect() did not wait longer for the PUBACK; the message may "
+          + "or may not have reached the hub"), fx);
+      setStatus(Status.DISCONNECTED, Reason.USER_DISCONNECT, null);
+      List<CompletableEmitter> waiters = new ArrayList<>(disconnectWaiters);
+      disconnectWaiters.clear();
+      fx.add(() -> connection.disconnect(() -> {
+        for (CompletableEmitter w : waiters) {
+          w.onComplete();
+        }
+      }));
+    }
+  }
+
+  private void afterRenewalDisconnect() {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      if (wanted && !closed && attempt == null && connected == null) {
+        startAttempt(fx);
+      }
+    }
+    run(fx);
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  private void submit(PendingSend p) {
+    List<Runnable> fx = new ArrayList<>();
+    p.emitter.setCancellable(() -> cancelSend(p));
+    synchronized (lock) {
+      Attempt current = connected;
+      if (closed) {
+        fx.add(() -> p.fail(closedError()));
+      } else if (!wanted && current == null) {
+        fx.add(() -> p.fail(notConnected("connect() was not called, or disconnect() was")));
+      } else if (!wanted) {
+        fx.add(() -> p.fail(notConnected("disconnect() is in progress")));
+      } else if (current != null && drainGoal == null && queue.isEmpty()
+          && inFlight.size() < MAX_IN_FLIGHT) {
+        transmit(p, current, fx);
+      } else if (queue.size() < s.queueCapacity) {
+        queue.add(p);
+      } else if (s.overflowPolicy == OverflowPolicy.DROP_OLDEST) {
+        PendingSend oldest = queue.poll();
+        queue.add(p);
+        if (oldest != null) {
+          LOG.warn("Offline queue of {} full ({} messages): dropped the oldest", s.identity(),
+              s.queueCapacity);
+          fx.add(() -> oldest.fail(new IotHubQueueFullException(s.queueCapacity, "Dropped: the "
+              + "offline queue of " + s.identity() + " was full (" + s.queueCapacity
+              + " messages, policy DROP_OLDEST) while reconnecting")));
+        }
+      } else {
+        fx.add(() -> p.fail(new IotHubQueueFullException(s.queueCapacity, "Refused: the offline "
+            + "queue of " + s.identity() + " is full (" + s.queueCapacity + " messages, policy "
+            + "FAIL) while reconnecting; retry later or raise offlineQueueCapacity")));
+      }
+    }
+    run(fx);
+  }
+
+  private void cancelSend(PendingSend p) {
+    synchronized (lock) {
+      // A queued message is forgotten; one already handed to MQTT cannot be recalled.
+      p.cancelled = true;
+      queue.remove(p);
+    }
+  }
+
+  private void transmit(PendingSend p, Attempt a, List<Runnable> fx) {
+    inFlight.add(p);
+    p.attempt = a;
+    MqttConnection connection = a.connection();
+    outbound.add(() -> connection.publish(p.topic, p.payload, p.atMostOnce,
+        error -> onPublishDone(p, a, error)));
+    fx.add(this::drainOutbound);
+  }
+
+  /** Moves queued messages to the connection while the in-flight window has room. */
+  private void pump(Attempt a, List<Runnable> fx) {
+    long now = -1;
+    while (!queue.isEmpty() && inFlight.size() < MAX_IN_FLIGHT) {
+      PendingSend p = queue.poll();
+      if (p.expiry != null) {
+        now = now < 0 ? now() : now;
+        if (p.isExpired(now)) {
+          fx.add(() -> p.fail(expired(p)));
+          continue;
+        }
+      }
+      transmit(p, a, fx);
+    }
+  }
+
+  /** Hands publishes to MQTT in the order they were transmitted, from one thread at a time. */
+  private void drainOutbound() {
+    if (outboundWip.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    for (;;) {
+      Runnable r;
+      while ((r = outbound.poll()) != null) {
+        r.run();
+      }
+      missed = outboundWip.addAndGet(-missed);
+      if (missed == 0) {
+        return;
+      }
+    }
+  }
+
+  private void onPublishDone(PendingSend p, Attempt a, @Nullable Throwable error) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      if (p.attempt != a || !inFlight.remove(p)) {
+        return;
+      }
+      if (error == null) {
+        fx.add(p::complete);
+      } else {
+        fx.add(() -> p.fail(error instanceof IotHubException ? error
+            : new IotHubConnectionException("Publish of " + s.identity() + " failed: "
+                + error.getMessage(), error)));
+      }
+      if (connected == a) {
+        if (drainGoal == null) {
+          pump(a, fx);
+        } else if (inFlight.isEmpty()) {
+          finishDrain(a, fx);
+        }
+      }
+    }
+    run(fx);
+  }
+
+  private void requeueInFlight() {
+    if (inFlight.isEmpty()) {
+      return;
+    }
+    List<PendingSend> back = new ArrayList<>(inFlight);
+    inFlight.clear();
+    for (int i = back.size() - 1; i >= 0; i--) {
+      PendingSend p = back.get(i);
+      p.attempt = null;
+      if (!p.cancelled) {
+        queue.addFirst(p);
+      }
+    }
+  }
+
+  private void failAll(IotHubException error, List<Runnable> fx) {
+    failInFlight(error, fx);
+    failQueued(error, fx);
+  }
+
+  private void failInFlight(IotHubException error, List<Runnable> fx) {
+    List<PendingSend> failed = new ArrayList<>(inFlight);
+    inFlight.clear();
+    fx.add(() -> {
+      for (PendingSend p : failed) {
+        p.fail(error);
+      }
+    });
+  }
+
+  private void failQueued(IotHubException error, List<Runnable> fx) {
+    List<PendingSend> failed = new ArrayList<>(queue);
+    queue.clear();
+    fx.add(() -> {
+      for (PendingSend p : failed) {
+        p.fail(error);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- inbound
+
+  void routeWanted(Route<?> route) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      if (route.wanted) {
+        return;
+      }
+      route.wanted = true;
+      Attempt current = connected;
+      if (current != null) {
+        subscribeRoute(route, current.connection(), fx);
+      }
+    }
+    run(fx);
+  }
+
+  boolean isCurrent(Object attemptToken) {
+    synchronized (lock) {
+      return connected == attemptToken;
+    }
+  }
+
+  private void subscribeRoute(Route<?> route, MqttConnection connection, List<Runnable> fx) {
+    fx.add(() -> connection.subscribe(route.filter, error -> {
+      if (error != null) {
+        LOG.warn("Subscription of {} to '{}' failed: {}", s.identity(), route.filter,
+            error.getMessage());
+      } else {
+        LOG.debug("{} subscribed to '{}'", s.identity(), route.filter);
+      }
+    }));
+  }
+
+  private void onPublish(Attempt a, InboundPublish publish) {
+    Route<?> target = null;
+    synchronized (lock) {
+      for (Route<?> route : routes) {
+        if (TopicFilter.matches(route.filter, publish.topic())) {
+          target = route;
+          break;
+        }
+      }
+    }
+    if (target == null) {
+      LOG.warn("{} received a message on '{}', which no subscription expects; acknowledged and "
+          + "dropped", s.identity(), publish.topic());
+      publish.acknowledge();
+      return;
+    }
+    target.offer(publish, a);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void setStatus(Status newStatus, Reason reason, @Nullable Throwable error) {
+    status = newStatus;
+    states.onNext(ConnectionState.of(newStatus, reason, error));
+  }
+
+  private void endConnection(List<Runnable> fx, boolean polite) {
+    Attempt a = connected != null ? connected : attempt;
+    connected = null;
+    attempt = null;
+    drainGoal = null;
+    requeueInFlight();
+    if (a != null) {
+      MqttConnection connection = a.connection;
+      if (connection != null && polite) {
+        fx.add(() -> connection.disconnect(() -> { }));
+      } else {
+        fx.add(a::cancel);
+      }
+    }
+  }
+
+  private void cancelTimers() {
+    for (Disposable d : new Disposable[] {retryTimer, tokenTimer, drainTimer}) {
+      if (d != null) {
+        d.dispose();
+      }
+    }
+    retryTimer = null;
+    tokenTimer = null;
+    drainTimer = null;
+  }
+
+  private static void failWaiters(List<CompletableEmitter> waiters, Throwable error,
+      List<Runnable> fx) {
+    List<CompletableEmitter> copy = new ArrayList<>(waiters);
+    waiters.clear();
+    fx.add(() -> {
+      for (CompletableEmitter w : copy) {
+        w.tryOnError(error);
+      }
+    });
+  }
+
+  private static void completeWaiters(List<CompletableEmitter> waiters, List<Runnable> fx) {
+    List<CompletableEmitter> copy = new ArrayList<>(waiters);
+    waiters.clear();
+    fx.add(() -> {
+      for (CompletableEmitter w : copy) {
+        w.onComplete();
+      }
+    });
+  }
+
+  private IotHubClientStateException closedError() {
+    return new IotHubClientStateException("Client of " + s.identity() + " is closed; build a new "
+        + "client to continue", null);
+  }
+
+  private IotHubClientStateException notConnected(String why) {
+    return new IotHubClientStateException(s.identity() + " is not connected (" + why + "); call "
+        + "connect() first", null);
+  }
+
+  private IotHubTimeoutException expired(PendingSend p) {
+    return new IotHubTimeoutException("Message of " + s.identity() + " expired at " + p.expiry
+        + " (epoch ms) while waiting in the offline queue; it was not sent", null);
+  }
+
+  private long now() {
+    return s.timeScheduler.now(TimeUnit.MILLISECONDS);
+  }
+
+  private static void run(List<Runnable> fx) {
+    for (Runnable r : fx) {
+      r.run();
+    }
+  }
+
+  /** One accepted message. */
+  private static final class PendingSend {
+    final String topic;
+    final byte[] payload;
+    final boolean atMostOnce;
+    final @Nullable Long expiry;
+    final CompletableEmitter emitter;
+    @Nullable Attempt attempt;
+    boolean cancelled;
+
+    PendingSend(String topic, byte[] payload, boolean atMostOnce, @Nullable Long expiry,
+        CompletableEmitter emitter) {
+      this.topic = topic;
+      this.payload = payload;
+      this.atMostOnce = atMostOnce;
+      this.expiry = expiry;
+      this.emitter = emitter;
+    }
+
+    boolean isExpired(long nowMillis) {
+      return expiry != null && nowMillis >= expiry;
+    }
+
+    void complete() {
+      emitter.onComplete();
+    }
+
+    void fail(Throwable error) {
+      emitter.tryOnError(error);
+    }
+  }
+
+  /** One connection attempt and, once accepted, its connection; identity marks its events. */
+  private final class Attempt implements MqttConnector.Listener, MqttConnector.ConnectCallback {
+    private @Nullable Cancellation cancellation;
+    private boolean cancelled;
+    private @Nullable MqttConnection connection;
+
+    MqttConnection connection() {
+      MqttConnection c = connection;
+      if (c == null) {
+        throw new IllegalStateException("attempt of " + s.identity() + " has no connection yet");
+      }
+      return c;
+    }
+
+    void start(MqttConnector connector, MqttConnector.ConnectRequest request) {
+      Cancellation c;
+      try {
+        c = connector.connect(request, this, this);
+      } catch (RuntimeException e) {
+        failed(new IotHubConnectionException("Could not start connecting " + s.identity() + ": "
+            + e.getMessage(), e));
+        return;
+      }
+      boolean cancelNow;
+      synchronized (this) {
+        cancellation = c;
+        cancelNow = cancelled;
+      }
+      if (cancelNow) {
+        c.cancel();
+      }
+    }
+
+    void cancel() {
+      Cancellation c;
+      synchronized (this) {
+        cancelled = true;
+        c = cancellation;
+      }
+      if (c != null) {
+        c.cancel();
+      }
+    }
+
+    @Override
+    public void connected(MqttConnection connection) {
+      onConnected(this, connection);
+    }
+
+    @Override
+    public void failed(Throwable error) {
+      onConnectFailed(this, error);
+    }
+
+    @Override
+    public void onPublish(InboundPublish publish) {
+      ClientCore.this.onPublish(this, publish);
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+      ClientCore.this.onClosed(this, cause);
+    }
+  }
+}

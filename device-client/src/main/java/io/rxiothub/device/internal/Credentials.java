@@ -1,0 +1,89 @@
+// Produces the CONNECT password of each attempt: a fresh SAS token, a fixed token, or none (X.509).
+package io.rxiothub.device.internal;
+
+import io.rxiothub.device.IotHubTokenExpiredException;
+import io.rxiothub.sas.ConnectionString;
+import io.rxiothub.sas.SasToken;
+import java.nio.charset.Charset;
+import org.jspecify.annotations.Nullable;
+
+/** The password source of one identity; time is passed in so tests can drive it. */
+public final class Credentials {
+
+  private static final Charset UTF_8 = Charset.forName("UTF-8");
+
+  private enum Kind { KEY, FIXED_TOKEN, X509 }
+
+  private final Kind kind;
+  private final ConnectionString connectionString;
+  private final long ttlSeconds;
+  private final double renewalMargin;
+  private final @Nullable SasToken fixedToken;
+  private long renewAtMillis = -1;
+
+  private Credentials(Kind kind, ConnectionString cs, long ttlSeconds, double renewalMargin) {
+    this.kind = kind;
+    this.connectionString = cs;
+    this.ttlSeconds = ttlSeconds;
+    this.renewalMargin = renewalMargin;
+    this.fixedToken = cs.sharedAccessSignature();
+  }
+
+  /** Returns the credentials {@code cs} describes; tokens made from a key live {@code ttlSeconds}. */
+  public static Credentials of(ConnectionString cs, long ttlSeconds, double renewalMargin) {
+    switch (cs.authentication()) {
+      case SHARED_ACCESS_KEY:
+        return new Credentials(Kind.KEY, cs, ttlSeconds, renewalMargin);
+      case SHARED_ACCESS_SIGNATURE:
+        return new Credentials(Kind.FIXED_TOKEN, cs, ttlSeconds, renewalMargin);
+      default:
+        return new Credentials(Kind.X509, cs, ttlSeconds, renewalMargin);
+    }
+  }
+
+  /**
+   * Returns the password of a CONNECT made at {@code nowMillis} (a secret), or null for X.509.
+   *
+   * @throws IotHubTokenExpiredException if a fixed token has expired
+   */
+  public synchronized byte @Nullable [] password(long nowMillis) {
+    switch (kind) {
+      case KEY: {
+        long issuedAt = nowMillis / 1000;
+        SasToken token = connectionString.newSasToken(issuedAt + ttlSeconds);
+        renewAtMillis = token.renewAtEpochSeconds(issuedAt, renewalMargin) * 1000;
+        return token.format().getBytes(UTF_8);
+      }
+      case FIXED_TOKEN: {
+        SasToken token = fixedToken;
+        if (token == null || token.isExpired(nowMillis / 1000)) {
+          throw expired();
+        }
+        return token.format().getBytes(UTF_8);
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** Returns when the last token made should be renewed, or -1 if tokens are not renewed. */
+  public synchronized long renewAtMillis() {
+    return kind == Kind.KEY ? renewAtMillis : -1;
+  }
+
+  /** Returns when the fixed token expires, or -1 if there is none. */
+  public long fixedExpiryMillis() {
+    SasToken token = fixedToken;
+    return kind == Kind.FIXED_TOKEN && token != null ? token.expiryEpochSeconds() * 1000 : -1;
+  }
+
+  /** Returns the error reported when the fixed token has expired. */
+  public IotHubTokenExpiredException expired() {
+    SasToken token = fixedToken;
+    long se = token == null ? 0 : token.expiryEpochSeconds();
+    return new IotHubTokenExpiredException(se, "The SharedAccessSignature of device "
+        + connectionString.deviceId() + " expired at " + se + " (epoch seconds) and cannot be "
+        + "renewed by the client: build a new client with a fresh token, or give a SharedAccessKey "
+        + "so that the client renews tokens itself");
+  }
+}

@@ -1,0 +1,120 @@
+// Maps Message to its telemetry topic and CloudMessage from its devicebound topic (protocol.md §4, §5).
+package io.rxiothub.device.internal;
+
+import io.rxiothub.device.CloudMessage;
+import io.rxiothub.device.IotHubProtocolException;
+import io.rxiothub.device.Message;
+import java.nio.charset.Charset;
+import java.text.SimpleDateFormat;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TimeZone;
+import org.jspecify.annotations.Nullable;
+
+/** The telemetry and cloud-to-device codec of one identity. */
+public final class MessageCodec {
+
+  /** The hub's D2C size limit: body + system property values + application names and values (§9). */
+  public static final int MAX_MESSAGE_BYTES = 256 * 1024;
+
+  private static final Charset UTF_8 = Charset.forName("UTF-8");
+
+  private final HubTopics topics;
+  private final String deviceId;
+  private final @Nullable String moduleId;
+
+  /** Creates the codec of {@code deviceId} (and {@code moduleId} for a module identity). */
+  public MessageCodec(String deviceId, @Nullable String moduleId) {
+    this.topics = new HubTopics(deviceId, moduleId);
+    this.deviceId = deviceId;
+    this.moduleId = moduleId;
+  }
+
+  /** Returns the topics of this identity. */
+  public HubTopics topics() {
+    return topics;
+  }
+
+  /**
+   * Returns the wire properties of {@code message} in the order the SDK sends them: system
+   * properties ({@code $.mid, $.cid, $.uid, $.ct, $.ce, $.ctime, $.on, $.sub, $.cdid, $.cmid}),
+   * then application properties in insertion order.
+   */
+  public Map<String, String> wireProperties(Message message) {
+    Map<String, String> out = new LinkedHashMap<>();
+    put(out, "$.mid", message.messageId());
+    put(out, "$.cid", message.correlationId());
+    put(out, "$.uid", message.userId());
+    put(out, "$.ct", message.contentType());
+    put(out, "$.ce", message.contentEncoding());
+    Long ctime = message.creationTimeEpochMillis();
+    if (ctime != null) {
+      out.put("$.ctime", formatUtc(ctime));
+    }
+    put(out, "$.on", message.outputName());
+    put(out, "$.sub", message.componentName());
+    out.put("$.cdid", deviceId);
+    put(out, "$.cmid", moduleId);
+    out.putAll(message.properties());
+    return out;
+  }
+
+  /** Returns the telemetry topic of {@code message}, its property bag included. */
+  public String telemetryTopic(Message message) {
+    return topics.telemetry(PropertyBag.encode(wireProperties(message)));
+  }
+
+  /**
+   * Returns the size the hub counts for {@code message}: payload bytes plus the UTF-8 bytes of every
+   * system property value and of every application property name and value.
+   */
+  public int hubSize(Message message) {
+    long size = message.payloadSize();
+    for (Map.Entry<String, String> e : wireProperties(message).entrySet()) {
+      if (!e.getKey().startsWith("$.")) {
+        size += utf8Length(e.getKey());
+      }
+      size += utf8Length(e.getValue());
+    }
+    return (int) Math.min(Integer.MAX_VALUE, size);
+  }
+
+  /**
+   * Returns the message carried by a PUBLISH on this identity's devicebound topic.
+   *
+   * @throws IotHubProtocolException if the topic is not a devicebound topic of this identity or its
+   *     property bag is malformed
+   */
+  public CloudMessage decodeCloudMessage(String topic, byte[] payload) {
+    Map<String, @Nullable String> properties;
+    try {
+      properties = PropertyBag.decode(topics.deviceboundBag(topic));
+    } catch (IllegalArgumentException e) {
+      throw new IotHubProtocolException("Malformed cloud-to-device message for device " + deviceId
+          + " on topic '" + topic + "': " + e.getMessage() + "; the message is skipped", e);
+    }
+    CloudMessage.Builder b = CloudMessage.builder().payload(payload);
+    for (Map.Entry<String, @Nullable String> e : properties.entrySet()) {
+      b.property(e.getKey(), e.getValue());
+    }
+    return b.build();
+  }
+
+  static String formatUtc(long epochMillis) {
+    SimpleDateFormat format = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT);
+    format.setTimeZone(TimeZone.getTimeZone("UTC"));
+    return format.format(new Date(epochMillis));
+  }
+
+  private static int utf8Length(String s) {
+    return s.getBytes(UTF_8).length;
+  }
+
+  private static void put(Map<String, String> out, String key, @Nullable String value) {
+    if (value != null) {
+      out.put(key, value);
+    }
+  }
+}

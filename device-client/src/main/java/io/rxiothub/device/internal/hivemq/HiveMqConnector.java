@@ -1,0 +1,307 @@
+// MqttConnector on the HiveMQ MQTT client: one HiveMQ client per attempt, TLS, WebSocket, proxy.
+package io.rxiothub.device.internal.hivemq;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientExecutorConfig;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.MqttProxyConfig;
+import com.hivemq.client.mqtt.MqttProxyProtocol;
+import com.hivemq.client.mqtt.MqttWebSocketConfig;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3RxClient;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3Connect;
+import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3ConnectBuilder;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3PublishResult;
+import io.reactivex.Flowable;
+import io.reactivex.disposables.CompositeDisposable;
+import io.reactivex.disposables.Disposable;
+import io.reactivex.schedulers.Schedulers;
+import io.reactivex.subscribers.DisposableSubscriber;
+import io.rxiothub.device.IotHubConnectionException;
+import io.rxiothub.device.IotHubConnectionRefusedException;
+import io.rxiothub.device.internal.MqttConnector;
+import io.rxiothub.device.internal.SharedThreads;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Opens each connection with a fresh HiveMQ client, so that a connection's pending publishes and
+ * subscriptions end with it (the state machine resends and resubscribes). All clients share one
+ * Netty event loop group through {@link SharedThreads#NETTY_EXECUTOR}; HiveMQ's application
+ * scheduler is the trampoline, so HiveMQ signals stay on the event loop and reach user code only
+ * through our callback scheduler.
+ */
+public final class HiveMqConnector implements MqttConnector {
+
+  private static final MqttClientExecutorConfig EXECUTOR_CONFIG = MqttClientExecutorConfig.builder()
+      .nettyExecutor(SharedThreads.NETTY_EXECUTOR)
+      .nettyThreads(SharedThreads.IO_THREADS)
+      .applicationScheduler(Schedulers.trampoline())
+      .build();
+
+  private final MqttClientTransportConfig transportConfig;
+
+  /** Settings of the network path to the hub. */
+  public static final class Endpoint {
+    final String host;
+    final int port;
+    final boolean webSocket;
+    final @Nullable TrustManagerFactory trustManagerFactory;
+    final @Nullable KeyManagerFactory keyManagerFactory;
+    final @Nullable String proxyHost;
+    final int proxyPort;
+    final @Nullable String proxyUser;
+    final @Nullable String proxyPassword;
+    final long connectTimeoutMillis;
+
+    /** Creates the endpoint; {@code proxyHost} null means no proxy. */
+    public Endpoint(String host, int port, boolean webSocket,
+        @Nullable TrustManagerFactory trustManagerFactory,
+        @Nullable KeyManagerFactory keyManagerFactory, @Nullable String proxyHost, int proxyPort,
+        @Nullable String proxyUser, @Nullable String proxyPassword, long connectTimeoutMillis) {
+      this.host = host;
+      this.port = port;
+      this.webSocket = webSocket;
+      this.trustManagerFactory = trustManagerFactory;
+      this.keyManagerFactory = keyManagerFactory;
+      this.proxyHost = proxyHost;
+      this.proxyPort = proxyPort;
+      this.proxyUser = proxyUser;
+      this.proxyPassword = proxyPassword;
+      this.connectTimeoutMillis = connectTimeoutMillis;
+    }
+  }
+
+  /** Creates a connector for {@code endpoint}. */
+  public HiveMqConnector(Endpoint endpoint) {
+    MqttClientSslConfig ssl = MqttClientSslConfig.builder()
+        .trustManagerFactory(endpoint.trustManagerFactory)
+        .keyManagerFactory(endpoint.keyManagerFactory)
+        .protocols(Arrays.asList("TLSv1.3", "TLSv1.2"))
+        .handshakeTimeout(endpoint.connectTimeoutMillis, TimeUnit.MILLISECONDS)
+        .build();
+    MqttClientTransportConfigBuilder transport = MqttClientTransportConfig.builder()
+        .serverHost(endpoint.host)
+        .serverPort(endpoint.port)
+        .sslConfig(ssl)
+        .socketConnectTimeout(endpoint.connectTimeoutMillis, TimeUnit.MILLISECONDS)
+        .mqttConnectTimeout(endpoint.connectTimeoutMillis, TimeUnit.MILLISECONDS);
+    if (endpoint.webSocket) {
+      transport.webSocketConfig(MqttWebSocketConfig.builder()
+          .serverPath("$iothub/websocket")
+          .subprotocol("mqtt")
+          .handshakeTimeout(endpoint.connectTimeoutMillis, TimeUnit.MILLISECONDS)
+          .build());
+    }
+    if (endpoint.proxyHost != null) {
+      transport.proxyConfig(MqttProxyConfig.builder()
+          .protocol(MqttProxyProtocol.HTTP)
+          .host(endpoint.proxyHost)
+          .port(endpoint.proxyPort)
+          .username(endpoint.proxyUser)
+          .password(endpoint.proxyPassword)
+          .handshakeTimeout(endpoint.connectTimeoutMillis, TimeUnit.MILLISECONDS)
+          .build());
+    }
+    this.transportConfig = transport.build();
+  }
+
+  @Override
+  public Cancellation connect(ConnectRequest request, Listener listener, ConnectCallback callback) {
+    HiveMqConnection connection = new HiveMqConnection(listener);
+    Mqtt3RxClient client = MqttClient.builder()
+        .useMqttVersion3()
+        .identifier(request.clientId())
+        .transportConfig(transportConfig)
+        .executorConfig(EXECUTOR_CONFIG)
+        .addDisconnectedListener(context -> connection.closed(context.getCause()))
+        .buildRx();
+    connection.client = client;
+    // Subscribed before CONNECT: a persistent session may deliver right after CONNACK.
+    connection.flows.add(client.publishes(MqttGlobalPublishFilter.ALL, true)
+        .subscribe(connection::inbound, error -> { }));
+    Mqtt3ConnectBuilder connect = Mqtt3Connect.builder()
+        .cleanSession(request.cleanSession())
+        .keepAlive(request.keepAliveSeconds());
+    byte[] password = request.password();
+    Mqtt3Connect message = password == null
+        ? connect.simpleAuth().username(request.username()).applySimpleAuth().build()
+        : connect.simpleAuth().username(request.username()).password(password).applySimpleAuth()
+            .build();
+    AtomicBoolean decided = new AtomicBoolean();
+    Disposable connecting = client.connect(message).subscribe(
+        connAck -> {
+          if (decided.compareAndSet(false, true)) {
+            connection.established = true;
+            callback.connected(connection);
+          }
+        },
+        error -> {
+          if (decided.compareAndSet(false, true)) {
+            connection.flows.dispose();
+            callback.failed(map(error));
+          }
+        });
+    return () -> {
+      decided.set(true);
+      connecting.dispose();
+      connection.abort();
+    };
+  }
+
+  static Throwable map(Throwable error) {
+    if (error instanceof Mqtt3ConnAckException) {
+      int code = ((Mqtt3ConnAckException) error).getMqttMessage().getReturnCode().getCode();
+      return new IotHubConnectionRefusedException(code, "The hub refused the connection with "
+          + "CONNACK return code " + code + " (" + describe(code) + ")", error);
+    }
+    return new IotHubConnectionException("Could not connect: " + error, error);
+  }
+
+  private static String describe(int code) {
+    switch (code) {
+      case 1:
+        return "unacceptable protocol version";
+      case 2:
+        return "identifier rejected: check the device and module ids";
+      case 3:
+        return "server unavailable: the identity may be disabled";
+      case 4:
+        return "bad user name or password: check the credentials";
+      case 5:
+        return "not authorized: check the key or token, its expiry and the device's clock";
+      default:
+        return "unknown code";
+    }
+  }
+
+  /** Reports the one result of a publish and forgets itself. */
+  private static final class PublishSubscriber extends DisposableSubscriber<Mqtt3PublishResult> {
+    private final CompositeDisposable flows;
+    private final Callback done;
+    private boolean reported;
+
+    PublishSubscriber(CompositeDisposable flows, Callback done) {
+      this.flows = flows;
+      this.done = done;
+    }
+
+    @Override
+    public void onNext(Mqtt3PublishResult result) {
+      if (!reported) {
+        reported = true;
+        done.done(result.getError().isPresent() ? result.getError().get() : null);
+      }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      flows.delete(this);
+      if (!reported) {
+        reported = true;
+        done.done(error);
+      }
+    }
+
+    @Override
+    public void onComplete() {
+      flows.delete(this);
+    }
+  }
+
+  /** One HiveMQ client and its single connection. */
+  private static final class HiveMqConnection implements MqttConnection {
+    private final Listener listener;
+    final CompositeDisposable flows = new CompositeDisposable();
+    private final AtomicBoolean closedOnce = new AtomicBoolean();
+    volatile boolean established;
+    @Nullable Mqtt3RxClient client;
+
+    HiveMqConnection(Listener listener) {
+      this.listener = listener;
+    }
+
+    private Mqtt3RxClient client() {
+      Mqtt3RxClient c = client;
+      if (c == null) {
+        throw new IllegalStateException("connection has no client");
+      }
+      return c;
+    }
+
+    void inbound(Mqtt3Publish publish) {
+      listener.onPublish(new InboundPublish() {
+        @Override
+        public String topic() {
+          return publish.getTopic().toString();
+        }
+
+        @Override
+        public byte[] payload() {
+          return publish.getPayloadAsBytes();
+        }
+
+        @Override
+        public void acknowledge() {
+          publish.acknowledge();
+        }
+      });
+    }
+
+    void closed(Throwable cause) {
+      if (established && closedOnce.compareAndSet(false, true)) {
+        // Pending publish flows hold the shared event loop; end them with the connection.
+        flows.dispose();
+        listener.onClosed(cause);
+      }
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload, boolean atMostOnce, Callback done) {
+      Mqtt3Publish publish = Mqtt3Publish.builder()
+          .topic(topic)
+          .qos(atMostOnce ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE)
+          .payload(payload)
+          .build();
+      PublishSubscriber subscriber = new PublishSubscriber(flows, done);
+      flows.add(subscriber);
+      client().publish(Flowable.just(publish)).subscribe(subscriber);
+    }
+
+    @Override
+    public void subscribe(String filter, Callback done) {
+      flows.add(client().subscribeWith()
+          .topicFilter(filter)
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .applySubscribe()
+          .subscribe(subAck -> done.done(null), done::done));
+    }
+
+    @Override
+    public void disconnect(Runnable done) {
+      closedOnce.set(true);
+      flows.dispose();
+      client().disconnect().subscribe(done::run, error -> done.run());
+    }
+
+    @Override
+    public void abort() {
+      closedOnce.set(true);
+      flows.dispose();
+      Mqtt3RxClient c = client;
+      if (c != null) {
+        // MQTT 3.1.1 has no abort without DISCONNECT in HiveMQ's API; DISCONNECT is harmless here.
+        c.disconnect().subscribe(() -> { }, error -> { });
+      }
+    }
+  }
+}
