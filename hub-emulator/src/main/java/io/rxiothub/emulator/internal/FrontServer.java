@@ -184,6 +184,7 @@ public final class FrontServer implements AutoCloseable {
 
             @Override
             public void channelInactive(ChannelHandlerContext backendCtx) {
+              LOG.debug("hub emulator: broker closed the connection of front {}", front.remoteAddress());
               closeOnFlush(front);
             }
 

@@ -111,6 +111,14 @@ public final class HubExtension implements ExtensionMain, BrokerLink {
           core.unsubscribed(identity, filter);
         }
       });
+      context.addSubscribeInboundInterceptor((in, out) -> {
+        // IoT Hub grants QoS 1 for a QoS 2 subscription (protocol.md §4).
+        for (var subscription : out.getSubscribePacket().getSubscriptions()) {
+          if (subscription.getQos() == Qos.EXACTLY_ONCE) {
+            subscription.setQos(Qos.AT_LEAST_ONCE);
+          }
+        }
+      });
       context.addSubackOutboundInterceptor((in, out) -> core.subscriptionsActive(identity));
     });
     Services.eventRegistry().setClientLifecycleEventListener(providerInput -> new Lifecycle());
@@ -224,14 +232,15 @@ public final class HubExtension implements ExtensionMain, BrokerLink {
       Identity identity = Identity.fromClientId(input.getClientInformation().getClientId());
       PublishPacket publish = input.getPublishPacket();
       if (identity == null) {
-        output.disconnectClient();
+        output.failAuthorization();
+        disconnect(input.getClientInformation().getClientId());
         return;
       }
       String problem = core.checkPublish(identity, publish.getTopic(), bytes(publish.getPayload()),
           publish.getQos().getQosNumber());
       if (problem != null) {
-        LOG.warn("hub emulator: closing the connection of {}: {}", identity, problem);
-        output.disconnectClient();
+        output.failAuthorization();
+        refusePublish(identity, problem);
         return;
       }
       output.authorizeSuccessfully();
@@ -244,7 +253,8 @@ public final class HubExtension implements ExtensionMain, BrokerLink {
       if (identity == null || !HubCore.maySubscribe(identity, filter)) {
         LOG.warn("hub emulator: closing the connection of {}: SUBSCRIBE to '{}' is not allowed",
             input.getClientInformation().getClientId(), filter);
-        output.disconnectClient();
+        output.failAuthorization();
+        disconnect(input.getClientInformation().getClientId());
         return;
       }
       core.subscribed(identity, filter, input.getSubscription().getQos().getQosNumber());
