@@ -46,8 +46,6 @@ public final class HubCore {
   public static final int MAX_C2D_BYTES = 64 * 1024;
   /** Queue depth per device (QT). */
   public static final int MAX_C2D_QUEUE = 50;
-  /** C2D lock (visibility) timeout. */
-  public static final Duration C2D_LOCK = Duration.ofMinutes(1);
 
   static final String TWIN_RES_FILTER = "$iothub/twin/res/#";
   static final String TWIN_DESIRED_FILTER = "$iothub/twin/PATCH/properties/desired/#";
@@ -147,6 +145,10 @@ public final class HubCore {
         if (connectionId != null) {
           disconnected(identity, connectionId, false, null);
         }
+      }
+      synchronized (this) {
+        // The broker's sessions are gone: C2D in flight must be delivered again.
+        sessions.values().forEach(this::requeueInflight);
       }
     }
   }
@@ -251,6 +253,8 @@ public final class HubCore {
       if (session.connected) {
         LOG.info("hub emulator: new connection of {} replaces the existing one"
             + " (400027 ConnectionForcefullyClosedOnNewConnection)", identity);
+      }
+      if (!persistent) {
         requeueInflight(session);
       }
       previousExpiry = session.tokenExpiry;
@@ -324,8 +328,9 @@ public final class HubCore {
       session.connected = false;
       expiry = session.tokenExpiry;
       session.tokenExpiry = null;
-      requeueInflight(session);
       if (!session.persistent) {
+        // The broker drops a clean session's queue; a persistent one keeps C2D in flight and resends it.
+        requeueInflight(session);
         session.subscriptions.clear();
       }
     }
@@ -365,10 +370,6 @@ public final class HubCore {
   private void backToQueue(C2dEntry entry) {
     if (entry.state == State.DELIVERED) {
       entry.moveTo(State.QUEUED);
-    }
-    if (entry.lockTimer != null) {
-      entry.lockTimer.cancel(false);
-      entry.lockTimer = null;
     }
   }
 
@@ -863,9 +864,6 @@ public final class HubCore {
   }
 
   private static void expire(C2dEntry entry) {
-    if (entry.lockTimer != null) {
-      entry.lockTimer.cancel(false);
-    }
     if (entry.expiryTimer != null) {
       entry.expiryTimer.cancel(false);
     }
@@ -888,7 +886,8 @@ public final class HubCore {
         return;
       }
       for (C2dEntry entry : queue) {
-        if (entry.state == State.QUEUED && !session.awaitingPacketId.contains(entry)) {
+        if (entry.state == State.QUEUED && !session.awaitingPacketId.contains(entry)
+            && !session.inflight.containsValue(entry)) {
           entry.deliveries++;
           session.awaitingPacketId.addLast(entry);
           toSend.add(entry);
@@ -901,9 +900,6 @@ public final class HubCore {
           synchronized (this) {
             if (entry.state == State.QUEUED) {
               entry.moveTo(State.DELIVERED);
-              int delivery = entry.deliveries;
-              entry.lockTimer = timer.schedule(() -> lockExpired(entry, delivery), C2D_LOCK.toMillis(),
-                  TimeUnit.MILLISECONDS);
             }
           }
         } else {
@@ -917,23 +913,6 @@ public final class HubCore {
         }
       });
     }
-  }
-
-  private void lockExpired(C2dEntry entry, int delivery) {
-    synchronized (this) {
-      if (entry.state != State.DELIVERED || entry.deliveries != delivery) {
-        return;
-      }
-      Session session = sessions.get(entry.target);
-      if (session != null) {
-        session.inflight.values().remove(entry);
-        session.awaitingPacketId.remove(entry);
-      }
-      entry.moveTo(State.QUEUED);
-    }
-    LOG.info("hub emulator: C2D {} for {} was not acknowledged within {}; delivering again", entry.messageId,
-        entry.target, C2D_LOCK);
-    deliverC2d(entry.target);
   }
 
   /** The broker is writing a PUBLISH to a client: bind its packet id to the C2D message it carries. */
@@ -969,9 +948,6 @@ public final class HubCore {
       List<C2dEntry> queue = c2d.get(entry.target);
       if (queue != null) {
         queue.remove(entry);
-      }
-      if (entry.lockTimer != null) {
-        entry.lockTimer.cancel(false);
       }
       if (entry.expiryTimer != null) {
         entry.expiryTimer.cancel(false);
