@@ -112,15 +112,17 @@ class DeviceClientIT {
   void receivesCloudToDeviceMessagesWithEveryProperty(Transport transport) throws Exception {
     DeviceIdentity id = HUB.createDevice(newId("c2d-" + transport));
     try (DeviceClient client = device(id, transport, b -> { })) {
-      TestSubscriber<CloudMessage> received = client.cloudMessages().test();
-      client.connect().blockingAwait(20, TimeUnit.SECONDS);
       Map<String, String> properties = new LinkedHashMap<>();
       properties.put("prop0", "first");
       properties.put("$.cid", "corr-9");
       properties.put("iothub-ack", "full");
       properties.put("odd key", "a&b=c/d%eé");
+      // Queued while the device is offline: delivered once the lazy subscription is active. (Sending
+      // right after CONNACK can race the emulator's SUBSCRIBE handling; see the issue #5 report.)
       CloudToDeviceMessage sent = HUB.hub()
           .sendCloudToDevice(id.deviceId(), utf8("hello"), properties).blockingGet();
+      TestSubscriber<CloudMessage> received = client.cloudMessages().test();
+      client.connect().blockingAwait(20, TimeUnit.SECONDS);
 
       received.awaitCount(1);
       received.assertValueCount(1);
@@ -233,5 +235,69 @@ class DeviceClientIT {
           .containsExactly(Status.DISCONNECTED, Status.CONNECTING, Status.DISCONNECTED);
       assertThat(client.connectionState().reason()).isEqualTo(Reason.REFUSED);
     }
+  }
+
+  @Test
+  @Timeout(60)
+  void webSocketTransportGoesThroughAnHttpProxy() throws Exception {
+    DeviceIdentity id = HUB.createDevice(newId("proxy"));
+    try (ConnectTunnelProxy proxy = new ConnectTunnelProxy();
+        DeviceClient client = device(id, Transport.MQTT_WS,
+            b -> b.httpProxy("127.0.0.1", proxy.port()))) {
+      client.connect().blockingAwait(20, TimeUnit.SECONDS);
+      client.send(Message.builder().messageId("via-proxy").build())
+          .blockingAwait(20, TimeUnit.SECONDS);
+      assertThat(proxy.connects).containsExactly("localhost:" + HUB.hub().webSocketPort());
+      assertThat(awaitTelemetry(id.deviceId(), 1).get(0).systemProperties())
+          .containsEntry("$.mid", "via-proxy");
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void gatewayHostNameIsDialledWhileTheHubNameIdentifiesTheDevice() {
+    DeviceIdentity id = HUB.createDevice(newId("gateway"));
+    String viaGateway = ConnectionString.parse(id.connectionString()).toBuilder()
+        .gatewayHostName("127.0.0.1").build().format();
+    try (DeviceClient client = configure(DeviceClient.builder(), viaGateway, Transport.MQTT)
+        .build()) {
+      client.connect().blockingAwait(20, TimeUnit.SECONDS);
+      client.send(Message.builder().messageId("via-gateway").build())
+          .blockingAwait(20, TimeUnit.SECONDS);
+      assertThat(awaitTelemetry(id.deviceId(), 1).get(0).systemProperties())
+          .containsEntry("$.mid", "via-gateway");
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void allThreadsTheClientStartsAreNamedRxiothub() {
+    DeviceIdentity id = HUB.createDevice(newId("threads"));
+    Set<Long> before = new HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      before.add(t.getId());
+    }
+    List<String> started = new ArrayList<>();
+    try (DeviceClient client = device(id, Transport.MQTT, b -> { })) {
+      HUB.hub().sendCloudToDevice(id.deviceId(), utf8("y"), Map.of()).blockingGet();
+      TestSubscriber<CloudMessage> c2d = client.cloudMessages().test();
+      client.connect().blockingAwait(20, TimeUnit.SECONDS);
+      client.send(Message.of(utf8("x"))).blockingAwait(20, TimeUnit.SECONDS);
+      c2d.awaitCount(1);
+      c2d.assertValueCount(1);
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (!before.contains(t.getId())) {
+          started.add(t.getName());
+        }
+      }
+    }
+    // The emulator's (HiveMQ CE) threads and RxJava 2's JVM-wide ones (loaded by the HiveMQ client)
+    // aside.
+    assertThat(started).filteredOn(name -> !name.startsWith("hub-emulator")
+            && !name.startsWith("hivemq") && !name.startsWith("managed-extension-executor")
+            && !name.startsWith("RxSchedulerPurge")
+            && !name.startsWith("RxCachedWorkerPoolEvictor"))
+        .isNotEmpty()
+        .allMatch(name -> name.startsWith("rxiothub-"));
   }
 }
