@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -53,6 +54,7 @@ public final class HubCore {
   private static final String TWIN_GET = "$iothub/twin/GET/";
   private static final String TWIN_PATCH_REPORTED = "$iothub/twin/PATCH/properties/reported/";
   private static final String METHODS_RES = "$iothub/methods/res/";
+  private static final int PUBLISH_RETRIES = 100;
 
   private final Clock clock;
   private final ScheduledExecutorService timer;
@@ -652,16 +654,56 @@ public final class HubCore {
   }
 
   private void reply(Identity identity, String topic, byte[] payload) {
-    BrokerLink broker = link;
-    if (broker == null) {
-      return;
-    }
-    broker.publishToClient(identity.clientId(), topic, payload, 1).whenComplete((delivered, error) -> {
+    publish(identity, topic, payload, 1).whenComplete((delivered, error) -> {
       if (error != null || !Boolean.TRUE.equals(delivered)) {
         LOG.warn("hub emulator: could not answer {} on '{}' (not subscribed to the response topic?)", identity,
             topic);
       }
     });
+  }
+
+  /**
+   * Publishes to an identity. The broker may report "not subscribed" for a short while after it acknowledged a
+   * SUBSCRIBE, so while our records say the identity is connected and subscribed, retry for up to a second.
+   */
+  private CompletableFuture<Boolean> publish(Identity identity, String topic, byte[] payload, int qos) {
+    CompletableFuture<Boolean> result = new CompletableFuture<>();
+    attemptPublish(identity, topic, payload, qos, 0, result);
+    return result;
+  }
+
+  private void attemptPublish(Identity identity, String topic, byte[] payload, int qos, int attempt,
+      CompletableFuture<Boolean> result) {
+    BrokerLink broker = link;
+    if (broker == null) {
+      result.complete(false);
+      return;
+    }
+    broker.publishToClient(identity.clientId(), topic, payload, qos).whenComplete((delivered, error) -> {
+      if (error == null && Boolean.TRUE.equals(delivered)) {
+        result.complete(true);
+      } else if (attempt < PUBLISH_RETRIES && expectsTopic(identity, topic)) {
+        timer.schedule(() -> attemptPublish(identity, topic, payload, qos, attempt + 1, result), 10,
+            TimeUnit.MILLISECONDS);
+      } else {
+        result.complete(false);
+      }
+    });
+  }
+
+  /** Whether our records say the identity is connected and subscribed to a filter matching {@code topic}. */
+  private synchronized boolean expectsTopic(Identity identity, String topic) {
+    Session session = sessions.get(identity);
+    if (session == null || !session.connected) {
+      return false;
+    }
+    for (String filter : session.subscriptions.keySet()) {
+      String prefix = filter.substring(0, filter.length() - 1);
+      if (topic.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- twins
@@ -684,10 +726,9 @@ public final class HubCore {
   public long updateDesired(Identity identity, String jsonPatch) {
     requireRegistered(identity);
     TwinStore.DesiredUpdate update = twins.patchDesired(identity, jsonPatch);
-    BrokerLink broker = link;
-    if (broker != null && isSubscribed(identity, TWIN_DESIRED_FILTER)) {
-      broker.publishToClient(identity.clientId(), "$iothub/twin/PATCH/properties/desired/?$version="
-          + update.version(), update.notification(), 1);
+    if (isSubscribed(identity, TWIN_DESIRED_FILTER)) {
+      publish(identity, "$iothub/twin/PATCH/properties/desired/?$version=" + update.version(),
+          update.notification(), 1);
     }
     return update.version();
   }
@@ -752,7 +793,7 @@ public final class HubCore {
         }
       });
       byte[] body = payload == null ? new byte[0] : payload.getBytes(StandardCharsets.UTF_8);
-      broker.publishToClient(identity.clientId(), "$iothub/methods/POST/" + methodName + "/?$rid=" + rid, body, 0)
+      publish(identity, "$iothub/methods/POST/" + methodName + "/?$rid=" + rid, body, 0)
           .whenComplete((delivered, error) -> {
             if (error != null || !Boolean.TRUE.equals(delivered)) {
               PendingMethod pending = methods.remove(rid);
@@ -877,7 +918,6 @@ public final class HubCore {
       return;
     }
     List<C2dEntry> toSend = new ArrayList<>();
-    String clientId = device.clientId();
     synchronized (this) {
       Session session = sessions.get(device);
       List<C2dEntry> queue = c2d.get(device);
@@ -895,7 +935,7 @@ public final class HubCore {
       }
     }
     for (C2dEntry entry : toSend) {
-      broker.publishToClient(clientId, entry.topic, entry.payload, 1).whenComplete((delivered, error) -> {
+      publish(device, entry.topic, entry.payload, 1).whenComplete((delivered, error) -> {
         if (error == null && Boolean.TRUE.equals(delivered)) {
           synchronized (this) {
             if (entry.state == State.QUEUED) {
