@@ -300,4 +300,30 @@ class DeviceClientIT {
         .isNotEmpty()
         .allMatch(name -> name.startsWith("rxiothub-"));
   }
+
+  @Test
+  @Timeout(60)
+  void aFixedTokenIsUsedAsIsAndItsExpiryIsReportedClearly() {
+    DeviceIdentity id = HUB.createDevice(newId("fixed"));
+    ConnectionString keyed = ConnectionString.parse(id.connectionString());
+    long expiry = System.currentTimeMillis() / 1000 + 3;
+    String fixed = ConnectionString.builder().hostName(keyed.hostName())
+        .deviceId(keyed.deviceId()).sharedAccessSignature(keyed.newSasToken(expiry)).build()
+        .format();
+    try (DeviceClient client = configure(DeviceClient.builder(), fixed, Transport.MQTT).build()) {
+      client.connect().blockingAwait(20, TimeUnit.SECONDS);
+      client.send(Message.builder().messageId("before-expiry").build())
+          .blockingAwait(20, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> client.connectionState().status() == Status.DISCONNECTED);
+      ConnectionState state = client.connectionState();
+      assertThat(state.reason()).isEqualTo(Reason.TOKEN_EXPIRED);
+      assertThat(state.error()).isInstanceOf(IotHubTokenExpiredException.class)
+          .hasMessageContaining("cannot be renewed");
+      assertThat(((IotHubTokenExpiredException) state.error()).expiryEpochSeconds())
+          .isEqualTo(expiry);
+      assertThatThrownBy(() -> client.connect().blockingAwait(20, TimeUnit.SECONDS))
+          .isInstanceOf(IotHubTokenExpiredException.class);
+    }
+  }
 }
