@@ -20,7 +20,6 @@ public final class C2dEntry {
   final BehaviorSubject<State> states = BehaviorSubject.createDefault(State.QUEUED);
   volatile State state = State.QUEUED;
   int deliveries;
-  @Nullable ScheduledFuture<?> lockTimer;
   @Nullable ScheduledFuture<?> expiryTimer;
 
   C2dEntry(String messageId, Identity target, byte[] payload, Map<String, @Nullable String> properties,

@@ -73,15 +73,9 @@ public final class HubExtension implements ExtensionMain, BrokerLink {
     publishService = Services.publishService();
     clientService = Services.clientService();
     subscriptionStore = Services.subscriptionStore();
-    Services.interceptorRegistry().setConnectInboundInterceptorProvider(providerInput -> (connectInput, out) -> {
-      // The hub, not the broker, keeps session state: subscriptions and C2D survive in HubCore (and restarts).
-      ConnectPacket connect = connectInput.getConnectPacket();
-      ConnectionAttributeStore attributes = connectInput.getConnectionInformation().getConnectionAttributeStore();
-      boolean persistent = !connect.getCleanStart();
-      attributes.putAsString(PERSISTENT, Boolean.toString(persistent));
-      out.getConnectPacket().setCleanStart(true);
-      out.getConnectPacket().setSessionExpiryInterval(0);
-    });
+    Services.interceptorRegistry().setConnectInboundInterceptorProvider(providerInput -> (connectInput, out) ->
+        connectInput.getConnectionInformation().getConnectionAttributeStore().putAsString(PERSISTENT,
+            Boolean.toString(!connectInput.getConnectPacket().getCleanStart())));
     Services.securityRegistry().setAuthenticatorProvider(providerInput -> new Authenticator());
     Authorizer authorizer = new Authorizer();
     Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
