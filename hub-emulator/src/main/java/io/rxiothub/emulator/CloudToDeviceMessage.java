@@ -11,8 +11,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A C2D message sent through {@link HubEmulator#sendCloudToDevice}. Its content is immutable; its {@link #state()}
- * moves QUEUED → DELIVERED (published to the device) → COMPLETED (PUBACK received), back to QUEUED when the
- * device drops the connection before acknowledging, or to EXPIRED when its time to live passes first.
+ * moves QUEUED → DELIVERED (published to the device) → COMPLETED (PUBACK received), or to EXPIRED when its time
+ * to live passes first. A message delivered but not acknowledged stays DELIVERED across a disconnect of a
+ * persistent session (the broker resends it on reconnect); it goes back to QUEUED when a clean session ends or
+ * the emulator restarts. IoT Hub's one-minute lock timeout (redelivery on a live connection) is not emulated.
  */
 public final class CloudToDeviceMessage {
 

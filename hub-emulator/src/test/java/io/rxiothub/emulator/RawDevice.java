@@ -67,8 +67,17 @@ final class RawDevice {
 
   /** Connects with a valid token and a persistent session. */
   static Mqtt3ConnAck connect(Mqtt3BlockingClient client, HubEmulator hub, DeviceIdentity identity) {
+    return connect(client, hub, identity, false);
+  }
+
+  /**
+   * Connects with a valid token. With a clean session the client fails unacknowledged publishes when the
+   * connection closes (with a persistent one it keeps them for redelivery).
+   */
+  static Mqtt3ConnAck connect(Mqtt3BlockingClient client, HubEmulator hub, DeviceIdentity identity,
+      boolean cleanSession) {
     return client.connectWith()
-        .cleanSession(false)
+        .cleanSession(cleanSession)
         .simpleAuth()
         .username(userName(hub, identity))
         .password(token(hub, identity).getBytes(StandardCharsets.UTF_8))

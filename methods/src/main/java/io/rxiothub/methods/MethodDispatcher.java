@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>the handler's first {@link MethodReply#send} or {@link MethodReply#fail} (later ones are ignored and
  *       logged at WARN);</li>
- *   <li>{@value #HANDLER_FAILED} with a JSON error body when the handler throws before replying or calls
- *       {@code fail};</li>
+ *   <li>{@value #HANDLER_FAILED} with a JSON error body when the handler throws (any exception or error
+ *       except {@link VirtualMachineError} and {@link LinkageError}, which propagate) before replying, or
+ *       calls {@code fail};</li>
  *   <li>{@value #NOT_IMPLEMENTED} with a JSON error body when no handler applies.</li>
  * </ul>
  * A handler that never replies produces no reply; the hub then answers its caller 504 after the method's
@@ -141,7 +142,12 @@ public final class MethodDispatcher {
     LOG.debug("{}: dispatching method '{}' ($rid={})", logId, request.methodName(), request.rid());
     try {
       handler.handle(request, reply);
-    } catch (Exception e) {
+    } catch (Throwable e) {
+      // Like RxJava's Exceptions.throwIfFatal: a failing handler still gets its one reply, unless the JVM
+      // itself is failing.
+      if (e instanceof VirtualMachineError || e instanceof LinkageError) {
+        throw (Error) e;
+      }
       if (!reply.fail(e)) {
         LOG.warn("{}: handler of method '{}' ($rid={}) threw after replying; the exception is ignored",
             logId, request.methodName(), request.rid(), e);

@@ -1,3 +1,4 @@
+// Architecture rules: public API free of internal and Jackson types, no networking in a sans-I/O module.
 package io.rxiothub.methods;
 
 import com.tngtech.archunit.core.domain.JavaClasses;

@@ -1,3 +1,4 @@
+// Unit and thread-race tests of the dispatch table: routing, 501, 500, exactly one reply.
 package io.rxiothub.methods;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,6 +75,21 @@ class MethodDispatcherTest {
     assertThat(Json.isValid(reply.payloadAsString())).isTrue();
     assertThat(reply.payloadAsString()).contains("MethodHandlerFailed").contains("java.lang.IllegalStateException")
         .doesNotContain("secret");
+  }
+
+  @Test
+  void aHandlerThrowingAnAssertionErrorStillGets500ButVmErrorsPropagate() {
+    dispatcher.register("assert", (req, reply) -> {
+      throw new AssertionError("bug");
+    });
+    dispatcher.register("oom", (req, reply) -> {
+      throw new OutOfMemoryError("simulated");
+    });
+    dispatcher.dispatch(request("assert"), sink);
+    assertThat(replies).extracting(MethodResponse::status).containsExactly(500);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dispatcher.dispatch(request("oom"), sink))
+        .isInstanceOf(OutOfMemoryError.class);
+    assertThat(replies).hasSize(1);
   }
 
   @Test

@@ -1,3 +1,4 @@
+// Unit tests of the method topic grammar: opaque name and $rid, bag reading, malformed topics.
 package io.rxiothub.methods;
 
 import static org.assertj.core.api.Assertions.assertThat;

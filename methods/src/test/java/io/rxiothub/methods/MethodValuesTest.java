@@ -1,3 +1,4 @@
+// Unit tests of MethodRequest and MethodResponse: payload accessors, JSON checks, size limit.
 package io.rxiothub.methods;
 
 import static org.assertj.core.api.Assertions.assertThat;

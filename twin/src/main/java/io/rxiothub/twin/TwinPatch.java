@@ -75,6 +75,30 @@ public final class TwinPatch {
     return fromDocument(TwinJson.parseObject(json));
   }
 
+  /**
+   * Builds the patch of a desired-property notification from its topic and body. The version is the
+   * body's {@code "$version"} when present, otherwise the topic's {@code $version}.
+   *
+   * @throws IllegalArgumentException if {@code topic} is not a {@link TwinTopic.Kind#DESIRED_PATCH} topic,
+   *     the body is not a valid patch (see {@link #parse(byte[])}), or the body's and the topic's versions
+   *     differ
+   */
+  public static TwinPatch fromDesiredNotification(TwinTopic topic, byte[] body) {
+    if (topic == null || topic.kind() != TwinTopic.Kind.DESIRED_PATCH) {
+      throw new IllegalArgumentException("a desired notification needs a DESIRED_PATCH topic, got " + topic);
+    }
+    TwinPatch patch = parse(body);
+    Long topicVersion = topic.version();
+    if (patch.version == null) {
+      return new TwinPatch(patch.properties, topicVersion);
+    }
+    if (!patch.version.equals(topicVersion)) {
+      throw new IllegalArgumentException("desired notification body says \"$version\":" + patch.version
+          + " but its topic says $version=" + topicVersion);
+    }
+    return patch;
+  }
+
   private static TwinPatch fromDocument(TwinCollection document) {
     TwinCollection.Builder properties = TwinCollection.builder();
     Long version = null;

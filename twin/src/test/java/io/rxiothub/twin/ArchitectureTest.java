@@ -1,3 +1,4 @@
+// Architecture rules: public API free of internal and Jackson types, no networking in a sans-I/O module.
 package io.rxiothub.twin;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -31,6 +32,14 @@ class ArchitectureTest {
   void jacksonStaysInsideInternal() {
     noClasses().that().resideInAPackage("io.rxiothub.twin")
         .should().dependOnClassesThat().resideInAPackage("com.fasterxml..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyJacksonsStreamingApiIsUsedBecauseDatabindNeedsAndroid26() {
+    noClasses().that().resideInAPackage("io.rxiothub.twin..")
+        .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson.databind..")
+        .because("jackson-databind 2.14+ fails on Android API < 26 (ObjectMapper references BootstrapMethodError)")
         .check(classes);
   }
 

@@ -1,3 +1,4 @@
+// Unit tests of the desired-state tracker: version order, gaps, reconnect reconciliation.
 package io.rxiothub.twin;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,3 +1,4 @@
+// EqualsVerifier checks of every value type in this module.
 package io.rxiothub.twin;
 
 import java.util.Collections;

@@ -1,3 +1,4 @@
+// Unit tests of TwinCollection: JSON types, typed getters, conversion, immutability, merge rules, strict parsing.
 package io.rxiothub.twin;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,3 +1,4 @@
+// Unit tests of TwinPatch: desired notification parsing, reported body, and every twin limit of protocol.md §6.
 package io.rxiothub.twin;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +21,20 @@ class TwinPatchTest {
     assertThat(patch.properties().getString("telemetrySendFrequency")).isEqualTo("5m");
     assertThat(patch.properties().containsKey("route")).isTrue();
     assertThat(patch.properties().containsKey("$version")).isFalse();
+  }
+
+  @Test
+  void desiredNotificationTakesItsVersionFromBodyOrTopic() {
+    TwinTopic topic = TwinTopic.parse("$iothub/twin/PATCH/properties/desired/?$version=13");
+    byte[] withVersion = "{\"a\":1,\"$version\":13}".getBytes(StandardCharsets.UTF_8);
+    byte[] without = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+    assertThat(TwinPatch.fromDesiredNotification(topic, withVersion).version()).isEqualTo(13L);
+    assertThat(TwinPatch.fromDesiredNotification(topic, without).version()).isEqualTo(13L);
+    assertThat(TwinPatch.fromDesiredNotification(topic, without).properties().getLong("a")).isEqualTo(1L);
+    assertThatIllegalArgumentException().isThrownBy(() -> TwinPatch.fromDesiredNotification(
+        TwinTopic.desiredPatch(14), withVersion)).withMessageContaining("13").withMessageContaining("14");
+    assertThatIllegalArgumentException().isThrownBy(() -> TwinPatch.fromDesiredNotification(TwinTopic.get("1"), without))
+        .withMessageContaining("DESIRED_PATCH");
   }
 
   @Test

@@ -79,6 +79,27 @@ class TwinProperties {
     assertThat(TwinTopic.parse(topic.format())).isEqualTo(topic);
   }
 
+  @Property
+  void responseBagKeysMayComeInAnyOrderAmongUnknownOnes(
+      @ForAll @IntRange(min = 100, max = 999) int status, @ForAll @LongRange(min = 1) long rid,
+      @ForAll @LongRange(min = 0) long version, @ForAll("unknownPairs") java.util.List<String> unknown,
+      @ForAll java.util.Random random) {
+    java.util.List<String> pairs = new java.util.ArrayList<>(unknown);
+    pairs.add("$rid=" + rid);
+    pairs.add(random.nextBoolean() ? "$version=" + version : "%24version=" + version);
+    java.util.Collections.shuffle(pairs, random);
+    TwinTopic parsed = TwinTopic.parse("$iothub/twin/res/" + status + "/?" + String.join("&", pairs));
+    assertThat(parsed).isEqualTo(TwinTopic.response(status, Long.toString(rid), version));
+  }
+
+  @Provide
+  Arbitrary<java.util.List<String>> unknownPairs() {
+    return Arbitraries.strings().withChars("abcxyz.-_~%20").ofMaxLength(6)
+        .filter(k -> !k.contains("%") || k.matches("([^%]|%20)*"))
+        .map(k -> k.isEmpty() ? "" : k + (k.length() % 2 == 0 ? "=v" : ""))
+        .list().ofMaxSize(4);
+  }
+
   @Property(tries = 2000)
   void everyParserReturnsAValueOrAnIllegalArgument(@ForAll @StringLength(max = 200) String text) {
     accepts(() -> TwinTopic.parse(text));
@@ -109,6 +130,29 @@ class TwinProperties {
   void buildingAPatchFromAnyMapIsAValueOrAnIllegalArgument(
       @ForAll @StringLength(max = 20) String key, @ForAll("anyValue") Object value) {
     accepts(() -> TwinPatch.builder().put(key, value).build());
+  }
+
+  @Property(tries = 2000)
+  void patchKeysAreAcceptedExactlyWhenTheyFollowTheHubKeyRules(@ForAll("keyCandidates") String key) {
+    boolean valid = !key.isEmpty() && isValidUnicode(key)
+        && key.getBytes(StandardCharsets.UTF_8).length <= 1024
+        && key.chars().noneMatch(c -> c == '.' || c == '$' || c == ' ' || c <= 0x1f || c >= 0x7f && c <= 0x9f);
+    boolean accepted;
+    try {
+      TwinPatch.builder().put(key, 1).build();
+      accepted = true;
+    } catch (IllegalArgumentException e) {
+      accepted = false;
+    }
+    assertThat(accepted).as("key %s", key).isEqualTo(valid);
+  }
+
+  @Provide
+  Arbitrary<String> keyCandidates() {
+    return Arbitraries.oneOf(
+        Arbitraries.strings().ofMaxLength(8),
+        Arbitraries.strings().withChars("ab.$ \u0000\u001f\u007f\u0085\u00a0é").ofMaxLength(5),
+        Arbitraries.strings().withChars("aé").ofMinLength(500).ofMaxLength(1100));
   }
 
   @Provide

@@ -1,3 +1,4 @@
+// Unit and thread-race tests of the $rid correlator: match, timeout, cancel, at-most-once completion.
 package io.rxiothub.twin;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,3 +1,4 @@
+// Unit tests of Twin: the protocol.md §6 GET body, metadata tolerance, required sections and versions.
 package io.rxiothub.twin;
 
 import static org.assertj.core.api.Assertions.assertThat;

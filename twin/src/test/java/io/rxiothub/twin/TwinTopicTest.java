@@ -1,3 +1,4 @@
+// Unit tests of the twin topic grammar: the protocol.md §6 examples, bag decoding, malformed topics.
 package io.rxiothub.twin;
 
 import static org.assertj.core.api.Assertions.assertThat;

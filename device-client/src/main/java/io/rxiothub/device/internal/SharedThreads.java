@@ -2,7 +2,6 @@
 package io.rxiothub.device.internal;
 
 import io.reactivex.rxjava3.core.Scheduler;
-import io.reactivex.rxjava3.schedulers.Schedulers;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -105,8 +104,8 @@ public final class SharedThreads {
         c.allowCoreThreadTimeOut(true);
         timer = t;
         callbacks = c;
-        timeScheduler = Schedulers.from(t);
-        callbackScheduler = Schedulers.from(c);
+        timeScheduler = new ExecutorScheduler(t, t);
+        callbackScheduler = new ExecutorScheduler(c, t);
       }
       Scheduler time = timeScheduler;
       Scheduler callback = callbackScheduler;

@@ -367,4 +367,46 @@ class ClientCoreTest {
     scheduler.advanceTimeBy(10, TimeUnit.MINUTES);
     assertThat(connector.attempts).hasSize(1);
   }
+
+  @Test
+  void everyOperationAfterCloseFailsWithAClientStateError() {
+    ClientCore core = core();
+    core.close();
+    TestObserver<Void> connect = core.connect().test();
+    TestObserver<Void> send = core.publish("t", bytes("x"), false, null).test();
+    scheduler.triggerActions();
+    connect.assertError(IotHubClientStateException.class);
+    send.assertError(IotHubClientStateException.class);
+    TestObserver<Void> disconnect = core.disconnect().test();
+    scheduler.triggerActions();
+    disconnect.assertComplete();
+    assertThat(connector.attempts).isEmpty();
+  }
+
+  @Test
+  void disposingAQueuedSendRemovesItFromTheQueue() {
+    ClientCore core = core();
+    connect(core).drop("gone");
+    TestObserver<Void> dropped = core.publish("t/dropped", bytes("a"), false, null).test();
+    TestObserver<Void> kept = core.publish("t/kept", bytes("b"), false, null).test();
+    dropped.dispose();
+    scheduler.advanceTimeBy(backoff.ceilingMillis(0), TimeUnit.MILLISECONDS);
+    FakeAttempt second = connector.last().accept();
+    assertThat(second.topics()).containsExactly("t/kept");
+    second.ackAll();
+    scheduler.triggerActions();
+    kept.assertComplete();
+  }
+
+  @Test
+  void expiredMessagesInTheQueueAreNotSent() {
+    ClientCore core = core();
+    connect(core).drop("gone");
+    TestObserver<Void> stale = core.publish("t/stale", bytes("a"), false, 10L).test();
+    scheduler.advanceTimeBy(backoff.ceilingMillis(0) + 10, TimeUnit.MILLISECONDS);
+    FakeAttempt second = connector.last().accept();
+    scheduler.triggerActions();
+    assertThat(second.topics()).isEmpty();
+    stale.assertError(io.rxiothub.device.IotHubTimeoutException.class);
+  }
 }

@@ -17,7 +17,12 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -184,6 +189,7 @@ public final class FrontServer implements AutoCloseable {
 
             @Override
             public void channelInactive(ChannelHandlerContext backendCtx) {
+              LOG.debug("hub emulator: broker closed the connection of front {}", front.remoteAddress());
               closeOnFlush(front);
             }
 
@@ -297,6 +303,16 @@ public final class FrontServer implements AutoCloseable {
         ByteBuf content = ((WebSocketFrame) msg).content().retain();
         ReferenceCountUtil.release(msg);
         toBackend(content);
+      } else if (msg instanceof FullHttpRequest) {
+        // Not an upgrade to /$iothub/websocket: answer plainly instead of leaving the client waiting.
+        String uri = ((FullHttpRequest) msg).uri();
+        ReferenceCountUtil.release(msg);
+        LOG.info("hub emulator: refused HTTP request for '{}' (MQTT over WebSocket is served on {})", uri,
+            WEBSOCKET_PATH);
+        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+            HttpResponseStatus.NOT_FOUND, Unpooled.EMPTY_BUFFER);
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
       } else {
         ReferenceCountUtil.release(msg);
       }

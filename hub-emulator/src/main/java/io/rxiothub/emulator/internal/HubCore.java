@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -46,8 +47,6 @@ public final class HubCore {
   public static final int MAX_C2D_BYTES = 64 * 1024;
   /** Queue depth per device (QT). */
   public static final int MAX_C2D_QUEUE = 50;
-  /** C2D lock (visibility) timeout. */
-  public static final Duration C2D_LOCK = Duration.ofMinutes(1);
 
   static final String TWIN_RES_FILTER = "$iothub/twin/res/#";
   static final String TWIN_DESIRED_FILTER = "$iothub/twin/PATCH/properties/desired/#";
@@ -55,6 +54,7 @@ public final class HubCore {
   private static final String TWIN_GET = "$iothub/twin/GET/";
   private static final String TWIN_PATCH_REPORTED = "$iothub/twin/PATCH/properties/reported/";
   private static final String METHODS_RES = "$iothub/methods/res/";
+  private static final int PUBLISH_RETRIES = 100;
 
   private final Clock clock;
   private final ScheduledExecutorService timer;
@@ -147,6 +147,10 @@ public final class HubCore {
         if (connectionId != null) {
           disconnected(identity, connectionId, false, null);
         }
+      }
+      synchronized (this) {
+        // The broker's sessions are gone: C2D in flight must be delivered again.
+        sessions.values().forEach(this::requeueInflight);
       }
     }
   }
@@ -251,6 +255,8 @@ public final class HubCore {
       if (session.connected) {
         LOG.info("hub emulator: new connection of {} replaces the existing one"
             + " (400027 ConnectionForcefullyClosedOnNewConnection)", identity);
+      }
+      if (!persistent) {
         requeueInflight(session);
       }
       previousExpiry = session.tokenExpiry;
@@ -324,8 +330,9 @@ public final class HubCore {
       session.connected = false;
       expiry = session.tokenExpiry;
       session.tokenExpiry = null;
-      requeueInflight(session);
       if (!session.persistent) {
+        // The broker drops a clean session's queue; a persistent one keeps C2D in flight and resends it.
+        requeueInflight(session);
         session.subscriptions.clear();
       }
     }
@@ -365,10 +372,6 @@ public final class HubCore {
   private void backToQueue(C2dEntry entry) {
     if (entry.state == State.DELIVERED) {
       entry.moveTo(State.QUEUED);
-    }
-    if (entry.lockTimer != null) {
-      entry.lockTimer.cancel(false);
-      entry.lockTimer = null;
     }
   }
 
@@ -651,16 +654,56 @@ public final class HubCore {
   }
 
   private void reply(Identity identity, String topic, byte[] payload) {
-    BrokerLink broker = link;
-    if (broker == null) {
-      return;
-    }
-    broker.publishToClient(identity.clientId(), topic, payload, 1).whenComplete((delivered, error) -> {
+    publish(identity, topic, payload, 1).whenComplete((delivered, error) -> {
       if (error != null || !Boolean.TRUE.equals(delivered)) {
         LOG.warn("hub emulator: could not answer {} on '{}' (not subscribed to the response topic?)", identity,
             topic);
       }
     });
+  }
+
+  /**
+   * Publishes to an identity. The broker may report "not subscribed" for a short while after it acknowledged a
+   * SUBSCRIBE, so while our records say the identity is connected and subscribed, retry for up to a second.
+   */
+  private CompletableFuture<Boolean> publish(Identity identity, String topic, byte[] payload, int qos) {
+    CompletableFuture<Boolean> result = new CompletableFuture<>();
+    attemptPublish(identity, topic, payload, qos, 0, result);
+    return result;
+  }
+
+  private void attemptPublish(Identity identity, String topic, byte[] payload, int qos, int attempt,
+      CompletableFuture<Boolean> result) {
+    BrokerLink broker = link;
+    if (broker == null) {
+      result.complete(false);
+      return;
+    }
+    broker.publishToClient(identity.clientId(), topic, payload, qos).whenComplete((delivered, error) -> {
+      if (error == null && Boolean.TRUE.equals(delivered)) {
+        result.complete(true);
+      } else if (attempt < PUBLISH_RETRIES && expectsTopic(identity, topic)) {
+        timer.schedule(() -> attemptPublish(identity, topic, payload, qos, attempt + 1, result), 10,
+            TimeUnit.MILLISECONDS);
+      } else {
+        result.complete(false);
+      }
+    });
+  }
+
+  /** Whether our records say the identity is connected and subscribed to a filter matching {@code topic}. */
+  private synchronized boolean expectsTopic(Identity identity, String topic) {
+    Session session = sessions.get(identity);
+    if (session == null || !session.connected) {
+      return false;
+    }
+    for (String filter : session.subscriptions.keySet()) {
+      String prefix = filter.substring(0, filter.length() - 1);
+      if (topic.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- twins
@@ -683,10 +726,9 @@ public final class HubCore {
   public long updateDesired(Identity identity, String jsonPatch) {
     requireRegistered(identity);
     TwinStore.DesiredUpdate update = twins.patchDesired(identity, jsonPatch);
-    BrokerLink broker = link;
-    if (broker != null && isSubscribed(identity, TWIN_DESIRED_FILTER)) {
-      broker.publishToClient(identity.clientId(), "$iothub/twin/PATCH/properties/desired/?$version="
-          + update.version(), update.notification(), 1);
+    if (isSubscribed(identity, TWIN_DESIRED_FILTER)) {
+      publish(identity, "$iothub/twin/PATCH/properties/desired/?$version=" + update.version(),
+          update.notification(), 1);
     }
     return update.version();
   }
@@ -751,7 +793,7 @@ public final class HubCore {
         }
       });
       byte[] body = payload == null ? new byte[0] : payload.getBytes(StandardCharsets.UTF_8);
-      broker.publishToClient(identity.clientId(), "$iothub/methods/POST/" + methodName + "/?$rid=" + rid, body, 0)
+      publish(identity, "$iothub/methods/POST/" + methodName + "/?$rid=" + rid, body, 0)
           .whenComplete((delivered, error) -> {
             if (error != null || !Boolean.TRUE.equals(delivered)) {
               PendingMethod pending = methods.remove(rid);
@@ -863,9 +905,6 @@ public final class HubCore {
   }
 
   private static void expire(C2dEntry entry) {
-    if (entry.lockTimer != null) {
-      entry.lockTimer.cancel(false);
-    }
     if (entry.expiryTimer != null) {
       entry.expiryTimer.cancel(false);
     }
@@ -879,7 +918,6 @@ public final class HubCore {
       return;
     }
     List<C2dEntry> toSend = new ArrayList<>();
-    String clientId = device.clientId();
     synchronized (this) {
       Session session = sessions.get(device);
       List<C2dEntry> queue = c2d.get(device);
@@ -888,7 +926,8 @@ public final class HubCore {
         return;
       }
       for (C2dEntry entry : queue) {
-        if (entry.state == State.QUEUED && !session.awaitingPacketId.contains(entry)) {
+        if (entry.state == State.QUEUED && !session.awaitingPacketId.contains(entry)
+            && !session.inflight.containsValue(entry)) {
           entry.deliveries++;
           session.awaitingPacketId.addLast(entry);
           toSend.add(entry);
@@ -896,14 +935,15 @@ public final class HubCore {
       }
     }
     for (C2dEntry entry : toSend) {
-      broker.publishToClient(clientId, entry.topic, entry.payload, 1).whenComplete((delivered, error) -> {
+      publish(device, entry.topic, entry.payload, 1).whenComplete((delivered, error) -> {
         if (error == null && Boolean.TRUE.equals(delivered)) {
           synchronized (this) {
-            if (entry.state == State.QUEUED) {
+            Session session = sessions.get(device);
+            // Skip when the connection ended meanwhile and the message went back to the queue.
+            boolean stillSent = session != null
+                && (session.awaitingPacketId.contains(entry) || session.inflight.containsValue(entry));
+            if (entry.state == State.QUEUED && stillSent) {
               entry.moveTo(State.DELIVERED);
-              int delivery = entry.deliveries;
-              entry.lockTimer = timer.schedule(() -> lockExpired(entry, delivery), C2D_LOCK.toMillis(),
-                  TimeUnit.MILLISECONDS);
             }
           }
         } else {
@@ -917,23 +957,6 @@ public final class HubCore {
         }
       });
     }
-  }
-
-  private void lockExpired(C2dEntry entry, int delivery) {
-    synchronized (this) {
-      if (entry.state != State.DELIVERED || entry.deliveries != delivery) {
-        return;
-      }
-      Session session = sessions.get(entry.target);
-      if (session != null) {
-        session.inflight.values().remove(entry);
-        session.awaitingPacketId.remove(entry);
-      }
-      entry.moveTo(State.QUEUED);
-    }
-    LOG.info("hub emulator: C2D {} for {} was not acknowledged within {}; delivering again", entry.messageId,
-        entry.target, C2D_LOCK);
-    deliverC2d(entry.target);
   }
 
   /** The broker is writing a PUBLISH to a client: bind its packet id to the C2D message it carries. */
@@ -969,9 +992,6 @@ public final class HubCore {
       List<C2dEntry> queue = c2d.get(entry.target);
       if (queue != null) {
         queue.remove(entry);
-      }
-      if (entry.lockTimer != null) {
-        entry.lockTimer.cancel(false);
       }
       if (entry.expiryTimer != null) {
         entry.expiryTimer.cancel(false);

@@ -73,15 +73,9 @@ public final class HubExtension implements ExtensionMain, BrokerLink {
     publishService = Services.publishService();
     clientService = Services.clientService();
     subscriptionStore = Services.subscriptionStore();
-    Services.interceptorRegistry().setConnectInboundInterceptorProvider(providerInput -> (connectInput, out) -> {
-      // The hub, not the broker, keeps session state: subscriptions and C2D survive in HubCore (and restarts).
-      ConnectPacket connect = connectInput.getConnectPacket();
-      ConnectionAttributeStore attributes = connectInput.getConnectionInformation().getConnectionAttributeStore();
-      boolean persistent = !connect.getCleanStart();
-      attributes.putAsString(PERSISTENT, Boolean.toString(persistent));
-      out.getConnectPacket().setCleanStart(true);
-      out.getConnectPacket().setSessionExpiryInterval(0);
-    });
+    Services.interceptorRegistry().setConnectInboundInterceptorProvider(providerInput -> (connectInput, out) ->
+        connectInput.getConnectionInformation().getConnectionAttributeStore().putAsString(PERSISTENT,
+            Boolean.toString(!connectInput.getConnectPacket().getCleanStart())));
     Services.securityRegistry().setAuthenticatorProvider(providerInput -> new Authenticator());
     Authorizer authorizer = new Authorizer();
     Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
@@ -109,6 +103,14 @@ public final class HubExtension implements ExtensionMain, BrokerLink {
       context.addUnsubscribeInboundInterceptor((in, out) -> {
         for (String filter : in.getUnsubscribePacket().getTopicFilters()) {
           core.unsubscribed(identity, filter);
+        }
+      });
+      context.addSubscribeInboundInterceptor((in, out) -> {
+        // IoT Hub grants QoS 1 for a QoS 2 subscription (protocol.md §4).
+        for (var subscription : out.getSubscribePacket().getSubscriptions()) {
+          if (subscription.getQos() == Qos.EXACTLY_ONCE) {
+            subscription.setQos(Qos.AT_LEAST_ONCE);
+          }
         }
       });
       context.addSubackOutboundInterceptor((in, out) -> core.subscriptionsActive(identity));
@@ -224,14 +226,15 @@ public final class HubExtension implements ExtensionMain, BrokerLink {
       Identity identity = Identity.fromClientId(input.getClientInformation().getClientId());
       PublishPacket publish = input.getPublishPacket();
       if (identity == null) {
-        output.disconnectClient();
+        output.failAuthorization();
+        disconnect(input.getClientInformation().getClientId());
         return;
       }
       String problem = core.checkPublish(identity, publish.getTopic(), bytes(publish.getPayload()),
           publish.getQos().getQosNumber());
       if (problem != null) {
-        LOG.warn("hub emulator: closing the connection of {}: {}", identity, problem);
-        output.disconnectClient();
+        output.failAuthorization();
+        refusePublish(identity, problem);
         return;
       }
       output.authorizeSuccessfully();
@@ -244,7 +247,8 @@ public final class HubExtension implements ExtensionMain, BrokerLink {
       if (identity == null || !HubCore.maySubscribe(identity, filter)) {
         LOG.warn("hub emulator: closing the connection of {}: SUBSCRIBE to '{}' is not allowed",
             input.getClientInformation().getClientId(), filter);
-        output.disconnectClient();
+        output.failAuthorization();
+        disconnect(input.getClientInformation().getClientId());
         return;
       }
       core.subscribed(identity, filter, input.getSubscription().getQos().getQosNumber());

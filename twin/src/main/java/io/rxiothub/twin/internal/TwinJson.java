@@ -4,15 +4,13 @@ package io.rxiothub.twin.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.rxiothub.twin.TwinCollection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,38 +18,36 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * JSON codec of twin documents. Strict on input (one object, no duplicate keys, no trailing data, integers
- * within {@code long}); compact on output. Not part of the public API.
+ * JSON codec of twin documents on jackson-core's streaming API. Strict on input (one object, no duplicate
+ * keys, no trailing data, integers within {@code long}, finite numbers); compact on output. Not part of the
+ * public API.
  */
 public final class TwinJson {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  private static final JsonFactory FACTORY = MAPPER.getFactory();
+  // Streaming jackson-core only: jackson-databind 2.14+ needs Android SDK 26 (ObjectMapper's static
+  // initializer references BootstrapMethodError), our published baseline is API 24.
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
 
   private TwinJson() {}
 
   /** Parses one JSON object from text. */
   public static TwinCollection parseObject(String json) {
-    JsonNode node;
-    try {
-      node = MAPPER.readTree(json);
+    try (JsonParser parser = FACTORY.createParser(json)) {
+      return readRoot(parser);
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed twin JSON: " + firstLine(e), e);
     }
-    return toCollection(node);
   }
 
   /** Parses one JSON object from UTF-8 bytes. */
   public static TwinCollection parseObject(byte[] json) {
-    JsonNode node;
-    try {
-      node = MAPPER.readTree(json);
+    try (JsonParser parser = FACTORY.createParser(json)) {
+      return readRoot(parser);
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed twin JSON: " + firstLine(e), e);
     }
-    return toCollection(node);
   }
 
   /**
@@ -144,59 +140,73 @@ public final class TwinJson {
     }
   }
 
-  private static TwinCollection toCollection(@Nullable JsonNode node) {
-    if (node == null || node.isMissingNode()) {
+  private static TwinCollection readRoot(JsonParser parser) throws IOException {
+    JsonToken first = parser.nextToken();
+    if (first == null) {
       throw new IllegalArgumentException("malformed twin JSON: no content, expected an object");
     }
-    if (!node.isObject()) {
-      throw new IllegalArgumentException(
-          "malformed twin JSON: expected an object, got " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+    if (first != JsonToken.START_OBJECT) {
+      throw new IllegalArgumentException("malformed twin JSON: expected an object, got " + first.asString());
     }
-    return objectOf(node, "");
+    TwinCollection root = readObject(parser, "");
+    if (parser.nextToken() != null) {
+      throw new IllegalArgumentException("malformed twin JSON: content after the object at "
+          + parser.currentLocation().getCharOffset());
+    }
+    return root;
   }
 
-  private static TwinCollection objectOf(JsonNode node, String path) {
+  /** Reads the members of an object whose START_OBJECT is the current token. */
+  private static TwinCollection readObject(JsonParser parser, String path) throws IOException {
     TwinCollection.Builder builder = TwinCollection.builder();
-    for (Map.Entry<String, JsonNode> field : node.properties()) {
-      builder.put(field.getKey(), valueOf(field.getValue(), path + "/" + field.getKey()));
+    for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+      if (token == null) {
+        throw new IllegalArgumentException("malformed twin JSON: unexpected end of input in object at " + path);
+      }
+      String name = parser.currentName();
+      parser.nextToken();
+      builder.put(name, readValue(parser, path + "/" + name));
     }
     return builder.build();
   }
 
-  private static @Nullable Object valueOf(JsonNode node, String path) {
-    switch (node.getNodeType()) {
-      case NULL:
+  private static @Nullable Object readValue(JsonParser parser, String path) throws IOException {
+    JsonToken token = parser.currentToken();
+    switch (token) {
+      case VALUE_NULL:
         return null;
-      case BOOLEAN:
-        return node.booleanValue();
-      case STRING:
-        return node.textValue();
-      case NUMBER:
-        if (node.isIntegralNumber()) {
-          BigInteger big = node.bigIntegerValue();
-          if (big.bitLength() > 63) {
-            throw new IllegalArgumentException(
-                "malformed twin JSON: integer at " + path + " is outside the 64-bit range");
-          }
-          return big.longValue();
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_STRING:
+        return parser.getText();
+      case VALUE_NUMBER_INT:
+        if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+          throw new IllegalArgumentException(
+              "malformed twin JSON: integer at " + path + " is outside the 64-bit range");
         }
-        double d = node.doubleValue();
+        return parser.getLongValue();
+      case VALUE_NUMBER_FLOAT:
+        double d = parser.getDoubleValue();
         if (Double.isNaN(d) || Double.isInfinite(d)) {
           throw new IllegalArgumentException(
               "malformed twin JSON: number at " + path + " is too large for a double");
         }
         return d;
-      case OBJECT:
-        return objectOf(node, path);
-      case ARRAY:
-        List<@Nullable Object> items = new ArrayList<>(node.size());
-        for (int i = 0; i < node.size(); i++) {
-          items.add(valueOf(node.get(i), path + "/" + i));
+      case START_OBJECT:
+        return readObject(parser, path);
+      case START_ARRAY:
+        List<@Nullable Object> items = new ArrayList<>();
+        for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
+          if (item == null) {
+            throw new IllegalArgumentException("malformed twin JSON: unexpected end of input in array at " + path);
+          }
+          items.add(readValue(parser, path + "/" + items.size()));
         }
         return Collections.unmodifiableList(items);
       default:
-        throw new IllegalArgumentException(
-            "malformed twin JSON: unsupported value at " + path + ": " + node.getNodeType());
+        throw new IllegalArgumentException("malformed twin JSON: unexpected " + token + " at " + path);
     }
   }
 

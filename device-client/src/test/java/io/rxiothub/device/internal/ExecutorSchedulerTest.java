@@ -1,0 +1,73 @@
+// Our executor-backed scheduler keeps each worker's tasks in order and honours delays and disposal.
+package io.rxiothub.device.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reactivex.rxjava3.core.Scheduler;
+import io.reactivex.rxjava3.disposables.Disposable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ExecutorSchedulerTest {
+
+  final ExecutorService pool = Executors.newFixedThreadPool(4);
+  final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  final ExecutorScheduler scheduler = new ExecutorScheduler(pool, timer);
+
+  @AfterEach
+  void shutdown() {
+    pool.shutdownNow();
+    timer.shutdownNow();
+  }
+
+  @Test
+  void aWorkerRunsItsTasksOneAtATimeInOrderOnAManyThreadPool() throws Exception {
+    Scheduler.Worker worker = scheduler.createWorker();
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    CountDownLatch done = new CountDownLatch(1000);
+    for (int i = 0; i < 1000; i++) {
+      int n = i;
+      worker.schedule(() -> {
+        seen.add(n);
+        done.countDown();
+      });
+    }
+    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    for (int i = 0; i < 1000; i++) {
+      assertThat(seen.get(i)).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void delayedTasksRunAfterTheirDelayAndDisposedOnesNever() throws Exception {
+    Scheduler.Worker worker = scheduler.createWorker();
+    CountDownLatch ran = new CountDownLatch(1);
+    List<String> events = new CopyOnWriteArrayList<>();
+    Disposable cancelled = worker.schedule(() -> events.add("cancelled"), 50, TimeUnit.MILLISECONDS);
+    long start = System.nanoTime();
+    worker.schedule(() -> {
+      events.add("delayed");
+      ran.countDown();
+    }, 100, TimeUnit.MILLISECONDS);
+    cancelled.dispose();
+    assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+    assertThat(events).containsExactly("delayed");
+  }
+
+  @Test
+  void tasksAfterShutdownAreDroppedQuietly() {
+    pool.shutdownNow();
+    timer.shutdownNow();
+    assertThat(scheduler.scheduleDirect(() -> { }).isDisposed()).isFalse();
+    assertThat(scheduler.createWorker().schedule(() -> { }, 1, TimeUnit.SECONDS).isDisposed())
+        .isTrue();
+  }
+}

@@ -1,0 +1,180 @@
+// Publish/subscribe authorization, QoS 2, oversize, retain and Will handling (protocol.md §3, §4, §9), raw client.
+package io.rxiothub.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@Timeout(60)
+class AuthorizationRulesIT {
+
+  @RegisterExtension
+  static final HubEmulatorExtension HUB = new HubEmulatorExtension();
+
+  private static Mqtt3BlockingClient connected(String deviceId) {
+    DeviceIdentity dev = HUB.createDevice(deviceId);
+    Mqtt3BlockingClient client = RawDevice.client(HUB.hub(), dev);
+    RawDevice.connect(client, HUB.hub(), dev, true);
+    return client;
+  }
+
+  private static void assertClosedByHub(Mqtt3BlockingClient client, String deviceId) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> !client.getState().isConnected());
+    await().atMost(Duration.ofSeconds(5)).until(() -> !HUB.hub().isConnected(deviceId));
+  }
+
+  @Test
+  void allowedSubscriptionsAreGrantedAndQos2IsDowngradedTo1() {
+    Mqtt3BlockingClient client = connected("sub-ok");
+    for (String filter : List.of("devices/sub-ok/messages/devicebound/#", "$iothub/twin/res/#",
+        "$iothub/twin/PATCH/properties/desired/#", "$iothub/methods/POST/#")) {
+      assertThat(client.subscribeWith().topicFilter(filter).qos(MqttQos.EXACTLY_ONCE).send().getReturnCodes())
+          .containsExactly(Mqtt3SubAckReturnCode.SUCCESS_MAXIMUM_QOS_1);
+    }
+    client.disconnect();
+  }
+
+  @Test
+  void subscribingToAnotherDevicesTopicClosesTheConnection() {
+    Mqtt3BlockingClient client = connected("sub-other");
+    client.toAsync().subscribeWith().topicFilter("devices/someone-else/messages/devicebound/#")
+        .qos(MqttQos.AT_LEAST_ONCE).send();
+    assertClosedByHub(client, "sub-other");
+  }
+
+  @Test
+  void subscribingToWildcardsClosesTheConnection() {
+    Mqtt3BlockingClient client = connected("sub-wild");
+    client.toAsync().subscribeWith().topicFilter("#").qos(MqttQos.AT_LEAST_ONCE).send();
+    assertClosedByHub(client, "sub-wild");
+  }
+
+  @Test
+  void publishingToAnotherDevicesTelemetryClosesTheConnectionAndNothingIsCaptured() {
+    HUB.createDevice("victim");
+    Mqtt3BlockingClient client = connected("pub-other");
+    assertThatThrownBy(() -> client.toAsync().publishWith().topic("devices/victim/messages/events/").qos(MqttQos.AT_LEAST_ONCE)
+        .payload(new byte[] {1}).send().get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class);
+    assertClosedByHub(client, "pub-other");
+    assertThat(HUB.hub().telemetry("victim")).isEmpty();
+  }
+
+  @Test
+  void publishingToAnUndocumentedTopicClosesTheConnection() {
+    Mqtt3BlockingClient client = connected("pub-odd");
+    assertThatThrownBy(() -> client.toAsync().publishWith().topic("$iothub/twin/PATCH/properties/desired/?$rid=1")
+        .qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send().get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class);
+    assertClosedByHub(client, "pub-odd");
+  }
+
+  @Test
+  void publishWithQos2ClosesTheConnection() {
+    Mqtt3BlockingClient client = connected("pub-qos2");
+    assertThatThrownBy(() -> client.toAsync().publishWith().topic("devices/pub-qos2/messages/events/")
+        .qos(MqttQos.EXACTLY_ONCE).payload(new byte[] {1}).send().get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class);
+    assertClosedByHub(client, "pub-qos2");
+    assertThat(HUB.hub().telemetry("pub-qos2")).isEmpty();
+  }
+
+  @Test
+  void telemetryOver256KbClosesTheConnectionWithoutPubackAndAtTheLimitIsAccepted() {
+    Mqtt3BlockingClient client = connected("pub-big");
+    String bag = "key=value";
+    byte[] atLimit = new byte[256 * 1024 - "keyvalue".length()];
+    client.publishWith().topic("devices/pub-big/messages/events/" + bag).qos(MqttQos.AT_LEAST_ONCE)
+        .payload(atLimit).send();
+    assertThat(HUB.hub().telemetry("pub-big")).hasSize(1);
+    byte[] over = new byte[atLimit.length + 1];
+    assertThatThrownBy(() -> client.toAsync().publishWith().topic("devices/pub-big/messages/events/" + bag)
+        .qos(MqttQos.AT_LEAST_ONCE).payload(over).send().get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class);
+    assertClosedByHub(client, "pub-big");
+    assertThat(HUB.hub().telemetry("pub-big")).hasSize(1);
+  }
+
+  @Test
+  void malformedPropertyBagClosesTheConnection() {
+    Mqtt3BlockingClient client = connected("pub-badbag");
+    assertThatThrownBy(() -> client.toAsync().publishWith().topic("devices/pub-badbag/messages/events/a=%zz")
+        .qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send().get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class);
+    assertClosedByHub(client, "pub-badbag");
+  }
+
+  @Test
+  void retainedTelemetryIsNotRetainedButMarked() {
+    Mqtt3BlockingClient client = connected("pub-retain");
+    client.publishWith().topic("devices/pub-retain/messages/events/").qos(MqttQos.AT_LEAST_ONCE).retain(true)
+        .payload("r".getBytes(StandardCharsets.UTF_8)).send();
+    assertThat(HUB.hub().telemetry("pub-retain")).singleElement()
+        .satisfies(m -> assertThat(m.applicationProperties()).containsEntry("mqtt-retain", "true"));
+    client.disconnect();
+  }
+
+  @Test
+  void qos0TelemetryAndTopicWithoutTrailingSlashAndJavaModuleFormAreCaptured() {
+    Mqtt3BlockingClient client = connected("pub-forms");
+    client.publishWith().topic("devices/pub-forms/messages/events").qos(MqttQos.AT_MOST_ONCE)
+        .payload(new byte[] {1}).send();
+    await().atMost(Duration.ofSeconds(5)).until(() -> HUB.hub().telemetry("pub-forms").size() == 1);
+    client.disconnect();
+
+    HUB.createModule("pub-forms", "m1");
+    DeviceIdentity module = HUB.hub().registry().get("pub-forms", "m1").orElseThrow();
+    Mqtt3BlockingClient moduleClient = RawDevice.client(HUB.hub(), module);
+    RawDevice.connect(moduleClient, HUB.hub(), module);
+    moduleClient.publishWith().topic("devices/pub-forms/modules/m1/messages/events/$.mid=msg-1&$.cmid=m1&p=1/")
+        .qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {2}).send();
+    assertThat(HUB.hub().telemetry("pub-forms", "m1")).singleElement().satisfies(m -> {
+      assertThat(m.moduleId()).isEqualTo("m1");
+      assertThat(m.systemProperties()).containsEntry("$.mid", "msg-1").containsEntry("$.cmid", "m1")
+          .containsEntry("iothub-connection-module-id", "m1");
+      assertThat(m.applicationProperties()).containsExactly(java.util.Map.entry("p", "1"));
+    });
+    assertThat(HUB.hub().telemetry("pub-forms")).hasSize(1);
+    moduleClient.disconnect();
+  }
+
+  @Test
+  void willIsDeliveredAsTelemetryWhenTheConnectionIsLostButNotOnDisconnect() {
+    DeviceIdentity dev = HUB.createDevice("will-dev");
+    Mqtt3BlockingClient client = RawDevice.client(HUB.hub(), dev);
+    client.connectWith().cleanSession(false)
+        .simpleAuth().username(RawDevice.userName(HUB.hub(), dev))
+        .password(RawDevice.token(HUB.hub(), dev).getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+        .willPublish().topic("devices/will-dev/messages/events/reason=gone").qos(MqttQos.AT_LEAST_ONCE)
+        .payload("bye".getBytes(StandardCharsets.UTF_8)).applyWillPublish()
+        .send();
+    client.disconnect();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !HUB.hub().isConnected("will-dev"));
+    assertThat(HUB.hub().telemetry("will-dev")).isEmpty();
+
+    client.connectWith().cleanSession(false)
+        .simpleAuth().username(RawDevice.userName(HUB.hub(), dev))
+        .password(RawDevice.token(HUB.hub(), dev).getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+        .willPublish().topic("devices/will-dev/messages/events/reason=gone").qos(MqttQos.AT_LEAST_ONCE)
+        .payload("bye".getBytes(StandardCharsets.UTF_8)).applyWillPublish()
+        .send();
+    HUB.hub().dropConnection("will-dev");
+    await().atMost(Duration.ofSeconds(5)).until(() -> HUB.hub().telemetry("will-dev").size() == 1);
+    TelemetryMessage will = HUB.hub().telemetry("will-dev").get(0);
+    assertThat(will.payloadAsString()).isEqualTo("bye");
+    assertThat(will.applicationProperties()).containsEntry("reason", "gone").containsEntry("iothub-MessageType", "Will");
+    await().atMost(Duration.ofSeconds(5)).until(() -> !client.getState().isConnected());
+  }
+}
