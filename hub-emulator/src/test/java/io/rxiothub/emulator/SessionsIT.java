@@ -63,6 +63,7 @@ class SessionsIT {
     RawDevice.connect(client, HUB.hub(), dev, true);
     client.subscribeWith().topicFilter("devices/clean-dev/messages/devicebound/#").qos(MqttQos.AT_LEAST_ONCE).send();
     client.disconnect();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !HUB.hub().isConnected("clean-dev"));
     CloudToDeviceMessage queued = HUB.hub().sendCloudToDevice("clean-dev", new byte[] {7}, Map.of()).blockingGet();
     try (Mqtt3BlockingClient.Mqtt3Publishes publishes = RawDevice.publishes(client)) {
       RawDevice.connect(client, HUB.hub(), dev, true);

@@ -341,9 +341,11 @@ public final class ClientCore {
         }
         failures++;
         if (now - firstFailureMillis >= s.giveUpMillis) {
-          fatal(Reason.RETRY_EXPIRED, new IotHubConnectionException("Gave up connecting "
+          IotHubConnectionException gaveUp = new IotHubConnectionException("Gave up connecting "
               + s.identity() + " after " + (now - firstFailureMillis) + " ms and " + failures
-              + " attempts; last error: " + error.getMessage(), error), fx);
+              + " attempts; last error: " + error.getMessage(), error);
+          LOG.warn("{}", gaveUp.getMessage());
+          fatal(Reason.RETRY_EXPIRED, gaveUp, fx);
         } else {
           LOG.warn("Connection attempt {} of {} failed: {}", failures, s.identity(),
               error.getMessage());

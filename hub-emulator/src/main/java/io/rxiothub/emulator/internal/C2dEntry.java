@@ -1,7 +1,8 @@
 // One queued cloud-to-device message and its delivery state.
 package io.rxiothub.emulator.internal;
 
-import io.reactivex.rxjava3.subjects.BehaviorSubject;
+import io.reactivex.rxjava3.subjects.ReplaySubject;
+import io.reactivex.rxjava3.subjects.Subject;
 import io.rxiothub.emulator.CloudToDeviceMessage.State;
 import java.time.Instant;
 import java.util.Map;
@@ -17,7 +18,8 @@ public final class C2dEntry {
   final Instant enqueuedTime;
   final Instant expiryTime;
   final String topic;
-  final BehaviorSubject<State> states = BehaviorSubject.createDefault(State.QUEUED);
+  // Size 1: a late subscriber still sees the terminal state before completion.
+  final Subject<State> states = ReplaySubject.<State>createWithSize(1).toSerialized();
   volatile State state = State.QUEUED;
   int deliveries;
   @Nullable ScheduledFuture<?> expiryTimer;
@@ -31,6 +33,7 @@ public final class C2dEntry {
     this.enqueuedTime = enqueuedTime;
     this.expiryTime = expiryTime;
     this.topic = target.deviceboundTopic() + "/" + PropertyBags.encode(properties);
+    states.onNext(State.QUEUED);
   }
 
   /** The message id. */
@@ -69,7 +72,7 @@ public final class C2dEntry {
   }
 
   /** Replays the current state then each change; completes at a terminal state. */
-  public BehaviorSubject<State> states() {
+  public Subject<State> states() {
     return states;
   }
 

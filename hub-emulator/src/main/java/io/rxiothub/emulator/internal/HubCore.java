@@ -938,7 +938,11 @@ public final class HubCore {
       publish(device, entry.topic, entry.payload, 1).whenComplete((delivered, error) -> {
         if (error == null && Boolean.TRUE.equals(delivered)) {
           synchronized (this) {
-            if (entry.state == State.QUEUED) {
+            Session session = sessions.get(device);
+            // Skip when the connection ended meanwhile and the message went back to the queue.
+            boolean stillSent = session != null
+                && (session.awaitingPacketId.contains(entry) || session.inflight.containsValue(entry));
+            if (entry.state == State.QUEUED && stillSent) {
               entry.moveTo(State.DELIVERED);
             }
           }
