@@ -136,6 +136,17 @@ class DeviceClientIT {
           .containsEntry("odd key", "a&b=c/d%eé").hasSize(2);
       await().atMost(Duration.ofSeconds(20))
           .until(() -> sent.state() == CloudToDeviceMessage.State.COMPLETED);
+
+      // And one sent while the device is online and subscribed.
+      CloudToDeviceMessage live = HUB.hub().sendCloudToDevice(id.deviceId(), utf8("live"),
+          Map.of("bare-ish", "")).blockingGet();
+      received.awaitCount(2);
+      CloudMessage second = received.values().get(1);
+      assertThat(new String(second.payload(), StandardCharsets.UTF_8)).isEqualTo("live");
+      assertThat(second.messageId()).isEqualTo(live.messageId());
+      assertThat(second.applicationProperties()).containsExactly(Map.entry("bare-ish", ""));
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> live.state() == CloudToDeviceMessage.State.COMPLETED);
     }
   }
 

@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens each connection with a fresh HiveMQ client, so that a connection's pending publishes and
@@ -41,6 +43,8 @@ import org.jspecify.annotations.Nullable;
  * through our callback scheduler.
  */
 public final class HiveMqConnector implements MqttConnector {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HiveMqConnector.class);
 
   private static final MqttClientExecutorConfig EXECUTOR_CONFIG = MqttClientExecutorConfig.builder()
       .nettyExecutor(SharedThreads.NETTY_EXECUTOR)
@@ -252,7 +256,12 @@ public final class HiveMqConnector implements MqttConnector {
 
         @Override
         public void acknowledge() {
-          publish.acknowledge();
+          try {
+            publish.acknowledge();
+          } catch (RuntimeException e) {
+            // HiveMQ refuses a second acknowledgement; the first one already went out.
+            LOG.debug("PUBACK of a message on '{}' not sent: {}", publish.getTopic(), e.toString());
+          }
         }
       });
     }
