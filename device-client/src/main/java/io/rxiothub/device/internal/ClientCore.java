@@ -195,7 +195,9 @@ public final class ClientCore {
     List<Runnable> fx = new ArrayList<>();
     emitter.setCancellable(() -> cancelConnect(emitter));
     synchronized (lock) {
-      if (closed) {
+      if (emitter.isDisposed()) {
+        return;
+      } else if (closed) {
         fx.add(() -> emitter.tryOnError(closedError()));
       } else if (drainGoal == DrainGoal.USER_DISCONNECT) {
         fx.add(() -> emitter.tryOnError(new IotHubClientStateException("disconnect() of "
@@ -526,7 +528,9 @@ public final class ClientCore {
     p.emitter.setCancellable(() -> cancelSend(p));
     synchronized (lock) {
       Attempt current = connected;
-      if (closed) {
+      if (p.emitter.isDisposed()) {
+        return;
+      } else if (closed) {
         fx.add(() -> p.fail(closedError()));
       } else if (!wanted && current == null) {
         fx.add(() -> p.fail(notConnected("connect() was not called, or disconnect() was")));
