@@ -5,7 +5,10 @@ import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
 import io.rxiothub.device.internal.ClientCore;
+import io.rxiothub.device.internal.FeatureSettings;
 import io.rxiothub.device.internal.MessageCodec;
+import io.rxiothub.device.internal.MethodEngine;
+import io.rxiothub.device.internal.TwinEngine;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,10 +21,14 @@ abstract class BaseClient implements IotHubClient {
   private final ClientCore core;
   private final MessageCodec codec;
   private final Flowable<CloudMessage> cloudMessages;
+  private final TwinEngine twin;
+  private final MethodEngine methods;
 
-  BaseClient(ClientCore core, MessageCodec codec) {
+  BaseClient(ClientCore core, MessageCodec codec, FeatureSettings features) {
     this.core = core;
     this.codec = codec;
+    this.twin = new TwinEngine(core, features);
+    this.methods = new MethodEngine(core, features);
     this.cloudMessages = core.inbound(codec.topics().deviceboundFilter(), publish -> {
       try {
         return codec.decodeCloudMessage(publish.topic(), publish.payload());
@@ -85,6 +92,16 @@ abstract class BaseClient implements IotHubClient {
   @Override
   public Flowable<CloudMessage> cloudMessages() {
     return cloudMessages;
+  }
+
+  @Override
+  public TwinOperations twin() {
+    return twin;
+  }
+
+  @Override
+  public DirectMethods methods() {
+    return methods;
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.rxiothub.device.internal.Backoff;
 import io.rxiothub.device.internal.ClientCore;
 import io.rxiothub.device.internal.CoreSettings;
 import io.rxiothub.device.internal.Credentials;
+import io.rxiothub.device.internal.FeatureSettings;
 import io.rxiothub.device.internal.MessageCodec;
 import io.rxiothub.device.internal.MqttConnector;
 import io.rxiothub.device.internal.PemCredentials;
@@ -64,6 +65,11 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
   private OverflowPolicy overflowPolicy = OverflowPolicy.FAIL;
   private long connectTimeoutMillis = 30_000;
   private long disconnectTimeoutMillis = 10_000;
+  private long twinRequestTimeoutMillis = 30_000;
+  private int twinMaxRetries = 4;
+  private long twinRetryInitialDelayMillis = 200;
+  private long twinRetryMaxDelayMillis = 5_000;
+  private boolean methodRepliesAtMostOnce;
 
   ClientBuilder() {}
 
@@ -415,6 +421,49 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     return self();
   }
 
+  /**
+   * Sets how long a twin request ({@code get()}, {@code updateReported}) waits for the hub's answer
+   * before it fails with {@link IotHubTimeoutException} (default 30 s, measured on the
+   * {@code timeScheduler}; each retry waits anew).
+   *
+   * @throws IllegalArgumentException unless ≥ 1
+   */
+  public B twinRequestTimeoutMillis(long millis) {
+    if (millis < 1) {
+      throw new IllegalArgumentException("twinRequestTimeoutMillis must be >= 1, got " + millis);
+    }
+    this.twinRequestTimeoutMillis = millis;
+    return self();
+  }
+
+  /**
+   * Sets how twin requests answered 429 (throttled) or 5xx are retried: at most {@code maxRetries}
+   * times, retry n after a random delay in {@code [c/2, c]} with
+   * {@code c = min(maxDelay, initialDelay * 2^n)}, on the {@code timeScheduler}. Defaults: 4 retries,
+   * 200 ms, 5 s. {@code maxRetries} 0 turns retrying off.
+   *
+   * @throws IllegalArgumentException unless maxRetries ≥ 0 and 0 ≤ initial ≤ max
+   */
+  public B twinRetry(int maxRetries, long initialDelayMillis, long maxDelayMillis) {
+    if (maxRetries < 0 || initialDelayMillis < 0 || maxDelayMillis < initialDelayMillis) {
+      throw new IllegalArgumentException("twinRetry needs maxRetries >= 0 and 0 <= initial <= max, "
+          + "got " + maxRetries + ", " + initialDelayMillis + " and " + maxDelayMillis);
+    }
+    this.twinMaxRetries = maxRetries;
+    this.twinRetryInitialDelayMillis = initialDelayMillis;
+    this.twinRetryMaxDelayMillis = maxDelayMillis;
+    return self();
+  }
+
+  /**
+   * Sends direct-method replies with QoS 0 instead of QoS 1 (default false): a little faster, but
+   * a reply lost on the way leaves the caller waiting for the hub's 504.
+   */
+  public B methodRepliesAtMostOnce(boolean atMostOnce) {
+    this.methodRepliesAtMostOnce = atMostOnce;
+    return self();
+  }
+
   /** Assembles the engine and its codec; {@code module} says which identity the builder makes. */
   final Assembly assemble(boolean module, @Nullable MqttConnector connectorOverride) {
     ConnectionString cs = connectionString;
@@ -459,7 +508,9 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
               trustManagerFactory, keyManagerFactory, proxyHost, proxyPort, proxyUser,
               proxyPassword, connectTimeoutMillis));
       ClientCore core = new ClientCore(settings, connector, lease::release);
-      return new Assembly(core, new MessageCodec(cs.deviceId(), cs.moduleId()));
+      return new Assembly(core, new MessageCodec(cs.deviceId(), cs.moduleId()),
+          new FeatureSettings(twinRequestTimeoutMillis, twinMaxRetries,
+              twinRetryInitialDelayMillis, twinRetryMaxDelayMillis, methodRepliesAtMostOnce));
     } catch (RuntimeException e) {
       lease.release();
       throw e;
@@ -470,10 +521,12 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
   static final class Assembly {
     final ClientCore core;
     final MessageCodec codec;
+    final FeatureSettings features;
 
-    Assembly(ClientCore core, MessageCodec codec) {
+    Assembly(ClientCore core, MessageCodec codec, FeatureSettings features) {
       this.core = core;
       this.codec = codec;
+      this.features = features;
     }
   }
 }

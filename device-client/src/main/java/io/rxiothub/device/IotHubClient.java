@@ -1,4 +1,4 @@
-// What DeviceClient and ModuleClient have in common: connection, telemetry, cloud-to-device messages.
+// What DeviceClient and ModuleClient have in common: connection, telemetry, C2D, twin, direct methods.
 package io.rxiothub.device;
 
 import io.reactivex.rxjava3.core.Completable;
@@ -81,6 +81,20 @@ public interface IotHubClient extends AutoCloseable {
    * skipped; the stream goes on. Completes when the client is closed.
    */
   Flowable<CloudMessage> cloudMessages();
+
+  /**
+   * Returns the twin of this identity: {@code get()}, {@code updateReported(…)} and
+   * {@code desiredUpdates()} (protocol.md §6). The same object on every call; nothing is subscribed
+   * on the hub until it is used.
+   */
+  TwinOperations twin();
+
+  /**
+   * Returns the direct methods of this identity: handlers and the stream of requests
+   * (protocol.md §7). The same object on every call; nothing is subscribed on the hub until a
+   * handler or subscriber appears.
+   */
+  DirectMethods methods();
 
   /**
    * Closes the client at once: fails waiting sends with {@link IotHubClientStateException}, sends

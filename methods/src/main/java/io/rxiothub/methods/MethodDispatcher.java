@@ -133,10 +133,7 @@ public final class MethodDispatcher {
     if (handler == null) {
       LOG.debug("{}: no handler for method '{}' ($rid={}): replying {}",
           logId, request.methodName(), request.rid(), NOT_IMPLEMENTED);
-      reply.send(MethodResponse.builder().status(NOT_IMPLEMENTED)
-          .payload(errorBody(NOT_IMPLEMENTED, "MethodNotImplemented", request.methodName(),
-              "no handler is registered for method '" + request.methodName() + "' on this device"))
-          .build());
+      reply.send(notImplemented(request.methodName()));
       return;
     }
     LOG.debug("{}: dispatching method '{}' ($rid={})", logId, request.methodName(), request.rid());
@@ -153,6 +150,22 @@ public final class MethodDispatcher {
             logId, request.methodName(), request.rid(), e);
       }
     }
+  }
+
+  /**
+   * Returns the reply for a method nobody handles: status {@value #NOT_IMPLEMENTED} with the JSON
+   * error body {@link #dispatch} sends; for callers that route some requests elsewhere first.
+   *
+   * @throws IllegalArgumentException if {@code methodName} is null
+   */
+  public static MethodResponse notImplemented(String methodName) {
+    if (methodName == null) {
+      throw new IllegalArgumentException("methodName must not be null");
+    }
+    return MethodResponse.builder().status(NOT_IMPLEMENTED)
+        .payload(errorBody(NOT_IMPLEMENTED, "MethodNotImplemented", methodName,
+            "no handler is registered for method '" + methodName + "' on this device"))
+        .build();
   }
 
   static byte[] errorBody(int status, String error, String methodName, String message) {

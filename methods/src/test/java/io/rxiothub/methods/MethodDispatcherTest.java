@@ -52,6 +52,14 @@ class MethodDispatcherTest {
   }
 
   @Test
+  void notImplementedIsTheReplyDispatchSendsForAnUnknownMethod() {
+    dispatcher.dispatch(request("nope"), sink);
+    MethodResponse direct = MethodDispatcher.notImplemented("nope");
+    assertThat(direct).isEqualTo(replies.get(0));
+    assertThat(MethodDispatcher.notImplemented("other").payloadAsString()).contains("\"methodName\":\"other\"");
+  }
+
+  @Test
   void theDefaultHandlerTakesUnregisteredNames() {
     dispatcher.register("a", (req, reply) -> reply.send(MethodResponse.of(201)));
     MethodDispatcher.Registration def = dispatcher.registerDefault((req, reply) -> reply.send(MethodResponse.of(202)));

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -57,6 +58,7 @@ public final class ClientCore {
       BehaviorSubject.createDefault(ConnectionState.of(Status.DISCONNECTED, Reason.CREATED, null));
   private final ConcurrentLinkedQueue<Runnable> outbound = new ConcurrentLinkedQueue<>();
   private final AtomicInteger outboundWip = new AtomicInteger();
+  private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
 
   // Everything below is guarded by lock.
   private Status status = Status.DISCONNECTED;
@@ -135,6 +137,29 @@ public final class ClientCore {
     return route.flowable();
   }
 
+  /**
+   * Hears, synchronously and outside the lock, each new connection (before any SUBSCRIBE is sent on
+   * it) and each acknowledged subscription; used by the twin engine to know when its response
+   * subscription is active and when to reconcile after a reconnect.
+   */
+  public interface ConnectionListener {
+    /** A connection was established; {@code connection} identifies it for {@link #isCurrent}. */
+    void connected(Object connection);
+
+    /** The hub acknowledged the subscription to {@code filter} on {@code connection}. */
+    void subscribed(String filter, Object connection);
+  }
+
+  /** Adds a connection listener (for the twin and methods engines of this client). */
+  public void addConnectionListener(ConnectionListener listener) {
+    connectionListeners.add(listener);
+  }
+
+  /** Returns whether {@code connection} (as passed to a listener) is the current connection. */
+  public boolean isCurrentConnection(Object connection) {
+    return isCurrent(connection);
+  }
+
   /** Closes at once: fails pending work, sends DISCONNECT, releases shared resources. Idempotent. */
   public void close() {
     List<Runnable> fx = new ArrayList<>();
@@ -170,7 +195,9 @@ public final class ClientCore {
     List<Runnable> fx = new ArrayList<>();
     emitter.setCancellable(() -> cancelConnect(emitter));
     synchronized (lock) {
-      if (closed) {
+      if (emitter.isDisposed()) {
+        return;
+      } else if (closed) {
         fx.add(() -> emitter.tryOnError(closedError()));
       } else if (drainGoal == DrainGoal.USER_DISCONNECT) {
         fx.add(() -> emitter.tryOnError(new IotHubClientStateException("disconnect() of "
@@ -279,9 +306,12 @@ public final class ClientCore {
         LOG.info("Connected {}", s.identity());
         setStatus(Status.CONNECTED, Reason.CONNECTION_OK, null);
         scheduleTokenTimer(a);
+        for (ConnectionListener listener : connectionListeners) {
+          fx.add(() -> listener.connected(a));
+        }
         for (Route<?> route : routes) {
           if (route.wanted) {
-            subscribeRoute(route, connection, fx);
+            subscribeRoute(route, a, fx);
           }
         }
         pump(a, fx);
@@ -498,7 +528,9 @@ public final class ClientCore {
     p.emitter.setCancellable(() -> cancelSend(p));
     synchronized (lock) {
       Attempt current = connected;
-      if (closed) {
+      if (p.emitter.isDisposed()) {
+        return;
+      } else if (closed) {
         fx.add(() -> p.fail(closedError()));
       } else if (!wanted && current == null) {
         fx.add(() -> p.fail(notConnected("connect() was not called, or disconnect() was")));
@@ -654,7 +686,7 @@ public final class ClientCore {
       route.wanted = true;
       Attempt current = connected;
       if (current != null) {
-        subscribeRoute(route, current.connection(), fx);
+        subscribeRoute(route, current, fx);
       }
     }
     run(fx);
@@ -666,13 +698,17 @@ public final class ClientCore {
     }
   }
 
-  private void subscribeRoute(Route<?> route, MqttConnection connection, List<Runnable> fx) {
+  private void subscribeRoute(Route<?> route, Attempt a, List<Runnable> fx) {
+    MqttConnection connection = a.connection();
     fx.add(() -> connection.subscribe(route.filter, error -> {
       if (error != null) {
         LOG.warn("Subscription of {} to '{}' failed: {}", s.identity(), route.filter,
             error.getMessage());
       } else {
         LOG.debug("{} subscribed to '{}'", s.identity(), route.filter);
+        for (ConnectionListener listener : connectionListeners) {
+          listener.subscribed(route.filter, a);
+        }
       }
     }));
   }

@@ -29,6 +29,9 @@ final class FakeConnector implements MqttConnector {
     final ConnectCallback callback;
     final List<Published> published = new CopyOnWriteArrayList<>();
     final List<String> subscribed = new CopyOnWriteArrayList<>();
+    /** When true, SUBACKs wait in {@code heldSubAcks} until the test releases them. */
+    volatile boolean holdSubAcks;
+    final List<Callback> heldSubAcks = new CopyOnWriteArrayList<>();
     volatile boolean cancelled;
     volatile boolean disconnected;
     volatile boolean aborted;
@@ -68,13 +71,17 @@ final class FakeConnector implements MqttConnector {
 
     @Override
     public void publish(String topic, byte[] payload, boolean atMostOnce, Callback done) {
-      published.add(new Published(topic, payload, done));
+      published.add(new Published(topic, payload, atMostOnce, done));
     }
 
     @Override
     public void subscribe(String filter, Callback done) {
       subscribed.add(filter);
-      done.done(null);
+      if (holdSubAcks) {
+        heldSubAcks.add(done);
+      } else {
+        done.done(null);
+      }
     }
 
     @Override
@@ -93,12 +100,14 @@ final class FakeConnector implements MqttConnector {
   static final class Published {
     final String topic;
     final byte[] payload;
+    final boolean atMostOnce;
     final Callback done;
     boolean acked;
 
-    Published(String topic, byte[] payload, Callback done) {
+    Published(String topic, byte[] payload, boolean atMostOnce, Callback done) {
       this.topic = topic;
       this.payload = payload;
+      this.atMostOnce = atMostOnce;
       this.done = done;
     }
 

@@ -120,6 +120,7 @@ public final class Snapshots {
       }
       Path temp = file.resolveSibling(file.getFileName() + ".tmp");
       JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), root);
+      TlsMaterial.restrictToOwner(temp);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       LOG.warn("hub emulator: could not save its state to {}: {}", file, e.toString());

@@ -43,6 +43,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -163,7 +164,7 @@ public final class TlsMaterial {
         if (item instanceof X509CertificateHolder) {
           certificates.add(certs.getCertificate((X509CertificateHolder) item));
         } else if (item instanceof PEMKeyPair) {
-          privateKeys.add(keys.getKeyPair((PEMKeyPair) item).getPrivate());
+          privateKeys.add(keys.getPrivateKey(((PEMKeyPair) item).getPrivateKeyInfo()));
         } else if (item instanceof PrivateKeyInfo) {
           privateKeys.add(keys.getPrivateKey((PrivateKeyInfo) item));
         }
@@ -183,16 +184,26 @@ public final class TlsMaterial {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
       writer.writeObject(caCertificate);
-      writer.writeObject(caKey);
+      writer.writeObject(new JcaPKCS8Generator(caKey, null));
       writer.writeObject(serverCertificate);
-      writer.writeObject(serverKey);
+      writer.writeObject(new JcaPKCS8Generator(serverKey, null));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     try {
       Files.writeString(file, text.toString(), StandardCharsets.US_ASCII);
+      restrictToOwner(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write TLS material to " + file, e);
+    }
+  }
+
+  /** Makes a file holding secrets readable by its owner only, where the file system supports it. */
+  public static void restrictToOwner(Path file) {
+    try {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException | IOException e) {
+      // Not a POSIX file system: leave the defaults.
     }
   }
 

@@ -1,0 +1,50 @@
+// The settings of the twin and direct-method engines, fixed when the client is built.
+package io.rxiothub.device.internal;
+
+/** Immutable settings of {@link TwinEngine} and {@link MethodEngine}. */
+public final class FeatureSettings {
+  final long twinTimeoutMillis;
+  final int twinMaxRetries;
+  final long twinRetryInitialMillis;
+  final long twinRetryMaxMillis;
+  final boolean methodRepliesAtMostOnce;
+
+  /**
+   * Creates the settings.
+   *
+   * @throws IllegalArgumentException if a value is out of range
+   */
+  public FeatureSettings(long twinTimeoutMillis, int twinMaxRetries, long twinRetryInitialMillis,
+      long twinRetryMaxMillis, boolean methodRepliesAtMostOnce) {
+    if (twinTimeoutMillis < 1 || twinMaxRetries < 0 || twinRetryInitialMillis < 0
+        || twinRetryMaxMillis < twinRetryInitialMillis) {
+      throw new IllegalArgumentException("twin settings need timeout >= 1 ms, retries >= 0 and "
+          + "0 <= initial <= max delay");
+    }
+    this.twinTimeoutMillis = twinTimeoutMillis;
+    this.twinMaxRetries = twinMaxRetries;
+    this.twinRetryInitialMillis = twinRetryInitialMillis;
+    this.twinRetryMaxMillis = twinRetryMaxMillis;
+    this.methodRepliesAtMostOnce = methodRepliesAtMostOnce;
+  }
+
+  /** The defaults: 30 s timeout, 4 retries from 200 ms up to 5 s, method replies with QoS 1. */
+  public static FeatureSettings defaults() {
+    return new FeatureSettings(30_000, 4, 200, 5_000, false);
+  }
+
+  /**
+   * Returns the delay before retry {@code retry} (0-based): "equal jitter", uniform in
+   * {@code [c/2, c]} with {@code c = min(max, initial * 2^retry)}, so retries of many devices
+   * spread out yet never come back at once.
+   */
+  long retryDelayMillis(int retry, double random) {
+    long ceiling = twinRetryInitialMillis;
+    for (int i = 0; i < retry && ceiling > 0 && ceiling < twinRetryMaxMillis; i++) {
+      ceiling *= 2;
+    }
+    ceiling = Math.min(ceiling, twinRetryMaxMillis);
+    long half = ceiling / 2;
+    return half + (long) (random * (ceiling - half + 1));
+  }
+}

@@ -1,0 +1,223 @@
+// Direct methods over MQTT: the dispatch table of the methods module fed by the client's inbound route.
+package io.rxiothub.device.internal;
+
+import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.CompletableEmitter;
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.FlowableSubscriber;
+import io.reactivex.rxjava3.core.Single;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.exceptions.Exceptions;
+import io.reactivex.rxjava3.functions.Function;
+import io.reactivex.rxjava3.processors.PublishProcessor;
+import io.rxiothub.device.DirectMethods;
+import io.rxiothub.device.MethodInvocation;
+import io.rxiothub.methods.MethodDispatcher;
+import io.rxiothub.methods.MethodReply;
+import io.rxiothub.methods.MethodReplySink;
+import io.rxiothub.methods.MethodRequest;
+import io.rxiothub.methods.MethodResponse;
+import io.rxiothub.methods.MethodTopic;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Implements {@link DirectMethods} on a {@link ClientCore}. Requests arrive on the methods route's
+ * callback worker and are dispatched there, so a handler is called one hop after the I/O thread; the
+ * reply is handed straight to the client's send path on the thread that produced it.
+ */
+public final class MethodEngine implements DirectMethods, MethodReplySink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MethodEngine.class);
+
+  private final ClientCore core;
+  private final boolean atMostOnce;
+  private final String id;
+  private final MethodDispatcher dispatcher;
+  private final AtomicReference<@Nullable Function<MethodRequest, Single<MethodResponse>>>
+      defaultHandler = new AtomicReference<>();
+  private final PublishProcessor<MethodInvocation> invocations = PublishProcessor.create();
+  private final AtomicInteger streamSubscribers = new AtomicInteger();
+  private final Flowable<MethodInvocation> requests;
+  private final ConcurrentMap<MethodRequest, CompletableEmitter> replyWaiters =
+      new ConcurrentHashMap<>();
+  private final AtomicBoolean started = new AtomicBoolean();
+
+  /** Creates the engine; nothing is subscribed on the hub until a handler or subscriber appears. */
+  public MethodEngine(ClientCore core, FeatureSettings features) {
+    this.core = core;
+    this.atMostOnce = features.methodRepliesAtMostOnce;
+    this.id = core.settings().identity();
+    this.dispatcher = MethodDispatcher.create(id);
+    this.dispatcher.registerDefault(this::fallback);
+    this.requests = invocations.onBackpressureBuffer()
+        .doOnSubscribe(s -> {
+          streamSubscribers.incrementAndGet();
+          start();
+        })
+        .doFinally(streamSubscribers::decrementAndGet);
+  }
+
+  @Override
+  public Disposable handle(String methodName,
+      Function<MethodRequest, Single<MethodResponse>> handler) {
+    if (handler == null) {
+      throw new IllegalArgumentException("handler of method '" + methodName + "' must not be null");
+    }
+    MethodDispatcher.Registration registration =
+        dispatcher.register(methodName, (request, reply) -> run(handler, request, reply));
+    start();
+    return Disposable.fromAction(registration::unregister);
+  }
+
+  @Override
+  public Disposable handleDefault(Function<MethodRequest, Single<MethodResponse>> handler) {
+    if (handler == null) {
+      throw new IllegalArgumentException("default method handler must not be null");
+    }
+    if (!defaultHandler.compareAndSet(null, handler)) {
+      throw new IllegalStateException("a default method handler is already registered; dispose "
+          + "its registration first");
+    }
+    start();
+    return Disposable.fromAction(() -> defaultHandler.compareAndSet(handler, null));
+  }
+
+  @Override
+  public Flowable<MethodInvocation> requests() {
+    return requests;
+  }
+
+  /** Publishes the one reply of {@code request} (called by the dispatcher, on any thread). */
+  @Override
+  public void reply(MethodRequest request, MethodResponse response) {
+    CompletableEmitter waiter = replyWaiters.remove(request);
+    LOG.debug("{}: replying {} to method '{}' ($rid={})", id, response.status(),
+        request.methodName(), request.rid());
+    core.publish(request.responseTopic(response.status()), response.payload(), atMostOnce, null)
+        .subscribe(() -> {
+          if (waiter != null) {
+            waiter.onComplete();
+          }
+        }, error -> {
+          LOG.warn("{}: reply {} to method '{}' ($rid={}) was not delivered: {}", id,
+              response.status(), request.methodName(), request.rid(), error.getMessage());
+          if (waiter != null) {
+            waiter.tryOnError(error);
+          }
+        });
+  }
+
+  private void start() {
+    if (!started.compareAndSet(false, true)) {
+      return;
+    }
+    core.inbound(MethodTopic.REQUEST_FILTER,
+            publish -> MethodRequest.fromPublish(publish.topic(), publish.payload()))
+        .subscribe(new FlowableSubscriber<MethodRequest>() {
+          @Override
+          public void onSubscribe(Subscription s) {
+            s.request(Long.MAX_VALUE);
+          }
+
+          @Override
+          public void onNext(MethodRequest request) {
+            dispatcher.dispatch(request, MethodEngine.this);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            LOG.warn("{}: method route failed", id, t);
+            invocations.onComplete();
+          }
+
+          @Override
+          public void onComplete() {
+            invocations.onComplete();
+          }
+        });
+  }
+
+  /** Requests without a handler of their own: default handler, else the stream, else 501. */
+  private void fallback(MethodRequest request, MethodReply reply) {
+    Function<MethodRequest, Single<MethodResponse>> handler = defaultHandler.get();
+    if (handler != null) {
+      run(handler, request, reply);
+    } else if (streamSubscribers.get() > 0) {
+      // Called on the route's worker only, so onNext calls are serialized.
+      invocations.onNext(new Invocation(request, reply));
+    } else {
+      LOG.debug("{}: no handler for method '{}' ($rid={}): replying {}", id,
+          request.methodName(), request.rid(), MethodDispatcher.NOT_IMPLEMENTED);
+      reply.send(MethodDispatcher.notImplemented(request.methodName()));
+    }
+  }
+
+  private static void run(Function<MethodRequest, Single<MethodResponse>> handler,
+      MethodRequest request, MethodReply reply) {
+    Single<MethodResponse> result;
+    try {
+      result = handler.apply(request);
+    } catch (Throwable e) {
+      Exceptions.throwIfFatal(e);
+      reply.fail(e);
+      return;
+    }
+    if (result == null) {
+      reply.fail(new NullPointerException("the handler of method '" + request.methodName()
+          + "' returned null instead of a Single"));
+      return;
+    }
+    result.subscribe(reply::send, reply::fail);
+  }
+
+  /** A request handed to a subscriber of {@link #requests()}. */
+  private final class Invocation implements MethodInvocation {
+    private final MethodRequest request;
+    private final MethodReply reply;
+
+    Invocation(MethodRequest request, MethodReply reply) {
+      this.request = request;
+      this.reply = reply;
+    }
+
+    @Override
+    public MethodRequest request() {
+      return request;
+    }
+
+    @Override
+    public Completable respond(MethodResponse response) {
+      if (response == null) {
+        throw new IllegalArgumentException("method response must not be null; use "
+            + "MethodResponse.of(status)");
+      }
+      return Completable.create(emitter -> {
+        replyWaiters.put(request, emitter);
+        if (!reply.send(response)) {
+          replyWaiters.remove(request, emitter);
+          emitter.tryOnError(new IllegalStateException("method '" + request.methodName()
+              + "' ($rid=" + request.rid() + ") was answered already; only the first reply is "
+              + "sent"));
+        }
+      });
+    }
+
+    @Override
+    public boolean isAnswered() {
+      return reply.isDone();
+    }
+
+    @Override
+    public String toString() {
+      return "MethodInvocation{" + request + ", answered=" + reply.isDone() + '}';
+    }
+  }
+}

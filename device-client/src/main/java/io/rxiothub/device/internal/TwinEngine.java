@@ -1,0 +1,593 @@
+// The device twin over MQTT: requests correlated by $rid, retries, timeouts, desired updates kept in order.
+package io.rxiothub.device.internal;
+
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.FlowableSubscriber;
+import io.reactivex.rxjava3.core.Scheduler;
+import io.reactivex.rxjava3.core.Single;
+import io.reactivex.rxjava3.core.SingleEmitter;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.processors.PublishProcessor;
+import io.rxiothub.device.ConnectionState.Status;
+import io.rxiothub.device.IotHubClientStateException;
+import io.rxiothub.device.IotHubException;
+import io.rxiothub.device.IotHubProtocolException;
+import io.rxiothub.device.IotHubRequestException;
+import io.rxiothub.device.IotHubTimeoutException;
+import io.rxiothub.device.TwinOperations;
+import io.rxiothub.twin.DesiredStateTracker;
+import io.rxiothub.twin.Twin;
+import io.rxiothub.twin.TwinPatch;
+import io.rxiothub.twin.TwinRequest;
+import io.rxiothub.twin.TwinRequestCorrelator;
+import io.rxiothub.twin.TwinResponse;
+import io.rxiothub.twin.TwinResponseListener;
+import io.rxiothub.twin.TwinTopic;
+import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Implements {@link TwinOperations} on a {@link ClientCore}. Requests wait until the response
+ * subscription of the current connection is acknowledged, then are registered with the correlator
+ * (which assigns the {@code $rid}) and published. Responses arrive on the response route's callback
+ * worker and complete their request there, so a request costs one hop (I/O thread to callback
+ * scheduler) and no polling. Desired changes go through a {@link DesiredStateTracker}, guarded by
+ * {@code lock}; its output is emitted outside the lock by a serializing drain loop.
+ */
+public final class TwinEngine implements TwinOperations, ClientCore.ConnectionListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TwinEngine.class);
+  private static final Charset UTF_8 = Charset.forName("UTF-8");
+  private static final byte[] EMPTY = new byte[0];
+  private static final Object COMPLETE = new Object();
+
+  private final ClientCore core;
+  private final FeatureSettings f;
+  private final Scheduler callbacks;
+  private final Scheduler time;
+  private final String id;
+  private final TwinRequestCorrelator correlator;
+  private final Random random = new Random();
+  private final Set<Exchange> active = ConcurrentHashMap.newKeySet();
+  private final PublishProcessor<TwinPatch> desired = PublishProcessor.create();
+  private final Flowable<TwinPatch> desiredUpdates;
+  private final ConcurrentLinkedQueue<Object> toEmit = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger emitWip = new AtomicInteger();
+
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private final DesiredStateTracker tracker;
+  private final List<Exchange> waiting = new ArrayList<>();
+  private @Nullable Object connection;
+  private @Nullable Object responsesReadyOn;
+  private boolean everConnected;
+  private boolean responsesStarted;
+  private boolean desiredStarted;
+  private boolean syncInFlight;
+  private @Nullable Exchange syncExchange;
+  private boolean closed;
+
+  /** Creates the engine and registers it as a connection listener of {@code core}. */
+  public TwinEngine(ClientCore core, FeatureSettings features) {
+    this.core = core;
+    this.f = features;
+    this.callbacks = core.settings().callbackScheduler;
+    this.time = core.settings().timeScheduler;
+    this.id = core.settings().identity();
+    this.correlator = TwinRequestCorrelator.builder().timeoutMillis(features.twinTimeoutMillis)
+        .logId(id).build();
+    this.tracker = DesiredStateTracker.builder().logId(id).build();
+    this.desiredUpdates = desired.onBackpressureBuffer().doOnSubscribe(s -> startDesired());
+    core.addConnectionListener(this);
+  }
+
+  // ---------------------------------------------------------------- public operations
+
+  @Override
+  public Single<Twin> get() {
+    return Single.create(emitter -> {
+      Exchange x = new Exchange(TwinRequest.Operation.GET, EMPTY, new Outcome() {
+        @Override
+        public void success(TwinResponse response) {
+          Twin twin;
+          try {
+            twin = response.twin();
+          } catch (IllegalArgumentException e) {
+            emitter.tryOnError(new IotHubProtocolException("The twin of " + id + " sent by the hub "
+                + "($rid=" + response.rid() + ") is not a valid twin document: " + e.getMessage(),
+                e));
+            return;
+          }
+          feedTracker(twin);
+          emitter.onSuccess(twin);
+        }
+
+        @Override
+        public void failure(Throwable error) {
+          emitter.tryOnError(error);
+        }
+      });
+      start(x, emitter);
+    });
+  }
+
+  @Override
+  public Single<Long> updateReported(TwinPatch patch) {
+    if (patch == null) {
+      throw new IllegalArgumentException("reported patch must not be null");
+    }
+    if (patch.version() != null) {
+      throw new IllegalArgumentException("a reported patch must not carry a $version (the hub "
+          + "assigns it); build it without version(...)");
+    }
+    byte[] body = patch.toJsonBytes();
+    return Single.create(emitter -> {
+      Exchange x = new Exchange(TwinRequest.Operation.UPDATE_REPORTED, body, new Outcome() {
+        @Override
+        public void success(TwinResponse response) {
+          Long version = response.version();
+          if (version == null) {
+            emitter.tryOnError(new IotHubProtocolException("The hub accepted the reported patch of "
+                + id + " ($rid=" + response.rid() + ") without a $version", null));
+          } else {
+            emitter.onSuccess(version);
+          }
+        }
+
+        @Override
+        public void failure(Throwable error) {
+          emitter.tryOnError(error);
+        }
+      });
+      start(x, emitter);
+    });
+  }
+
+  @Override
+  public Flowable<TwinPatch> desiredUpdates() {
+    return desiredUpdates;
+  }
+
+  /** Returns the number of requests waiting for their response (for tests). */
+  int pendingCount() {
+    return correlator.pendingCount();
+  }
+
+  private void start(Exchange x, SingleEmitter<?> emitter) {
+    emitter.setCancellable(x::dispose);
+    active.add(x);
+    x.send();
+  }
+
+  // ---------------------------------------------------------------- connection events
+
+  @Override
+  public void connected(Object newConnection) {
+    boolean sync = false;
+    Exchange stale = null;
+    synchronized (lock) {
+      connection = newConnection;
+      responsesReadyOn = null;
+      if (everConnected && desiredStarted) {
+        // Notifications sent while offline are lost: reconcile by a full GET (protocol.md §6).
+        sync = tracker.onReconnected().getRequired();
+        // A reconciliation GET of the old connection may have lost its answer with it.
+        stale = syncExchange;
+        syncExchange = null;
+        syncInFlight = false;
+      }
+      everConnected = true;
+    }
+    if (stale != null) {
+      stale.dispose();
+    }
+    if (sync) {
+      startSync();
+    }
+  }
+
+  @Override
+  public void subscribed(String filter, Object on) {
+    if (!TwinTopic.RESPONSE_FILTER.equals(filter)) {
+      return;
+    }
+    List<Exchange> ready;
+    synchronized (lock) {
+      if (on != connection) {
+        return;
+      }
+      responsesReadyOn = on;
+      ready = new ArrayList<>(waiting);
+      waiting.clear();
+    }
+    for (Exchange x : ready) {
+      x.transmit();
+    }
+  }
+
+  // ---------------------------------------------------------------- routes
+
+  private void startResponses() {
+    core.inbound(TwinTopic.RESPONSE_FILTER, publish -> new Inbound(
+            TwinTopic.parse(publish.topic()), publish.payload()))
+        .subscribe(new InternalSubscriber<Inbound>() {
+          @Override
+          void next(Inbound in) {
+            correlator.onResponse(in.topic, in.body);
+          }
+        });
+  }
+
+  private void startDesired() {
+    synchronized (lock) {
+      if (desiredStarted || closed) {
+        return;
+      }
+      desiredStarted = true;
+    }
+    core.inbound(TwinTopic.DESIRED_PATCH_FILTER, publish -> TwinPatch.fromDesiredNotification(
+            TwinTopic.parse(publish.topic()), publish.payload()))
+        .subscribe(new InternalSubscriber<TwinPatch>() {
+          @Override
+          void next(TwinPatch patch) {
+            DesiredStateTracker.Step step;
+            synchronized (lock) {
+              step = tracker.onDesiredPatch(patch);
+              toEmit.addAll(step.updates());
+            }
+            drainEmissions();
+            if (step.getRequired()) {
+              startSync();
+            }
+          }
+        });
+    startSync();
+  }
+
+  /** Feeds a GET result to the tracker (when desired updates are followed) and emits what it says. */
+  private void feedTracker(Twin twin) {
+    DesiredStateTracker.Step step;
+    synchronized (lock) {
+      if (!desiredStarted) {
+        return;
+      }
+      step = tracker.onTwin(twin);
+      toEmit.addAll(step.updates());
+    }
+    drainEmissions();
+    if (step.getRequired()) {
+      startSync();
+    }
+  }
+
+  /** GETs the twin for the tracker, unless such a GET is already under way. */
+  private void startSync() {
+    synchronized (lock) {
+      if (syncInFlight || closed) {
+        return;
+      }
+      syncInFlight = true;
+    }
+    Exchange x = new Exchange(TwinRequest.Operation.GET, EMPTY, new Outcome() {
+      @Override
+      public void success(TwinResponse response) {
+        if (!endSync(this)) {
+          return;
+        }
+        try {
+          feedTracker(response.twin());
+        } catch (IllegalArgumentException e) {
+          LOG.warn("{}: the hub sent an invalid twin document ($rid={}): {}", id, response.rid(),
+              e.getMessage());
+          retrySyncLater();
+        }
+      }
+
+      @Override
+      public void failure(Throwable error) {
+        if (!endSync(this)) {
+          return;
+        }
+        LOG.warn("{}: GET of the twin to reconcile desired properties failed: {}", id,
+            error.getMessage());
+        retrySyncLater();
+      }
+    });
+    synchronized (lock) {
+      syncExchange = x;
+    }
+    active.add(x);
+    x.send();
+  }
+
+  /** Ends the reconciliation GET whose outcome is {@code outcome}; false if it was superseded. */
+  private boolean endSync(Outcome outcome) {
+    synchronized (lock) {
+      Exchange x = syncExchange;
+      if (x == null || x.outcome != outcome) {
+        return false;
+      }
+      syncExchange = null;
+      syncInFlight = false;
+      return true;
+    }
+  }
+
+  /** The tracker still needs a GET result (the GET failed): try again while the client connects. */
+  private void retrySyncLater() {
+    Status status = core.currentState().status();
+    if (status == Status.CLOSED || status == Status.DISCONNECTED) {
+      return; // the next connection reconciles
+    }
+    time.scheduleDirect(() -> {
+      boolean again;
+      synchronized (lock) {
+        again = tracker.isGetRequired() && !closed;
+      }
+      if (again) {
+        startSync();
+      }
+    }, f.twinRetryMaxMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private void drainEmissions() {
+    if (emitWip.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    for (;;) {
+      Object next;
+      while ((next = toEmit.poll()) != null) {
+        if (next == COMPLETE) {
+          desired.onComplete();
+        } else {
+          desired.onNext((TwinPatch) next);
+        }
+      }
+      missed = emitWip.addAndGet(-missed);
+      if (missed == 0) {
+        return;
+      }
+    }
+  }
+
+  private void closed() {
+    List<Exchange> all;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      waiting.clear();
+      all = new ArrayList<>(active);
+      toEmit.add(COMPLETE);
+    }
+    IotHubClientStateException error = closedError();
+    for (Exchange x : all) {
+      x.finish(null, error);
+    }
+    drainEmissions();
+  }
+
+  private IotHubClientStateException closedError() {
+    return new IotHubClientStateException("Client of " + id + " is closed; its twin request was "
+        + "not answered", null);
+  }
+
+  private long now() {
+    return time.now(TimeUnit.MILLISECONDS);
+  }
+
+  // ---------------------------------------------------------------- one request
+
+  /** What the caller of one request hears. */
+  private interface Outcome {
+    void success(TwinResponse response);
+
+    void failure(Throwable error);
+  }
+
+  /** A twin received on a route: the parsed topic and the body. */
+  private static final class Inbound {
+    final TwinTopic topic;
+    final byte[] body;
+
+    Inbound(TwinTopic topic, byte[] body) {
+      this.topic = topic;
+      this.body = body;
+    }
+  }
+
+  /**
+   * One request from subscription to outcome, over its retries. Each attempt registers a fresh
+   * {@code $rid}; {@code done} makes the outcome happen at most once.
+   */
+  private final class Exchange implements TwinResponseListener {
+    final TwinRequest.Operation operation;
+    final byte[] body;
+    final Outcome outcome;
+    final AtomicBoolean done = new AtomicBoolean();
+    int retries;
+    volatile @Nullable String rid;
+    volatile @Nullable Disposable timer;
+    volatile @Nullable Disposable retryTimer;
+    volatile @Nullable Disposable publishing;
+
+    Exchange(TwinRequest.Operation operation, byte[] body, Outcome outcome) {
+      this.operation = operation;
+      this.body = body;
+      this.outcome = outcome;
+    }
+
+    /** Sends now if the response subscription is active on the current connection, else waits. */
+    void send() {
+      boolean startRoute = false;
+      boolean now = false;
+      IotHubException refused = null;
+      synchronized (lock) {
+        Status status = core.currentState().status();
+        if (done.get()) {
+          return;
+        } else if (closed || status == Status.CLOSED) {
+          refused = closedError();
+        } else if (status == Status.DISCONNECTED) {
+          refused = new IotHubClientStateException(id + " is not connected (connect() was not "
+              + "called, or disconnect() was); call connect() first", null);
+        } else if (responsesReadyOn != null && core.isCurrentConnection(responsesReadyOn)) {
+          now = true;
+        } else {
+          waiting.add(this);
+          startRoute = !responsesStarted;
+          responsesStarted = true;
+        }
+      }
+      if (refused != null) {
+        IotHubException error = refused;
+        callbacks.scheduleDirect(() -> finish(null, error));
+      } else if (startRoute) {
+        startResponses();
+      } else if (now) {
+        transmit();
+      }
+    }
+
+    void transmit() {
+      if (done.get()) {
+        return;
+      }
+      TwinRequest request = correlator.register(operation, now(), this);
+      rid = request.rid();
+      timer = time.scheduleDirect(() -> correlator.expire(now()), f.twinTimeoutMillis,
+          TimeUnit.MILLISECONDS);
+      if (done.get()) {
+        correlator.cancel(request.rid());
+        return;
+      }
+      publishing = core.publish(request.topic(), body, false, null).subscribe(() -> { }, error -> {
+        if (correlator.cancel(request.rid())) {
+          finish(null, error);
+        }
+      });
+    }
+
+    @Override
+    public void onResponse(TwinResponse response) {
+      disposeQuietly(timer);
+      if (response.isSuccess()) {
+        finish(response, null);
+      } else if (response.isRetryable() && retries < f.twinMaxRetries && !done.get()) {
+        long delay = f.retryDelayMillis(retries, nextRandom());
+        retries++;
+        LOG.debug("{}: twin {} answered {} ($rid={}); retry {} of {} in {} ms", id, operation,
+            response.status(), response.rid(), retries, f.twinMaxRetries, delay);
+        retryTimer = time.scheduleDirect(this::send, delay, TimeUnit.MILLISECONDS);
+      } else {
+        String text = new String(response.body(), UTF_8);
+        if (text.length() > 300) {
+          text = text.substring(0, 300) + "…";
+        }
+        finish(null, new IotHubRequestException(response.status(), response.rid(), "The hub "
+            + "answered the twin " + operation + " of " + id + " with status " + response.status()
+            + " ($rid=" + response.rid() + (retries > 0 ? ", after " + retries + " retries" : "")
+            + ")" + (text.isEmpty() ? "" : ": " + text), null));
+      }
+    }
+
+    @Override
+    public void onTimeout(TwinRequest request) {
+      // Called on the time scheduler: the outcome reaches user code on the callback scheduler.
+      callbacks.scheduleDirect(() -> finish(null, new IotHubTimeoutException("The hub did not "
+          + "answer the twin " + operation + " of " + id + " ($rid=" + request.rid() + ") within "
+          + f.twinTimeoutMillis + " ms", null)));
+    }
+
+    void finish(@Nullable TwinResponse response, @Nullable Throwable error) {
+      if (!done.compareAndSet(false, true)) {
+        return;
+      }
+      cleanUp();
+      if (response != null) {
+        outcome.success(response);
+      } else {
+        outcome.failure(error == null ? new IllegalStateException("no outcome") : error);
+      }
+    }
+
+    void dispose() {
+      if (done.compareAndSet(false, true)) {
+        cleanUp();
+        Disposable p = publishing;
+        if (p != null) {
+          p.dispose(); // a request still queued offline is forgotten
+        }
+      }
+    }
+
+    private void cleanUp() {
+      active.remove(this);
+      synchronized (lock) {
+        waiting.remove(this);
+      }
+      String r = rid;
+      if (r != null) {
+        correlator.cancel(r);
+      }
+      disposeQuietly(timer);
+      disposeQuietly(retryTimer);
+    }
+  }
+
+  private double nextRandom() {
+    synchronized (random) {
+      return random.nextDouble();
+    }
+  }
+
+  private static void disposeQuietly(@Nullable Disposable d) {
+    if (d != null) {
+      d.dispose();
+    }
+  }
+
+  /** Consumes a route with unbounded demand; the route's completion means the client closed. */
+  private abstract class InternalSubscriber<T> implements FlowableSubscriber<T> {
+    @Override
+    public void onSubscribe(Subscription s) {
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(T t) {
+      try {
+        next(t);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: could not process a twin message: {}", id, e.toString(), e);
+      }
+    }
+
+    abstract void next(T t);
+
+    @Override
+    public void onError(Throwable t) {
+      LOG.warn("{}: twin route failed", id, t);
+      closed();
+    }
+
+    @Override
+    public void onComplete() {
+      closed();
+    }
+  }
+}
