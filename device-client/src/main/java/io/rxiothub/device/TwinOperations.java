@@ -53,7 +53,8 @@ public interface TwinOperations {
    * {@code $version}, in strictly increasing version order, on the callback scheduler.
    *
    * <p>The first subscriber makes the client subscribe to desired notifications and, once that
-   * subscription is acknowledged, GET the twin as the baseline; later notifications are applied in order (a gap triggers a GET). After every
+   * subscription is acknowledged, GET the twin as the baseline (on the first connection when
+   * subscribed before {@code connect()}); later notifications are applied in order (a gap triggers a GET). After every
    * reconnect the client GETs the twin again and emits what changed while it was offline as one
    * patch carrying the new version; notifications already covered are dropped, so no version is
    * emitted twice or after a newer one. Subscribe first, then call {@link #get()} for the current

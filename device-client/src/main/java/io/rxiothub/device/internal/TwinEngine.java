@@ -73,7 +73,6 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   private @Nullable Object connection;
   private @Nullable Object responsesReadyOn;
   private @Nullable Object desiredReadyOn;
-  private boolean everConnected;
   private boolean responsesStarted;
   private boolean desiredStarted;
   private boolean syncInFlight;
@@ -182,15 +181,15 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       connection = newConnection;
       responsesReadyOn = null;
       desiredReadyOn = null;
-      if (everConnected && desiredStarted) {
-        // Notifications sent while offline are lost: reconcile by a full GET (protocol.md §6).
+      if (desiredStarted) {
+        // Notifications sent while offline are lost: reconcile by a full GET (protocol.md §6). On
+        // the first connection this GET is the baseline of a stream subscribed before connect().
         sync = tracker.onReconnected().getRequired();
         // A reconciliation GET of the old connection may have lost its answer with it.
         stale = syncExchange;
         syncExchange = null;
         syncInFlight = false;
       }
-      everConnected = true;
     }
     if (stale != null) {
       stale.dispose();

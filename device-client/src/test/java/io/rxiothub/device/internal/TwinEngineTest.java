@@ -367,6 +367,20 @@ class TwinEngineTest {
   }
 
   @Test
+  void desiredUpdatesFollowedBeforeConnectingGetTheirBaselineOnTheFirstConnection() {
+    TestSubscriber<TwinPatch> updates = twin.desiredUpdates().test();
+    scheduler.triggerActions();
+    FakeAttempt a = connect();
+    assertThat(a.subscribed).containsExactlyInAnyOrder(TwinTopic.RESPONSE_FILTER,
+        TwinTopic.DESIRED_PATCH_FILTER);
+    assertThat(twinTopics(a)).as("the baseline GET").containsExactly("$iothub/twin/GET/?$rid=1");
+    answer(a, "$iothub/twin/res/200/?$rid=1", TWIN_JSON);
+    answer(a, "$iothub/twin/PATCH/properties/desired/?$version=3", "{\"mode\":\"b\",\"$version\":3}");
+    assertThat(updates.values()).extracting(TwinPatch::version).containsExactly(3L);
+    updates.assertNoErrors();
+  }
+
+  @Test
   void aFailedReconciliationGetIsRetried() {
     FakeAttempt a = connect();
     TestSubscriber<TwinPatch> updates = twin.desiredUpdates().test();
