@@ -107,7 +107,8 @@ final class EmulatorCommand implements Callable<Integer> {
     }
     try {
       hub.start();
-    } catch (IllegalStateException e) {
+    } catch (Exception e) {
+      // Netty's BindException escapes HubEmulator.start() unwrapped (a checked exception thrown sneakily).
       hub.close();
       throw new IllegalArgumentException(Failures.firstLine(e) + "; is another emulator running? pass --mqtt-port 0"
           + " --ws-port 0 for free ports");
