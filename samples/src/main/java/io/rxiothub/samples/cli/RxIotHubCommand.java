@@ -1,6 +1,7 @@
 // The `rxiothub` command line: entry point, the subcommands it groups, and how failures become exit codes.
 package io.rxiothub.samples.cli;
 
+import io.rxiothub.samples.service.ServiceClient;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Reactive Azure IoT Hub device tools: a guided demo, a local hub emulator, telemetry, cloud-to-device"
         + " messages, twins, direct methods and SAS tokens. Works with the emulator and with a real IoT Hub.",
-    subcommands = {DemoCommand.class, SasCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, EmulatorCommand.class, SendCommand.class, ReceiveCommand.class,
+        TwinCommand.class, MethodsCommand.class, SasCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
@@ -61,6 +63,10 @@ public final class RxIotHubCommand {
       if (e instanceof CliException cli1) {
         code = cli1.exitCode();
         message = cli1.getMessage();
+      } else if (e instanceof ServiceClient.ServiceException service) {
+        code = service.status() == 0 ? ExitCodes.CONNECTION
+            : service.status() == 400 || service.status() == 404 ? ExitCodes.USAGE : ExitCodes.FAILED;
+        message = service.getMessage();
       } else if (e instanceof IllegalArgumentException) {
         code = ExitCodes.USAGE;
         message = e.getMessage();
