@@ -28,7 +28,8 @@ public interface TwinOperations {
    * with their versions): each subscription publishes one {@code GET} (retried on 429/5xx) and
    * emits the twin on a 200 answer. Disposing forgets the {@code $rid}: a late answer is ignored.
    * Requests made while the client reconnects wait and go out on the next connection, within the
-   * request timeout.
+   * request timeout; a request whose connection ends after the hub acknowledged it but before the
+   * answer is sent again at once on the next connection, with a fresh {@code $rid}.
    *
    * <p>Errors: {@link IotHubRequestException} (the hub answered another status, or 429/5xx after the
    * last retry; carries status and {@code $rid}), {@link IotHubTimeoutException} (no answer in

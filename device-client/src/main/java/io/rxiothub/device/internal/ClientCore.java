@@ -73,6 +73,8 @@ public final class ClientCore {
   private final List<CompletableEmitter> disconnectWaiters = new ArrayList<>();
   private final List<Route<?>> routes = new ArrayList<>();
   private int failures;
+  /** The last connection was closed by the hub (not by an error): a takeover, if it happens again. */
+  private boolean lastLossByHub;
   private long firstFailureMillis;
   private @Nullable Disposable retryTimer;
   private @Nullable Disposable tokenTimer;
@@ -209,6 +211,7 @@ public final class ClientCore {
         if (!wanted) {
           wanted = true;
           failures = 0;
+          lastLossByHub = false;
           setStatus(Status.CONNECTING, Reason.USER_CONNECT, null);
           startAttempt(fx);
         }
@@ -301,6 +304,9 @@ public final class ClientCore {
         fx.add(connection::abort);
       } else {
         a.connection = connection;
+        a.afterHubClose = lastLossByHub;
+        a.connectedAtMillis = now();
+        lastLossByHub = false;
         connected = a;
         failures = 0;
         LOG.info("Connected {}", s.identity());
@@ -378,7 +384,16 @@ public final class ClientCore {
         failAll(notConnected("the connection closed while disconnecting"), fx);
         setStatus(Status.DISCONNECTED, Reason.USER_DISCONNECT, null);
         completeWaiters(disconnectWaiters, fx);
+      } else if (isTakeover(a, cause)) {
+        IotHubConnectionException error = new IotHubConnectionException("Another client connected "
+            + "as " + s.identity() + ": the hub closed this client's connection again "
+            + (now() - a.connectedAtMillis) + " ms after it reconnected (session takeover). It "
+            + "stopped reconnecting so that the two do not take turns; stop the other client, or call "
+            + "connect() to take the identity back", cause);
+        LOG.warn("{}", error.getMessage());
+        fatal(Reason.TAKEN_OVER, error, fx);
       } else {
+        lastLossByHub = cause instanceof MqttConnector.ClosedByHubException;
         IotHubConnectionException error = new IotHubConnectionException(
             "Connection of " + s.identity() + " lost: " + cause.getMessage(), cause);
         LOG.warn("Connection of {} lost ({}); {} messages wait for the reconnection",
@@ -389,6 +404,18 @@ public final class ClientCore {
       }
     }
     run(fx);
+  }
+
+  /**
+   * A takeover looks like this on MQTT 3.1.1, which has no server DISCONNECT: the hub closes the
+   * connection (orderly), the client reconnects, which closes the other client's connection, the
+   * other reconnects and the hub closes this one again, soon. The first close alone cannot be told
+   * from any other close by the hub, so it is retried once.
+   */
+  private boolean isTakeover(Attempt a, Throwable cause) {
+    return s.takeoverWindowMillis > 0 && a.afterHubClose
+        && cause instanceof MqttConnector.ClosedByHubException
+        && now() - a.connectedAtMillis < s.takeoverWindowMillis;
   }
 
   private void scheduleRetry(long delayMillis) {
@@ -849,6 +876,10 @@ public final class ClientCore {
     private @Nullable Cancellation cancellation;
     private boolean cancelled;
     private @Nullable MqttConnection connection;
+    /** Guarded by the core's lock: this connection followed one that the hub closed. */
+    boolean afterHubClose;
+    /** Guarded by the core's lock: when the hub accepted this connection. */
+    long connectedAtMillis;
 
     MqttConnection connection() {
       MqttConnection c = connection;

@@ -177,10 +177,17 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   public void connected(Object newConnection) {
     boolean sync = false;
     Exchange stale = null;
+    List<Exchange> unanswered = new ArrayList<>();
     synchronized (lock) {
       connection = newConnection;
       responsesReadyOn = null;
       desiredReadyOn = null;
+      for (Exchange x : active) {
+        // Only PUBACKed requests: the client itself sends an unacknowledged one again, same $rid.
+        if (x.sentOn != null && x.sentOn != newConnection && x.acked && !x.afterDesired) {
+          unanswered.add(x);
+        }
+      }
       if (desiredStarted) {
         // Notifications sent while offline are lost: reconcile by a full GET (protocol.md §6). On
         // the first connection this GET is the baseline of a stream subscribed before connect().
@@ -193,6 +200,9 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }
     if (stale != null) {
       stale.dispose();
+    }
+    for (Exchange x : unanswered) {
+      x.again();
     }
     if (sync) {
       startSync();
@@ -448,6 +458,10 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     int retries;
     volatile long attemptStartMillis;
     volatile @Nullable String rid;
+    /** The connection the current attempt was published on; guarded by {@code lock}. */
+    @Nullable Object sentOn;
+    /** Whether the hub acknowledged (PUBACK) the current attempt's PUBLISH. */
+    volatile boolean acked;
     volatile @Nullable Disposable timer;
     volatile @Nullable Disposable waitTimer;
     volatile @Nullable Disposable retryTimer;
@@ -515,6 +529,10 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       if (done.get()) {
         return;
       }
+      synchronized (lock) {
+        sentOn = connection;
+      }
+      acked = false;
       disposeQuietly(waitTimer);
       TwinRequest request = correlator.register(operation, attemptStartMillis, this);
       rid = request.rid();
@@ -524,11 +542,30 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
         correlator.cancel(request.rid());
         return;
       }
-      publishing = core.publish(request.topic(), body, false, null).subscribe(() -> { }, error -> {
+      publishing = core.publish(request.topic(), body, false, null).subscribe(() -> acked = true, error -> {
         if (correlator.cancel(request.rid())) {
           finish(null, error);
         }
       });
+    }
+
+    /**
+     * The connection on which the hub acknowledged this attempt ended before the answer came (an
+     * answer never crosses connections): publish it again, with a fresh {@code $rid} and time, on
+     * the new connection. A reported patch may so be applied twice; its content is the same.
+     */
+    void again() {
+      String r = rid;
+      if (r == null || !correlator.cancel(r)) {
+        return; // answered, timed out or disposed meanwhile
+      }
+      disposeQuietly(timer);
+      synchronized (lock) {
+        sentOn = null;
+      }
+      LOG.debug("{}: the connection of twin {} $rid={} ended before its answer; sending it again",
+          id, operation, r);
+      send();
     }
 
     @Override

@@ -326,6 +326,42 @@ class TwinEngineTest {
   }
 
   @Test
+  void aRequestWhoseConnectionEndsBeforeItsAnswerIsSentAgainOnTheNextConnection() {
+    FakeAttempt a = connect();
+    TestObserver<Twin> got = twin.get().test();
+    scheduler.triggerActions();
+    a.ackAll();
+    a.drop("network");
+    scheduler.advanceTimeBy(1, TimeUnit.SECONDS);
+    FakeAttempt b = connector.last();
+    assertThat(b).isNotSameAs(a);
+    b.accept();
+    scheduler.triggerActions();
+    assertThat(twinTopics(b)).as("a fresh $rid, at once, not after the 5 s timeout")
+        .containsExactly("$iothub/twin/GET/?$rid=2");
+    answer(b, "$iothub/twin/res/200/?$rid=1", TWIN_JSON);
+    got.assertEmpty();
+    answer(b, "$iothub/twin/res/200/?$rid=2", TWIN_JSON);
+    got.assertValueCount(1);
+    assertThat(twin.pendingCount()).isZero();
+  }
+
+  @Test
+  void anUnacknowledgedRequestGoesOutOnceOnTheNextConnectionWithItsRid() {
+    FakeAttempt a = connect();
+    TestObserver<Long> done = twin.updateReported(TwinPatch.builder().put("x", 1).build()).test();
+    scheduler.triggerActions();
+    a.drop("network");
+    scheduler.advanceTimeBy(1, TimeUnit.SECONDS);
+    FakeAttempt b = connector.last().accept();
+    scheduler.triggerActions();
+    assertThat(twinTopics(b)).as("the client's own resend of the unacknowledged PUBLISH, only once")
+        .containsExactly("$iothub/twin/PATCH/properties/reported/?$rid=1");
+    answer(b, "$iothub/twin/res/204/?$rid=1&$version=5", "");
+    done.assertValue(5L);
+  }
+
+  @Test
   void desiredUpdatesKeepVersionOrderAcrossGapsAndReconnects() {
     FakeAttempt a = connect();
     TestSubscriber<TwinPatch> updates = twin.desiredUpdates().test();
