@@ -81,8 +81,13 @@ final class MethodsCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       Style style = Style.of(spec);
       AtomicInteger answered = new AtomicInteger();
-      try (StopSignal stop = StopSignal.install();
-          DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), style, b -> { })) {
+      try (StopSignal stop = StopSignal.install()) {
+        return serve(stop, out, style, answered);
+      }
+    }
+
+    private int serve(StopSignal stop, PrintWriter out, Style style, AtomicInteger answered) throws Exception {
+      try (DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), style, b -> { })) {
         session.client().methods().requests().subscribe(invocation -> {
           MethodRequest request = invocation.request();
           Single.fromCallable(() -> methods.isEmpty() || methods.contains(request.methodName()) ? answer(request)

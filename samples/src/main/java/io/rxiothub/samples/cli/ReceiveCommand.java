@@ -37,8 +37,13 @@ final class ReceiveCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Style style = Style.of(spec);
     AtomicInteger received = new AtomicInteger();
-    try (StopSignal stop = StopSignal.install();
-        DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), style, b -> { })) {
+    try (StopSignal stop = StopSignal.install()) {
+      return receive(stop, out, style, received);
+    }
+  }
+
+  private int receive(StopSignal stop, PrintWriter out, Style style, AtomicInteger received) throws Exception {
+    try (DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), style, b -> { })) {
       spec.commandLine().getErr().println("receiving cloud-to-device messages for " + session.client().deviceId()
           + " on " + session.endpoint() + " (Ctrl-C to stop)");
       spec.commandLine().getErr().flush();

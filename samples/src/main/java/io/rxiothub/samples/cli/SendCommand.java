@@ -68,6 +68,13 @@ final class SendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // The stop signal outlives the summary: on Ctrl-C the JVM waits for it before halting.
+    try (StopSignal stop = StopSignal.install()) {
+      return send(stop);
+    }
+  }
+
+  private int send(StopSignal stop) throws Exception {
     if (count < 1) {
       throw new IllegalArgumentException("--count must be at least 1");
     }
@@ -83,8 +90,7 @@ final class SendCommand implements Callable<Integer> {
     int sent = 0;
     long start;
     boolean interrupted = false;
-    try (StopSignal stop = StopSignal.install();
-        DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), style,
+    try (DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), style,
             b -> b.offlineQueue(Math.max(1000, WINDOW), OverflowPolicy.FAIL));
         ProgressBar bar = count > 1 && System.console() != null ? progressBar() : null) {
       Semaphore window = new Semaphore(WINDOW);

@@ -123,8 +123,13 @@ final class TwinCommand implements Callable<Integer> {
       Bounds.check(count, timeoutSeconds);
       PrintWriter out = spec.commandLine().getOut();
       AtomicInteger seen = new AtomicInteger();
-      try (StopSignal stop = StopSignal.install();
-          DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), Style.of(spec),
+      try (StopSignal stop = StopSignal.install()) {
+        return watch(stop, out, seen);
+      }
+    }
+
+    private int watch(StopSignal stop, PrintWriter out, AtomicInteger seen) throws Exception {
+      try (DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), Style.of(spec),
               b -> { })) {
         var subscription = session.client().twin().desiredUpdates().subscribe(patch -> {
           out.println(patch.toJson());
