@@ -41,8 +41,8 @@ import picocli.CommandLine.Spec;
         EmulatorCommand.Desired.class, EmulatorCommand.ShowTwin.class, EmulatorCommand.Drop.class,
         EmulatorCommand.Stop.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped by Ctrl-C, `rxiothub emulator stop` or --timeout",
-        "2:bad option (for example a port already in use)"})
+    exitCodeList = {"0:stopped by `rxiothub emulator stop` or --timeout",
+        "2:bad option (for example a port already in use)", "130:stopped by Ctrl-C"})
 final class EmulatorCommand implements Callable<Integer> {
 
   static final ObjectMapper JSON = new ObjectMapper();

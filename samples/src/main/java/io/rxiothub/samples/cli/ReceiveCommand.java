@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
     description = {"Connect as the device and print cloud-to-device messages with their properties (each is"
         + " acknowledged after it is printed).", "Runs until Ctrl-C, or until --count messages, or --timeout."},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped by Ctrl-C, or --count messages received, or --timeout without --count",
-        "2:bad option", "4:could not connect", "5:--timeout passed before --count messages"})
+    exitCodeList = {"0:--count messages received, or --timeout passed without --count", "2:bad option",
+        "4:could not connect", "5:--timeout passed before --count messages",
+        "130:stopped by Ctrl-C (after acknowledging what it printed)"})
 final class ReceiveCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -56,7 +57,7 @@ final class ReceiveCommand implements Callable<Integer> {
       if (code == ExitCodes.TIMEOUT && count == null) {
         code = ExitCodes.OK;
       }
-      return code == ExitCodes.INTERRUPTED ? ExitCodes.OK : code;
+      return code;
     }
   }
 

@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
             + " follows. Ctrl-C stops cleanly after the acknowledgements in flight."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every message was acknowledged", "1:some messages failed (the message says why)",
-        "2:bad option or input", "4:could not connect", "130:stopped by Ctrl-C before --count messages"})
+        "2:bad option or input", "4:could not connect",
+        "130:stopped by Ctrl-C (after the acknowledgements in flight and the summary)"})
 final class SendCommand implements Callable<Integer> {
 
   private static final int WINDOW = 512;

@@ -106,8 +106,8 @@ final class TwinCommand implements Callable<Integer> {
       description = {"Print each change of the desired properties as one JSON line with its $version, in order.",
           "Runs until Ctrl-C, or until --count updates, or --timeout."},
       exitCodeListHeading = "%nExit codes:%n",
-      exitCodeList = {"0:stopped by Ctrl-C, or --count updates, or --timeout without --count", "2:bad option",
-          "4:could not connect", "5:--timeout passed before --count updates"})
+      exitCodeList = {"0:--count updates printed, or --timeout passed without --count", "2:bad option",
+          "4:could not connect", "5:--timeout passed before --count updates", "130:stopped by Ctrl-C"})
   static final class Watch implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DeviceOptions device;
@@ -151,7 +151,7 @@ final class TwinCommand implements Callable<Integer> {
         if (code == ExitCodes.TIMEOUT && count == null) {
           code = ExitCodes.OK;
         }
-        return code == ExitCodes.INTERRUPTED ? ExitCodes.OK : code;
+        return code;
       }
     }
   }
