@@ -469,9 +469,10 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
   /**
    * Sets how the client reacts when another client connects with the same identity (IoT Hub then
    * closes the older connection; MQTT 3.1.1 gives no reason). If the hub closes the connection, the
-   * client reconnects once; if the hub closes that new connection too within {@code millis} of
-   * accepting it, the client concludes that another client took the identity over, stops and reports
-   * {@link ConnectionState.Reason#TAKEN_OVER} instead of taking turns with it in a reconnect loop.
+   * client reconnects; if the hub closes the new connections twice in a row, each within
+   * {@code millis} of accepting it, the client concludes that another client took the identity over,
+   * stops and reports {@link ConnectionState.Reason#TAKEN_OVER} instead of taking turns with it in a
+   * reconnect loop. A close with an I/O error or a keep-alive timeout resets the count.
    * Default 10 s; 0 turns the detection off: the client then always reconnects.
    *
    * @throws IllegalArgumentException if negative

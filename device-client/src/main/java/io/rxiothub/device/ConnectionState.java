@@ -43,8 +43,9 @@ public final class ConnectionState {
     RETRY_EXPIRED,
     /**
      * Another client connected with the same identity and the hub closed this one's connection: the
-     * hub closed it again right after the client reconnected, so the client stopped instead of taking
-     * turns with the other one (builder option {@code takeoverWindowMillis}); see {@link #error()}.
+     * hub closed it twice more, each time right after the client reconnected, so the client stopped
+     * instead of taking turns with the other one (builder option {@code takeoverWindowMillis}); see
+     * {@link #error()}.
      * Calling {@code connect()} takes the identity back.
      */
     TAKEN_OVER,

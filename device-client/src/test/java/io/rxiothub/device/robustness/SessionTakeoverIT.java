@@ -48,15 +48,15 @@ class SessionTakeoverIT {
       assertThat(state.reason()).isEqualTo(Reason.TAKEN_OVER);
       assertThat(state.error()).isInstanceOf(IotHubConnectionException.class)
           .hasMessageContaining("Another client connected as " + id.deviceId());
-      // The older one reconnected once (it could not know yet), then stopped.
-      assertThat(count(olderStates, Status.CONNECTED)).isEqualTo(2);
+      // The older one reconnected twice (a single quick close may be a coincidence), then stopped.
+      assertThat(count(olderStates, Status.CONNECTED)).isEqualTo(3);
 
       // The newer one keeps the identity: connected, and nobody takes turns any more.
       await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
           .until(() -> newer.connectionState().status() == Status.CONNECTED
               && HUB.hub().isConnected(id.deviceId()));
       long newerConnects = count(newerStates, Status.CONNECTED);
-      assertThat(newerConnects).isBetween(1L, 2L);
+      assertThat(newerConnects).isBetween(1L, 3L);
       assertThat(newerStates.values()).noneMatch(s -> s.reason() == Reason.TAKEN_OVER);
       newer.send(Message.builder().messageId("from-newer").build())
           .blockingAwait(20, TimeUnit.SECONDS);

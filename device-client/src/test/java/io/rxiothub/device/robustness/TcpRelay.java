@@ -25,6 +25,7 @@ final class TcpRelay implements AutoCloseable {
   private final int targetPort;
   private final ServerSocket server;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> clientSide = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
   private volatile boolean cut;
   private volatile boolean closed;
@@ -56,6 +57,11 @@ final class TcpRelay implements AutoCloseable {
   void cut() {
     cut = true;
     for (Socket s : open) {
+      if (clientSide.contains(s)) {
+        reset(s);
+      }
+    }
+    for (Socket s : open) {
       reset(s);
     }
   }
@@ -79,6 +85,7 @@ final class TcpRelay implements AutoCloseable {
       }
       try {
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        clientSide.add(client);
         open.add(client);
         open.add(upstream);
         pump(client, upstream);
@@ -101,8 +108,15 @@ final class TcpRelay implements AutoCloseable {
       } catch (IOException e) {
         // Either side went away; end both.
       } finally {
-        close(from);
-        close(to);
+        // While cut, the client must see a reset, never an orderly close (which means "the hub
+        // closed the connection" to it).
+        if (cut) {
+          reset(from);
+          reset(to);
+        } else {
+          close(from);
+          close(to);
+        }
       }
     }, "tcp-relay-pump-" + IDS.incrementAndGet());
     t.setDaemon(true);
@@ -120,6 +134,7 @@ final class TcpRelay implements AutoCloseable {
 
   private void close(Socket s) {
     open.remove(s);
+    clientSide.remove(s);
     try {
       s.close();
     } catch (IOException e) {
