@@ -86,6 +86,29 @@ class SendCommandIT {
   }
 
   @Test
+  void readsThePayloadFromStdinWhenThereIsNoArgument(HubEmulator hub) {
+    hub.clearTelemetry();
+    java.io.InputStream stdin = System.in;
+    System.setIn(new java.io.ByteArrayInputStream("from stdin".getBytes(StandardCharsets.UTF_8)));
+    try {
+      Cli run = Cli.run(Cli.device(hub, device, "send"));
+
+      assertThat(run.exitCode).as(run.toString()).isZero();
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(hub.telemetry("sender")).extracting(TelemetryMessage::payloadAsString).containsExactly("from stdin");
+  }
+
+  @Test
+  void aPayloadArgumentAndAFileConflict(HubEmulator hub) {
+    Cli run = Cli.run(Cli.device(hub, device, "send", "--file", "x.json", "payload"));
+
+    assertThat(run.exitCode).isEqualTo(2);
+    assertThat(run.err).contains("as an argument or with --file, not both");
+  }
+
+  @Test
   void wirePrintsThePacketsOnStderr(HubEmulator hub) {
     Cli run = Cli.run(Cli.device(hub, device, "send", "--wire", "-p", "k=v", "x"));
 
