@@ -180,8 +180,9 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     synchronized (lock) {
       connection = newConnection;
       responsesReadyOn = null;
-      if (everConnected && desiredStarted) {
-        // Notifications sent while offline are lost: reconcile by a full GET (protocol.md §6).
+      if (desiredStarted && (everConnected || tracker.isGetRequired())) {
+        // Notifications sent while offline are lost: reconcile by a full GET (protocol.md §6). On the first
+        // connection too when desired updates were followed before it: their baseline GET could not go out.
         sync = tracker.onReconnected().getRequired();
         // A reconciliation GET of the old connection may have lost its answer with it.
         stale = syncExchange;

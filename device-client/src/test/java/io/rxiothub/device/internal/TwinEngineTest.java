@@ -292,4 +292,19 @@ class TwinEngineTest {
     answer(a, "$iothub/twin/PATCH/properties/desired/?$version=3", "{\"mode\":\"b\",\"$version\":3}");
     assertThat(updates.values()).extracting(TwinPatch::version).containsExactly(3L);
   }
+
+  @Test
+  void desiredUpdatesSubscribedBeforeTheFirstConnectionAreEmittedOnceItIsUp() {
+    // Found by the chaos suite: the baseline GET failed (not connected yet) and the first connection did not
+    // retry it, so every notification waited for a baseline until the next reconnect.
+    TestSubscriber<TwinPatch> updates = twin.desiredUpdates().test();
+    scheduler.triggerActions();
+    FakeAttempt a = connect();
+    assertThat(twinTopics(a)).as("baseline GET on the first connection").hasSize(1)
+        .allMatch(t -> t.startsWith("$iothub/twin/GET/?$rid="));
+    String rid = twinTopics(a).get(0).substring("$iothub/twin/GET/?$rid=".length());
+    answer(a, "$iothub/twin/res/200/?$rid=" + rid, TWIN_JSON);
+    answer(a, "$iothub/twin/PATCH/properties/desired/?$version=3", "{\"mode\":\"b\",\"$version\":3}");
+    assertThat(updates.values()).extracting(TwinPatch::version).containsExactly(3L);
+  }
 }
