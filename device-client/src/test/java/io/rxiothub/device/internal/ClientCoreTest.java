@@ -409,4 +409,31 @@ class ClientCoreTest {
     assertThat(second.topics()).isEmpty();
     stale.assertError(io.rxiothub.device.IotHubTimeoutException.class);
   }
+
+  @Test
+  void aMessageWithoutPubackEndsAtItsExpiryAndIsNeverSentAgain() {
+    // A fault request is never acknowledged by the hub (protocol.md §10): it must not be resent forever, nor hold
+    // up the drain before a token renewal or disconnect.
+    ClientCore core = core();
+    FakeAttempt first = connect(core);
+    TestObserver<Void> request = core.publish("t/fault", bytes("f"), false, 500L).test();
+    TestObserver<Void> normal = core.publish("t/normal", bytes("n"), false, null).test();
+    scheduler.triggerActions();
+    assertThat(first.topics()).containsExactly("t/fault", "t/normal");
+
+    scheduler.advanceTimeBy(500, TimeUnit.MILLISECONDS);
+    request.assertError(io.rxiothub.device.IotHubTimeoutException.class);
+    request.assertError(e -> e.getMessage().contains("will not be sent again"));
+    normal.assertNotComplete();
+
+    first.drop("gone");
+    scheduler.advanceTimeBy(backoff.ceilingMillis(0) + 10, TimeUnit.MILLISECONDS);
+    FakeAttempt second = connector.last().accept();
+    scheduler.triggerActions();
+    assertThat(second.topics()).containsExactly("t/normal");
+    second.ackAll();
+    scheduler.triggerActions();
+    normal.assertComplete();
+    request.assertValueCount(0).assertError(io.rxiothub.device.IotHubTimeoutException.class);
+  }
 }
