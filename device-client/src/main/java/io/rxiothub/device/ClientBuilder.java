@@ -424,7 +424,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
   /**
    * Sets how long a twin request ({@code get()}, {@code updateReported}) waits for the hub's answer
    * before it fails with {@link IotHubTimeoutException} (default 30 s, measured on the
-   * {@code timeScheduler}; each retry waits anew).
+   * {@code timeScheduler} from the start of the attempt, so time spent waiting for a connection or
+   * a SUBACK counts; each retry waits anew).
    *
    * @throws IllegalArgumentException unless ≥ 1
    */

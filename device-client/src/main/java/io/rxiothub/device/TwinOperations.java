@@ -17,7 +17,8 @@ import io.rxiothub.twin.TwinPatch;
  * unique for the client's lifetime, registered before the PUBLISH, so no response can arrive
  * unmatched. Answers 429 and 5xx are retried with backoff on the client's {@code timeScheduler}
  * ({@link ClientBuilder#twinRetry}); every other non-2xx answer fails the request. Each attempt waits
- * at most {@link ClientBuilder#twinRequestTimeoutMillis}. All signals reach user code on the
+ * at most {@link ClientBuilder#twinRequestTimeoutMillis}, counted from its start (waiting for a
+ * connection included). All signals reach user code on the
  * client's {@code callbackScheduler}.
  */
 public interface TwinOperations {
@@ -26,7 +27,9 @@ public interface TwinOperations {
    * Returns a cold {@code Single} that reads the whole twin ({@code desired} and {@code reported},
    * with their versions): each subscription publishes one {@code GET} (retried on 429/5xx) and
    * emits the twin on a 200 answer. Disposing forgets the {@code $rid}: a late answer is ignored.
-   * Requests made while the client reconnects wait and go out on the next connection.
+   * Requests made while the client reconnects wait and go out on the next connection, within the
+   * request timeout; a request whose connection ends after the hub acknowledged it but before the
+   * answer is sent again at once on the next connection, with a fresh {@code $rid}.
    *
    * <p>Errors: {@link IotHubRequestException} (the hub answered another status, or 429/5xx after the
    * last retry; carries status and {@code $rid}), {@link IotHubTimeoutException} (no answer in
@@ -50,8 +53,9 @@ public interface TwinOperations {
    * Returns the hot stream of changes to the desired properties, each a {@link TwinPatch} with its
    * {@code $version}, in strictly increasing version order, on the callback scheduler.
    *
-   * <p>The first subscriber makes the client subscribe to desired notifications and GET the twin as
-   * the baseline; later notifications are applied in order (a gap triggers a GET). After every
+   * <p>The first subscriber makes the client subscribe to desired notifications and, once that
+   * subscription is acknowledged, GET the twin as the baseline (on the first connection when
+   * subscribed before {@code connect()}); later notifications are applied in order (a gap triggers a GET). After every
    * reconnect the client GETs the twin again and emits what changed while it was offline as one
    * patch carrying the new version; notifications already covered are dropped, so no version is
    * emitted twice or after a newer one. Subscribe first, then call {@link #get()} for the current

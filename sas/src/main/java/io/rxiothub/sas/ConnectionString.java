@@ -322,12 +322,10 @@ public final class ConnectionString {
             + field + "'";
       }
     }
-    String shown = key.replaceAll("[^\\x20-\\x7e]", "?");
-    if (shown.length() > 32) {
-      shown = shown.substring(0, 32) + "…";
-    }
-    return "connection string has an unknown key '" + shown + "'; device connection strings use "
-        + FIELDS;
+    // A mangled pair can turn part of a key into a "key" (a lost '=' or an extra ';'): show only
+    // its length and first characters, never enough of a secret to matter.
+    return "connection string has an unknown key " + SasToken.describeUnknownName(key)
+        + "; device connection strings use " + FIELDS;
   }
 
   static String checkHost(String field, @Nullable String host) {

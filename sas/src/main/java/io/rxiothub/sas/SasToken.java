@@ -89,7 +89,8 @@ public final class SasToken {
         throw new IllegalArgumentException("SAS token has an empty field; expected sr=…&sig=…&se=…[&skn=…]");
       }
       if (eq < 0) {
-        throw new IllegalArgumentException("SAS token field '" + shorten(name) + "' has no '=' and no value");
+        throw new IllegalArgumentException("SAS token field " + describeUnknownName(name)
+            + " has no '=' and no value");
       }
       switch (name) {
         case "sr":
@@ -106,7 +107,8 @@ public final class SasToken {
           break;
         default:
           throw new IllegalArgumentException(
-              "SAS token has an unknown field '" + shorten(name) + "'; the fields are sr, sig, se and skn");
+              "SAS token has an unknown field " + describeUnknownName(name)
+                  + "; the fields are sr, sig, se and skn");
       }
     }
     if (sr == null || sr.isEmpty()) {
@@ -337,8 +339,16 @@ public final class SasToken {
     return out;
   }
 
-  private static String shorten(String name) {
+  /**
+   * Describes a field name that is not one of ours without echoing it: a mangled token or connection
+   * string can turn part of a signature or key into a "name", so only its first three characters and
+   * its length are shown.
+   */
+  static String describeUnknownName(String name) {
     String printable = name.replaceAll("[^\\x20-\\x7e]", "?");
-    return printable.length() > 32 ? printable.substring(0, 32) + "…" : printable;
+    if (printable.length() <= 3) {
+      return "'" + printable + "'";
+    }
+    return "'" + printable.substring(0, 3) + "…' (" + name.length() + " characters)";
   }
 }

@@ -62,6 +62,39 @@ class SasProperties {
   }
 
   @Property(tries = 2000)
+  void everyFactoryAndSetterReturnsAValueOrAnIllegalArgument(@ForAll @StringLength(max = 300) String text) {
+    String key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    SasToken valid = SasToken.generate("h.net/devices/d", key, 1_700_000_000L, null);
+    accepts(() -> SasToken.generate(text, key, 1_700_000_000L, null));
+    accepts(() -> SasToken.generate("h.net/devices/d", key, 1_700_000_000L, text));
+    accepts(() -> valid.verify(text));
+    accepts(() -> valid.covers(text));
+    accepts(() -> PercentEncoding.encode(text));
+    accepts(() -> DpsKeys.deriveDeviceKey(key, text));
+    accepts(() -> IotHubIds.checkModuleId(text));
+    accepts(() -> ConnectionString.builder().hostName(text));
+    accepts(() -> ConnectionString.builder().deviceId(text));
+    accepts(() -> ConnectionString.builder().moduleId(text));
+    accepts(() -> ConnectionString.builder().sharedAccessKeyName(text));
+    accepts(() -> ConnectionString.builder().gatewayHostName(text));
+    acceptsWithoutEchoing(() -> SasToken.generate("h.net/devices/d", text, 1_700_000_000L, null), text);
+    acceptsWithoutEchoing(() -> ConnectionString.builder().sharedAccessKey(text), text);
+    acceptsWithoutEchoing(() -> DpsKeys.deriveDeviceKey(text, "reg-1"), text);
+  }
+
+  /** As {@link #accepts}, and a rejection never quotes {@code secret} (a would-be key). */
+  private static void acceptsWithoutEchoing(Runnable call, String secret) {
+    try {
+      call.run();
+    } catch (IllegalArgumentException expected) {
+      assertThat(expected.getMessage()).isNotBlank();
+      if (secret.trim().length() >= 12) {
+        assertThat(expected.getMessage()).doesNotContain(secret.trim());
+      }
+    }
+  }
+
+  @Property(tries = 2000)
   void mutatedConnectionStringsNeverThrowAnythingElse(
       @ForAll("connectionStrings") ConnectionString cs, @ForAll("mutations") String mutation,
       @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 400) int at) {

@@ -68,16 +68,43 @@ public final class ArchitectureRules {
         .allowEmptyShould(false);
   }
 
+  /**
+   * No public or protected member of an exported type of {@code basePackage} (one outside any
+   * {@code internal} package) mentions a type that {@code unwanted} accepts, in the same places
+   * {@link #noInternalTypesInPublicApi} looks: the public API speaks only its own types, the JDK's and
+   * the libraries it means to expose.
+   */
+  public static ArchRule publicApiMentionsNo(String basePackage, DescribedPredicate<JavaClass> unwanted) {
+    return classes()
+        .that().resideInAPackage(basePackage + "..")
+        .and().resideOutsideOfPackage("..internal..")
+        .and().arePublic()
+        .should(new ArchCondition<JavaClass>("expose no " + unwanted.getDescription()
+            + " type in their public API") {
+          @Override
+          public void check(JavaClass type, ConditionEvents events) {
+            for (String violation : typesExposedBy(type, unwanted)) {
+              events.add(SimpleConditionEvent.violated(type, violation));
+            }
+          }
+        })
+        .allowEmptyShould(false);
+  }
+
   private static Set<String> internalTypesExposedBy(JavaClass type) {
+    return typesExposedBy(type, INTERNAL);
+  }
+
+  private static Set<String> typesExposedBy(JavaClass type, DescribedPredicate<JavaClass> unwanted) {
     Set<String> out = new LinkedHashSet<>();
     for (JavaClass supertype : type.getRawInterfaces()) {
-      addIfInternal(out, supertype, type.getName() + " implements");
+      addIf(out, supertype, type.getName() + " implements", unwanted);
     }
-    type.getRawSuperclass().ifPresent(s -> addIfInternal(out, s, type.getName() + " extends"));
+    type.getRawSuperclass().ifPresent(s -> addIf(out, s, type.getName() + " extends", unwanted));
     for (JavaField field : type.getFields()) {
       if (isExported(field)) {
         for (JavaClass involved : field.getType().getAllInvolvedRawTypes()) {
-          addIfInternal(out, involved, "field " + field.getFullName());
+          addIf(out, involved, "field " + field.getFullName(), unwanted);
         }
       }
     }
@@ -86,11 +113,11 @@ public final class ArchitectureRules {
         continue;
       }
       for (JavaClass involved : unit.getReturnType().getAllInvolvedRawTypes()) {
-        addIfInternal(out, involved, unit.getFullName() + " returns");
+        addIf(out, involved, unit.getFullName() + " returns", unwanted);
       }
       unit.getParameterTypes().forEach(p -> p.getAllInvolvedRawTypes()
-          .forEach(involved -> addIfInternal(out, involved, unit.getFullName() + " takes")));
-      unit.getThrowsClause().getTypes().forEach(t -> addIfInternal(out, t, unit.getFullName() + " throws"));
+          .forEach(involved -> addIf(out, involved, unit.getFullName() + " takes", unwanted)));
+      unit.getThrowsClause().getTypes().forEach(t -> addIf(out, t, unit.getFullName() + " throws", unwanted));
     }
     return out;
   }
@@ -100,9 +127,10 @@ public final class ArchitectureRules {
         || member.getModifiers().contains(JavaModifier.PROTECTED);
   }
 
-  private static void addIfInternal(Set<String> out, JavaClass candidate, String where) {
-    if (INTERNAL.test(candidate)) {
-      out.add(where + " internal type " + candidate.getName());
+  private static void addIf(Set<String> out, JavaClass candidate, String where,
+      DescribedPredicate<JavaClass> unwanted) {
+    if (unwanted.test(candidate)) {
+      out.add(where + " " + unwanted.getDescription() + " type " + candidate.getName());
     }
   }
 

@@ -1,2 +1,2 @@
-/** Test helpers shared by all rxiothub modules: architecture rules and leak checks. */
+/** Test helpers shared by all rxiothub modules: architecture rules, leak checks, parser fuzzing, secret scanning. */
 package io.rxiothub.testing;

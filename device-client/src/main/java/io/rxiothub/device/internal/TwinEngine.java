@@ -72,7 +72,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   private final List<Exchange> waiting = new ArrayList<>();
   private @Nullable Object connection;
   private @Nullable Object responsesReadyOn;
-  private boolean everConnected;
+  private @Nullable Object desiredReadyOn;
   private boolean responsesStarted;
   private boolean desiredStarted;
   private boolean syncInFlight;
@@ -98,7 +98,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   @Override
   public Single<Twin> get() {
     return Single.create(emitter -> {
-      Exchange x = new Exchange(TwinRequest.Operation.GET, EMPTY, new Outcome() {
+      Exchange x = new Exchange(TwinRequest.Operation.GET, EMPTY, false, new Outcome() {
         @Override
         public void success(TwinResponse response) {
           Twin twin;
@@ -134,7 +134,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }
     byte[] body = patch.toJsonBytes();
     return Single.create(emitter -> {
-      Exchange x = new Exchange(TwinRequest.Operation.UPDATE_REPORTED, body, new Outcome() {
+      Exchange x = new Exchange(TwinRequest.Operation.UPDATE_REPORTED, body, false, new Outcome() {
         @Override
         public void success(TwinResponse response) {
           Long version = response.version();
@@ -177,22 +177,32 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   public void connected(Object newConnection) {
     boolean sync = false;
     Exchange stale = null;
+    List<Exchange> unanswered = new ArrayList<>();
     synchronized (lock) {
       connection = newConnection;
       responsesReadyOn = null;
-      if (desiredStarted && (everConnected || tracker.isGetRequired())) {
-        // Notifications sent while offline are lost: reconcile by a full GET (protocol.md §6). On the first
-        // connection too when desired updates were followed before it: their baseline GET could not go out.
+      desiredReadyOn = null;
+      for (Exchange x : active) {
+        // Only PUBACKed requests: the client itself sends an unacknowledged one again, same $rid.
+        if (x.sentOn != null && x.sentOn != newConnection && x.acked && !x.afterDesired) {
+          unanswered.add(x);
+        }
+      }
+      if (desiredStarted) {
+        // Notifications sent while offline are lost: reconcile by a full GET (protocol.md §6). On
+        // the first connection this GET is the baseline of a stream subscribed before connect().
         sync = tracker.onReconnected().getRequired();
         // A reconciliation GET of the old connection may have lost its answer with it.
         stale = syncExchange;
         syncExchange = null;
         syncInFlight = false;
       }
-      everConnected = true;
     }
     if (stale != null) {
       stale.dispose();
+    }
+    for (Exchange x : unanswered) {
+      x.again();
     }
     if (sync) {
       startSync();
@@ -201,21 +211,42 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
 
   @Override
   public void subscribed(String filter, Object on) {
-    if (!TwinTopic.RESPONSE_FILTER.equals(filter)) {
+    boolean responses = TwinTopic.RESPONSE_FILTER.equals(filter);
+    if (!responses && !TwinTopic.DESIRED_PATCH_FILTER.equals(filter)) {
       return;
     }
-    List<Exchange> ready;
+    List<Exchange> ready = new ArrayList<>();
     synchronized (lock) {
       if (on != connection) {
         return;
       }
-      responsesReadyOn = on;
-      ready = new ArrayList<>(waiting);
-      waiting.clear();
+      if (responses) {
+        responsesReadyOn = on;
+      } else {
+        desiredReadyOn = on;
+      }
+      for (java.util.Iterator<Exchange> it = waiting.iterator(); it.hasNext(); ) {
+        Exchange x = it.next();
+        if (readyFor(x)) {
+          it.remove();
+          ready.add(x);
+        }
+      }
     }
     for (Exchange x : ready) {
       x.transmit();
     }
+  }
+
+  /**
+   * Whether {@code x} may be published now: its response subscription is acknowledged on the current
+   * connection and, for the GET that reconciles desired properties, so is the desired subscription
+   * (protocol.md §6: subscribe to desired notifications, then GET, or a change made in between is
+   * neither in the GET nor notified). Call under {@code lock}.
+   */
+  private boolean readyFor(Exchange x) {
+    return responsesReadyOn != null && core.isCurrentConnection(responsesReadyOn)
+        && (!x.afterDesired || desiredReadyOn != null && core.isCurrentConnection(desiredReadyOn));
   }
 
   // ---------------------------------------------------------------- routes
@@ -281,7 +312,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       }
       syncInFlight = true;
     }
-    Exchange x = new Exchange(TwinRequest.Operation.GET, EMPTY, new Outcome() {
+    Exchange x = new Exchange(TwinRequest.Operation.GET, EMPTY, true, new Outcome() {
       @Override
       public void success(TwinResponse response) {
         if (!endSync(this)) {
@@ -413,22 +444,33 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
 
   /**
    * One request from subscription to outcome, over its retries. Each attempt registers a fresh
-   * {@code $rid}; {@code done} makes the outcome happen at most once.
+   * {@code $rid} and has {@code twinTimeoutMillis} from its start, waiting for the subscriptions
+   * included, so a request made while the client reconnects, or whose subscription is never
+   * acknowledged, ends with a timeout instead of hanging; {@code done} makes the outcome happen at
+   * most once.
    */
   private final class Exchange implements TwinResponseListener {
     final TwinRequest.Operation operation;
     final byte[] body;
+    final boolean afterDesired;
     final Outcome outcome;
     final AtomicBoolean done = new AtomicBoolean();
     int retries;
+    volatile long attemptStartMillis;
     volatile @Nullable String rid;
+    /** The connection the current attempt was published on; guarded by {@code lock}. */
+    @Nullable Object sentOn;
+    /** Whether the hub acknowledged (PUBACK) the current attempt's PUBLISH. */
+    volatile boolean acked;
     volatile @Nullable Disposable timer;
+    volatile @Nullable Disposable waitTimer;
     volatile @Nullable Disposable retryTimer;
     volatile @Nullable Disposable publishing;
 
-    Exchange(TwinRequest.Operation operation, byte[] body, Outcome outcome) {
+    Exchange(TwinRequest.Operation operation, byte[] body, boolean afterDesired, Outcome outcome) {
       this.operation = operation;
       this.body = body;
+      this.afterDesired = afterDesired;
       this.outcome = outcome;
     }
 
@@ -437,6 +479,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       boolean startRoute = false;
       boolean now = false;
       IotHubException refused = null;
+      attemptStartMillis = now();
       synchronized (lock) {
         Status status = core.currentState().status();
         if (done.get()) {
@@ -446,13 +489,17 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
         } else if (status == Status.DISCONNECTED) {
           refused = new IotHubClientStateException(id + " is not connected (connect() was not "
               + "called, or disconnect() was); call connect() first", null);
-        } else if (responsesReadyOn != null && core.isCurrentConnection(responsesReadyOn)) {
+        } else if (readyFor(this)) {
           now = true;
         } else {
           waiting.add(this);
           startRoute = !responsesStarted;
           responsesStarted = true;
         }
+      }
+      if (!now && refused == null) {
+        waitTimer = time.scheduleDirect(this::notSentInTime, f.twinTimeoutMillis,
+            TimeUnit.MILLISECONDS);
       }
       if (refused != null) {
         IotHubException error = refused;
@@ -464,23 +511,61 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       }
     }
 
+    /** The attempt's time is up while it still waits for its subscriptions. */
+    void notSentInTime() {
+      boolean wasWaiting;
+      synchronized (lock) {
+        wasWaiting = waiting.remove(this);
+      }
+      if (wasWaiting) {
+        callbacks.scheduleDirect(() -> finish(null, new IotHubTimeoutException("The twin "
+            + operation + " of " + id + " could not be sent within " + f.twinTimeoutMillis
+            + " ms: the client was not connected with its twin subscriptions acknowledged "
+            + "meanwhile", null)));
+      }
+    }
+
     void transmit() {
       if (done.get()) {
         return;
       }
-      TwinRequest request = correlator.register(operation, now(), this);
+      synchronized (lock) {
+        sentOn = connection;
+      }
+      acked = false;
+      disposeQuietly(waitTimer);
+      TwinRequest request = correlator.register(operation, attemptStartMillis, this);
       rid = request.rid();
-      timer = time.scheduleDirect(() -> correlator.expire(now()), f.twinTimeoutMillis,
-          TimeUnit.MILLISECONDS);
+      timer = time.scheduleDirect(() -> correlator.expire(now()),
+          Math.max(0, request.deadlineMillis() - now()), TimeUnit.MILLISECONDS);
       if (done.get()) {
         correlator.cancel(request.rid());
         return;
       }
-      publishing = core.publish(request.topic(), body, false, null).subscribe(() -> { }, error -> {
+      publishing = core.publish(request.topic(), body, false, null).subscribe(() -> acked = true, error -> {
         if (correlator.cancel(request.rid())) {
           finish(null, error);
         }
       });
+    }
+
+    /**
+     * The connection on which the hub acknowledged this attempt ended before the answer came (an
+     * answer never crosses connections): publish it again, with a fresh {@code $rid} and time, on
+     * the new connection. A reported patch may so be applied twice; its content is the same.
+     */
+    void again() {
+      String r = rid;
+      if (r == null || !correlator.cancel(r)) {
+        return; // answered, timed out or disposed meanwhile
+      }
+      disposeQuietly(timer);
+      synchronized (lock) {
+        sentOn = null;
+      }
+      LOG.debug("{}: the connection of twin {} $rid={} ended before its answer; sending it again",
+          id, operation, r);
+      send();
     }
 
     @Override
@@ -546,6 +631,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
         correlator.cancel(r);
       }
       disposeQuietly(timer);
+      disposeQuietly(waitTimer);
       disposeQuietly(retryTimer);
     }
   }

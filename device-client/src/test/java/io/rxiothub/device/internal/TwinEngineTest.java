@@ -189,6 +189,92 @@ class TwinEngineTest {
   }
 
   @Test
+  void aRequestWaitingForItsSubscriptionTimesOutInsteadOfHanging() {
+    core.connect().test();
+    scheduler.triggerActions();
+    FakeAttempt a = connector.last();
+    a.holdSubAcks = true;
+    a.accept();
+    scheduler.triggerActions();
+    TestObserver<Twin> got = twin.get().test();
+    scheduler.triggerActions();
+    scheduler.advanceTimeBy(4_999, TimeUnit.MILLISECONDS);
+    got.assertEmpty();
+    scheduler.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+    got.assertError(e -> e instanceof IotHubTimeoutException && e.getMessage().contains("dev1"));
+
+    a.heldSubAcks.get(0).done(null);
+    scheduler.triggerActions();
+    assertThat(twinTopics(a)).as("a timed-out request is never sent").isEmpty();
+    assertThat(twin.pendingCount()).isZero();
+  }
+
+  @Test
+  void theTimeoutOfARequestMadeWhileReconnectingCountsFromTheRequest() {
+    FakeAttempt a = connect();
+    a.drop("network");
+    scheduler.triggerActions();
+    TestObserver<Twin> got = twin.get().test();
+    scheduler.advanceTimeBy(3_000, TimeUnit.MILLISECONDS);
+    FakeAttempt b = connector.last();
+    assertThat(b).isNotSameAs(a);
+    b.accept();
+    scheduler.triggerActions();
+    assertThat(twinTopics(b)).containsExactly("$iothub/twin/GET/?$rid=1");
+    scheduler.advanceTimeBy(1_999, TimeUnit.MILLISECONDS);
+    got.assertEmpty();
+    scheduler.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+    got.assertError(IotHubTimeoutException.class);
+    assertThat(twin.pendingCount()).isZero();
+  }
+
+  @Test
+  void aRequestMadeWhileReconnectingEndsWhenTheClientIsDisconnected() {
+    FakeAttempt a = connect();
+    a.drop("network");
+    scheduler.triggerActions();
+    TestObserver<Long> done = twin.updateReported(TwinPatch.builder().put("x", 1).build()).test();
+    scheduler.triggerActions();
+    core.disconnect().test();
+    scheduler.advanceTimeBy(5, TimeUnit.SECONDS);
+    done.assertError(IotHubTimeoutException.class);
+  }
+
+  @Test
+  void theReconcilingGetWaitsForTheDesiredSubscriptionButOtherRequestsDoNot() {
+    core.connect().test();
+    scheduler.triggerActions();
+    FakeAttempt a = connector.last();
+    a.holdSubAcks = true;
+    a.accept();
+    scheduler.triggerActions();
+    TestSubscriber<TwinPatch> updates = twin.desiredUpdates().test();
+    scheduler.triggerActions();
+    int responses = a.subscribed.indexOf(TwinTopic.RESPONSE_FILTER);
+    int desired = a.subscribed.indexOf(TwinTopic.DESIRED_PATCH_FILTER);
+    assertThat(responses).isNotNegative();
+    assertThat(desired).isNotNegative();
+
+    a.heldSubAcks.get(responses).done(null);
+    scheduler.triggerActions();
+    assertThat(twinTopics(a)).as("protocol.md §6: subscribe to desired, then GET").isEmpty();
+    TestObserver<Twin> got = twin.get().test();
+    scheduler.triggerActions();
+    assertThat(twinTopics(a)).as("a user GET needs only the response subscription")
+        .containsExactly("$iothub/twin/GET/?$rid=1");
+
+    a.heldSubAcks.get(desired).done(null);
+    scheduler.triggerActions();
+    assertThat(twinTopics(a)).containsExactly("$iothub/twin/GET/?$rid=1",
+        "$iothub/twin/GET/?$rid=2");
+    answer(a, "$iothub/twin/res/200/?$rid=1", TWIN_JSON);
+    answer(a, "$iothub/twin/res/200/?$rid=2", TWIN_JSON);
+    got.assertValueCount(1);
+    answer(a, "$iothub/twin/PATCH/properties/desired/?$version=3", "{\"mode\":\"b\",\"$version\":3}");
+    assertThat(updates.values()).extracting(TwinPatch::version).containsExactly(3L);
+  }
+
+  @Test
   void disposingForgetsTheRid() {
     FakeAttempt a = connect();
     TestObserver<Twin> got = twin.get().test();
@@ -240,6 +326,42 @@ class TwinEngineTest {
   }
 
   @Test
+  void aRequestWhoseConnectionEndsBeforeItsAnswerIsSentAgainOnTheNextConnection() {
+    FakeAttempt a = connect();
+    TestObserver<Twin> got = twin.get().test();
+    scheduler.triggerActions();
+    a.ackAll();
+    a.drop("network");
+    scheduler.advanceTimeBy(1, TimeUnit.SECONDS);
+    FakeAttempt b = connector.last();
+    assertThat(b).isNotSameAs(a);
+    b.accept();
+    scheduler.triggerActions();
+    assertThat(twinTopics(b)).as("a fresh $rid, at once, not after the 5 s timeout")
+        .containsExactly("$iothub/twin/GET/?$rid=2");
+    answer(b, "$iothub/twin/res/200/?$rid=1", TWIN_JSON);
+    got.assertEmpty();
+    answer(b, "$iothub/twin/res/200/?$rid=2", TWIN_JSON);
+    got.assertValueCount(1);
+    assertThat(twin.pendingCount()).isZero();
+  }
+
+  @Test
+  void anUnacknowledgedRequestGoesOutOnceOnTheNextConnectionWithItsRid() {
+    FakeAttempt a = connect();
+    TestObserver<Long> done = twin.updateReported(TwinPatch.builder().put("x", 1).build()).test();
+    scheduler.triggerActions();
+    a.drop("network");
+    scheduler.advanceTimeBy(1, TimeUnit.SECONDS);
+    FakeAttempt b = connector.last().accept();
+    scheduler.triggerActions();
+    assertThat(twinTopics(b)).as("the client's own resend of the unacknowledged PUBLISH, only once")
+        .containsExactly("$iothub/twin/PATCH/properties/reported/?$rid=1");
+    answer(b, "$iothub/twin/res/204/?$rid=1&$version=5", "");
+    done.assertValue(5L);
+  }
+
+  @Test
   void desiredUpdatesKeepVersionOrderAcrossGapsAndReconnects() {
     FakeAttempt a = connect();
     TestSubscriber<TwinPatch> updates = twin.desiredUpdates().test();
@@ -281,6 +403,20 @@ class TwinEngineTest {
   }
 
   @Test
+  void desiredUpdatesFollowedBeforeConnectingGetTheirBaselineOnTheFirstConnection() {
+    TestSubscriber<TwinPatch> updates = twin.desiredUpdates().test();
+    scheduler.triggerActions();
+    FakeAttempt a = connect();
+    assertThat(a.subscribed).containsExactlyInAnyOrder(TwinTopic.RESPONSE_FILTER,
+        TwinTopic.DESIRED_PATCH_FILTER);
+    assertThat(twinTopics(a)).as("the baseline GET").containsExactly("$iothub/twin/GET/?$rid=1");
+    answer(a, "$iothub/twin/res/200/?$rid=1", TWIN_JSON);
+    answer(a, "$iothub/twin/PATCH/properties/desired/?$version=3", "{\"mode\":\"b\",\"$version\":3}");
+    assertThat(updates.values()).extracting(TwinPatch::version).containsExactly(3L);
+    updates.assertNoErrors();
+  }
+
+  @Test
   void aFailedReconciliationGetIsRetried() {
     FakeAttempt a = connect();
     TestSubscriber<TwinPatch> updates = twin.desiredUpdates().test();
@@ -293,18 +429,4 @@ class TwinEngineTest {
     assertThat(updates.values()).extracting(TwinPatch::version).containsExactly(3L);
   }
 
-  @Test
-  void desiredUpdatesSubscribedBeforeTheFirstConnectionAreEmittedOnceItIsUp() {
-    // Found by the chaos suite: the baseline GET failed (not connected yet) and the first connection did not
-    // retry it, so every notification waited for a baseline until the next reconnect.
-    TestSubscriber<TwinPatch> updates = twin.desiredUpdates().test();
-    scheduler.triggerActions();
-    FakeAttempt a = connect();
-    assertThat(twinTopics(a)).as("baseline GET on the first connection").hasSize(1)
-        .allMatch(t -> t.startsWith("$iothub/twin/GET/?$rid="));
-    String rid = twinTopics(a).get(0).substring("$iothub/twin/GET/?$rid=".length());
-    answer(a, "$iothub/twin/res/200/?$rid=" + rid, TWIN_JSON);
-    answer(a, "$iothub/twin/PATCH/properties/desired/?$version=3", "{\"mode\":\"b\",\"$version\":3}");
-    assertThat(updates.values()).extracting(TwinPatch::version).containsExactly(3L);
-  }
 }

@@ -6,6 +6,7 @@ import io.rxiothub.sas.SasToken;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,7 +38,7 @@ final class SasCommand implements Callable<Integer> {
     if (ttlSeconds <= 0) {
       throw new IllegalArgumentException("--ttl must be a positive number of seconds, was " + ttlSeconds);
     }
-    ConnectionString cs = connectionString(spec, connectionString);
+    ConnectionString cs = connectionString(connectionString);
     if (cs.sharedAccessKey() == null) {
       throw new IllegalArgumentException("the connection string authenticates with " + cs.authentication()
           + ", not a SharedAccessKey: there is no key to sign a token with");
@@ -48,7 +49,8 @@ final class SasCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  static ConnectionString connectionString(CommandSpec spec, String option) {
+  /** The connection string of the option, else of the environment variable; IllegalArgumentException if none. */
+  static ConnectionString connectionString(@Nullable String option) {
     String text = option != null ? option : System.getenv(CONNECTION_STRING_ENV);
     if (text == null || text.trim().isEmpty()) {
       throw new IllegalArgumentException("no connection string: pass --connection-string or set "
@@ -83,7 +85,7 @@ final class SasCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      ConnectionString cs = connectionString(spec, connectionString);
+      ConnectionString cs = connectionString(connectionString);
       if (cs.sharedAccessKey() == null) {
         throw new IllegalArgumentException("the connection string holds no SharedAccessKey to verify with");
       }

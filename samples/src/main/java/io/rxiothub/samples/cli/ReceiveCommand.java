@@ -1,0 +1,63 @@
+// `rxiothub receive`: streams cloud-to-device messages, with their properties, until Ctrl-C, --count or --timeout.
+package io.rxiothub.samples.cli;
+
+import io.rxiothub.device.CloudMessage;
+import io.rxiothub.samples.wire.WireFrame;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Prints one line per C2D message: number, body, properties. */
+@Command(name = "receive", mixinStandardHelpOptions = true,
+    description = {"Connect as the device and print cloud-to-device messages with their properties (each is"
+        + " acknowledged after it is printed).", "Runs until Ctrl-C, or until --count messages, or --timeout."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped by Ctrl-C, or --count messages received, or --timeout without --count",
+        "2:bad option", "4:could not connect", "5:--timeout passed before --count messages"})
+final class ReceiveCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+  @Mixin DeviceOptions device;
+
+  @Option(names = "--count", paramLabel = "N", description = "Stop after N messages.")
+  @Nullable Integer count;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop after this many seconds.")
+  @Nullable Long timeoutSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    Bounds.check(count, timeoutSeconds);
+    PrintWriter out = spec.commandLine().getOut();
+    Style style = Style.of(spec);
+    AtomicInteger received = new AtomicInteger();
+    try (StopSignal stop = StopSignal.install();
+        DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), style, b -> { })) {
+      spec.commandLine().getErr().println("receiving cloud-to-device messages for " + session.client().deviceId()
+          + " on " + session.endpoint() + " (Ctrl-C to stop)");
+      spec.commandLine().getErr().flush();
+      var subscription = session.client().cloudMessages()
+          .takeWhile(m -> count == null || received.get() < count)
+          .subscribe(message -> print(out, style, received.incrementAndGet(), message));
+      int code = Bounds.await(stop, timeoutSeconds, () -> count != null && received.get() >= count);
+      subscription.dispose();
+      session.disconnect();
+      if (code == ExitCodes.TIMEOUT && count == null) {
+        code = ExitCodes.OK;
+      }
+      return code == ExitCodes.INTERRUPTED ? ExitCodes.OK : code;
+    }
+  }
+
+  private static void print(PrintWriter out, Style style, int number, CloudMessage message) {
+    out.println(style.bold("message " + number) + "  " + WireFrame.describePayload(message.payload()) + "  "
+        + message.properties());
+    out.flush();
+  }
+}
