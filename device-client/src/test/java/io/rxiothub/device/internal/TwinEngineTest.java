@@ -428,5 +428,4 @@ class TwinEngineTest {
     answer(a, "$iothub/twin/PATCH/properties/desired/?$version=3", "{\"mode\":\"b\",\"$version\":3}");
     assertThat(updates.values()).extracting(TwinPatch::version).containsExactly(3L);
   }
-
 }
