@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 
 /**
- * {@code AzureBench <host> <port> <controlPort> <caFile> <messages> <methodCalls> <twinOps>}; needs
+ * {@code AzureBench <host> <port> <controlPort> <caFile> <messages> <methodCalls> <twinOps> <scaleClients>
+ * <scaleSeconds>}: threads per client, D2C (defaults and a 1 ms send interval), method and twin latency, then opens
+ * up to {@code scaleClients} clients (devices {@code azs<i>}) within {@code scaleSeconds} for its ceiling; needs
  * {@code -Djdk.net.hosts.file} mapping the dotted host to 127.0.0.1 and the emulator on 8883 (the SDK's fixed port).
  */
 public final class AzureBench {
@@ -34,6 +36,8 @@ public final class AzureBench {
     int messages = Integer.parseInt(a[4]);
     int calls = Integer.parseInt(a[5]);
     int twinOps = Integer.parseInt(a[6]);
+    int scaleClients = Integer.parseInt(a[7]);
+    int scaleSeconds = Integer.parseInt(a[8]);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("client", "azure-iot-device-client-2.5.0");
 
@@ -80,8 +84,70 @@ public final class AzureBench {
       t.updateReportedProperties(reported, 2000);
     }, twinOps));
     t.close();
+    if (scaleClients > 0) {
+      r.put("scale", scale(host, ssl, scaleClients, scaleSeconds));
+    }
     Bench.result(r);
     System.exit(0);
+  }
+
+  /** Opens clients one after the other (the SDK's open blocks) until {@code max} or the time is up. */
+  private static Map<String, Object> scale(String host, SSLContext ssl, int max, int seconds) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    int t0 = Bench.threads();
+    long heap0 = Bench.heapAfterGc();
+    long cpu0 = Bench.processCpuNanos();
+    long start = System.nanoTime();
+    long deadline = start + seconds * 1_000_000_000L;
+    List<DeviceClient> open = new ArrayList<>();
+    long[] connectNanos = new long[max];
+    Map<String, Object> checkpoints = new LinkedHashMap<>();
+    String stop = "reached " + max + " clients";
+    for (int i = 0; i < max; i++) {
+      if (System.nanoTime() > deadline) {
+        stop = "time limit " + seconds + " s";
+        break;
+      }
+      long c0 = System.nanoTime();
+      try {
+        open.add(client(host, "azs" + i, ssl, ClientOptions.builder().sslContext(ssl).build()));
+      } catch (Exception | OutOfMemoryError e) {
+        stop = "open failed at client " + (i + 1) + ": " + e;
+        break;
+      }
+      connectNanos[i] = System.nanoTime() - c0;
+      int n = open.size();
+      if (n == 10 || n == 50 || n == 100 || n == 200 || n == 500 || n == 1000 || n == 2000) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("threads", Bench.threads());
+        c.put("seconds", (System.nanoTime() - start) / 1e9);
+        checkpoints.put(Integer.toString(n), c);
+      }
+    }
+    int n = open.size();
+    long heap1 = Bench.heapAfterGc();
+    Bench.sleep(5_000);
+    long cpuIdle0 = Bench.processCpuNanos();
+    long w0 = System.nanoTime();
+    Bench.sleep(10_000);
+    m.put("idleCpuPctOfOneCore", 100.0 * (Bench.processCpuNanos() - cpuIdle0) / (System.nanoTime() - w0));
+    m.put("clients", n);
+    m.put("stoppedBecause", stop);
+    m.put("threads", Bench.threads());
+    m.put("threadsPerClient", (Bench.threads() - t0) / (double) Math.max(1, n));
+    m.put("heapPerClientKb", (heap1 - heap0) / 1024.0 / Math.max(1, n));
+    m.put("rampSeconds", (System.nanoTime() - start) / 1e9 - 15);
+    m.put("rampCpuMsPerConnect", (cpuIdle0 - cpu0) / 1e6 / Math.max(1, n));
+    m.put("connect", Bench.latency(connectNanos, n));
+    m.put("checkpoints", checkpoints);
+    for (DeviceClient c : open) {
+      try {
+        c.close();
+      } catch (RuntimeException e) {
+        // closing is best effort at this point
+      }
+    }
+    return m;
   }
 
   private static DeviceClient client(String host, String id, SSLContext ssl, ClientOptions options)

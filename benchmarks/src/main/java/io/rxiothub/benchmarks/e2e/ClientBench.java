@@ -6,9 +6,12 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3RxClient;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.device.DeviceClient;
 import io.rxiothub.device.Message;
+import io.rxiothub.methods.MethodResponse;
 import io.rxiothub.methods.MethodTopic;
+import io.rxiothub.twin.TwinPatch;
 import io.rxiothub.twin.TwinTopic;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code ClientBench <scenario> <client> <host> <mqttPort> <controlPort> <caFile> <deviceId> <n> <warmup>}.
  * Scenarios: {@code d2c} (clients rxiothub, hivemq-async, hivemq-reactive, and hivemq-reactive-per-message: one
- * {@code publish(Flowable.just(p))} per message, the way rxiothub's transport publishes), {@code method} (hivemq),
- * {@code twin} (hivemq), {@code reconnect} (rxiothub, hivemq-async). Prints one RESULT line.
+ * {@code publish(Flowable.just(p))} per message, the way rxiothub's transport publishes), {@code method} (rxiothub,
+ * hivemq), {@code twin} (rxiothub, hivemq: sequential GET and PATCH latency, then 100 in flight for throughput),
+ * {@code reconnect} (rxiothub, hivemq-async). Prints one RESULT line.
  */
 public final class ClientBench {
 
@@ -242,49 +246,94 @@ public final class ClientBench {
   // ------------------------------------------------------------------ direct methods
 
   private Map<String, Object> method(int n, int warmup) {
-    if (!client.equals("hivemq")) {
-      throw new IllegalArgumentException("method: unknown client " + client);
-    }
-    Mqtt3AsyncClient c = RawHiveMq.connect(host, port, ca, deviceId, false);
     byte[] reply = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
-    c.subscribeWith().topicFilter(MethodTopic.REQUEST_FILTER).qos(MqttQos.AT_LEAST_ONCE).callback(p -> {
-      MethodTopic t = MethodTopic.parse(p.getTopic().toString());
-      c.publishWith().topic(MethodTopic.response(200, t.rid()).format()).qos(MqttQos.AT_LEAST_ONCE)
-          .payload(reply).send();
-    }).send().join();
+    Runnable close;
+    switch (client) {
+      case "hivemq": {
+        Mqtt3AsyncClient c = RawHiveMq.connect(host, port, ca, deviceId, false);
+        c.subscribeWith().topicFilter(MethodTopic.REQUEST_FILTER).qos(MqttQos.AT_LEAST_ONCE).callback(p -> {
+          MethodTopic t = MethodTopic.parse(p.getTopic().toString());
+          c.publishWith().topic(MethodTopic.response(200, t.rid()).format()).qos(MqttQos.AT_LEAST_ONCE)
+              .payload(reply).send();
+        }).send().join();
+        close = () -> c.disconnect().join();
+        break;
+      }
+      case "rxiothub": {
+        DeviceClient c = rxiothub(deviceId);
+        c.methods().handle("bench", request -> Single.just(MethodResponse.ofJson(200, "{\"ok\":true}")));
+        close = c::close;
+        break;
+      }
+      default:
+        throw new IllegalArgumentException("method: unknown client " + client);
+    }
+    awaitMethodSubscription();
     hub.command("invoke " + deviceId + " bench " + warmup + " 5000");
     @SuppressWarnings("unchecked")
     Map<String, Object> r = (Map<String, Object>) Json.parse(hub.command("invoke " + deviceId + " bench " + n + " 5000"));
     r.put("threads", Bench.threads());
-    c.disconnect().join();
+    close.run();
     return r;
+  }
+
+  /** The hub answers 404 at once until the method subscription is in place: call until one succeeds. */
+  @SuppressWarnings("unchecked")
+  private void awaitMethodSubscription() {
+    for (int i = 0; i < 500; i++) {
+      Map<String, Object> one = (Map<String, Object>) Json.parse(hub.command("invoke " + deviceId + " bench 1 5000"));
+      if (Report.num(one, "errors") == 0) {
+        return;
+      }
+      Bench.sleep(10);
+    }
+    throw new IllegalStateException("the method handler of " + deviceId + " never answered");
   }
 
   // ------------------------------------------------------------------ twin
 
   private Map<String, Object> twin(int n, int warmup) throws Exception {
-    if (!client.equals("hivemq")) {
-      throw new IllegalArgumentException("twin: unknown client " + client);
-    }
-    Mqtt3AsyncClient c = RawHiveMq.connect(host, port, ca, deviceId, false);
-    Map<String, CompletableFuture<Integer>> pending = new ConcurrentHashMap<>();
-    c.subscribeWith().topicFilter(TwinTopic.RESPONSE_FILTER).qos(MqttQos.AT_LEAST_ONCE).callback(p -> {
-      TwinTopic t = TwinTopic.parse(p.getTopic().toString());
-      CompletableFuture<Integer> f = pending.remove(t.rid());
-      if (f != null) {
-        f.complete(t.status());
+    AtomicLong counter = new AtomicLong();
+    TwinOp get;
+    TwinOp patch;
+    Runnable close;
+    switch (client) {
+      case "hivemq": {
+        Mqtt3AsyncClient c = RawHiveMq.connect(host, port, ca, deviceId, false);
+        Map<String, CompletableFuture<Integer>> pending = new ConcurrentHashMap<>();
+        c.subscribeWith().topicFilter(TwinTopic.RESPONSE_FILTER).qos(MqttQos.AT_LEAST_ONCE).callback(p -> {
+          TwinTopic t = TwinTopic.parse(p.getTopic().toString());
+          CompletableFuture<Integer> f = pending.remove(t.rid());
+          if (f != null) {
+            f.complete(t.status());
+          }
+        }).send().join();
+        AtomicLong rid = new AtomicLong();
+        get = () -> request(c, pending, TwinTopic.get(Long.toString(rid.incrementAndGet())).format(), new byte[0]);
+        patch = () -> request(c, pending, TwinTopic.patchReported(Long.toString(rid.incrementAndGet())).format(),
+            ("{\"counter\":" + counter.incrementAndGet() + ",\"unit\":\"celsius\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        close = () -> c.disconnect().join();
+        break;
       }
-    }).send().join();
-    AtomicLong rid = new AtomicLong();
-    TwinOp get = () -> request(c, pending, TwinTopic.get(Long.toString(rid.incrementAndGet())).format(), new byte[0]);
-    TwinOp patch = () -> request(c, pending,
-        TwinTopic.patchReported(Long.toString(rid.incrementAndGet())).format(),
-        ("{\"counter\":" + rid.get() + ",\"unit\":\"celsius\"}").getBytes(StandardCharsets.UTF_8));
+      case "rxiothub": {
+        DeviceClient c = rxiothub(deviceId);
+        get = () -> c.twin().get().map(t -> 200).toCompletionStage().toCompletableFuture();
+        patch = () -> c.twin().updateReported(TwinPatch.builder().put("counter", counter.incrementAndGet())
+            .put("unit", "celsius").build()).map(v -> 200).toCompletionStage().toCompletableFuture();
+        close = c::close;
+        break;
+      }
+      default:
+        throw new IllegalArgumentException("twin: unknown client " + client);
+    }
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("get", sequential(get, n, warmup));
     r.put("patch", sequential(patch, n, warmup));
+    r.put("getPipelined", pipelined(get, n * 2, 100));
     r.put("patchPipelined", pipelined(patch, n * 2, 100));
-    c.disconnect().join();
+    r.put("threads", Bench.threads());
+    close.run();
     return r;
   }
 
@@ -306,15 +355,23 @@ public final class ClientBench {
     }
     long[] nanos = new long[n];
     int errors = 0;
+    int ok = 0;
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
-      int status = op.run().get(5, TimeUnit.SECONDS);
-      nanos[i] = System.nanoTime() - t0;
+      int status;
+      try {
+        status = op.run().get(5, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        status = -1;
+      }
+      long t = System.nanoTime() - t0;
       if (status / 100 != 2) {
         errors++;
+      } else {
+        nanos[ok++] = t;
       }
     }
-    Map<String, Object> m = Bench.latency(nanos, n);
+    Map<String, Object> m = Bench.latency(nanos, ok);
     m.put("errors", errors);
     return m;
   }
@@ -322,10 +379,14 @@ public final class ClientBench {
   private static Map<String, Object> pipelined(TwinOp op, int n, int window) throws Exception {
     Semaphore w = new Semaphore(window);
     CountDownLatch done = new CountDownLatch(n);
+    AtomicLong errors = new AtomicLong();
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       w.acquire();
       op.run().whenComplete((s, e) -> {
+        if (e != null || s / 100 != 2) {
+          errors.incrementAndGet();
+        }
         w.release();
         done.countDown();
       });
@@ -337,6 +398,7 @@ public final class ClientBench {
     m.put("n", n);
     m.put("window", window);
     m.put("opsPerSec", n / ((System.nanoTime() - t0) / 1e9));
+    m.put("errors", errors.get());
     return m;
   }
 

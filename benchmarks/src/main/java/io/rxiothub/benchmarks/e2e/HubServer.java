@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code READY <mqttPort> <controlPort> <caFile>} and serves commands, one per line, each answered by one line:
  * {@code devices <prefix> <n>}, {@code invoke <deviceId> <method> <count> <timeoutMs>} (sequential invokes, latency
  * JSON), {@code drop <deviceId>}, {@code count <deviceId>} (telemetry messages and distinct {@code $.mid}s seen),
- * {@code desired <deviceId> <json>}, {@code stats} (threads, heap), {@code quit}.
+ * {@code desired <deviceId> <json>}, {@code c2d <deviceId> <text>}, {@code stats} (threads, heap), {@code quit}.
  */
 public final class HubServer {
 
@@ -114,6 +114,9 @@ public final class HubServer {
       }
       case "desired":
         return "OK " + hub.updateDesired(c[1], c[2]).blockingGet();
+      case "c2d":
+        hub.sendCloudToDevice(c[1], c[2].getBytes(StandardCharsets.UTF_8), Map.of()).blockingGet();
+        return "OK";
       case "stats":
         return "OK " + Bench.threads() + " " + Bench.heapAfterGc();
       case "quit":

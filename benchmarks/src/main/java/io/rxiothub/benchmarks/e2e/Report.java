@@ -53,7 +53,13 @@ public final class Report {
       if (azure != null && azure.get("method") != null) {
         s.append(lat("official SDK 2.5.0", (Map<String, Object>) azure.get("method"))).append('\n');
       }
-      s.append("\nTarget p99 < 2000 µs.\n\n");
+      if (method != null && method.get("rxiothub") != null && method.get("hivemq") != null) {
+        s.append("\nrxiothub / raw HiveMQ: p50 ").append(ratio(num(method.get("rxiothub"), "p50Us"),
+            num(method.get("hivemq"), "p50Us"))).append(", p99 ").append(ratio(num(method.get("rxiothub"), "p99Us"),
+            num(method.get("hivemq"), "p99Us"))).append(" (lower is better).");
+      }
+      s.append("\nTarget p99 < 2000 µs: rxiothub ")
+          .append(method != null && num(method.get("rxiothub"), "p99Us") < 2000 ? "met" : "missed").append(".\n\n");
     }
     Map<String, Object> twin = (Map<String, Object>) r.get("twin");
     if (twin != null || azure != null && azure.get("twinGet") != null) {
@@ -73,11 +79,16 @@ public final class Report {
         s.append(lat("official SDK PATCH reported", (Map<String, Object>) azure.get("twinPatch"))).append('\n');
       }
       if (twin != null) {
+        s.append("\nThroughput, 100 requests in flight (one client):\n\n| client | GET ops/s | PATCH reported ops/s |"
+            + " errors |\n|---|---:|---:|---:|\n");
         for (Map.Entry<String, Object> e : twin.entrySet()) {
-          Map<String, Object> p = (Map<String, Object>) ((Map<String, Object>) e.getValue()).get("patchPipelined");
+          Map<String, Object> m = (Map<String, Object>) e.getValue();
+          Map<String, Object> g = (Map<String, Object>) m.get("getPipelined");
+          Map<String, Object> p = (Map<String, Object>) m.get("patchPipelined");
           if (p != null) {
-            s.append("\n").append(e.getKey()).append(" PATCH reported pipelined (").append(p.get("window"))
-                .append(" in flight): ").append(f(num(p, "opsPerSec"))).append(" ops/s\n");
+            s.append("| ").append(e.getKey()).append(" | ").append(f(num(g, "opsPerSec"))).append(" | ")
+                .append(f(num(p, "opsPerSec"))).append(" | ")
+                .append((long) (num(g, "errors") + num(p, "errors"))).append(" |\n");
           }
         }
       }
@@ -106,7 +117,8 @@ public final class Report {
     }
     Map<String, Object> scale = (Map<String, Object>) r.get("scale");
     if (scale != null) {
-      s.append("### Scale (rxiothub clients in one JVM, C2D subscribed, one message a minute each)\n\n")
+      s.append("### Scale (rxiothub clients in one JVM; C2D, desired updates and a method subscribed; one message a"
+          + " minute each)\n\n")
           .append("| clients | connected | threads added | threads total | heap/client KB (total/N) |"
               + " marginal heap/client KB (2nd half) | connect p50 ms | connect p99 ms | connects/s |"
               + " client CPU ms/connect | idle CPU % of a core | msgs acked |\n")
@@ -124,13 +136,27 @@ public final class Report {
             .append(" | ").append(ms(c, "p50Us")).append(" | ")
             .append(ms(c, "p99Us")).append(" | ").append(f(num(m, "connectsPerSec"))).append(" | ")
             .append(f(num(m, "rampCpuMsPerConnect"))).append(" | ")
-            .append(f(num(m, "idleCpuPctOfOneCore"))).append(" | ").append(m.get("messagesAcked")).append(" |\n");
+            .append(f(num(m, "idleCpuPctOfOneCore"))).append(" | ").append(m.get("messagesAcked")).append(" | ")
+            .append(probe((Map<String, Object>) m.get("probe"))).append(" |\n");
       }
       s.append("\nTargets: 10,000 clients, ≤ 16 threads total, ≤ 12 KB heap per idle client.\n");
       if (azure != null && azure.get("threadsPerClient") != null) {
         s.append("Official SDK 2.5.0: ").append(f(num(azure, "threadsPerClient")))
             .append(" threads per client (live threads by open clients: ").append(Json.write(azure.get("threadsByClients")))
             .append(").\n");
+      }
+      Map<String, Object> az = azure == null ? null : (Map<String, Object>) azure.get("scale");
+      if (az != null) {
+        Map<String, Object> c = (Map<String, Object>) az.get("connect");
+        s.append("\nOfficial SDK 2.5.0 in one JVM (clients opened one after the other, as its blocking open() does):\n\n"
+            + "| clients | stopped because | threads total | threads/client | heap/client KB | connect p50 ms |"
+            + " connect p99 ms | client CPU ms/connect | idle CPU % of a core |\n"
+            + "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n| ")
+            .append(az.get("clients")).append(" | ").append(az.get("stoppedBecause")).append(" | ")
+            .append(az.get("threads")).append(" | ").append(f(num(az, "threadsPerClient"))).append(" | ")
+            .append(f(num(az, "heapPerClientKb"))).append(" | ").append(ms(c, "p50Us")).append(" | ")
+            .append(ms(c, "p99Us")).append(" | ").append(f(num(az, "rampCpuMsPerConnect"))).append(" | ")
+            .append(f(num(az, "idleCpuPctOfOneCore"))).append(" |\n");
       }
       s.append('\n');
     }
@@ -141,6 +167,15 @@ public final class Report {
       s.append("Official SDK part failed: ").append(azure.get("error")).append("\n");
     }
     return s.toString();
+  }
+
+  private static String probe(Map<String, Object> p) {
+    if (p == null) {
+      return "–";
+    }
+    long n = (long) num(p, "sample");
+    return (long) num(p, "methodsAnswered") + "/" + (long) num(p, "desiredReceived") + "/"
+        + (long) num(p, "c2dReceived") + " of " + n;
   }
 
   @SuppressWarnings("unchecked")

@@ -1,10 +1,13 @@
-// Scale: N rxiothub clients in one JVM, subscribed to C2D, each sending one message a minute.
+// Scale: N rxiothub clients in one JVM, subscribed to C2D, desired twin updates and direct methods, each sending
+// one message a minute.
 package io.rxiothub.benchmarks.e2e;
 
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.device.DeviceClient;
 import io.rxiothub.device.Message;
+import io.rxiothub.methods.MethodResponse;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.ArrayList;
@@ -19,9 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ScaleBench <n> <idleSeconds> (<host> <port> <controlPort> <caFile>)+}: builds n clients (device i on
- * emulator i % hubs, id {@code s<h>x<k>}), connects them 64 at a time, subscribes each to cloud-to-device messages,
- * then lets each send one message a minute (random phase) for {@code idleSeconds}. Reports threads, heap per
- * client, connect latency and CPU.
+ * emulator i % hubs, id {@code s<h>x<k>}), subscribes each to cloud-to-device messages, desired-property updates
+ * and a direct method (so each connection carries the three subscriptions and a baseline twin GET), connects them
+ * 64 at a time, lets each send one message a minute (random phase) for {@code idleSeconds}, then checks a sample
+ * of clients really receives C2D, desired updates and method calls. Reports threads, heap per client, connect
+ * latency and CPU.
  */
 public final class ScaleBench {
 
@@ -39,6 +44,45 @@ public final class ScaleBench {
             return true;
           });
     }, false, 64).blockingAwait();
+  }
+
+  /** Calls a method on, updates the desired properties of and sends C2D to a sample of clients; counts replies. */
+  private static Map<String, Object> probe(String[] a, int hubs, int n, AtomicLong c2d, AtomicLong desired) {
+    HubProcess[] hub = new HubProcess[hubs];
+    for (int h = 0; h < hubs; h++) {
+      hub[h] = HubProcess.attach(a[2 + 4 * h], Integer.parseInt(a[3 + 4 * h]), Integer.parseInt(a[4 + 4 * h]),
+          Path.of(a[5 + 4 * h]));
+    }
+    int sample = Math.min(n, 20);
+    long c2d0 = c2d.get();
+    long desired0 = desired.get();
+    int methodsOk = 0;
+    Random random = new Random(7);
+    for (int k = 0; k < sample; k++) {
+      int i = random.nextInt(n);
+      HubProcess h = hub[i % hubs];
+      String id = "s" + (i % hubs) + "x" + (i / hubs);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = (Map<String, Object>) Json.parse(h.command("invoke " + id + " ping 1 5000"));
+      if (Report.num(m, "errors") == 0) {
+        methodsOk++;
+      }
+      h.command("desired " + id + " {\"probe\":" + k + "}");
+      h.command("c2d " + id + " probe-" + k);
+    }
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while ((c2d.get() - c2d0 < sample || desired.get() - desired0 < sample) && System.nanoTime() < deadline) {
+      Bench.sleep(50);
+    }
+    for (HubProcess h : hub) {
+      h.close();
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("sample", sample);
+    m.put("methodsAnswered", methodsOk);
+    m.put("desiredReceived", desired.get() - desired0);
+    m.put("c2dReceived", c2d.get() - c2d0);
+    return m;
   }
 
   /** Entry point; see the class comment. */
@@ -68,6 +112,13 @@ public final class ScaleBench {
           .connectionString(Bench.connectionString(hosts[h], "s" + h + "x" + (i / hubs)))
           .port(ports[h]).trustStore(trust[h]).reconnectGiveUpMillis(Long.MAX_VALUE).build());
     }
+    AtomicLong c2d = new AtomicLong();
+    AtomicLong desired = new AtomicLong();
+    for (DeviceClient c : clients) {
+      c.cloudMessages().subscribe(m -> c2d.incrementAndGet());
+      c.twin().desiredUpdates().subscribe(p -> desired.incrementAndGet());
+      c.methods().handle("ping", request -> Single.just(MethodResponse.ofJson(200, "{\"pong\":true}")));
+    }
     long[] connectNanos = new long[n];
     AtomicLong failures = new AtomicLong();
     long cpu0 = Bench.processCpuNanos();
@@ -94,10 +145,6 @@ public final class ScaleBench {
       if (v > 0) {
         ok[connected++] = v;
       }
-    }
-    AtomicLong c2d = new AtomicLong();
-    for (DeviceClient c : clients) {
-      c.cloudMessages().subscribe(m -> c2d.incrementAndGet());
     }
     r.put("connected", connected);
     r.put("connectFailures", failures.get());
@@ -141,6 +188,7 @@ public final class ScaleBench {
     r.put("messagesAcked", sent.get());
     r.put("sendErrors", sendErrors.get());
     ticker.shutdownNow();
+    r.put("probe", probe(a, hubs, n, c2d, desired));
     long c0 = System.nanoTime();
     Flowable.fromIterable(clients).flatMapCompletable(c -> Completable.fromAction(c::close), false, 64)
         .blockingAwait();

@@ -14,10 +14,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
-/**
- * Per-message value costs. The property-bag encoder and decoder themselves are internal to device-client; their
- * cost on the wire path is measured end to end (client CPU and allocation per message in the D2C benchmark).
- */
+/** Per-message value costs (the property-bag codec itself is in {@link PropertyBagBenchmark}). */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
