@@ -346,6 +346,10 @@ public final class ClientCore {
       if (!wanted || closed) {
         return;
       }
+      // In a takeover every reconnect is accepted at once (the hub then closes the other client); a
+      // failed attempt means the hub itself was unavailable (restart, outage, fault mode), not that
+      // another client holds the identity.
+      hubCloses = 0;
       if (error instanceof IotHubConnectionRefusedException) {
         LOG.warn("Hub refused the connection of {}: {}", s.identity(), error.getMessage());
         fatal(Reason.REFUSED, (IotHubException) error, fx);
