@@ -63,6 +63,17 @@ class SendCommandIT {
   }
 
   @Test
+  void sendsOverWebSocket(HubEmulator hub) {
+    hub.clearTelemetry();
+    Cli run = Cli.run("send", "-c", device.connectionString(), "--ca-file", hub.caFile().toString(), "--transport",
+        "mqtt_ws", "--port", Integer.toString(hub.webSocketPort()), "over websocket");
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(hub.telemetry("sender")).extracting(TelemetryMessage::payloadAsString)
+        .containsExactly("over websocket");
+  }
+
+  @Test
   void readsThePayloadFromAFile(HubEmulator hub, @TempDir Path dir) throws IOException {
     hub.clearTelemetry();
     Path file = dir.resolve("body.json");
