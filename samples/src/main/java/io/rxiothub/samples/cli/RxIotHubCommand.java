@@ -78,8 +78,6 @@ public final class RxIotHubCommand {
       err.println(commandLine.getColorScheme().errorText("error: " + message));
       if (verbose) {
         e.printStackTrace(err);
-      } else if (code != ExitCodes.USAGE) {
-        err.println("(run with --verbose for details)");
       }
       err.flush();
       return code;

@@ -167,7 +167,7 @@ final class SendCommand implements Callable<Integer> {
         .setTaskName("send")
         .setInitialMax(count)
         .setUnit(" msg", 1)
-        .showSpeed()
+        .showSpeed(new java.text.DecimalFormat("#"))
         .setUpdateIntervalMillis(200)
         .setStyle(Style.of(spec).enabled() ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
         .setConsumer(new ConsoleProgressBarConsumer(System.err))
@@ -177,7 +177,7 @@ final class SendCommand implements Callable<Integer> {
   private static void update(@Nullable ProgressBar bar, int acked, int failed) {
     if (bar != null) {
       bar.stepTo(acked + failed);
-      bar.setExtraMessage("acked " + acked + ", failed " + failed);
+      bar.setExtraMessage(" | acked " + acked + ", failed " + failed);
     }
   }
 }
