@@ -5,10 +5,10 @@ package io.rxiothub.device.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivex.rxjava3.observers.TestObserver;
-import io.rxiothub.device.ConnectionState;
 import io.rxiothub.device.ConnectionState.Status;
 import io.rxiothub.device.IotHubTimeoutException;
 import io.rxiothub.device.Message;
+import io.rxiothub.device.Transport;
 import io.rxiothub.emulator.HubEmulatorExtension;
 import io.rxiothub.testing.NoLeaksExtension;
 import io.rxiothub.twin.TwinPatch;
@@ -73,6 +73,15 @@ class FaultChaosIT {
   @Timeout(120)
   void killTcp() throws Exception {
     assertDisconnected(run("kill").at(MESSAGES / 3, r -> r.hub.faults().killTcp(r.id)).runAndCheck());
+  }
+
+  @Test
+  @Timeout(120)
+  void killTcpOverWebSocket() throws Exception {
+    assertDisconnected(run("kill-ws")
+        .options(b -> b.transport(Transport.MQTT_WS).port(HUB.hub().webSocketPort()))
+        .at(MESSAGES / 3, r -> r.hub.faults().killTcp(r.id))
+        .runAndCheck());
   }
 
   @Test
@@ -170,9 +179,5 @@ class FaultChaosIT {
   @Timeout(120)
   void brokerRestart() throws Exception {
     assertDisconnected(run("restart").at(MESSAGES / 3, r -> r.hub.faults().restartBroker()).runAndCheck());
-  }
-
-  static List<ConnectionState.Reason> reasons(ChaosRun run) {
-    return run.states.stream().map(ConnectionState::reason).toList();
   }
 }
