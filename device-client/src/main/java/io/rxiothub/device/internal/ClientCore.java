@@ -346,6 +346,10 @@ public final class ClientCore {
       if (!wanted || closed) {
         return;
       }
+      // In a takeover every reconnect is accepted at once (the hub then closes the other client); a
+      // failed attempt means the hub itself was unavailable (restart, outage, fault mode), not that
+      // another client holds the identity.
+      hubCloses = 0;
       if (error instanceof IotHubConnectionRefusedException) {
         LOG.warn("Hub refused the connection of {}: {}", s.identity(), error.getMessage());
         fatal(Reason.REFUSED, (IotHubException) error, fx);
@@ -578,11 +582,14 @@ public final class ClientCore {
         fx.add(() -> p.fail(notConnected("disconnect() is in progress")));
       } else if (current != null && drainGoal == null && queue.isEmpty()
           && inFlight.size() < MAX_IN_FLIGHT) {
+        armExpiry(p);
         transmit(p, current, fx);
       } else if (queue.size() < s.queueCapacity) {
+        armExpiry(p);
         queue.add(p);
       } else if (s.overflowPolicy == OverflowPolicy.DROP_OLDEST) {
         PendingSend oldest = queue.poll();
+        armExpiry(p);
         queue.add(p);
         if (oldest != null) {
           LOG.warn("Offline queue of {} full ({} messages): dropped the oldest", s.identity(),
@@ -606,6 +613,40 @@ public final class ClientCore {
       p.cancelled = true;
       queue.remove(p);
     }
+  }
+
+  /** Schedules the end of a message with an expiry: it is never sent, or sent again, after it. */
+  private void armExpiry(PendingSend p) {
+    Long expiry = p.expiry;
+    if (expiry != null) {
+      p.expiryTimer = s.timeScheduler.scheduleDirect(() -> expire(p), Math.max(0, expiry - now()),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void expire(PendingSend p) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      boolean queued = queue.remove(p);
+      boolean sent = !queued && inFlight.remove(p);
+      if (!queued && !sent) {
+        return;
+      }
+      p.attempt = null;
+      IotHubTimeoutException error = queued ? expired(p) : new IotHubTimeoutException("Message of "
+          + s.identity() + " expired at " + p.expiry + " (epoch ms) before its PUBACK arrived; it may "
+          + "or may not have reached the hub, and it will not be sent again", null);
+      fx.add(() -> p.fail(error));
+      Attempt a = connected;
+      if (sent && a != null) {
+        if (drainGoal == null) {
+          pump(a, fx);
+        } else if (inFlight.isEmpty()) {
+          finishDrain(a, fx);
+        }
+      }
+    }
+    run(fx);
   }
 
   private void transmit(PendingSend p, Attempt a, List<Runnable> fx) {
@@ -861,6 +902,7 @@ public final class ClientCore {
     final CompletableEmitter emitter;
     @Nullable Attempt attempt;
     boolean cancelled;
+    @Nullable Disposable expiryTimer;
 
     PendingSend(String topic, byte[] payload, boolean atMostOnce, @Nullable Long expiry,
         CompletableEmitter emitter) {
@@ -876,11 +918,20 @@ public final class ClientCore {
     }
 
     void complete() {
+      disarm();
       emitter.onComplete();
     }
 
     void fail(Throwable error) {
+      disarm();
       emitter.tryOnError(error);
+    }
+
+    private void disarm() {
+      Disposable timer = expiryTimer;
+      if (timer != null) {
+        timer.dispose();
+      }
     }
   }
 

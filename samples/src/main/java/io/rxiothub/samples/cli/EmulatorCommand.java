@@ -162,7 +162,8 @@ final class EmulatorCommand implements Callable<Integer> {
     out.println(style.bold("rxiothub hub emulator running") + " (Ctrl-C or `rxiothub emulator stop` to stop)");
     row(out, "host name", hub.hostName());
     row(out, "MQTT over TLS", bind + ":" + hub.mqttPort());
-    row(out, "MQTT over WSS", hub.webSocketPort() < 0 ? "off" : bind + ":" + hub.webSocketPort() + "/$iothub/websocket");
+    row(out, "MQTT over WSS",
+        hub.webSocketPort() < 0 ? "off" : bind + ":" + hub.webSocketPort() + "/$iothub/websocket");
     row(out, "CA certificate", hub.caFile().toAbsolutePath().toString());
     row(out, "data dir", dataDir == null ? "none (in memory)" : dataDir.toString());
     row(out, "service API", api.url() + " (token in " + file + ")");
