@@ -63,6 +63,16 @@ class DemoCommandIT {
   }
 
   @Test
+  void aFailingStepStopsTheDemoWithExitOneAfterClosingEverything() {
+    Cli run = Cli.run("demo", "--device", "bad/id");
+
+    assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
+    assertThat(run.out).contains(" 1/10  start the hub emulator").containsPattern(" 2/10  register a device +FAILED")
+        .contains("error: ").contains("closed the client, the tap and the emulator")
+        .doesNotContain("3/10").doesNotContain("steps succeeded");
+  }
+
+  @Test
   void rejectsABadStepTimeout() {
     Cli run = Cli.run("demo", "--step-timeout", "0");
 
