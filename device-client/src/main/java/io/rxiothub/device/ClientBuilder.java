@@ -70,6 +70,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
   private long twinRetryInitialDelayMillis = 200;
   private long twinRetryMaxDelayMillis = 5_000;
   private boolean methodRepliesAtMostOnce;
+  private long takeoverWindowMillis = CoreSettings.DEFAULT_TAKEOVER_WINDOW_MILLIS;
 
   ClientBuilder() {}
 
@@ -465,6 +466,25 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     return self();
   }
 
+  /**
+   * Sets how the client reacts when another client connects with the same identity (IoT Hub then
+   * closes the older connection; MQTT 3.1.1 gives no reason). If the hub closes the connection, the
+   * client reconnects; if the hub closes the new connections twice in a row, each within
+   * {@code millis} of accepting it, the client concludes that another client took the identity over,
+   * stops and reports {@link ConnectionState.Reason#TAKEN_OVER} instead of taking turns with it in a
+   * reconnect loop. A close with an I/O error or a keep-alive timeout resets the count.
+   * Default 10 s; 0 turns the detection off: the client then always reconnects.
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public B takeoverWindowMillis(long millis) {
+    if (millis < 0) {
+      throw new IllegalArgumentException("takeoverWindowMillis must not be negative, got " + millis);
+    }
+    this.takeoverWindowMillis = millis;
+    return self();
+  }
+
   /** Assembles the engine and its codec; {@code module} says which identity the builder makes. */
   final Assembly assemble(boolean module, @Nullable MqttConnector connectorOverride) {
     ConnectionString cs = connectionString;
@@ -500,7 +520,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
           Credentials.of(cs, sasTokenTimeToLiveSeconds, sasTokenRenewalMargin), keepAliveSeconds,
           cleanSession, new Backoff(reconnectInitialDelayMillis, reconnectMaxDelayMillis,
               new SecureRandom()), reconnectGiveUpMillis, offlineQueueCapacity, overflowPolicy,
-          callbacks, time, disconnectTimeoutMillis, 1024);
+          callbacks, time, disconnectTimeoutMillis, 1024, takeoverWindowMillis);
       String gateway = cs.gatewayHostName();
       MqttConnector connector = connectorOverride != null ? connectorOverride
           : new HiveMqConnector(new HiveMqConnector.Endpoint(

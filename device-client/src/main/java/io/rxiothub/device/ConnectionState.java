@@ -41,6 +41,14 @@ public final class ConnectionState {
     TOKEN_EXPIRED,
     /** Reconnection gave up after the configured time; see {@link #error()}. */
     RETRY_EXPIRED,
+    /**
+     * Another client connected with the same identity and the hub closed this one's connection: the
+     * hub closed it twice more, each time right after the client reconnected, so the client stopped
+     * instead of taking turns with the other one (builder option {@code takeoverWindowMillis}); see
+     * {@link #error()}.
+     * Calling {@code connect()} takes the identity back.
+     */
+    TAKEN_OVER,
     /** The user called {@code disconnect()}. */
     USER_DISCONNECT,
     /** The user called {@code close()}. */

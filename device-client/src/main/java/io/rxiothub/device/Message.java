@@ -111,9 +111,11 @@ public final class Message {
   }
 
   /**
-   * Returns the client-side expiry in milliseconds since the epoch: a message still waiting in the
-   * offline queue at that time is not sent and its {@code send} fails with
-   * {@link IotHubTimeoutException}. Not sent to the hub (protocol.md §5: D2C has no {@code $.exp}).
+   * Returns the client-side expiry in milliseconds since the epoch. At that time a message still
+   * waiting in the offline queue is dropped unsent, and one sent but not acknowledged yet is never
+   * sent again (it may or may not have reached the hub); either way its {@code send} fails with
+   * {@link IotHubTimeoutException}. Give the official suites' fault requests, which the hub never
+   * acknowledges, a short expiry. Not sent to the hub (protocol.md §5: D2C has no {@code $.exp}).
    */
   public @Nullable Long expiryEpochMillis() {
     return expiryEpochMillis;

@@ -159,6 +159,38 @@ class TwinMethodsIT {
   @ParameterizedTest
   @EnumSource(Kind.class)
   @Timeout(60)
+  void throttledAndFailingTwinRequestsAreRetriedWithBackoffThenSucceedOrFailWithTheStatus(Kind kind) {
+    try (Target t = new Target(kind, "twin-429")) {
+      t.connect();
+      String moduleId = t.id.moduleId();
+      String clientId = moduleId == null ? t.id.deviceId() : t.id.deviceId() + "/" + moduleId;
+      long before = t.client.twin().get().blockingGet().reportedVersion();
+
+      HUB.hub().faults().failTwinRequests(clientId, 429, 2);
+      long version = t.client.twin().updateReported(TwinPatch.builder().put("battery", 70).build())
+          .blockingGet();
+      assertThat(version).as("applied once, after two throttled attempts that changed nothing")
+          .isEqualTo(before + 1);
+      assertThat(t.serviceTwin()).contains("\"battery\":70");
+
+      HUB.hub().faults().failTwinRequests(clientId, 500, 1);
+      assertThat(t.client.twin().get().blockingGet().reported().getLong("battery")).isEqualTo(70L);
+
+      HUB.hub().faults().failTwinRequests(clientId, 503, 100);
+      Throwable error = catchThrowable(() -> t.client.twin().get().blockingGet());
+      assertThat(error).isInstanceOf(IotHubRequestException.class);
+      IotHubRequestException failed = (IotHubRequestException) error;
+      assertThat(failed.status()).isEqualTo(503);
+      assertThat(failed.isRetryable()).isTrue();
+      assertThat(failed.requestId()).isNotEmpty();
+      assertThat(failed.getMessage()).contains("after 4 retries");
+      HUB.hub().faults().clear(clientId);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  @Timeout(60)
   void desiredUpdatesArriveInOrderAndChangesMadeOfflineAreEmittedOnceAfterReconnecting(Kind kind) {
     // A clean session: the hub keeps nothing for the offline client, so only the reconciling GET
     // can bring the offline changes.

@@ -1,6 +1,7 @@
 // A local Azure IoT Hub (device side, MQTT) on embedded HiveMQ CE, with a service API for tests and tools.
 package io.rxiothub.emulator;
 
+import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.emulator.internal.Broker;
@@ -29,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -71,6 +73,7 @@ public final class HubEmulator implements AutoCloseable {
   private final Path caFile;
   private final @Nullable Path tempDir;
   private final @Nullable Snapshots snapshots;
+  private final Faults faults;
 
   private @Nullable FrontServer front;
   private @Nullable Broker broker;
@@ -132,6 +135,7 @@ public final class HubEmulator implements AutoCloseable {
       store.putPolicy("device", RegistryStore.newKey());
     }
     this.registry = new DeviceRegistry(store, this::save);
+    this.faults = new Faults(core.faults(), core::acceptedConnections, this::outage, this::restart);
   }
 
   private TlsMaterial loadOrCreateTls(Builder b) {
@@ -180,12 +184,12 @@ public final class HubEmulator implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("this emulator is closed; build a new one");
     }
-    if (broker != null) {
+    if (broker != null || front != null) {
       throw new IllegalStateException("the emulator is already started");
     }
     Broker started = Broker.start(core);
     broker = started;
-    FrontServer listeners = new FrontServer(tls, bindAddress);
+    FrontServer listeners = new FrontServer(tls, bindAddress, core.faults());
     listeners.brokerPort(started.port());
     try {
       mqttPort = listeners.bindTls(requestedMqttPort);
@@ -199,6 +203,7 @@ public final class HubEmulator implements AutoCloseable {
       throw new IllegalStateException("cannot bind the emulator's listeners on " + bindAddress + ": " + e, e);
     }
     front = listeners;
+    core.faults().connections(listeners);
     LOG.info("hub emulator {} started: MQTT/TLS {}:{}, MQTT/WSS {}, plain MQTT {}", hostName, bindAddress, mqttPort,
         webSocketPort < 0 ? "off" : Integer.toString(webSocketPort), plainPort < 0 ? "off" : plainPort);
     return this;
@@ -213,8 +218,11 @@ public final class HubEmulator implements AutoCloseable {
   public synchronized void restart() {
     Broker current = broker;
     FrontServer listeners = front;
-    if (current == null || listeners == null) {
+    if (listeners == null) {
       throw new IllegalStateException("the emulator is not started");
+    }
+    if (current == null) {
+      throw new IllegalStateException("the broker is stopped by an outage; it restarts when the outage ends");
     }
     core.attach(null);
     current.close();
@@ -224,6 +232,52 @@ public final class HubEmulator implements AutoCloseable {
     LOG.info("hub emulator {} restarted", hostName);
   }
 
+  /** Fault injection for this emulator's devices and broker. */
+  public Faults faults() {
+    return faults;
+  }
+
+  private Completable outage(Duration downtime) {
+    return Completable.create(emitter -> {
+      synchronized (this) {
+        if (closed || front == null) {
+          throw new IllegalStateException("the emulator is not started");
+        }
+        Broker current = broker;
+        if (current == null) {
+          throw new IllegalStateException("the broker is already stopped by an outage");
+        }
+        core.attach(null);
+        current.close();
+        broker = null;
+        // Port 0 refuses at once: the front accepts new connections and closes them.
+        front.brokerPort(0);
+        LOG.info("hub emulator {}: broker outage for {} ms", hostName, downtime.toMillis());
+      }
+      timer.schedule(() -> {
+        try {
+          endOutage();
+          emitter.onComplete();
+        } catch (RuntimeException e) {
+          emitter.tryOnError(e);
+        }
+      }, downtime.toMillis(), TimeUnit.MILLISECONDS);
+    });
+  }
+
+  private synchronized void endOutage() {
+    FrontServer listeners = front;
+    if (closed || listeners == null) {
+      throw new IllegalStateException("the emulator was closed during the broker outage");
+    }
+    if (broker == null) {
+      Broker started = Broker.start(core);
+      broker = started;
+      listeners.brokerPort(started.port());
+      LOG.info("hub emulator {}: broker outage ended", hostName);
+    }
+  }
+
   /** Stops listeners and broker; the emulator cannot be started again. Idempotent. */
   @Override
   public synchronized void close() {
@@ -231,6 +285,7 @@ public final class HubEmulator implements AutoCloseable {
       return;
     }
     closed = true;
+    core.faults().connections(null);
     if (front != null) {
       front.close();
       front = null;

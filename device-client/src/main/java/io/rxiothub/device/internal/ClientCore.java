@@ -48,6 +48,13 @@ public final class ClientCore {
   /** Publishes handed to MQTT at once; HiveMQ blocks its caller beyond ~65k (send maximum). */
   static final int MAX_IN_FLIGHT = 8192;
 
+  /**
+   * A first close by the hub and two quick ones after reconnecting: one quick close alone can be a
+   * coincidence (a hub or middlebox closing twice), and stopping a device wrongly costs far more
+   * than one more round of the takeover.
+   */
+  static final int TAKEOVER_CLOSES = 3;
+
   private enum DrainGoal { RENEW, USER_DISCONNECT }
 
   private final CoreSettings s;
@@ -73,6 +80,11 @@ public final class ClientCore {
   private final List<CompletableEmitter> disconnectWaiters = new ArrayList<>();
   private final List<Route<?>> routes = new ArrayList<>();
   private int failures;
+  /**
+   * Connections closed by the hub in a row, each after the first within the takeover window of being
+   * accepted; a takeover when it reaches {@link #TAKEOVER_CLOSES}.
+   */
+  private int hubCloses;
   private long firstFailureMillis;
   private @Nullable Disposable retryTimer;
   private @Nullable Disposable tokenTimer;
@@ -209,6 +221,7 @@ public final class ClientCore {
         if (!wanted) {
           wanted = true;
           failures = 0;
+          hubCloses = 0;
           setStatus(Status.CONNECTING, Reason.USER_CONNECT, null);
           startAttempt(fx);
         }
@@ -301,6 +314,8 @@ public final class ClientCore {
         fx.add(connection::abort);
       } else {
         a.connection = connection;
+        a.afterHubClose = hubCloses > 0;
+        a.connectedAtMillis = now();
         connected = a;
         failures = 0;
         LOG.info("Connected {}", s.identity());
@@ -331,6 +346,10 @@ public final class ClientCore {
       if (!wanted || closed) {
         return;
       }
+      // In a takeover every reconnect is accepted at once (the hub then closes the other client); a
+      // failed attempt means the hub itself was unavailable (restart, outage, fault mode), not that
+      // another client holds the identity.
+      hubCloses = 0;
       if (error instanceof IotHubConnectionRefusedException) {
         LOG.warn("Hub refused the connection of {}: {}", s.identity(), error.getMessage());
         fatal(Reason.REFUSED, (IotHubException) error, fx);
@@ -378,6 +397,14 @@ public final class ClientCore {
         failAll(notConnected("the connection closed while disconnecting"), fx);
         setStatus(Status.DISCONNECTED, Reason.USER_DISCONNECT, null);
         completeWaiters(disconnectWaiters, fx);
+      } else if (countHubClose(a, cause) >= TAKEOVER_CLOSES) {
+        IotHubConnectionException error = new IotHubConnectionException("Another client connected "
+            + "as " + s.identity() + ": the hub closed this client's connection " + hubCloses
+            + " times in a row, each time soon after it reconnected (session takeover). It "
+            + "stopped reconnecting so that the two do not take turns; stop the other client, or call "
+            + "connect() to take the identity back", cause);
+        LOG.warn("{}", error.getMessage());
+        fatal(Reason.TAKEN_OVER, error, fx);
       } else {
         IotHubConnectionException error = new IotHubConnectionException(
             "Connection of " + s.identity() + " lost: " + cause.getMessage(), cause);
@@ -389,6 +416,23 @@ public final class ClientCore {
       }
     }
     run(fx);
+  }
+
+  /**
+   * A takeover looks like this on MQTT 3.1.1, which has no server DISCONNECT: the hub closes the
+   * connection (orderly), the client reconnects, which closes the other client's connection, the
+   * other reconnects and the hub closes this one again, soon, and so on. The first close alone
+   * cannot be told from any other close by the hub; see {@link #TAKEOVER_CLOSES}.
+   */
+  private int countHubClose(Attempt a, Throwable cause) {
+    if (s.takeoverWindowMillis <= 0 || !(cause instanceof MqttConnector.ClosedByHubException)) {
+      hubCloses = 0;
+    } else if (a.afterHubClose && now() - a.connectedAtMillis < s.takeoverWindowMillis) {
+      hubCloses++;
+    } else {
+      hubCloses = 1;
+    }
+    return hubCloses;
   }
 
   private void scheduleRetry(long delayMillis) {
@@ -538,11 +582,14 @@ public final class ClientCore {
         fx.add(() -> p.fail(notConnected("disconnect() is in progress")));
       } else if (current != null && drainGoal == null && queue.isEmpty()
           && inFlight.size() < MAX_IN_FLIGHT) {
+        armExpiry(p);
         transmit(p, current, fx);
       } else if (queue.size() < s.queueCapacity) {
+        armExpiry(p);
         queue.add(p);
       } else if (s.overflowPolicy == OverflowPolicy.DROP_OLDEST) {
         PendingSend oldest = queue.poll();
+        armExpiry(p);
         queue.add(p);
         if (oldest != null) {
           LOG.warn("Offline queue of {} full ({} messages): dropped the oldest", s.identity(),
@@ -566,6 +613,40 @@ public final class ClientCore {
       p.cancelled = true;
       queue.remove(p);
     }
+  }
+
+  /** Schedules the end of a message with an expiry: it is never sent, or sent again, after it. */
+  private void armExpiry(PendingSend p) {
+    Long expiry = p.expiry;
+    if (expiry != null) {
+      p.expiryTimer = s.timeScheduler.scheduleDirect(() -> expire(p), Math.max(0, expiry - now()),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void expire(PendingSend p) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      boolean queued = queue.remove(p);
+      boolean sent = !queued && inFlight.remove(p);
+      if (!queued && !sent) {
+        return;
+      }
+      p.attempt = null;
+      IotHubTimeoutException error = queued ? expired(p) : new IotHubTimeoutException("Message of "
+          + s.identity() + " expired at " + p.expiry + " (epoch ms) before its PUBACK arrived; it may "
+          + "or may not have reached the hub, and it will not be sent again", null);
+      fx.add(() -> p.fail(error));
+      Attempt a = connected;
+      if (sent && a != null) {
+        if (drainGoal == null) {
+          pump(a, fx);
+        } else if (inFlight.isEmpty()) {
+          finishDrain(a, fx);
+        }
+      }
+    }
+    run(fx);
   }
 
   private void transmit(PendingSend p, Attempt a, List<Runnable> fx) {
@@ -821,6 +902,7 @@ public final class ClientCore {
     final CompletableEmitter emitter;
     @Nullable Attempt attempt;
     boolean cancelled;
+    @Nullable Disposable expiryTimer;
 
     PendingSend(String topic, byte[] payload, boolean atMostOnce, @Nullable Long expiry,
         CompletableEmitter emitter) {
@@ -836,11 +918,20 @@ public final class ClientCore {
     }
 
     void complete() {
+      disarm();
       emitter.onComplete();
     }
 
     void fail(Throwable error) {
+      disarm();
       emitter.tryOnError(error);
+    }
+
+    private void disarm() {
+      Disposable timer = expiryTimer;
+      if (timer != null) {
+        timer.dispose();
+      }
     }
   }
 
@@ -849,6 +940,10 @@ public final class ClientCore {
     private @Nullable Cancellation cancellation;
     private boolean cancelled;
     private @Nullable MqttConnection connection;
+    /** Guarded by the core's lock: this connection followed one that the hub closed. */
+    boolean afterHubClose;
+    /** Guarded by the core's lock: when the hub accepted this connection. */
+    long connectedAtMillis;
 
     MqttConnection connection() {
       MqttConnection c = connection;

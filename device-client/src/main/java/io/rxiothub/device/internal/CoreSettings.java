@@ -22,6 +22,10 @@ public final class CoreSettings {
   final Scheduler timeScheduler;
   final long drainTimeoutMillis;
   final int maxHeldInbound;
+  final long takeoverWindowMillis;
+
+  /** The default of {@code takeoverWindowMillis}. */
+  public static final long DEFAULT_TAKEOVER_WINDOW_MILLIS = 10_000;
 
   /** Creates the settings. */
   public CoreSettings(String deviceId, @Nullable String moduleId, String username,
@@ -29,6 +33,21 @@ public final class CoreSettings {
       long giveUpMillis, int queueCapacity, OverflowPolicy overflowPolicy,
       Scheduler callbackScheduler, Scheduler timeScheduler, long drainTimeoutMillis,
       int maxHeldInbound) {
+    this(deviceId, moduleId, username, credentials, keepAliveSeconds, cleanSession, backoff,
+        giveUpMillis, queueCapacity, overflowPolicy, callbackScheduler, timeScheduler,
+        drainTimeoutMillis, maxHeldInbound, DEFAULT_TAKEOVER_WINDOW_MILLIS);
+  }
+
+  /**
+   * Creates the settings; {@code takeoverWindowMillis} is how soon after a reconnection a second
+   * close by the hub counts as a session takeover (0: never).
+   */
+  public CoreSettings(String deviceId, @Nullable String moduleId, String username,
+      Credentials credentials, int keepAliveSeconds, boolean cleanSession, Backoff backoff,
+      long giveUpMillis, int queueCapacity, OverflowPolicy overflowPolicy,
+      Scheduler callbackScheduler, Scheduler timeScheduler, long drainTimeoutMillis,
+      int maxHeldInbound, long takeoverWindowMillis) {
+    this.takeoverWindowMillis = takeoverWindowMillis;
     this.deviceId = deviceId;
     this.moduleId = moduleId;
     this.clientId = moduleId == null ? deviceId : deviceId + "/" + moduleId;

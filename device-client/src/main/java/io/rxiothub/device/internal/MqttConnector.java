@@ -74,6 +74,21 @@ public interface MqttConnector {
     void acknowledge();
   }
 
+  /**
+   * The cause given to {@link Listener#onClosed} when the hub closed an established connection in an
+   * orderly way: the TCP connection ended without an I/O error or a keep-alive timeout (MQTT 3.1.1
+   * has no DISCONNECT from the server). The hub does this to the older connection when another
+   * client connects with the same identity, and for a few other reasons (maintenance, faults).
+   */
+  final class ClosedByHubException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the cause; {@code detail} is the MQTT library's own error. */
+    public ClosedByHubException(String message, @Nullable Throwable detail) {
+      super(message, detail);
+    }
+  }
+
   /** The CONNECT of one attempt. */
   final class ConnectRequest {
     final String clientId;

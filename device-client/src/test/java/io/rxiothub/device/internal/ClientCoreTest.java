@@ -409,4 +409,54 @@ class ClientCoreTest {
     assertThat(second.topics()).isEmpty();
     stale.assertError(io.rxiothub.device.IotHubTimeoutException.class);
   }
+
+  @Test
+  void aMessageWithoutPubackEndsAtItsExpiryAndIsNeverSentAgain() {
+    // A fault request is never acknowledged by the hub (protocol.md §10): it must not be resent forever, nor hold
+    // up the drain before a token renewal or disconnect.
+    ClientCore core = core();
+    FakeAttempt first = connect(core);
+    TestObserver<Void> request = core.publish("t/fault", bytes("f"), false, 500L).test();
+    TestObserver<Void> normal = core.publish("t/normal", bytes("n"), false, null).test();
+    scheduler.triggerActions();
+    assertThat(first.topics()).containsExactly("t/fault", "t/normal");
+
+    scheduler.advanceTimeBy(500, TimeUnit.MILLISECONDS);
+    request.assertError(io.rxiothub.device.IotHubTimeoutException.class);
+    request.assertError(e -> e.getMessage().contains("will not be sent again"));
+    normal.assertNotComplete();
+
+    first.drop("gone");
+    scheduler.advanceTimeBy(backoff.ceilingMillis(0) + 10, TimeUnit.MILLISECONDS);
+    FakeAttempt second = connector.last().accept();
+    scheduler.triggerActions();
+    assertThat(second.topics()).containsExactly("t/normal");
+    second.ackAll();
+    scheduler.triggerActions();
+    normal.assertComplete();
+    request.assertValueCount(0).assertError(io.rxiothub.device.IotHubTimeoutException.class);
+  }
+
+  @Test
+  void hubClosesSeparatedByFailedReconnectsAreAnOutageNotATakeover() {
+    // Found by the chaos suite: a hub that throttles, restarts and restarts again closes the connection
+    // soon after each reconnect, like a takeover, but refuses or drops reconnects in between. The
+    // client must keep reconnecting, not stop with TAKEN_OVER.
+    ClientCore core = new ClientCore(new CoreSettings("dev1", null, "user", Credentials.of(DEVICE, 3600,
+        0.15), 230, false, backoff, 60_000, 100, OverflowPolicy.FAIL, scheduler, scheduler, 5_000, 16,
+        10_000), connector, () -> { });
+    FakeAttempt current = connect(core);
+    for (int close = 0; close < 4; close++) {
+      current.listener.onClosed(new MqttConnector.ClosedByHubException("the hub closed the connection",
+          null));
+      scheduler.advanceTimeBy(backoff.ceilingMillis(0) + 10, TimeUnit.MILLISECONDS);
+      connector.last().refuse(new io.rxiothub.device.IotHubConnectionException("closed before CONNACK",
+          null));
+      scheduler.advanceTimeBy(backoff.ceilingMillis(1) + 10, TimeUnit.MILLISECONDS);
+      current = connector.last().accept();
+      scheduler.triggerActions();
+      assertThat(core.currentState().status()).as("after close %s", close + 1).isEqualTo(Status.CONNECTED);
+      scheduler.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+    }
+  }
 }

@@ -37,15 +37,22 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Netty listeners in front of the broker; each accepted connection gets its own loopback connection to it. */
-public final class FrontServer implements AutoCloseable {
+/**
+ * Netty listeners in front of the broker; each accepted connection gets its own loopback connection to it. It is
+ * also the TCP proxy through which fault injection resets, blackholes and filters a client's connections.
+ */
+public final class FrontServer implements AutoCloseable, FaultInjector.Connections {
 
   private static final Logger LOG = LoggerFactory.getLogger(FrontServer.class);
   /** The path IoT Hub serves MQTT over WebSocket on; any query string is accepted. */
@@ -56,10 +63,16 @@ public final class FrontServer implements AutoCloseable {
   private final SslContext sslContext;
   private final String bindAddress;
   private final List<Channel> serverChannels = new ArrayList<>();
+  private final FaultInjector faults;
+  private final Map<String, Set<Relay>> byClient = new ConcurrentHashMap<>();
   private volatile int brokerPort;
 
-  /** Creates the listeners' shared event loops; nothing is bound until {@code bind*} is called. */
-  public FrontServer(TlsMaterial tls, String bindAddress) {
+  /**
+   * Creates the listeners' shared event loops; nothing is bound until {@code bind*} is called. Each connection
+   * obeys {@code faults}.
+   */
+  public FrontServer(TlsMaterial tls, String bindAddress, FaultInjector faults) {
+    this.faults = faults;
     this.group = new NioEventLoopGroup(2, new DefaultThreadFactory("hub-emulator-front", true));
     this.bindAddress = bindAddress;
     try {
@@ -139,6 +152,42 @@ public final class FrontServer implements AutoCloseable {
   }
 
   @Override
+  public int kill(String clientId) {
+    Set<Relay> relays = byClient.get(clientId);
+    if (relays == null) {
+      return 0;
+    }
+    int count = 0;
+    for (Relay relay : List.copyOf(relays)) {
+      relay.reset();
+      count++;
+    }
+    return count;
+  }
+
+  @Override
+  public void blackhole(String clientId) {
+    Set<Relay> relays = byClient.get(clientId);
+    if (relays != null) {
+      List.copyOf(relays).forEach(Relay::blackhole);
+    }
+  }
+
+  @Override
+  public void resetBlackholed(String clientId) {
+    Set<Relay> relays = byClient.get(clientId);
+    if (relays != null) {
+      List.copyOf(relays).forEach(Relay::resetIfBlackholed);
+    }
+  }
+
+  @Override
+  public int count(String clientId) {
+    Set<Relay> relays = byClient.get(clientId);
+    return relays == null ? 0 : relays.size();
+  }
+
+  @Override
   public void close() {
     synchronized (serverChannels) {
       for (Channel channel : serverChannels) {
@@ -150,18 +199,27 @@ public final class FrontServer implements AutoCloseable {
   }
 
   /**
-   * Relays between one front channel and its own broker connection. Backpressure: a side stops reading while
-   * the other side's outbound buffer is full.
+   * Relays between one front channel and its own broker connection, packet by packet so that fault injection can
+   * act on CONNECTs, fault-request PUBLISHes and PUBACKs. Backpressure: a side stops reading while the other
+   * side's outbound buffer is full. Runs on the front channel's event loop (the backend shares it).
    */
   private abstract class Relay extends ChannelInboundHandlerAdapter {
     private @Nullable Channel backend;
+    private volatile @Nullable Channel frontChannel;
     private final List<ByteBuf> early = new ArrayList<>();
+    private final MqttFrames fromDevice = new MqttFrames();
+    private final MqttFrames fromBroker = new MqttFrames();
+    /** Packet ids of fault requests: the hub never acknowledges them (protocol.md §10). */
+    private final Set<Integer> unacknowledged = new HashSet<>();
+    private @Nullable String clientId;
+    private boolean blackholed;
 
     /** Wraps broker bytes for the front channel. */
     abstract Object toFront(ByteBuf bytes);
 
     void openBackend(ChannelHandlerContext ctx) {
       Channel front = ctx.channel();
+      frontChannel = front;
       Bootstrap bootstrap = new Bootstrap()
           .group(front.eventLoop())
           .channel(NioSocketChannel.class)
@@ -169,7 +227,7 @@ public final class FrontServer implements AutoCloseable {
           .handler(new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext backendCtx, Object msg) {
-              front.write(toFront((ByteBuf) msg));
+              fromBroker.add((ByteBuf) msg, backendCtx.alloc(), packet -> brokerPacket(front, packet));
             }
 
             @Override
@@ -189,6 +247,11 @@ public final class FrontServer implements AutoCloseable {
 
             @Override
             public void channelInactive(ChannelHandlerContext backendCtx) {
+              fromBroker.release();
+              if (blackholed) {
+                // A partition hides the hub's close from the device, as a lost network does.
+                return;
+              }
               LOG.debug("hub emulator: broker closed the connection of front {}", front.remoteAddress());
               closeOnFlush(front);
             }
@@ -208,7 +271,10 @@ public final class FrontServer implements AutoCloseable {
           early.clear();
           connected.flush();
         } else {
-          if (!f.isSuccess()) {
+          if (!f.isSuccess() && brokerPort == 0) {
+            LOG.info("hub emulator: closed a connection from {}: the broker is stopped (outage)",
+                front.remoteAddress());
+          } else if (!f.isSuccess()) {
             LOG.warn("hub emulator cannot reach its broker on 127.0.0.1:{}: {}", brokerPort,
                 f.cause().toString());
           }
@@ -220,12 +286,107 @@ public final class FrontServer implements AutoCloseable {
       });
     }
 
-    void toBackend(ByteBuf bytes) {
+    private void brokerPacket(Channel front, ByteBuf packet) {
+      if (blackholed) {
+        packet.release();
+        return;
+      }
+      if (MqttFrames.type(packet) == MqttFrames.PUBACK && clientId != null) {
+        int packetId = MqttFrames.pubackPacketId(packet);
+        if (unacknowledged.remove(packetId)) {
+          LOG.debug("hub emulator: no PUBACK for the fault request {} of {}", packetId, clientId);
+          packet.release();
+          return;
+        }
+        long delay = faults.pubackDelayMillis(clientId);
+        if (delay < 0) {
+          LOG.debug("hub emulator: fault: dropped the PUBACK of {} to {}", packetId, clientId);
+          packet.release();
+          return;
+        }
+        if (delay > 0) {
+          front.eventLoop().schedule(() -> {
+            if (front.isActive() && !blackholed) {
+              front.writeAndFlush(toFront(packet));
+            } else {
+              packet.release();
+            }
+          }, delay, TimeUnit.MILLISECONDS);
+          return;
+        }
+      }
+      front.write(toFront(packet));
+    }
+
+    void toBackend(ChannelHandlerContext ctx, ByteBuf bytes) {
+      fromDevice.add(bytes, ctx.alloc(), packet -> devicePacket(ctx.channel(), packet));
+    }
+
+    private void devicePacket(Channel front, ByteBuf packet) {
+      if (blackholed) {
+        packet.release();
+        return;
+      }
+      int type = MqttFrames.type(packet);
+      if (type == MqttFrames.CONNECT && clientId == null) {
+        String id = MqttFrames.connectClientId(packet);
+        if (id != null) {
+          clientId = id;
+          byClient.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(this);
+          FaultInjector.ConnectAction action = faults.onConnect(id);
+          if (action == FaultInjector.ConnectAction.BLACKHOLE) {
+            blackholed = true;
+            packet.release();
+            return;
+          } else if (action == FaultInjector.ConnectAction.CLOSE) {
+            packet.release();
+            front.close();
+            return;
+          }
+        }
+      } else if (type == MqttFrames.PUBLISH && MqttFrames.qos(packet) == 1) {
+        String topic = MqttFrames.publishTopic(packet);
+        if (topic != null && FaultInjector.isFaultRequest(topic)) {
+          unacknowledged.add(MqttFrames.publishPacketId(packet));
+        }
+      }
       Channel target = backend;
       if (target == null) {
-        early.add(bytes);
+        early.add(packet);
       } else {
-        target.write(bytes);
+        target.write(packet);
+      }
+    }
+
+    /** Resets the front connection: TCP RST, no TLS or WebSocket close, no MQTT close. */
+    void reset() {
+      Channel front = frontChannel;
+      if (front == null) {
+        return;
+      }
+      front.eventLoop().execute(() -> {
+        if (front.isOpen()) {
+          front.config().setOption(ChannelOption.SO_LINGER, 0);
+          front.unsafe().close(front.voidPromise());
+        }
+      });
+    }
+
+    void blackhole() {
+      Channel front = frontChannel;
+      if (front != null) {
+        front.eventLoop().execute(() -> blackholed = true);
+      }
+    }
+
+    void resetIfBlackholed() {
+      Channel front = frontChannel;
+      if (front != null) {
+        front.eventLoop().execute(() -> {
+          if (blackholed) {
+            reset();
+          }
+        });
       }
     }
 
@@ -254,6 +415,14 @@ public final class FrontServer implements AutoCloseable {
     public void channelInactive(ChannelHandlerContext ctx) {
       early.forEach(ReferenceCountUtil::release);
       early.clear();
+      fromDevice.release();
+      String id = clientId;
+      if (id != null) {
+        byClient.computeIfPresent(id, (k, relays) -> {
+          relays.remove(this);
+          return relays.isEmpty() ? null : relays;
+        });
+      }
       Channel target = backend;
       if (target != null) {
         closeOnFlush(target);
@@ -277,7 +446,7 @@ public final class FrontServer implements AutoCloseable {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      toBackend((ByteBuf) msg);
+      toBackend(ctx, (ByteBuf) msg);
     }
 
     @Override
@@ -302,7 +471,7 @@ public final class FrontServer implements AutoCloseable {
       if (msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame) {
         ByteBuf content = ((WebSocketFrame) msg).content().retain();
         ReferenceCountUtil.release(msg);
-        toBackend(content);
+        toBackend(ctx, content);
       } else if (msg instanceof FullHttpRequest) {
         // Not an upgrade to /$iothub/websocket: answer plainly instead of leaving the client waiting.
         String uri = ((FullHttpRequest) msg).uri();

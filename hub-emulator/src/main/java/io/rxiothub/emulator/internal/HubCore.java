@@ -68,6 +68,8 @@ public final class HubCore {
   private final Map<Identity, List<C2dEntry>> c2d = new HashMap<>();
   private final Map<String, PendingMethod> methods = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
+  private final FaultInjector faults;
+  private final Map<String, AtomicLong> accepted = new ConcurrentHashMap<>();
   private volatile @Nullable BrokerLink link;
 
   /** Per-identity connection state. Guarded by the HubCore lock. */
@@ -104,6 +106,21 @@ public final class HubCore {
     this.timer = timer;
     this.telemetryRetention = telemetryRetention;
     this.registry = new RegistryStore(hostName, this::revoked);
+    this.faults = new FaultInjector(timer, clientId -> {
+      Identity identity = Identity.fromClientId(clientId);
+      return identity != null && dropConnection(identity);
+    });
+  }
+
+  /** How many connections of the client the hub accepted since it was built. */
+  public long acceptedConnections(String clientId) {
+    AtomicLong count = accepted.get(clientId);
+    return count == null ? 0 : count.get();
+  }
+
+  /** The fault rules (protocol.md §10 and the Java fault API). */
+  public FaultInjector faults() {
+    return faults;
   }
 
   /** The registry. */
@@ -171,6 +188,10 @@ public final class HubCore {
     if (identity == null || !IotHubIds.isMqttSafe(clientId)) {
       return AuthResult.refuse(2, "client id '" + clientId + "' is not {deviceId} or {deviceId}/{moduleId}"
           + " of MQTT-safe ids");
+    }
+    int injected = faults.connackRefusal(clientId);
+    if (injected != 0) {
+      return AuthResult.refuse(injected, "CONNECT refused by fault injection");
     }
     DeviceIdentity registered = registry.get(identity).orElse(null);
     if (registered == null) {
@@ -274,6 +295,7 @@ public final class HubCore {
     if (previousExpiry != null) {
       previousExpiry.cancel(false);
     }
+    accepted.computeIfAbsent(identity.clientId(), k -> new AtomicLong()).incrementAndGet();
     LOG.info("hub emulator: {} connected ({} session)", identity, persistent ? "persistent" : "clean");
     if (restore.isEmpty()) {
       return;
@@ -510,6 +532,12 @@ public final class HubCore {
     switch (kind) {
       case TELEMETRY -> {
         TelemetryMessage.Builder message = parseTelemetry(identity, topic, payload);
+        Map<String, @Nullable String> application = message.build().applicationProperties();
+        if (application.containsKey(FaultInjector.TYPE)) {
+          // A fault request is for the hub, not for the back end: not captured, never acknowledged.
+          faults.requested(identity.clientId(), application);
+          return;
+        }
         if (retain) {
           message.applicationProperty("mqtt-retain", "true");
         }
@@ -709,10 +737,16 @@ public final class HubCore {
   // ---------------------------------------------------------------- twins
 
   private void twinGet(Identity identity, @Nullable String rid) {
+    if (injectedTwinFailure(identity, rid)) {
+      return;
+    }
     reply(identity, "$iothub/twin/res/200/?$rid=" + rid, twins.deviceView(identity));
   }
 
   private void twinPatch(Identity identity, @Nullable String rid, byte[] body) {
+    if (injectedTwinFailure(identity, rid)) {
+      return;
+    }
     try {
       long version = twins.patchReported(identity, body);
       reply(identity, "$iothub/twin/res/204/?$rid=" + rid + "&$version=" + version, new byte[0]);
@@ -720,6 +754,17 @@ public final class HubCore {
       LOG.info("hub emulator: rejected the reported patch of {} with 400: {}", identity, e.getMessage());
       reply(identity, "$iothub/twin/res/400/?$rid=" + rid, errorBody(400004, e.getMessage()));
     }
+  }
+
+  private boolean injectedTwinFailure(Identity identity, @Nullable String rid) {
+    int status = faults.takeTwinFailure(identity.clientId());
+    if (status == 0) {
+      return false;
+    }
+    LOG.info("hub emulator: fault: answered a twin request of {} with {}", identity, status);
+    reply(identity, "$iothub/twin/res/" + status + "/?$rid=" + rid, errorBody(status * 1000 + 1,
+        "injected fault: status " + status));
+    return true;
   }
 
   /** Applies a desired patch and pushes it to the identity if it is connected and subscribed. */

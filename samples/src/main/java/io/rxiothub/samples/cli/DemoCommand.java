@@ -280,13 +280,15 @@ final class DemoCommand implements Callable<Integer> {
   private boolean step(String title, Callable<List<String>> body) {
     step++;
     String number = Style.pad((step < 10 ? " " : "") + step + "/" + STEPS, 6);
+    out.print(number + " " + Style.pad(title, 46));
+    out.flush();
     long start = System.nanoTime();
     List<String> details;
     try {
       details = body.call();
     } catch (Throwable e) {
       String took = Style.since(start);
-      out.println(number + " " + Style.pad(title, 46) + style.failed("FAILED") + "  " + took);
+      out.println(style.failed("FAILED") + "  " + took);
       printFrames();
       Throwable cause = Failures.unwrap(e);
       out.println("       " + style.failed("error: ") + describe(cause));
@@ -298,7 +300,7 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       return false;
     }
-    out.println(number + " " + Style.pad(title, 46) + style.ok("ok") + "  " + Style.since(start));
+    out.println(style.ok("ok") + "  " + Style.since(start));
     for (String line : details) {
       out.println("       " + line);
     }

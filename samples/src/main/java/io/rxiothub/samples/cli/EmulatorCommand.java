@@ -41,8 +41,8 @@ import picocli.CommandLine.Spec;
         EmulatorCommand.Desired.class, EmulatorCommand.ShowTwin.class, EmulatorCommand.Drop.class,
         EmulatorCommand.Stop.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped by Ctrl-C, `rxiothub emulator stop` or --timeout",
-        "2:bad option (for example a port already in use)"})
+    exitCodeList = {"0:stopped by `rxiothub emulator stop` or --timeout",
+        "2:bad option (for example a port already in use)", "130:stopped by Ctrl-C"})
 final class EmulatorCommand implements Callable<Integer> {
 
   static final ObjectMapper JSON = new ObjectMapper();
@@ -93,6 +93,13 @@ final class EmulatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // The stop signal outlives the last line: on Ctrl-C the JVM waits for it before halting.
+    try (StopSignal stop = StopSignal.install()) {
+      return run(stop);
+    }
+  }
+
+  private int run(StopSignal stop) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Style style = Style.of(spec);
     if (timeoutSeconds != null && timeoutSeconds < 1) {
@@ -114,8 +121,7 @@ final class EmulatorCommand implements Callable<Integer> {
           + " --ws-port 0 for free ports");
     }
     Path file = serviceFile != null ? serviceFile : ServiceFile.defaultPath();
-    try (StopSignal stop = StopSignal.install();
-        ServiceApiServer api = ServiceApiServer.start(hub, servicePort)) {
+    try (ServiceApiServer api = ServiceApiServer.start(hub, servicePort)) {
       Map<String, DeviceIdentity> identities = new LinkedHashMap<>();
       for (String id : devices.isEmpty() ? List.of("device1") : devices) {
         identities.put(id, hub.registry().get(id).orElseGet(() -> hub.registry().createDevice(id)));
@@ -156,7 +162,8 @@ final class EmulatorCommand implements Callable<Integer> {
     out.println(style.bold("rxiothub hub emulator running") + " (Ctrl-C or `rxiothub emulator stop` to stop)");
     row(out, "host name", hub.hostName());
     row(out, "MQTT over TLS", bind + ":" + hub.mqttPort());
-    row(out, "MQTT over WSS", hub.webSocketPort() < 0 ? "off" : bind + ":" + hub.webSocketPort() + "/$iothub/websocket");
+    row(out, "MQTT over WSS",
+        hub.webSocketPort() < 0 ? "off" : bind + ":" + hub.webSocketPort() + "/$iothub/websocket");
     row(out, "CA certificate", hub.caFile().toAbsolutePath().toString());
     row(out, "data dir", dataDir == null ? "none (in memory)" : dataDir.toString());
     row(out, "service API", api.url() + " (token in " + file + ")");

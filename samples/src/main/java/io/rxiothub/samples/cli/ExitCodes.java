@@ -15,7 +15,10 @@ final class ExitCodes {
   static final int CONNECTION = 4;
   /** --timeout passed before the expected work was done (for example fewer than --count messages). */
   static final int TIMEOUT = 5;
-  /** Stopped by Ctrl-C before the work was done (a command that runs until Ctrl-C exits 0). */
+  /**
+   * Stopped by Ctrl-C. A signal makes the JVM exit with 128 + its number whatever the command returns, so this is
+   * documentation: commands finish cleanly (acks in flight, summary) from a shutdown hook first.
+   */
   static final int INTERRUPTED = 130;
 
   static final String[] DESCRIPTIONS = {
@@ -25,7 +28,7 @@ final class ExitCodes {
       "3:the ./rxiothub launcher could not build the command line (see samples/build.log)",
       "4:could not connect (unreachable host, TLS failure, refused credentials, no running emulator)",
       "5:--timeout passed before the expected work was done",
-      "130:stopped by Ctrl-C before the work was done"};
+      "130:stopped by Ctrl-C (the JVM's code for SIGINT), after the command finished cleanly"};
 
   private ExitCodes() {}
 }

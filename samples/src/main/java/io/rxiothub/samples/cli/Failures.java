@@ -87,7 +87,8 @@ final class Failures {
 
   static Throwable unwrap(Throwable error) {
     Throwable t = error;
-    while ((t instanceof java.util.concurrent.ExecutionException || t instanceof java.util.concurrent.CompletionException
+    while ((t instanceof java.util.concurrent.ExecutionException
+        || t instanceof java.util.concurrent.CompletionException
         || (t instanceof RuntimeException && t.getClass() == RuntimeException.class)) && t.getCause() != null) {
       t = t.getCause();
     }

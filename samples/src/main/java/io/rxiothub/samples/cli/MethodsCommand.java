@@ -44,8 +44,9 @@ final class MethodsCommand implements Callable<Integer> {
           + " a command (--exec) that gets the request payload on stdin and the method name in $RXIOTHUB_METHOD.",
           "Runs until Ctrl-C, or until --count requests were answered, or --timeout passed."},
       exitCodeListHeading = "%nExit codes:%n",
-      exitCodeList = {"0:stopped by Ctrl-C, or --count requests answered, or --timeout without --count",
-          "2:bad option", "4:could not connect", "5:--timeout passed before --count requests"})
+      exitCodeList = {"0:--count requests answered, or --timeout passed without --count", "2:bad option",
+          "4:could not connect", "5:--timeout passed before --count requests",
+          "130:stopped by Ctrl-C (after the replies in flight)"})
   static final class Serve implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DeviceOptions device;
@@ -81,8 +82,13 @@ final class MethodsCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       Style style = Style.of(spec);
       AtomicInteger answered = new AtomicInteger();
-      try (StopSignal stop = StopSignal.install();
-          DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), style, b -> { })) {
+      try (StopSignal stop = StopSignal.install()) {
+        return serve(stop, out, style, answered);
+      }
+    }
+
+    private int serve(StopSignal stop, PrintWriter out, Style style, AtomicInteger answered) throws Exception {
+      try (DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), style, b -> { })) {
         session.client().methods().requests().subscribe(invocation -> {
           MethodRequest request = invocation.request();
           Single.fromCallable(() -> methods.isEmpty() || methods.contains(request.methodName()) ? answer(request)
@@ -111,7 +117,7 @@ final class MethodsCommand implements Callable<Integer> {
         session.disconnect();
         out.println("answered " + answered.get() + " request" + (answered.get() == 1 ? "" : "s"));
         out.flush();
-        return code == ExitCodes.INTERRUPTED ? ExitCodes.OK : code;
+        return code;
       }
     }
 

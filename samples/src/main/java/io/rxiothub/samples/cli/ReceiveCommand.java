@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
     description = {"Connect as the device and print cloud-to-device messages with their properties (each is"
         + " acknowledged after it is printed).", "Runs until Ctrl-C, or until --count messages, or --timeout."},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped by Ctrl-C, or --count messages received, or --timeout without --count",
-        "2:bad option", "4:could not connect", "5:--timeout passed before --count messages"})
+    exitCodeList = {"0:--count messages received, or --timeout passed without --count", "2:bad option",
+        "4:could not connect", "5:--timeout passed before --count messages",
+        "130:stopped by Ctrl-C (after acknowledging what it printed)"})
 final class ReceiveCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -37,8 +38,13 @@ final class ReceiveCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Style style = Style.of(spec);
     AtomicInteger received = new AtomicInteger();
-    try (StopSignal stop = StopSignal.install();
-        DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), style, b -> { })) {
+    try (StopSignal stop = StopSignal.install()) {
+      return receive(stop, out, style, received);
+    }
+  }
+
+  private int receive(StopSignal stop, PrintWriter out, Style style, AtomicInteger received) throws Exception {
+    try (DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), style, b -> { })) {
       spec.commandLine().getErr().println("receiving cloud-to-device messages for " + session.client().deviceId()
           + " on " + session.endpoint() + " (Ctrl-C to stop)");
       spec.commandLine().getErr().flush();
@@ -51,7 +57,7 @@ final class ReceiveCommand implements Callable<Integer> {
       if (code == ExitCodes.TIMEOUT && count == null) {
         code = ExitCodes.OK;
       }
-      return code == ExitCodes.INTERRUPTED ? ExitCodes.OK : code;
+      return code;
     }
   }
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
         "3:the ./rxiothub launcher could not build the command line (see samples/build.log)",
         "4:could not connect (unreachable host, TLS failure, refused credentials, no running emulator)",
         "5:--timeout passed before the expected work was done",
-        "130:stopped by Ctrl-C before the work was done"})
+        "130:stopped by Ctrl-C (the JVM's code for SIGINT), after the command finished cleanly"})
 public final class RxIotHubCommand {
 
   /** Runs the command line and exits with its code. */
@@ -78,8 +78,6 @@ public final class RxIotHubCommand {
       err.println(commandLine.getColorScheme().errorText("error: " + message));
       if (verbose) {
         e.printStackTrace(err);
-      } else if (code != ExitCodes.USAGE) {
-        err.println("(run with --verbose for details)");
       }
       err.flush();
       return code;

@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
             + " follows. Ctrl-C stops cleanly after the acknowledgements in flight."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every message was acknowledged", "1:some messages failed (the message says why)",
-        "2:bad option or input", "4:could not connect", "130:stopped by Ctrl-C before --count messages"})
+        "2:bad option or input", "4:could not connect",
+        "130:stopped by Ctrl-C (after the acknowledgements in flight and the summary)"})
 final class SendCommand implements Callable<Integer> {
 
   private static final int WINDOW = 512;
@@ -68,6 +69,13 @@ final class SendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // The stop signal outlives the summary: on Ctrl-C the JVM waits for it before halting.
+    try (StopSignal stop = StopSignal.install()) {
+      return send(stop);
+    }
+  }
+
+  private int send(StopSignal stop) throws Exception {
     if (count < 1) {
       throw new IllegalArgumentException("--count must be at least 1");
     }
@@ -83,8 +91,7 @@ final class SendCommand implements Callable<Integer> {
     int sent = 0;
     long start;
     boolean interrupted = false;
-    try (StopSignal stop = StopSignal.install();
-        DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), style,
+    try (DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), style,
             b -> b.offlineQueue(Math.max(1000, WINDOW), OverflowPolicy.FAIL));
         ProgressBar bar = count > 1 && System.console() != null ? progressBar() : null) {
       Semaphore window = new Semaphore(WINDOW);
@@ -160,7 +167,7 @@ final class SendCommand implements Callable<Integer> {
         .setTaskName("send")
         .setInitialMax(count)
         .setUnit(" msg", 1)
-        .showSpeed()
+        .showSpeed(new java.text.DecimalFormat("#"))
         .setUpdateIntervalMillis(200)
         .setStyle(Style.of(spec).enabled() ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
         .setConsumer(new ConsoleProgressBarConsumer(System.err))
@@ -170,7 +177,7 @@ final class SendCommand implements Callable<Integer> {
   private static void update(@Nullable ProgressBar bar, int acked, int failed) {
     if (bar != null) {
       bar.stepTo(acked + failed);
-      bar.setExtraMessage("acked " + acked + ", failed " + failed);
+      bar.setExtraMessage(" | acked " + acked + ", failed " + failed);
     }
   }
 }

@@ -106,8 +106,8 @@ final class TwinCommand implements Callable<Integer> {
       description = {"Print each change of the desired properties as one JSON line with its $version, in order.",
           "Runs until Ctrl-C, or until --count updates, or --timeout."},
       exitCodeListHeading = "%nExit codes:%n",
-      exitCodeList = {"0:stopped by Ctrl-C, or --count updates, or --timeout without --count", "2:bad option",
-          "4:could not connect", "5:--timeout passed before --count updates"})
+      exitCodeList = {"0:--count updates printed, or --timeout passed without --count", "2:bad option",
+          "4:could not connect", "5:--timeout passed before --count updates", "130:stopped by Ctrl-C"})
   static final class Watch implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DeviceOptions device;
@@ -123,8 +123,13 @@ final class TwinCommand implements Callable<Integer> {
       Bounds.check(count, timeoutSeconds);
       PrintWriter out = spec.commandLine().getOut();
       AtomicInteger seen = new AtomicInteger();
-      try (StopSignal stop = StopSignal.install();
-          DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), Style.of(spec),
+      try (StopSignal stop = StopSignal.install()) {
+        return watch(stop, out, seen);
+      }
+    }
+
+    private int watch(StopSignal stop, PrintWriter out, AtomicInteger seen) throws Exception {
+      try (DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), Style.of(spec),
               b -> { })) {
         var subscription = session.client().twin().desiredUpdates().subscribe(patch -> {
           out.println(patch.toJson());
@@ -146,7 +151,7 @@ final class TwinCommand implements Callable<Integer> {
         if (code == ExitCodes.TIMEOUT && count == null) {
           code = ExitCodes.OK;
         }
-        return code == ExitCodes.INTERRUPTED ? ExitCodes.OK : code;
+        return code;
       }
     }
   }

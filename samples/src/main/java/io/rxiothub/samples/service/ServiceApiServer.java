@@ -148,7 +148,7 @@ public final class ServiceApiServer implements AutoCloseable {
       if (parts.length == 3 && parts[2].equals("messages") && method.equals("POST")) {
         JsonNode request = parse(body);
         Map<String, String> properties = new LinkedHashMap<>();
-        request.path("properties").fields().forEachRemaining(e -> properties.put(e.getKey(), e.getValue().asText()));
+        request.path("properties").properties().forEach(e -> properties.put(e.getKey(), e.getValue().asText()));
         byte[] payload = request.path("payload").asText("").getBytes(StandardCharsets.UTF_8);
         CloudToDeviceMessage sent = hub.sendCloudToDevice(device, payload, properties).blockingGet();
         reply(exchange, 200, JSON.createObjectNode().put("messageId", sent.messageId())

@@ -2,7 +2,12 @@ package io.rxiothub.samples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,6 +45,31 @@ class DemoCommandIT {
     assertThat(run.out).contains("SharedAccessKey=<redacted>", "sig=<redacted>")
         .doesNotContainPattern("SharedAccessKey=[A-Za-z0-9+/]")
         .doesNotContainPattern("sig=[A-Za-z0-9%]");
+  }
+
+  @Test
+  void leavesNoNonDaemonThreadBehind() {
+    Set<Thread> before = nonDaemonThreads();
+
+    assertThat(Cli.run("demo", "--device", "tidy-device").exitCode).isZero();
+
+    await().pollInSameThread().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(nonDaemonThreads())
+        .as("non-daemon threads left by the demo").isSubsetOf(before));
+  }
+
+  private static Set<Thread> nonDaemonThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !t.isDaemon())
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void aFailingStepStopsTheDemoWithExitOneAfterClosingEverything() {
+    Cli run = Cli.run("demo", "--device", "bad/id");
+
+    assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
+    assertThat(run.out).contains(" 1/10  start the hub emulator").containsPattern(" 2/10  register a device +FAILED")
+        .contains("error: ").contains("closed the client, the tap and the emulator")
+        .doesNotContain("3/10").doesNotContain("steps succeeded");
   }
 
   @Test

@@ -63,6 +63,17 @@ class SendCommandIT {
   }
 
   @Test
+  void sendsOverWebSocket(HubEmulator hub) {
+    hub.clearTelemetry();
+    Cli run = Cli.run("send", "-c", device.connectionString(), "--ca-file", hub.caFile().toString(), "--transport",
+        "mqtt_ws", "--port", Integer.toString(hub.webSocketPort()), "over websocket");
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(hub.telemetry("sender")).extracting(TelemetryMessage::payloadAsString)
+        .containsExactly("over websocket");
+  }
+
+  @Test
   void readsThePayloadFromAFile(HubEmulator hub, @TempDir Path dir) throws IOException {
     hub.clearTelemetry();
     Path file = dir.resolve("body.json");
@@ -72,6 +83,29 @@ class SendCommandIT {
     assertThat(run.exitCode).as(run.toString()).isZero();
     assertThat(hub.telemetry("sender")).extracting(TelemetryMessage::payloadAsString)
         .containsExactly("{\"from\":\"file\"}");
+  }
+
+  @Test
+  void readsThePayloadFromStdinWhenThereIsNoArgument(HubEmulator hub) {
+    hub.clearTelemetry();
+    java.io.InputStream stdin = System.in;
+    System.setIn(new java.io.ByteArrayInputStream("from stdin".getBytes(StandardCharsets.UTF_8)));
+    try {
+      Cli run = Cli.run(Cli.device(hub, device, "send"));
+
+      assertThat(run.exitCode).as(run.toString()).isZero();
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(hub.telemetry("sender")).extracting(TelemetryMessage::payloadAsString).containsExactly("from stdin");
+  }
+
+  @Test
+  void aPayloadArgumentAndAFileConflict(HubEmulator hub) {
+    Cli run = Cli.run(Cli.device(hub, device, "send", "--file", "x.json", "payload"));
+
+    assertThat(run.exitCode).isEqualTo(2);
+    assertThat(run.err).contains("as an argument or with --file, not both");
   }
 
   @Test
@@ -105,8 +139,19 @@ class SendCommandIT {
         Integer.toString(freePort), "x");
 
     assertThat(run.exitCode).as(run.toString()).isEqualTo(4);
-    assertThat(run.err).contains("error: cannot reach localhost:" + freePort)
+    assertThat(run.err).startsWith("error: cannot reach localhost:" + freePort)
         .contains("is the hub or `rxiothub emulator` running").doesNotContain("Exception");
+    assertThat(run.err.trim().lines()).hasSize(1);
+  }
+
+  @Test
+  void anUnknownHostSaysWhichFieldToCheck() {
+    Cli run = Cli.run("send", "-c", "HostName=no-such-host.invalid;DeviceId=d;SharedAccessKey="
+        + Base64.getEncoder().encodeToString(new byte[32]), "x");
+
+    assertThat(run.exitCode).as(run.toString()).isEqualTo(4);
+    assertThat(run.err.trim()).isEqualTo("error: unknown host no-such-host.invalid: check HostName (or"
+        + " GatewayHostName) in the connection string");
   }
 
   @Test
@@ -117,6 +162,7 @@ class SendCommandIT {
         Integer.toString(hub.mqttPort()), "x");
 
     assertThat(run.exitCode).as(run.toString()).isEqualTo(4);
+    assertThat(run.err.trim().lines()).hasSize(1);
     assertThat(run.err).contains("refused the credentials (CONNACK 5)").contains("check DeviceId and SharedAccessKey")
         .doesNotContain(Base64.getEncoder().encodeToString(new byte[32]));
   }
@@ -131,6 +177,7 @@ class SendCommandIT {
         Integer.toString(hub.mqttPort()), "x");
 
     assertThat(run.exitCode).as(run.toString()).isEqualTo(4);
+    assertThat(run.err.trim().lines()).hasSize(1);
     assertThat(run.err).contains("error: TLS with localhost:" + hub.mqttPort() + " failed")
         .contains("not signed by the CA of --ca-file");
   }

@@ -11,6 +11,7 @@ import com.hivemq.client.mqtt.MqttProxyConfig;
 import com.hivemq.client.mqtt.MqttProxyProtocol;
 import com.hivemq.client.mqtt.MqttWebSocketConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.exceptions.ConnectionClosedException;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3RxClient;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3Connect;
@@ -19,7 +20,6 @@ import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3PublishResult;
 import io.reactivex.Flowable;
 import io.reactivex.disposables.CompositeDisposable;
-import io.reactivex.disposables.Disposable;
 import io.reactivex.schedulers.Schedulers;
 import io.reactivex.subscribers.DisposableSubscriber;
 import io.rxiothub.device.IotHubConnectionException;
@@ -142,11 +142,16 @@ public final class HiveMqConnector implements MqttConnector {
         : connect.simpleAuth().username(request.username()).password(password).applySimpleAuth()
             .build();
     AtomicBoolean decided = new AtomicBoolean();
-    Disposable connecting = client.connect(message).subscribe(
+    // Not disposed on cancel: disposing HiveMQ's connect does not stop a CONNECT already on its way,
+    // and the connection it then opens would stay open, unowned, holding the shared event loop. So a
+    // cancelled attempt waits for its outcome (bounded by the connect timeout) and closes it.
+    client.connect(message).subscribe(
         connAck -> {
           if (decided.compareAndSet(false, true)) {
             connection.established = true;
             callback.connected(connection);
+          } else {
+            connection.abort();
           }
         },
         error -> {
@@ -157,7 +162,6 @@ public final class HiveMqConnector implements MqttConnector {
         });
     return () -> {
       decided.set(true);
-      connecting.dispose();
       connection.abort();
     };
   }
@@ -169,6 +173,20 @@ public final class HiveMqConnector implements MqttConnector {
           + "CONNACK return code " + code + " (" + describe(code) + ")", error);
     }
     return new IotHubConnectionException("Could not connect: " + error, error);
+  }
+
+  /**
+   * Marks an orderly close by the hub: HiveMQ reports it as a {@link ConnectionClosedException}
+   * without a cause ("Server closed connection without DISCONNECT."), while an I/O error carries its
+   * exception as the cause and a keep-alive timeout says so.
+   */
+  static Throwable classifyClose(Throwable cause) {
+    String message = cause.getMessage();
+    if (cause instanceof ConnectionClosedException && cause.getCause() == null && message != null
+        && message.startsWith("Server closed connection")) {
+      return new ClosedByHubException("the hub closed the connection", cause);
+    }
+    return cause;
   }
 
   private static String describe(int code) {
@@ -270,7 +288,7 @@ public final class HiveMqConnector implements MqttConnector {
       if (established && closedOnce.compareAndSet(false, true)) {
         // Pending publish flows hold the shared event loop; end them with the connection.
         flows.dispose();
-        listener.onClosed(cause);
+        listener.onClosed(classifyClose(cause));
       }
     }
 

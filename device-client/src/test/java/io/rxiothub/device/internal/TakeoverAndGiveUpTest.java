@@ -1,0 +1,234 @@
+// Issue 9: session takeover is detected and not fought; a client that gave up reconnecting connects again.
+package io.rxiothub.device.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reactivex.rxjava3.observers.TestObserver;
+import io.reactivex.rxjava3.schedulers.TestScheduler;
+import io.rxiothub.device.ConnectionState;
+import io.rxiothub.device.ConnectionState.Reason;
+import io.rxiothub.device.ConnectionState.Status;
+import io.rxiothub.device.IotHubConnectionException;
+import io.rxiothub.device.OverflowPolicy;
+import io.rxiothub.device.internal.FakeConnector.FakeAttempt;
+import io.rxiothub.sas.ConnectionString;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class TakeoverAndGiveUpTest {
+
+  static final ConnectionString DEVICE = ConnectionString.parse(
+      "HostName=hub.example.net;DeviceId=dev1;SharedAccessKey="
+          + "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+
+  final TestScheduler scheduler = new TestScheduler();
+  final FakeConnector connector = new FakeConnector();
+
+  ClientCore core(long takeoverWindowMillis) {
+    CoreSettings settings = new CoreSettings("dev1", null, "user", Credentials.of(DEVICE, 3600,
+        0.15), 230, false, new Backoff(100, 1000, new Random(3)), 30_000, 100, OverflowPolicy.FAIL,
+        scheduler, scheduler, 5_000, 16, takeoverWindowMillis);
+    return new ClientCore(settings, connector, () -> { });
+  }
+
+  FakeAttempt connect(ClientCore core) {
+    TestObserver<Void> connected = core.connect().test();
+    scheduler.triggerActions();
+    FakeAttempt a = connector.last().accept();
+    scheduler.triggerActions();
+    connected.assertComplete();
+    return a;
+  }
+
+  /** The hub closes the connection in an orderly way, as it does to the older of two clients. */
+  static void closedByHub(FakeAttempt a) {
+    a.listener.onClosed(new MqttConnector.ClosedByHubException("the hub closed the connection",
+        null));
+  }
+
+  /** Lets the reconnect timer fire and accepts the new attempt. */
+  FakeAttempt reconnect() {
+    int before = connector.attempts.size();
+    scheduler.advanceTimeBy(1000, TimeUnit.MILLISECONDS);
+    assertThat(connector.attempts).as("a reconnection attempt").hasSize(before + 1);
+    FakeAttempt a = connector.last().accept();
+    scheduler.triggerActions();
+    return a;
+  }
+
+  @Test
+  void aSecondCloseByTheHubRightAfterReconnectingIsATakeoverAndIsNotFought() {
+    ClientCore core = core(10_000);
+    TestObserver<ConnectionState> states = core.connectionStates().test();
+    FakeAttempt first = connect(core);
+    scheduler.advanceTimeBy(30, TimeUnit.MINUTES);
+    closedByHub(first);
+    scheduler.triggerActions();
+    assertThat(core.currentState().status()).isEqualTo(Status.RECONNECTING);
+
+    FakeAttempt second = reconnect();
+    assertThat(core.currentState().status()).isEqualTo(Status.CONNECTED);
+    scheduler.advanceTimeBy(300, TimeUnit.MILLISECONDS);
+    closedByHub(second);
+    scheduler.triggerActions();
+    assertThat(core.currentState().status()).as("one quick close may be a coincidence")
+        .isEqualTo(Status.RECONNECTING);
+
+    FakeAttempt third = reconnect();
+    TestObserver<Void> waiting = core.publish("t", bytes("m"), false, null).test();
+    scheduler.advanceTimeBy(300, TimeUnit.MILLISECONDS);
+    closedByHub(third);
+    scheduler.triggerActions();
+
+    ConnectionState state = core.currentState();
+    assertThat(state.status()).isEqualTo(Status.DISCONNECTED);
+    assertThat(state.reason()).isEqualTo(Reason.TAKEN_OVER);
+    assertThat(state.error()).isInstanceOf(IotHubConnectionException.class)
+        .hasMessageContaining("Another client connected as dev1")
+        .hasMessageContaining("3 times in a row")
+        .hasMessageContaining("call connect() to take the identity back");
+    int attempts = connector.attempts.size();
+    scheduler.advanceTimeBy(10, TimeUnit.MINUTES);
+    assertThat(connector.attempts).as("no reconnect loop against the other client")
+        .hasSize(attempts);
+    waiting.assertError(e -> e == state.error());
+    assertThat(states.values()).extracting(ConnectionState::reason).containsSubsequence(
+        Reason.CONNECTION_OK, Reason.NETWORK_LOST, Reason.CONNECTION_OK, Reason.NETWORK_LOST,
+        Reason.CONNECTION_OK, Reason.TAKEN_OVER);
+
+    // connect() on the same instance takes the identity back.
+    FakeAttempt back = connect(core);
+    TestObserver<Void> sent = core.publish("t", bytes("again"), false, null).test();
+    back.ackAll();
+    scheduler.triggerActions();
+    sent.assertComplete();
+  }
+
+  @Test
+  void theNewerClientIsOneCloseBehindAndWins() {
+    // The other side of the takeover: its connection is first closed by the older client's first
+    // reconnection, so when the older one stops (its third close) the newer one has seen two closes
+    // and stays connected.
+    ClientCore core = core(10_000);
+    FakeAttempt a = connect(core);
+    for (int close = 1; close <= 2; close++) {
+      scheduler.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+      closedByHub(a);
+      scheduler.triggerActions();
+      a = reconnect();
+    }
+    assertThat(core.currentState().status()).isEqualTo(Status.CONNECTED);
+    assertThat(a.cancelled).isFalse();
+  }
+
+  @Test
+  void aNetworkErrorBetweenHubClosesStartsTheCountAgain() {
+    ClientCore core = core(10_000);
+    FakeAttempt a = connect(core);
+    closedByHub(a);
+    scheduler.triggerActions();
+    a = reconnect();
+    closedByHub(a);
+    scheduler.triggerActions();
+    a = reconnect();
+    a.listener.onClosed(new IOException("connection reset"));
+    scheduler.triggerActions();
+    for (int i = 0; i < 2; i++) {
+      a = reconnect();
+      closedByHub(a);
+      scheduler.triggerActions();
+    }
+    assertThat(core.currentState().status()).isEqualTo(Status.RECONNECTING);
+    reconnect();
+    assertThat(core.currentState().status()).isEqualTo(Status.CONNECTED);
+  }
+
+  @Test
+  void closesByTheHubFurtherApartThanTheWindowAreOrdinaryLosses() {
+    ClientCore core = core(10_000);
+    FakeAttempt a = connect(core);
+    for (int i = 0; i < 5; i++) {
+      closedByHub(a);
+      scheduler.triggerActions();
+      a = reconnect();
+      scheduler.advanceTimeBy(10_000, TimeUnit.MILLISECONDS);
+    }
+    assertThat(core.currentState().status()).isEqualTo(Status.CONNECTED);
+  }
+
+  @Test
+  void networkErrorsRightAfterReconnectingAreNotATakeover() {
+    ClientCore core = core(10_000);
+    FakeAttempt a = connect(core);
+    closedByHub(a);
+    for (int i = 0; i < 5; i++) {
+      scheduler.triggerActions();
+      a = reconnect();
+      a.listener.onClosed(new IOException("connection reset"));
+    }
+    scheduler.triggerActions();
+    assertThat(core.currentState().status()).isEqualTo(Status.RECONNECTING);
+    assertThat(core.currentState().reason()).isEqualTo(Reason.NETWORK_LOST);
+  }
+
+  @Test
+  void aZeroWindowAlwaysReconnects() {
+    ClientCore core = core(0);
+    FakeAttempt a = connect(core);
+    for (int i = 0; i < 5; i++) {
+      closedByHub(a);
+      scheduler.triggerActions();
+      a = reconnect();
+    }
+    assertThat(core.currentState().status()).isEqualTo(Status.CONNECTED);
+  }
+
+  @Test
+  void afterGivingUpAConnectOnTheSameInstanceWorksAndTheRetryBudgetStartsAfresh() {
+    ClientCore core = core(10_000);
+    FakeAttempt first = connect(core);
+    first.drop("network down");
+    scheduler.triggerActions();
+    TestObserver<Void> queued = core.publish("t", bytes("lost"), false, null).test();
+    while (core.currentState().status() != Status.DISCONNECTED) {
+      scheduler.advanceTimeBy(1000, TimeUnit.MILLISECONDS);
+      FakeAttempt attempt = connector.last();
+      if (!attempt.cancelled) {
+        attempt.refuse(new IotHubConnectionException("unreachable", null));
+      }
+      assertThat(scheduler.now(TimeUnit.MILLISECONDS)).isLessThan(120_000);
+    }
+    assertThat(core.currentState().reason()).isEqualTo(Reason.RETRY_EXPIRED);
+    assertThat(core.currentState().error()).hasMessageContaining("Gave up connecting dev1");
+    scheduler.triggerActions();
+    queued.assertError(IotHubConnectionException.class);
+    int attempts = connector.attempts.size();
+    scheduler.advanceTimeBy(10, TimeUnit.MINUTES);
+    assertThat(connector.attempts).hasSize(attempts);
+
+    // Same instance: connect() works, sends flow.
+    FakeAttempt again = connect(core);
+    TestObserver<Void> sent = core.publish("t", bytes("after"), false, null).test();
+    again.ackAll();
+    scheduler.triggerActions();
+    sent.assertComplete();
+
+    // And the give-up clock starts from the new failures, not the old ones.
+    again.drop("network down again");
+    scheduler.triggerActions();
+    for (int i = 0; i < 3; i++) {
+      scheduler.advanceTimeBy(1000, TimeUnit.MILLISECONDS);
+      connector.last().refuse(new IotHubConnectionException("unreachable", null));
+    }
+    assertThat(core.currentState().status()).isEqualTo(Status.RECONNECTING);
+    reconnect();
+    assertThat(core.currentState().status()).isEqualTo(Status.CONNECTED);
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
