@@ -2,7 +2,6 @@
 package io.rxiothub.device;
 
 import io.rxiothub.sas.IotHubIds;
-import io.rxiothub.sas.PercentEncoding;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -327,8 +326,13 @@ public final class Message {
       if (value == null) {
         throw new IllegalArgumentException("value of property '" + name + "' must not be null");
       }
-      text("name of property '" + name + "'", name);
-      text("value of property '" + name + "'", value);
+      // Labels are built only on failure: property() is on the path of every message sent.
+      if (hasLoneSurrogate(name)) {
+        text("name of property '" + name + "'", name);
+      }
+      if (hasLoneSurrogate(value)) {
+        text("value of property '" + name + "'", value);
+      }
       properties.put(name, value);
       return this;
     }
@@ -360,16 +364,26 @@ public final class Message {
     }
 
     private static @Nullable String text(String field, @Nullable String value) {
-      if (value != null) {
-        // The wire form percent-encodes UTF-8; a lone surrogate has no UTF-8 form.
-        try {
-          PercentEncoding.encode(value);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(field + " must be valid Unicode text: it holds a lone "
-              + "surrogate character", e);
-        }
+      // The wire form percent-encodes UTF-8; a lone surrogate has no UTF-8 form.
+      if (value != null && hasLoneSurrogate(value)) {
+        throw new IllegalArgumentException(field + " must be valid Unicode text: it holds a lone "
+            + "surrogate character");
       }
       return value;
+    }
+
+    /** Whether {@code s} holds a surrogate that is not part of a pair (checked without allocating). */
+    private static boolean hasLoneSurrogate(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 }

@@ -200,7 +200,7 @@ public final class HubEmulator implements AutoCloseable {
       core.attach(null);
       started.close();
       broker = null;
-      throw new IllegalStateException("cannot bind the emulator's listeners on " + bindAddress + ": " + e, e);
+      throw new IllegalStateException("cannot start the emulator: " + e.getMessage(), e);
     }
     front = listeners;
     core.faults().connections(listeners);

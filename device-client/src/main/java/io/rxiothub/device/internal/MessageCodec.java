@@ -4,7 +4,6 @@ package io.rxiothub.device.internal;
 import io.rxiothub.device.CloudMessage;
 import io.rxiothub.device.IotHubProtocolException;
 import io.rxiothub.device.Message;
-import java.nio.charset.Charset;
 import java.text.SimpleDateFormat;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -18,8 +17,6 @@ public final class MessageCodec {
 
   /** The hub's D2C size limit: body + system property values + application names and values (§9). */
   public static final int MAX_MESSAGE_BYTES = 256 * 1024;
-
-  private static final Charset UTF_8 = Charset.forName("UTF-8");
 
   private final HubTopics topics;
   private final String deviceId;
@@ -71,12 +68,18 @@ public final class MessageCodec {
    * system property value and of every application property name and value.
    */
   public int hubSize(Message message) {
+    // Counted field by field, without building the wire map: this runs on every send.
     long size = message.payloadSize();
-    for (Map.Entry<String, String> e : wireProperties(message).entrySet()) {
-      if (!e.getKey().startsWith("$.")) {
-        size += utf8Length(e.getKey());
-      }
-      size += utf8Length(e.getValue());
+    size += utf8Length(message.messageId()) + utf8Length(message.correlationId())
+        + utf8Length(message.userId()) + utf8Length(message.contentType())
+        + utf8Length(message.contentEncoding()) + utf8Length(message.outputName())
+        + utf8Length(message.componentName()) + utf8Length(deviceId) + utf8Length(moduleId);
+    Long ctime = message.creationTimeEpochMillis();
+    if (ctime != null) {
+      size += formatUtc(ctime).length();
+    }
+    for (Map.Entry<String, String> e : message.properties().entrySet()) {
+      size += utf8Length(e.getKey()) + utf8Length(e.getValue());
     }
     return (int) Math.min(Integer.MAX_VALUE, size);
   }
@@ -108,8 +111,27 @@ public final class MessageCodec {
     return format.format(new Date(epochMillis));
   }
 
-  private static int utf8Length(String s) {
-    return s.getBytes(UTF_8).length;
+  /** UTF-8 length of {@code s} (0 for null), counted without encoding. */
+  private static int utf8Length(@Nullable String s) {
+    if (s == null) {
+      return 0;
+    }
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n += 1;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 
   private static void put(Map<String, String> out, String key, @Nullable String value) {

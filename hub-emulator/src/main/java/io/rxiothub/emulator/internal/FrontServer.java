@@ -7,6 +7,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -142,7 +143,13 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(initializer);
-    Channel channel = bootstrap.bind(new InetSocketAddress(bindAddress, port)).syncUninterruptibly().channel();
+    // Not syncUninterruptibly(): it rethrows the checked BindException sneakily, past callers' RuntimeException guards.
+    ChannelFuture bindFuture = bootstrap.bind(new InetSocketAddress(bindAddress, port)).awaitUninterruptibly();
+    if (!bindFuture.isSuccess()) {
+      throw new IllegalStateException(what + " listener cannot bind " + bindAddress + ":" + port + " ("
+          + bindFuture.cause().getMessage() + "); pick another port, or 0 for a free one", bindFuture.cause());
+    }
+    Channel channel = bindFuture.channel();
     synchronized (serverChannels) {
       serverChannels.add(channel);
     }

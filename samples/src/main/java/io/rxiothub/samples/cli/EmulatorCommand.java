@@ -114,8 +114,7 @@ final class EmulatorCommand implements Callable<Integer> {
     }
     try {
       hub.start();
-    } catch (Exception e) {
-      // Netty's BindException escapes HubEmulator.start() unwrapped (a checked exception thrown sneakily).
+    } catch (IllegalStateException e) {
       hub.close();
       throw new IllegalArgumentException(Failures.firstLine(e) + "; is another emulator running? pass --mqtt-port 0"
           + " --ws-port 0 for free ports");
