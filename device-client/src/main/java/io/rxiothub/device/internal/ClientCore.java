@@ -389,6 +389,7 @@ public final class ClientCore {
       cancelTimers();
       DrainGoal goal = drainGoal;
       drainGoal = null;
+      boolean resendOutstanding = resendOutstanding();
       requeueInFlight();
       if (closed) {
         return;
@@ -397,7 +398,7 @@ public final class ClientCore {
         failAll(notConnected("the connection closed while disconnecting"), fx);
         setStatus(Status.DISCONNECTED, Reason.USER_DISCONNECT, null);
         completeWaiters(disconnectWaiters, fx);
-      } else if (countHubClose(a, cause) >= TAKEOVER_CLOSES) {
+      } else if (countHubClose(a, cause, resendOutstanding) >= TAKEOVER_CLOSES) {
         IotHubConnectionException error = new IotHubConnectionException("Another client connected "
             + "as " + s.identity() + ": the hub closed this client's connection " + hubCloses
             + " times in a row, each time soon after it reconnected (session takeover). It "
@@ -424,9 +425,15 @@ public final class ClientCore {
    * other reconnects and the hub closes this one again, soon, and so on. The first close alone
    * cannot be told from any other close by the hub; see {@link #TAKEOVER_CLOSES}.
    */
-  private int countHubClose(Attempt a, Throwable cause) {
+  private int countHubClose(Attempt a, Throwable cause, boolean resendOutstanding) {
     if (s.takeoverWindowMillis <= 0 || !(cause instanceof MqttConnector.ClosedByHubException)) {
       hubCloses = 0;
+    } else if (resendOutstanding) {
+      // A message sent again after a close and still not acknowledged may be what the hub closes
+      // the connection for (a "poison" message, or a fault request resent until its expiry): such a
+      // close says nothing about another client, so it is not counted (nor does it reset the count).
+      LOG.debug("{}: hub close with a resent message outstanding, not counted as a takeover",
+          s.identity());
     } else if (a.afterHubClose && now() - a.connectedAtMillis < s.takeoverWindowMillis) {
       hubCloses++;
     } else {
@@ -652,6 +659,7 @@ public final class ClientCore {
   private void transmit(PendingSend p, Attempt a, List<Runnable> fx) {
     inFlight.add(p);
     p.attempt = a;
+    p.transmissions++;
     MqttConnection connection = a.connection();
     outbound.add(() -> connection.publish(p.topic, p.payload, p.atMostOnce,
         error -> onPublishDone(p, a, error)));
@@ -714,6 +722,16 @@ public final class ClientCore {
       }
     }
     run(fx);
+  }
+
+  /** Whether a message sent more than once waits for its PUBACK. Call under {@code lock}. */
+  private boolean resendOutstanding() {
+    for (PendingSend p : inFlight) {
+      if (p.transmissions > 1) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void requeueInFlight() {
@@ -902,6 +920,8 @@ public final class ClientCore {
     final CompletableEmitter emitter;
     @Nullable Attempt attempt;
     boolean cancelled;
+    /** Guarded by the core's lock: how many connections the message was handed to. */
+    int transmissions;
     @Nullable Disposable expiryTimer;
 
     PendingSend(String topic, byte[] payload, boolean atMostOnce, @Nullable Long expiry,

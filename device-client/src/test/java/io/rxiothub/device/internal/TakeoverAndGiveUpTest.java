@@ -175,6 +175,34 @@ class TakeoverAndGiveUpTest {
   }
 
   @Test
+  void quickHubClosesWhileAResentMessageIsUnacknowledgedAreNotATakeover() {
+    // A message the hub answers by closing the connection (a poison message, or a fault request
+    // resent until it expires) must not be mistaken for another client taking the identity over.
+    ClientCore core = core(10_000);
+    FakeAttempt a = connect(core);
+    TestObserver<Void> poison = core.publish("t/poison", bytes("p"), false, null).test();
+    for (int close = 0; close < 6; close++) {
+      closedByHub(a);
+      scheduler.triggerActions();
+      a = reconnect();
+      assertThat(a.topics()).as("resent after close %d", close).containsExactly("t/poison");
+    }
+    assertThat(core.currentState().status()).isEqualTo(Status.CONNECTED);
+    // Once it is acknowledged, quick closes count again.
+    a.ackAll();
+    scheduler.triggerActions();
+    poison.assertComplete();
+    for (int close = 0; close < 3 && core.currentState().status() != Status.DISCONNECTED; close++) {
+      closedByHub(a);
+      scheduler.triggerActions();
+      if (core.currentState().status() != Status.DISCONNECTED) {
+        a = reconnect();
+      }
+    }
+    assertThat(core.currentState().reason()).isEqualTo(Reason.TAKEN_OVER);
+  }
+
+  @Test
   void aZeroWindowAlwaysReconnects() {
     ClientCore core = core(0);
     FakeAttempt a = connect(core);
