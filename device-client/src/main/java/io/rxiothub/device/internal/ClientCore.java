@@ -122,7 +122,12 @@ public final class ClientCore {
   /** Returns the current state. */
   public ConnectionState currentState() {
     ConnectionState state = states.getValue();
-    return state == null ? ConnectionState.of(Status.DISCONNECTED, Reason.CREATED, null) : state;
+    if (state != null) {
+      return state;
+    }
+    // A completed BehaviorSubject forgets its value: the client was closed.
+    return states.hasComplete() ? ConnectionState.of(Status.CLOSED, Reason.USER_CLOSE, null)
+        : ConnectionState.of(Status.DISCONNECTED, Reason.CREATED, null);
   }
 
   /**

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Runs each worker's tasks one at a time, in order, on {@code executor}; delays wait on
  * {@code timer}. Touching RxJava's {@code Schedulers} class (as {@code Schedulers.from} does) would
  * start its JVM-wide {@code RxCachedWorkerPoolEvictor} thread; this class avoids that. Tasks
- * submitted after the executors shut down (the last client closed) are dropped.
+ * submitted after the executors shut down (the last client closed) run on the calling thread, so
+ * that an operation on a closed client still fails; delayed ones are dropped.
  */
 final class ExecutorScheduler extends Scheduler {
 
@@ -67,9 +68,10 @@ final class ExecutorScheduler extends Scheduler {
         try {
           executor.execute(this);
         } catch (RejectedExecutionException e) {
-          LOG.debug("Dropped a task: the shared executor was shut down");
-          queue.clear();
-          wip.set(0);
+          // The last client was closed: no callback thread is left. Signals still due (the error of
+          // an operation on the closed client) run on the calling thread, or they would never come.
+          LOG.debug("Shared executor shut down: running a late task on the calling thread");
+          run();
         }
       }
     }

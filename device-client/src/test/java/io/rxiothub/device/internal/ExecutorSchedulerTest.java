@@ -63,11 +63,15 @@ class ExecutorSchedulerTest {
   }
 
   @Test
-  void tasksAfterShutdownAreDroppedQuietly() {
+  void afterShutdownTasksRunOnTheCallingThreadAndDelayedOnesAreDropped() {
+    // The last client closed: a signal still due (an operation's error) must not be lost.
     pool.shutdownNow();
     timer.shutdownNow();
-    assertThat(scheduler.scheduleDirect(() -> { }).isDisposed()).isFalse();
-    assertThat(scheduler.createWorker().schedule(() -> { }, 1, TimeUnit.SECONDS).isDisposed())
-        .isTrue();
+    List<Thread> ranOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    scheduler.scheduleDirect(() -> ranOn.add(Thread.currentThread()));
+    assertThat(ranOn).containsExactly(Thread.currentThread());
+    assertThat(scheduler.createWorker().schedule(() -> ranOn.add(Thread.currentThread()), 1,
+        TimeUnit.SECONDS).isDisposed()).isTrue();
+    assertThat(ranOn).hasSize(1);
   }
 }
