@@ -66,6 +66,7 @@ final class ChaosRun {
   final int messages;
   final int window;
   private final Map<Integer, List<Consumer<ChaosRun>>> actions = new TreeMap<>();
+  private final List<Consumer<ChaosRun>> beforeChecks = new ArrayList<>();
   private int c2dEvery = 100;
   private int desiredEvery = 100;
   private Consumer<DeviceClient.Builder> options = b -> { };
@@ -95,6 +96,12 @@ final class ChaosRun {
   /** Runs {@code action} just before message {@code seq} is sent. */
   ChaosRun at(int seq, Consumer<ChaosRun> action) {
     actions.computeIfAbsent(seq, k -> new ArrayList<>()).add(action);
+    return this;
+  }
+
+  /** Runs {@code action} after every send terminated and the client is connected again, before the checks. */
+  ChaosRun beforeChecks(Consumer<ChaosRun> action) {
+    beforeChecks.add(action);
     return this;
   }
 
@@ -189,6 +196,9 @@ final class ChaosRun {
       await("the client is connected").atMost(Duration.ofSeconds(60))
           .until(() -> c.connectionState().status() == Status.CONNECTED);
 
+      for (Consumer<ChaosRun> action : beforeChecks) {
+        action.accept(this);
+      }
       checkTelemetry();
       checkC2d(c2dReceived);
       checkDesired(desiredReceived);

@@ -137,9 +137,11 @@ class FaultChaosIT {
           r.hub.faults().failTwinRequests(r.id, 500, 2);
           reported.add(r.client().twin().updateReported(TwinPatch.builder().put("b", 2).build()).test());
         })
+        // The retries may outlast the message stream: wait for them before the run closes the client.
+        .beforeChecks(r -> reported.forEach(patch -> patch.awaitDone(60, TimeUnit.SECONDS)))
         .runAndCheck();
     for (TestObserver<Long> patch : reported) {
-      patch.awaitDone(60, TimeUnit.SECONDS).assertComplete();
+      patch.assertComplete();
     }
     assertThat(run.hub.twin(run.id).blockingGet()).contains("\"a\":1").contains("\"b\":2");
   }
