@@ -38,6 +38,37 @@ final class ExecutorScheduler extends Scheduler {
     return new SerialWorker();
   }
 
+  /**
+   * A single task, straight onto the executor. RxJava's default makes a whole worker (queue, counter, wrapper)
+   * for each call, and a {@code Completable} or {@code Single} observed on this scheduler (every {@code send},
+   * every twin request) delivers its one terminal signal this way.
+   */
+  @Override
+  public Disposable scheduleDirect(Runnable run, long delay, TimeUnit unit) {
+    Task task = new Task(run);
+    if (delay <= 0) {
+      execute(task);
+    } else {
+      try {
+        task.future = timer.schedule(() -> execute(task), delay, unit);
+      } catch (RejectedExecutionException e) {
+        LOG.debug("Dropped a timer task: the shared timer was shut down");
+        return Disposable.disposed();
+      }
+    }
+    return task;
+  }
+
+  private void execute(Task task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      // As in SerialWorker.enqueue: the last client was closed, and a signal still due must not be lost.
+      LOG.debug("Shared executor shut down: running a late task on the calling thread");
+      task.run();
+    }
+  }
+
   private final class SerialWorker extends Worker implements Runnable {
     private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();

@@ -63,6 +63,31 @@ class ExecutorSchedulerTest {
   }
 
   @Test
+  void directTasksRunOnThePoolAfterTheirDelayAndDisposedOnesNever() throws Exception {
+    CountDownLatch ran = new CountDownLatch(2);
+    List<String> events = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new CopyOnWriteArrayList<>();
+    Disposable cancelled = scheduler.scheduleDirect(() -> events.add("cancelled"), 50, TimeUnit.MILLISECONDS);
+    long start = System.nanoTime();
+    scheduler.scheduleDirect(() -> {
+      events.add("delayed");
+      threads.add(Thread.currentThread());
+      ran.countDown();
+    }, 100, TimeUnit.MILLISECONDS);
+    scheduler.scheduleDirect(() -> {
+      events.add("now");
+      threads.add(Thread.currentThread());
+      ran.countDown();
+    });
+    cancelled.dispose();
+    assertThat(cancelled.isDisposed()).isTrue();
+    assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+    assertThat(events).containsExactlyInAnyOrder("now", "delayed");
+    assertThat(threads).doesNotContain(Thread.currentThread());
+  }
+
+  @Test
   void afterShutdownTasksRunOnTheCallingThreadAndDelayedOnesAreDropped() {
     // The last client closed: a signal still due (an operation's error) must not be lost.
     pool.shutdownNow();
@@ -72,6 +97,8 @@ class ExecutorSchedulerTest {
     assertThat(ranOn).containsExactly(Thread.currentThread());
     assertThat(scheduler.createWorker().schedule(() -> ranOn.add(Thread.currentThread()), 1,
         TimeUnit.SECONDS).isDisposed()).isTrue();
+    assertThat(scheduler.scheduleDirect(() -> ranOn.add(Thread.currentThread()), 1, TimeUnit.SECONDS)
+        .isDisposed()).isTrue();
     assertThat(ranOn).hasSize(1);
   }
 }
