@@ -2,6 +2,8 @@
 // client certificates (the hub emulator does not request them).
 package io.rxiothub.device;
 
+import static io.rxiothub.device.TestCertificates.certificate;
+import static io.rxiothub.device.TestCertificates.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,28 +12,18 @@ import io.rxiothub.testing.NoLeaksExtension;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.util.Date;
 import java.util.concurrent.TimeUnit;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,30 +44,7 @@ class X509IT {
   static KeyPair caKeys;
   static X509Certificate ca;
 
-  static KeyPair keys() throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(256);
-    return generator.generateKeyPair();
-  }
 
-  static X509Certificate certificate(String subject, KeyPair subjectKeys, String issuer,
-      KeyPair issuerKeys, boolean authority, String... dnsNames) throws Exception {
-    JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer),
-        BigInteger.valueOf(System.nanoTime()), new Date(System.currentTimeMillis() - 60_000),
-        new Date(System.currentTimeMillis() + 86_400_000L), new X500Name(subject),
-        subjectKeys.getPublic());
-    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
-    if (dnsNames.length > 0) {
-      GeneralName[] names = new GeneralName[dnsNames.length + 1];
-      for (int i = 0; i < dnsNames.length; i++) {
-        names[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
-      }
-      names[dnsNames.length] = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
-      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
-    }
-    return new JcaX509CertificateConverter().getCertificate(
-        b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
-  }
 
   static String pem(Object o) throws IOException {
     StringWriter out = new StringWriter();
@@ -99,7 +68,7 @@ class X509IT {
     ca = certificate("CN=test CA", caKeys, "CN=test CA", caKeys, true);
     KeyPair serverKeys = keys();
     X509Certificate server = certificate("CN=localhost", serverKeys, "CN=test CA", caKeys, false,
-        "localhost");
+        "localhost", "127.0.0.1");
     KeyStore keyStore = KeyStore.getInstance("PKCS12");
     keyStore.load(null, null);
     keyStore.setKeyEntry("server", serverKeys.getPrivate(), PASSWORD,

@@ -2,29 +2,22 @@
 // tests send what the hub emulator's rules would never let through.
 package io.rxiothub.device.robustness;
 
+import static io.rxiothub.device.TestCertificates.certificate;
+import static io.rxiothub.device.TestCertificates.keys;
+
 import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import java.io.OutputStream;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.util.Date;
 import java.util.concurrent.TimeUnit;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A broker with no rules (any client may publish anywhere); started on construction. */
 final class PlainBroker implements AutoCloseable {
@@ -94,30 +87,7 @@ final class PlainBroker implements AutoCloseable {
     }
   }
 
-  private static KeyPair keys() throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(256);
-    return generator.generateKeyPair();
-  }
 
-  private static X509Certificate certificate(String subject, KeyPair subjectKeys, String issuer,
-      KeyPair issuerKeys, boolean authority, String... dnsNames) throws Exception {
-    JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer),
-        BigInteger.valueOf(System.nanoTime()), new Date(System.currentTimeMillis() - 60_000),
-        new Date(System.currentTimeMillis() + 86_400_000L), new X500Name(subject),
-        subjectKeys.getPublic());
-    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
-    if (dnsNames.length > 0) {
-      GeneralName[] names = new GeneralName[dnsNames.length];
-      for (int i = 0; i < dnsNames.length; i++) {
-        boolean ip = dnsNames[i].matches("[0-9.]+");
-        names[i] = new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, dnsNames[i]);
-      }
-      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
-    }
-    return new JcaX509CertificateConverter().getCertificate(
-        b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
-  }
 
   @Override
   public void close() throws Exception {
