@@ -44,8 +44,6 @@ class X509IT {
   static KeyPair caKeys;
   static X509Certificate ca;
 
-
-
   static String pem(Object o) throws IOException {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(out)) {

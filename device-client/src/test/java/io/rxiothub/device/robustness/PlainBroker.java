@@ -87,8 +87,6 @@ final class PlainBroker implements AutoCloseable {
     }
   }
 
-
-
   @Override
   public void close() throws Exception {
     broker.close();
