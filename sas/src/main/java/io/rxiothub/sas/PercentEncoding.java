@@ -2,7 +2,6 @@
 package io.rxiothub.sas;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
@@ -34,28 +33,55 @@ public final class PercentEncoding {
     if (isUnreserved(text)) {
       return text;
     }
-    byte[] bytes;
-    try {
-      ByteBuffer buffer = UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(CharBuffer.wrap(text));
-      bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException(
-          "text to percent-encode is not valid Unicode: it contains a lone surrogate character");
+    return encode(text, new StringBuilder(text.length() * 3)).toString();
+  }
+
+  /**
+   * Appends the percent-encoding of {@code text} to {@code out}, as {@link #encode(String)} returns
+   * it, without building intermediate strings: for code that assembles a topic or a token.
+   *
+   * @return {@code out}
+   * @throws IllegalArgumentException if {@code text} or {@code out} is null or {@code text} is not
+   *     valid Unicode (a lone surrogate); {@code out} then holds the encoding of the characters before
+   *     the bad one
+   */
+  public static StringBuilder encode(String text, StringBuilder out) {
+    if (text == null || out == null) {
+      throw new IllegalArgumentException("text to percent-encode and its output must not be null");
     }
-    StringBuilder out = new StringBuilder(bytes.length * 3);
-    for (byte b : bytes) {
-      int c = b & 0xff;
-      if (isUnreserved(c)) {
-        out.append((char) c);
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        if (isUnreserved(c)) {
+          out.append(c);
+        } else {
+          appendByte(out, c);
+        }
+      } else if (c < 0x800) {
+        appendByte(out, 0xC0 | c >>> 6);
+        appendByte(out, 0x80 | c & 0x3F);
+      } else if (!Character.isSurrogate(c)) {
+        appendByte(out, 0xE0 | c >>> 12);
+        appendByte(out, 0x80 | c >>> 6 & 0x3F);
+        appendByte(out, 0x80 | c & 0x3F);
+      } else if (Character.isHighSurrogate(c) && i + 1 < n
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        int cp = Character.toCodePoint(c, text.charAt(++i));
+        appendByte(out, 0xF0 | cp >>> 18);
+        appendByte(out, 0x80 | cp >>> 12 & 0x3F);
+        appendByte(out, 0x80 | cp >>> 6 & 0x3F);
+        appendByte(out, 0x80 | cp & 0x3F);
       } else {
-        out.append('%').append(HEX[c >>> 4]).append(HEX[c & 15]);
+        throw new IllegalArgumentException(
+            "text to percent-encode is not valid Unicode: it contains a lone surrogate character");
       }
     }
-    return out.toString();
+    return out;
+  }
+
+  private static void appendByte(StringBuilder out, int b) {
+    out.append('%').append(HEX[b >>> 4]).append(HEX[b & 15]);
   }
 
   /**

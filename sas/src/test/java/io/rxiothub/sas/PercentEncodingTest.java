@@ -36,8 +36,12 @@ class PercentEncodingTest {
 
   @Test
   void rejectsLoneSurrogates() {
-    assertThatThrownBy(() -> PercentEncoding.encode("a\uD800b")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("lone surrogate");
+    for (String bad : new String[] {"a\uD800b", "a\uD800", "\uDC00\uD800", "\uDC00"}) {
+      assertThatThrownBy(() -> PercentEncoding.encode(bad)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("lone surrogate");
+      assertThatThrownBy(() -> PercentEncoding.encode(bad, new StringBuilder()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lone surrogate");
+    }
     assertThatThrownBy(() -> PercentEncoding.decode("%20\uDC00")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("lone surrogate");
   }

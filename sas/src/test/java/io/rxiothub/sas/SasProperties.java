@@ -2,6 +2,8 @@ package io.rxiothub.sas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLEncoder;
+
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -48,6 +50,17 @@ class SasProperties {
     String encoded = PercentEncoding.encode(text);
     assertThat(encoded).matches("[A-Za-z0-9._~%-]*");
     assertThat(PercentEncoding.decode(encoded)).isEqualTo(text);
+  }
+
+  @Property
+  void percentEncodingMatchesTheJdkEncoderAndAppendsInPlace(@ForAll("unicode") String text,
+      @ForAll @StringLength(max = 5) String prefix) throws Exception {
+    // URLEncoder is the independent reference: it writes ' ' as '+' and keeps '*' but encodes '~'.
+    String reference = URLEncoder.encode(text, "UTF-8")
+        .replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+    assertThat(PercentEncoding.encode(text)).isEqualTo(reference);
+    assertThat(PercentEncoding.encode(text, new StringBuilder(prefix)).toString())
+        .isEqualTo(prefix + reference);
   }
 
   @Property(tries = 2000)

@@ -2,6 +2,7 @@
 package io.rxiothub.benchmarks.e2e;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code E2eMain <quick|full> <resultFile> [scenario...]}. The emulator always runs in its own JVM, and each
@@ -109,24 +111,39 @@ public final class E2eMain {
       int warmup) {
     System.out.println("== " + scenario + " " + client + " (" + elapsed() + ")");
     List<String> jvm = new ArrayList<>(CLIENT_JVM);
-    String jfr = System.getProperty("bench.jfr");
-    if (jfr != null) {
-      // -Dbench.jfr=<dir> records each client JVM with JFR's profiling settings, to explain a number
-      jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr + "/" + scenario + "-" + client + ".jfr");
-    }
+    jfr(scenario + "-" + client).ifPresent(jvm::add);
     Map<String, Object> r = Jvm.run(jvm, ClientBench.class, args(hub, scenario, client, device, n, warmup),
         600);
     System.out.println("   " + Json.write(r));
     return r;
   }
 
+  /**
+   * With {@code -Dbench.jfr=<dir>}, the JVM option that records the JVM with JFR's profiling settings into
+   * {@code <dir>/<name>.jfr} (the directory is created), to explain a number.
+   */
+  private static Optional<String> jfr(String name) {
+    String dir = System.getProperty("bench.jfr");
+    if (dir == null) {
+      return Optional.empty();
+    }
+    try {
+      Files.createDirectories(Path.of(dir));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the JFR directory " + dir, e);
+    }
+    return Optional.of("-XX:StartFlightRecording=settings=profile,filename="
+        + Path.of(dir, name + ".jfr").toAbsolutePath());
+  }
+
   private void d2c(HubProcess hub) {
-    int n = full ? 50_000 : 4_000;
-    int warmup = full ? 20_000 : 2_000;
-    int rounds = full ? 3 : 1;
-    // the per-message variant (one publish flow per message, as rxiothub's transport does) explains a gap: full only
-    List<String> clients = full
-        ? List.of("rxiothub", "hivemq-async", "hivemq-reactive", "hivemq-reactive-per-message")
+    int n = Integer.getInteger("bench.d2cMessages", full ? 50_000 : 4_000);
+    int warmup = full ? 20_000 : Math.min(2_000, n);
+    int rounds = Integer.getInteger("bench.d2cRounds", full ? 3 : 1);
+    // the per-message variant (one publish flow per message, as rxiothub's transport did) explains a gap: full only
+    String only = System.getProperty("bench.d2cClients");
+    List<String> clients = only != null ? List.of(only.split(","))
+        : full ? List.of("rxiothub", "hivemq-async", "hivemq-reactive", "hivemq-reactive-per-message")
         : List.of("rxiothub", "hivemq-async", "hivemq-reactive");
     if (full) {
       // a throwaway run first: otherwise the first client measured meets a cold (not yet JIT-compiled) emulator
@@ -239,10 +256,7 @@ public final class E2eMain {
         System.out.println("== scale " + n + " clients, " + hubs + " emulator JVM(s) (" + elapsed() + ")");
         List<String> jvm = new ArrayList<>(List.of("-Xms1g", "-Xmx4g", "-XX:+UseG1GC", "-Drx2.purge-enabled=false",
             LOGBACK));
-        String jfr = System.getProperty("bench.jfr");
-        if (jfr != null) {
-          jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr + "/scale-" + n + ".jfr");
-        }
+        jfr("scale-" + n).ifPresent(jvm::add);
         Map<String, Object> r = Jvm.run(jvm, ScaleBench.class, a, 1800);
         System.out.println("   " + Json.write(r));
         m.put(Integer.toString(n), r);

@@ -3,6 +3,7 @@ package io.rxiothub.device.internal;
 
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.CompletableEmitter;
+import io.reactivex.rxjava3.core.CompletableObserver;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
 import io.reactivex.rxjava3.disposables.Disposable;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -55,6 +57,9 @@ public final class ClientCore {
    */
   static final int TAKEOVER_CLOSES = 3;
 
+  /** Send outcomes delivered by one callback task before it makes way for other clients. */
+  static final int SIGNAL_BATCH = 256;
+
   private enum DrainGoal { RENEW, USER_DISCONNECT }
 
   private final CoreSettings s;
@@ -66,6 +71,9 @@ public final class ClientCore {
   private final ConcurrentLinkedQueue<Runnable> outbound = new ConcurrentLinkedQueue<>();
   private final AtomicInteger outboundWip = new AtomicInteger();
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedQueue<PendingSend> signals = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean signalScheduled = new AtomicBoolean();
+  private final Runnable signalDrain = this::drainSignals;
 
   // Everything below is guarded by lock.
   private Status status = Status.DISCONNECTED;
@@ -136,9 +144,33 @@ public final class ClientCore {
    */
   public Completable publish(String topic, byte[] payload, boolean atMostOnce,
       @Nullable Long expiryEpochMillis) {
-    return Completable.create(emitter -> submit(
-            new PendingSend(topic, payload, atMostOnce, expiryEpochMillis, emitter)))
-        .observeOn(s.callbackScheduler);
+    return new Send(topic, payload, atMostOnce, expiryEpochMillis);
+  }
+
+  /**
+   * A cold send: each subscription is one accepted message. Its outcome reaches the observer on the
+   * callback scheduler through this client's signal queue, so a burst of PUBACKs costs one callback
+   * task instead of one per message (what {@code create(...).observeOn(...)} would do).
+   */
+  private final class Send extends Completable {
+    private final String topic;
+    private final byte[] payload;
+    private final boolean atMostOnce;
+    private final @Nullable Long expiry;
+
+    Send(String topic, byte[] payload, boolean atMostOnce, @Nullable Long expiry) {
+      this.topic = topic;
+      this.payload = payload;
+      this.atMostOnce = atMostOnce;
+      this.expiry = expiry;
+    }
+
+    @Override
+    protected void subscribeActual(CompletableObserver observer) {
+      PendingSend p = new PendingSend(topic, payload, atMostOnce, expiry, observer);
+      observer.onSubscribe(p);
+      submit(p);
+    }
   }
 
   /**
@@ -581,10 +613,9 @@ public final class ClientCore {
 
   private void submit(PendingSend p) {
     List<Runnable> fx = new ArrayList<>();
-    p.emitter.setCancellable(() -> cancelSend(p));
     synchronized (lock) {
       Attempt current = connected;
-      if (p.emitter.isDisposed()) {
+      if (p.disposed) {
         return;
       } else if (closed) {
         fx.add(() -> p.fail(closedError()));
@@ -916,26 +947,62 @@ public final class ClientCore {
     }
   }
 
-  /** One accepted message. */
-  private static final class PendingSend {
+  // ---------------------------------------------------------------- signals of sends
+
+  /**
+   * Queues the outcome of {@code p} for its observer. The queue is drained on the callback
+   * scheduler by one task at a time, in order, at most {@link #SIGNAL_BATCH} signals per task
+   * before it yields the thread to other clients.
+   */
+  private void signal(PendingSend p) {
+    signals.offer(p);
+    if (signalScheduled.compareAndSet(false, true)) {
+      s.callbackScheduler.scheduleDirect(signalDrain);
+    }
+  }
+
+  private void drainSignals() {
+    for (int i = 0; i < SIGNAL_BATCH; i++) {
+      PendingSend p = signals.poll();
+      if (p == null) {
+        signalScheduled.set(false);
+        // A signal offered after the poll and before the reset found the flag set: take it here,
+        // unless its producer already scheduled a new drain.
+        if (signals.isEmpty() || !signalScheduled.compareAndSet(false, true)) {
+          return;
+        }
+        continue;
+      }
+      p.deliver();
+    }
+    s.callbackScheduler.scheduleDirect(signalDrain);
+  }
+
+  /** One accepted message, and the disposable its observer holds. */
+  private final class PendingSend implements Disposable {
     final String topic;
     final byte[] payload;
     final boolean atMostOnce;
     final @Nullable Long expiry;
-    final CompletableEmitter emitter;
+    private final CompletableObserver observer;
     @Nullable Attempt attempt;
     boolean cancelled;
     /** Guarded by the core's lock: how many connections the message was handed to. */
     int transmissions;
     @Nullable Disposable expiryTimer;
+    /** The observer disposed its subscription. */
+    volatile boolean disposed;
+    /** The outcome was decided (once): {@link #error} null means completed. */
+    private final AtomicBoolean decided = new AtomicBoolean();
+    private @Nullable Throwable error;
 
     PendingSend(String topic, byte[] payload, boolean atMostOnce, @Nullable Long expiry,
-        CompletableEmitter emitter) {
+        CompletableObserver observer) {
       this.topic = topic;
       this.payload = payload;
       this.atMostOnce = atMostOnce;
       this.expiry = expiry;
-      this.emitter = emitter;
+      this.observer = observer;
     }
 
     boolean isExpired(long nowMillis) {
@@ -944,12 +1011,31 @@ public final class ClientCore {
 
     void complete() {
       disarm();
-      emitter.onComplete();
+      if (decided.compareAndSet(false, true)) {
+        signal(this);
+      }
     }
 
-    void fail(Throwable error) {
+    void fail(Throwable failure) {
       disarm();
-      emitter.tryOnError(error);
+      if (decided.compareAndSet(false, true)) {
+        error = failure;
+        signal(this);
+      }
+    }
+
+    /** On the callback scheduler: tells the observer, unless it no longer listens. */
+    void deliver() {
+      if (disposed) {
+        return;
+      }
+      disposed = true;
+      Throwable e = error;
+      if (e == null) {
+        observer.onComplete();
+      } else {
+        observer.onError(e);
+      }
     }
 
     private void disarm() {
@@ -957,6 +1043,19 @@ public final class ClientCore {
       if (timer != null) {
         timer.dispose();
       }
+    }
+
+    @Override
+    public void dispose() {
+      if (!disposed) {
+        disposed = true;
+        cancelSend(this);
+      }
+    }
+
+    @Override
+    public boolean isDisposed() {
+      return disposed;
     }
   }
 

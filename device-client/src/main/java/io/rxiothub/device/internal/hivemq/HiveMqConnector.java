@@ -18,15 +18,17 @@ import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3Connect;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3ConnectBuilder;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3PublishResult;
-import io.reactivex.Flowable;
 import io.reactivex.disposables.CompositeDisposable;
+import io.reactivex.processors.UnicastProcessor;
 import io.reactivex.schedulers.Schedulers;
 import io.reactivex.subscribers.DisposableSubscriber;
 import io.rxiothub.device.IotHubConnectionException;
 import io.rxiothub.device.IotHubConnectionRefusedException;
 import io.rxiothub.device.internal.MqttConnector;
 import io.rxiothub.device.internal.SharedThreads;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.KeyManagerFactory;
@@ -206,37 +208,52 @@ public final class HiveMqConnector implements MqttConnector {
     }
   }
 
-  /** Reports the one result of a publish and forgets itself. */
-  private static final class PublishSubscriber extends DisposableSubscriber<Mqtt3PublishResult> {
-    private final CompositeDisposable flows;
-    private final Callback done;
-    private boolean reported;
+  /** A publish handed to HiveMQ and waiting for its result. */
+  private static final class Outgoing {
+    final Mqtt3Publish publish;
+    final Callback done;
 
-    PublishSubscriber(CompositeDisposable flows, Callback done) {
-      this.flows = flows;
+    Outgoing(Mqtt3Publish publish, Callback done) {
+      this.publish = publish;
       this.done = done;
+    }
+  }
+
+  /**
+   * Receives the results of one publish flow and hands each to the callback of its publish. HiveMQ
+   * reports QoS 1 results in PUBACK order (normally the publish order, so the oldest outstanding
+   * publish matches at once) and QoS 0 results once written; a result that is not the oldest (a
+   * QoS 0 publish between QoS 1 ones, a PUBACK the hub never sent) is matched by content.
+   */
+  private static final class Results extends DisposableSubscriber<Mqtt3PublishResult> {
+    private final HiveMqConnection connection;
+    private final UnicastProcessor<Mqtt3Publish> outbox;
+
+    Results(HiveMqConnection connection, UnicastProcessor<Mqtt3Publish> outbox) {
+      this.connection = connection;
+      this.outbox = outbox;
     }
 
     @Override
     public void onNext(Mqtt3PublishResult result) {
-      if (!reported) {
-        reported = true;
-        done.done(result.getError().isPresent() ? result.getError().get() : null);
+      Outgoing outgoing = connection.resolve(result.getPublish(), outbox);
+      if (outgoing != null) {
+        Throwable error = result.getError().isPresent() ? result.getError().get() : null;
+        outgoing.done.done(error);
       }
     }
 
     @Override
     public void onError(Throwable error) {
-      flows.delete(this);
-      if (!reported) {
-        reported = true;
-        done.done(error);
-      }
+      connection.flows.delete(this);
+      // Only when the connection ends (MQTT 3.1.1 has no negative PUBACK): the state machine hears
+      // of that through Listener.onClosed and sends what is still unacknowledged again.
+      LOG.debug("Publish flow ended: {}", error.toString());
     }
 
     @Override
     public void onComplete() {
-      flows.delete(this);
+      connection.flows.delete(this);
     }
   }
 
@@ -245,6 +262,11 @@ public final class HiveMqConnector implements MqttConnector {
     private final Listener listener;
     final CompositeDisposable flows = new CompositeDisposable();
     private final AtomicBoolean closedOnce = new AtomicBoolean();
+    private final Object publishLock = new Object();
+    /** Guarded by publishLock: publishes handed to HiveMQ, oldest first, without a result yet. */
+    private final ArrayDeque<Outgoing> unacknowledged = new ArrayDeque<>();
+    /** Guarded by publishLock: the open publish flow's source, or null when none is open. */
+    private @Nullable UnicastProcessor<Mqtt3Publish> outbox;
     volatile boolean established;
     @Nullable Mqtt3RxClient client;
 
@@ -287,11 +309,17 @@ public final class HiveMqConnector implements MqttConnector {
     void closed(Throwable cause) {
       if (established && closedOnce.compareAndSet(false, true)) {
         // Pending publish flows hold the shared event loop; end them with the connection.
-        flows.dispose();
+        abandonPublishes();
         listener.onClosed(classifyClose(cause));
       }
     }
 
+    /**
+     * Publishes through one publish flow per connection, created when a publish finds none and
+     * completed when its last publish has its result, so an idle connection holds no flow. One
+     * long flow lets HiveMQ batch writes; a flow per message costs a queue, an ack flow and a
+     * scheduler worker each (benchmarks/RESULTS.md).
+     */
     @Override
     public void publish(String topic, byte[] payload, boolean atMostOnce, Callback done) {
       Mqtt3Publish publish = Mqtt3Publish.builder()
@@ -299,9 +327,60 @@ public final class HiveMqConnector implements MqttConnector {
           .qos(atMostOnce ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE)
           .payload(payload)
           .build();
-      PublishSubscriber subscriber = new PublishSubscriber(flows, done);
-      flows.add(subscriber);
-      client().publish(Flowable.just(publish)).subscribe(subscriber);
+      synchronized (publishLock) {
+        if (closedOnce.get()) {
+          // Abandoned like the publishes in flight: the state machine sends it again elsewhere.
+          return;
+        }
+        unacknowledged.add(new Outgoing(publish, done));
+        UnicastProcessor<Mqtt3Publish> box = outbox;
+        if (box == null) {
+          box = UnicastProcessor.create(16);
+          outbox = box;
+          Results results = new Results(this, box);
+          flows.add(results);
+          client().publish(box).subscribe(results);
+        }
+        box.onNext(publish);
+      }
+    }
+
+    /** Ends the publish flows; what had no result yet is the state machine's to send again. */
+    private void abandonPublishes() {
+      flows.dispose();
+      synchronized (publishLock) {
+        unacknowledged.clear();
+        outbox = null;
+      }
+    }
+
+    /**
+     * Takes the publish that {@code result} belongs to off the outstanding ones, and ends the flow
+     * {@code box} when nothing is left in it; null if the result matches nothing (a late result
+     * after the connection closed).
+     */
+    @Nullable Outgoing resolve(Mqtt3Publish published, UnicastProcessor<Mqtt3Publish> box) {
+      synchronized (publishLock) {
+        Outgoing match = null;
+        Outgoing head = unacknowledged.peekFirst();
+        if (head != null && head.publish.equals(published)) {
+          match = unacknowledged.pollFirst();
+        } else {
+          for (Iterator<Outgoing> it = unacknowledged.iterator(); it.hasNext(); ) {
+            Outgoing o = it.next();
+            if (o.publish.equals(published)) {
+              it.remove();
+              match = o;
+              break;
+            }
+          }
+        }
+        if (unacknowledged.isEmpty() && outbox == box) {
+          outbox = null;
+          box.onComplete();
+        }
+        return match;
+      }
     }
 
     @Override
@@ -316,14 +395,14 @@ public final class HiveMqConnector implements MqttConnector {
     @Override
     public void disconnect(Runnable done) {
       closedOnce.set(true);
-      flows.dispose();
+      abandonPublishes();
       client().disconnect().subscribe(done::run, error -> done.run());
     }
 
     @Override
     public void abort() {
       closedOnce.set(true);
-      flows.dispose();
+      abandonPublishes();
       Mqtt3RxClient c = client;
       if (c != null) {
         // MQTT 3.1.1 has no abort without DISCONNECT in HiveMQ's API; DISCONNECT is harmless here.
