@@ -85,7 +85,7 @@ abstract class BaseClient implements IotHubClient {
           + MessageCodec.MAX_MESSAGE_BYTES + " (payload + system property values + application "
           + "property names and values); split it or shrink it");
     }
-    return core.publish(codec.telemetryTopic(message), message.payload(), message.atMostOnce(),
+    return core.publish(codec.telemetryTopic(message), message.payloadArray(), message.atMostOnce(),
         message.expiryEpochMillis());
   }
 

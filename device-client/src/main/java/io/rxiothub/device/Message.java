@@ -42,7 +42,10 @@ public final class Message {
     this.componentName = b.componentName;
     this.expiryEpochMillis = b.expiryEpochMillis;
     this.atMostOnce = b.atMostOnce;
-    this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
+    // Shared with the builder, which copies before its next change (sending builds a message each time).
+    b.propertiesShared = true;
+    this.properties = b.properties.isEmpty() ? Collections.<String, String>emptyMap()
+        : Collections.unmodifiableMap(b.properties);
   }
 
   /** Returns a builder for a message with an empty payload and no properties. */
@@ -63,6 +66,11 @@ public final class Message {
   /** Returns a copy of the payload. */
   public byte[] payload() {
     return payload.clone();
+  }
+
+  /** Returns the payload itself, for the client that sends it; never modified. */
+  byte[] payloadArray() {
+    return payload;
   }
 
   /** Returns the payload size in bytes without copying it. */
@@ -193,7 +201,9 @@ public final class Message {
     private @Nullable String componentName;
     private @Nullable Long expiryEpochMillis;
     private boolean atMostOnce;
-    private final Map<String, String> properties = new LinkedHashMap<>();
+    private Map<String, String> properties = new LinkedHashMap<>();
+    /** {@link #properties} is held by a built message too: copy it before changing it. */
+    private boolean propertiesShared;
 
     private Builder() {}
 
@@ -209,7 +219,16 @@ public final class Message {
       componentName = m.componentName;
       expiryEpochMillis = m.expiryEpochMillis;
       atMostOnce = m.atMostOnce;
-      properties.putAll(m.properties);
+      properties = m.properties;
+      propertiesShared = true;
+    }
+
+    private Map<String, String> ownProperties() {
+      if (propertiesShared) {
+        properties = new LinkedHashMap<>(properties);
+        propertiesShared = false;
+      }
+      return properties;
     }
 
     /**
@@ -333,7 +352,7 @@ public final class Message {
       if (hasLoneSurrogate(value)) {
         text("value of property '" + name + "'", value);
       }
-      properties.put(name, value);
+      ownProperties().put(name, value);
       return this;
     }
 
@@ -354,7 +373,7 @@ public final class Message {
 
     /** Removes every application property. */
     public Builder clearProperties() {
-      properties.clear();
+      ownProperties().clear();
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.rxiothub.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.charset.StandardCharsets;
 import nl.jqno.equalsverifier.EqualsVerifier;
@@ -36,6 +37,28 @@ class ValuesTest {
     assertThat(new String(m.payload(), StandardCharsets.UTF_8)).isEqualTo("abc");
     assertThat(m.properties().keySet()).containsExactly("z", "a");
     assertThat(m.toBuilder().build()).isEqualTo(m);
+  }
+
+  @Test
+  void aBuiltMessageKeepsItsPropertiesWhateverItsBuilderDoesNext() {
+    // The builder hands its property map to the message and copies it before its next change.
+    Message.Builder b = Message.builder().property("a", "1");
+    Message first = b.build();
+    Message second = b.property("b", "2").build();
+    Message third = b.clearProperties().property("c", "3").build();
+    Message fourth = b.build();
+    Message derived = first.toBuilder().property("a", "9").property("d", "4").build();
+    Message emptied = second.toBuilder().clearProperties().build();
+    assertThat(first.properties()).containsExactly(entry("a", "1"));
+    assertThat(second.properties()).containsExactly(entry("a", "1"), entry("b", "2"));
+    assertThat(third.properties()).containsExactly(entry("c", "3"));
+    assertThat(fourth.properties()).containsExactly(entry("c", "3"));
+    assertThat(derived.properties()).containsExactly(entry("a", "9"), entry("d", "4"));
+    assertThat(emptied.properties()).isEmpty();
+    assertThatThrownBy(() -> first.properties().put("x", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> emptied.properties().put("x", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

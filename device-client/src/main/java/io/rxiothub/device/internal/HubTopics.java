@@ -14,6 +14,11 @@ public final class HubTopics {
         "devices/" + deviceId + (moduleId == null ? "" : "/modules/" + moduleId) + "/messages/";
   }
 
+  /** Appends the telemetry topic without its bag: the bag follows. */
+  void appendTelemetryPrefix(StringBuilder out) {
+    out.append(identityPrefix).append("events/");
+  }
+
   /** Returns the telemetry topic carrying {@code bag}, which may be empty. */
   public String telemetry(String bag) {
     return identityPrefix + "events/" + bag;

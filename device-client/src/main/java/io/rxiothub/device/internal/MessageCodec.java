@@ -4,6 +4,7 @@ package io.rxiothub.device.internal;
 import io.rxiothub.device.CloudMessage;
 import io.rxiothub.device.IotHubProtocolException;
 import io.rxiothub.device.Message;
+import io.rxiothub.sas.PercentEncoding;
 import java.text.SimpleDateFormat;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -58,9 +59,41 @@ public final class MessageCodec {
     return out;
   }
 
-  /** Returns the telemetry topic of {@code message}, its property bag included. */
+  /**
+   * Returns the telemetry topic of {@code message}, its property bag included: the bag of
+   * {@link #wireProperties}, written straight into the topic (this runs on every send).
+   */
   public String telemetryTopic(Message message) {
-    return topics.telemetry(PropertyBag.encode(wireProperties(message)));
+    StringBuilder out = new StringBuilder(160);
+    topics.appendTelemetryPrefix(out);
+    int bagStart = out.length();
+    pair(out, bagStart, "$.mid", message.messageId());
+    pair(out, bagStart, "$.cid", message.correlationId());
+    pair(out, bagStart, "$.uid", message.userId());
+    pair(out, bagStart, "$.ct", message.contentType());
+    pair(out, bagStart, "$.ce", message.contentEncoding());
+    Long ctime = message.creationTimeEpochMillis();
+    if (ctime != null) {
+      pair(out, bagStart, "$.ctime", formatUtc(ctime));
+    }
+    pair(out, bagStart, "$.on", message.outputName());
+    pair(out, bagStart, "$.sub", message.componentName());
+    pair(out, bagStart, "$.cdid", deviceId);
+    pair(out, bagStart, "$.cmid", moduleId);
+    // Application names never start with "$." (Message.Builder refuses them): no clash above.
+    for (Map.Entry<String, String> e : message.properties().entrySet()) {
+      pair(out, bagStart, e.getKey(), e.getValue());
+    }
+    return out.toString();
+  }
+
+  private static void pair(StringBuilder out, int bagStart, String key, @Nullable String value) {
+    if (value != null) {
+      if (out.length() > bagStart) {
+        out.append('&');
+      }
+      PercentEncoding.encode(value, PercentEncoding.encode(key, out).append('='));
+    }
   }
 
   /**
