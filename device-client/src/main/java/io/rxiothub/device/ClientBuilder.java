@@ -20,6 +20,8 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +47,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
   private int port = -1;
   private @Nullable TrustManagerFactory trustManagerFactory;
   private @Nullable KeyManagerFactory keyManagerFactory;
+  /** The options that set the client certificate; more than one is a conflict reported by build(). */
+  private final Set<String> clientCertificateOptions = new LinkedHashSet<>();
   private @Nullable String proxyHost;
   private int proxyPort;
   private @Nullable String proxyUser;
@@ -138,8 +142,22 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
   }
 
   /**
-   * Sets whom the client trusts as the hub's TLS server (default: the JVM's trust store). Hostname
-   * verification stays on whatever trust is used.
+   * Sets whom the client trusts as the hub's TLS server (default: the JVM's trust store), e.g. a
+   * factory initialised from a custom trust store or the Android KeyStore. Hostname verification
+   * stays on whatever trust is used. Replaces an earlier {@code trustStore} or
+   * {@code trustedCertificates}.
+   *
+   * <p>There is no {@code sslContext(SSLContext)} option: the HiveMQ MQTT client 1.3, on which this
+   * SDK is built, makes its own TLS context from a key manager factory and a trust manager factory
+   * ({@code MqttClientSslConfig}), and an {@code SSLContext} cannot give its managers back. Pass the
+   * factories your {@code SSLContext} was built from:
+   * <pre>{@code
+   * // instead of sslContext.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null):
+   * builder.trustManagerFactory(tmf)
+   *     .keyManagerFactory(kmf);   // only for X.509 client-certificate authentication
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if null
    */
   public B trustManagerFactory(TrustManagerFactory trustManagerFactory) {
     if (trustManagerFactory == null) {
@@ -198,24 +216,72 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
   /**
    * Authenticates with an X.509 client certificate (connection string with {@code x509=true}):
-   * {@code privateKey} and its certificate chain, leaf first.
+   * {@code privateKey} and its certificate chain, leaf first. One of the three client-certificate
+   * options; see {@link #keyManagerFactory(KeyManagerFactory)} for how they combine.
    *
    * @throws IllegalArgumentException if the chain is empty or the platform refuses the key
    */
   public B clientCertificate(PrivateKey privateKey, X509Certificate... chain) {
-    this.keyManagerFactory = PemCredentials.keyManagerFactory(privateKey, chain);
-    return self();
+    return clientCertificateFrom("clientCertificate",
+        PemCredentials.keyManagerFactory(privateKey, chain));
   }
 
   /**
    * Authenticates with an X.509 client certificate given as PEM text: the certificate chain (leaf
    * first) and the private key (PKCS#8, or PKCS#1 / SEC1 unencrypted), parsed with BouncyCastle.
+   * One of the three client-certificate options; see {@link #keyManagerFactory(KeyManagerFactory)}
+   * for how they combine.
    *
    * @throws IllegalArgumentException naming what could not be parsed (never the key itself)
    */
   public B clientCertificatePem(String certificateChainPem, String privateKeyPem) {
-    this.keyManagerFactory =
-        PemCredentials.keyManagerFactory(certificateChainPem, privateKeyPem);
+    return clientCertificateFrom("clientCertificatePem",
+        PemCredentials.keyManagerFactory(certificateChainPem, privateKeyPem));
+  }
+
+  /**
+   * Authenticates with the X.509 client certificate that {@code keyManagerFactory} presents, from
+   * any key source: a PKCS#12 file, a PKCS#11 token or HSM, the Android KeyStore. The private key
+   * stays with the factory; the SDK never sees it. The connection string must say
+   * {@code x509=true}. From a PKCS#12 file:
+   * <pre>{@code
+   * KeyStore p12 = KeyStore.getInstance("PKCS12");
+   * p12.load(in, password);
+   * KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+   * kmf.init(p12, password);
+   * DeviceClient.builder().connectionString("HostName=…;DeviceId=…;x509=true")
+   *     .keyManagerFactory(kmf).build();
+   * }</pre>
+   *
+   * <p>How the options combine: the client certificate comes from exactly one of
+   * {@code keyManagerFactory}, {@code clientCertificate} and {@code clientCertificatePem}. Setting
+   * two of them makes {@code build()} throw {@link IllegalStateException} naming both (there is no
+   * silent "last one wins" between key sources); calling the same option again replaces its earlier
+   * value. A client certificate with a connection string that carries a {@code SharedAccessKey} or
+   * {@code SharedAccessSignature} also makes {@code build()} throw: a client is either an X.509
+   * client (no password in CONNECT) or a SAS one, never both.
+   *
+   * <p>A certificate the server refuses during the TLS handshake (e.g. from an issuer it does not trust) makes {@code connect()} fail with
+   * {@link IotHubConnectionException} caused by an {@code SSLException}; one that IoT Hub accepts
+   * in TLS but does not match the device (unregistered, wrong thumbprint or CN) is refused with
+   * {@link IotHubConnectionRefusedException} (CONNACK 5), which is never retried.
+   *
+   * <p>There is no {@code sslContext(SSLContext)} option: the HiveMQ MQTT client 1.3 makes its TLS
+   * context from key and trust manager factories ({@code MqttClientSslConfig}); pass the factories
+   * your {@code SSLContext} was built from (see {@link #trustManagerFactory(TrustManagerFactory)}).
+   *
+   * @throws IllegalArgumentException if null
+   */
+  public B keyManagerFactory(KeyManagerFactory keyManagerFactory) {
+    if (keyManagerFactory == null) {
+      throw new IllegalArgumentException("keyManagerFactory must not be null");
+    }
+    return clientCertificateFrom("keyManagerFactory", keyManagerFactory);
+  }
+
+  private B clientCertificateFrom(String option, KeyManagerFactory factory) {
+    clientCertificateOptions.add(option);
+    this.keyManagerFactory = factory;
     return self();
   }
 
@@ -499,9 +565,26 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
       throw new IllegalStateException("the connection string names a module (ModuleId="
           + cs.moduleId() + "); use ModuleClient for it");
     }
+    if (clientCertificateOptions.size() > 1) {
+      StringBuilder names = new StringBuilder();
+      for (String option : clientCertificateOptions) {
+        names.append(names.length() == 0 ? "" : " and ").append(option).append("(...)");
+      }
+      throw new IllegalStateException("the client certificate is set by " + names
+          + ": these are alternative key sources, keep exactly one of them");
+    }
     if (cs.x509() && keyManagerFactory == null) {
       throw new IllegalStateException("the connection string says x509=true: set the client "
-          + "certificate with clientCertificate(...) or clientCertificatePem(...)");
+          + "certificate with keyManagerFactory(...), clientCertificate(...) or "
+          + "clientCertificatePem(...)");
+    }
+    if (!cs.x509() && keyManagerFactory != null) {
+      throw new IllegalStateException("a client certificate is set (" + clientCertificateOptions
+          .iterator().next() + "(...)) but the connection string authenticates with a "
+          + (cs.authentication() == ConnectionString.Authentication.SHARED_ACCESS_SIGNATURE
+              ? "SharedAccessSignature" : "SharedAccessKey")
+          + ": for X.509 authentication use a connection string with x509=true and no key; "
+          + "for SAS authentication drop the client certificate");
     }
     if (proxyHost != null && transport != Transport.MQTT_WS) {
       throw new IllegalStateException("httpProxy works only with transport MQTT_WS");

@@ -9,8 +9,12 @@ import io.rxiothub.device.internal.MqttConnector;
 import io.rxiothub.device.internal.Version;
 import io.rxiothub.sas.SasToken;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
 import org.junit.jupiter.api.Test;
 
 class ClientBuilderTest {
@@ -104,10 +108,77 @@ class ClientBuilderTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("ModuleId");
     assertThatThrownBy(() -> DeviceClient.builder()
         .connectionString("HostName=h.example;DeviceId=d;x509=true").build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("clientCertificate");
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("keyManagerFactory")
+        .hasMessageContaining("clientCertificate(").hasMessageContaining("clientCertificatePem");
     assertThatThrownBy(() -> DeviceClient.builder().connectionString(DEVICE)
         .httpProxy("proxy", 3128).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("MQTT_WS");
+  }
+
+  static final String X509 = "HostName=hub.example.net;DeviceId=dev1;x509=true";
+
+  static KeyManagerFactory emptyKeyManagerFactory() throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(store, new char[0]);
+    return kmf;
+  }
+
+  @Test
+  void aKeyManagerFactoryMakesAnX509ClientThatSendsNoPassword() throws Exception {
+    MqttConnector.ConnectRequest r = firstConnect(DeviceClient.builder().connectionString(X509)
+        .keyManagerFactory(emptyKeyManagerFactory()), false);
+    assertThat(r.clientId()).isEqualTo("dev1");
+    assertThat(r.username()).startsWith("hub.example.net/dev1/?api-version=2021-04-12");
+    assertThat(r.password()).isNull();
+    assertThatThrownBy(() -> DeviceClient.builder().keyManagerFactory(null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keyManagerFactory");
+  }
+
+  @Test
+  void settingTheSameClientCertificateOptionTwiceIsNoConflict() throws Exception {
+    MqttConnector.ConnectRequest r = firstConnect(DeviceClient.builder().connectionString(X509)
+        .keyManagerFactory(emptyKeyManagerFactory()).keyManagerFactory(emptyKeyManagerFactory()),
+        false);
+    assertThat(r.password()).isNull();
+  }
+
+  @Test
+  void twoClientCertificateSourcesFailAtBuildNamingBoth() throws Exception {
+    KeyPair keys = TestCertificates.keys();
+    X509Certificate cert = TestCertificates.certificate("CN=dev1", keys, "CN=dev1", keys, false);
+    assertThatThrownBy(() -> DeviceClient.builder().connectionString(X509)
+        .clientCertificate(keys.getPrivate(), cert).keyManagerFactory(emptyKeyManagerFactory())
+        .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("clientCertificate(...) and keyManagerFactory(...)")
+        .hasMessageContaining("keep exactly one");
+    assertThatThrownBy(() -> ModuleClient.builder()
+        .connectionString("HostName=hub.example.net;DeviceId=dev1;ModuleId=m;x509=true")
+        .keyManagerFactory(emptyKeyManagerFactory()).clientCertificate(keys.getPrivate(), cert)
+        .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("keyManagerFactory(...) and clientCertificate(...)");
+  }
+
+  @Test
+  void aClientCertificateWithASasConnectionStringFailsAtBuild() throws Exception {
+    assertThatThrownBy(() -> DeviceClient.builder().connectionString(DEVICE)
+        .keyManagerFactory(emptyKeyManagerFactory()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("keyManagerFactory(...)").hasMessageContaining("SharedAccessKey")
+        .hasMessageContaining("x509=true").hasMessageNotContaining(KEY);
+    String token = SasToken.generate("hub.example.net/devices/dev1", KEY, 4_000_000_000L, null)
+        .format();
+    KeyPair keys = TestCertificates.keys();
+    X509Certificate cert = TestCertificates.certificate("CN=dev1", keys, "CN=dev1", keys, false);
+    assertThatThrownBy(() -> DeviceClient.builder()
+        .connectionString("HostName=hub.example.net;DeviceId=dev1;SharedAccessSignature=" + token)
+        .clientCertificate(keys.getPrivate(), cert).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("clientCertificate(...)").hasMessageContaining("SharedAccessSignature")
+        .hasMessageNotContaining(token);
   }
 
   @Test

@@ -4,7 +4,6 @@ package io.rxiothub.device;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -64,12 +63,9 @@ final class ConnectTunnelProxy implements AutoCloseable {
       sockets.add(upstream);
       client.getOutputStream().write(
           "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      Thread back = new Thread(() -> pipe(upstream, client), "test-proxy-pipe");
-      back.setDaemon(true);
-      back.start();
-      pipe(client, upstream);
+      SocketRelay.start(client, upstream, "test-proxy-pipe", SocketRelay::closeQuietly);
     } catch (IOException | RuntimeException e) {
-      closeQuietly(client);
+      SocketRelay.closeQuietly(client);
     }
   }
 
@@ -88,37 +84,11 @@ final class ConnectTunnelProxy implements AutoCloseable {
     return head.toString(StandardCharsets.US_ASCII);
   }
 
-  private static void pipe(Socket from, Socket to) {
-    try {
-      InputStream in = from.getInputStream();
-      OutputStream out = to.getOutputStream();
-      byte[] buffer = new byte[8192];
-      int n;
-      while ((n = in.read(buffer)) >= 0) {
-        out.write(buffer, 0, n);
-        out.flush();
-      }
-    } catch (IOException e) {
-      // One side closed: close both.
-    } finally {
-      closeQuietly(from);
-      closeQuietly(to);
-    }
-  }
-
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // closing anyway
-    }
-  }
-
   @Override
   public void close() throws IOException {
     server.close();
     for (Socket s : sockets) {
-      closeQuietly(s);
+      SocketRelay.closeQuietly(s);
     }
   }
 }

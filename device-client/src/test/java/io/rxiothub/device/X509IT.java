@@ -1,5 +1,6 @@
 // X.509 client-certificate authentication against embedded HiveMQ CE with a TLS listener that requires
-// client certificates (the hub emulator does not request them).
+// client certificates (the hub emulator does not request them) and, like IoT Hub, admits a client only if
+// its certificate names its client id and CONNECT carries no password.
 package io.rxiothub.device;
 
 import static io.rxiothub.device.TestCertificates.certificate;
@@ -7,9 +8,21 @@ import static io.rxiothub.device.TestCertificates.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
+import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
 import io.rxiothub.testing.NoLeaksExtension;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -20,7 +33,12 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import org.awaitility.Awaitility;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
@@ -43,6 +61,35 @@ class X509IT {
   static int port;
   static KeyPair caKeys;
   static X509Certificate ca;
+  /** What the broker received: "clientId topic" of every PUBLISH. */
+  static final Queue<String> published = new ConcurrentLinkedQueue<>();
+
+  /** IoT Hub's X.509 rule in small: the TLS client certificate's CN is the client id, no password. */
+  static final class HubRules implements ExtensionMain {
+    @Override
+    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+      Services.securityRegistry().setAuthenticatorProvider(provider -> (SimpleAuthenticator)
+          (in, out) -> {
+            ConnectPacket connect = in.getConnectPacket();
+            Optional<X509Certificate> certificate = in.getConnectionInformation()
+                .getClientTlsInformation().flatMap(ClientTlsInformation::getClientCertificate);
+            boolean matches = certificate.isPresent() && certificate.get().getSubjectX500Principal()
+                .getName().equals("CN=" + connect.getClientId());
+            if (matches && connect.getPassword().isEmpty()) {
+              out.authenticateSuccessfully();
+            } else {
+              out.failAuthentication(ConnackReasonCode.NOT_AUTHORIZED,
+                  "the certificate does not name the client, or a password was sent");
+            }
+          });
+      Services.initializerRegistry().setClientInitializer((init, context) ->
+          context.addPublishInboundInterceptor((in, out) -> published.add(
+              in.getClientInformation().getClientId() + " " + in.getPublishPacket().getTopic())));
+    }
+
+    @Override
+    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {}
+  }
 
   static String pem(Object o) throws IOException {
     StringWriter out = new StringWriter();
@@ -108,6 +155,11 @@ class X509IT {
         .withDataFolder(Files.createDirectories(dir.resolve("data")))
         .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions")))
         .withoutLoggingBootstrap()
+        .withEmbeddedExtension(EmbeddedExtension.builder()
+            .withId("x509-hub-rules").withName("x509 hub rules").withVersion("1")
+            .withPriority(1000).withStartPriority(1000).withAuthor("rxiothub")
+            .withExtensionMain(new HubRules())
+            .build())
         .build();
     broker.start().get(60, TimeUnit.SECONDS);
   }
@@ -158,5 +210,78 @@ class X509IT {
           .hasRootCauseInstanceOf(javax.net.ssl.SSLException.class);
       assertThat(client.connectionState().reason()).isEqualTo(ConnectionState.Reason.RETRY_EXPIRED);
     }
+  }
+
+  /** A key manager for {@code chain} read back from a PKCS#12 file, as an application would load it. */
+  static KeyManagerFactory fromPkcs12File(String name, KeyPair keys, X509Certificate... chain)
+      throws Exception {
+    KeyStore p12 = KeyStore.getInstance("PKCS12");
+    p12.load(null, null);
+    p12.setKeyEntry("device", keys.getPrivate(), PASSWORD, chain);
+    Path file = store(name + ".p12", p12);
+    KeyStore loaded = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(file)) {
+      loaded.load(in, PASSWORD);
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(loaded, PASSWORD);
+    return kmf;
+  }
+
+  @Test
+  @Timeout(60)
+  void connectsAndSendsWithAKeyManagerFactoryFromAPkcs12File() throws Exception {
+    KeyPair deviceKeys = keys();
+    X509Certificate device = certificate("CN=x509-p12", deviceKeys, "CN=test CA", caKeys, false);
+    try (DeviceClient client = x509Device("x509-p12")
+        .keyManagerFactory(fromPkcs12File("x509-p12", deviceKeys, device, ca))
+        .build()) {
+      client.connect().blockingAwait(30, TimeUnit.SECONDS);
+      client.send(Message.builder().messageId("from-p12").build())
+          .blockingAwait(30, TimeUnit.SECONDS);
+      Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> published.stream().anyMatch(
+          p -> p.startsWith("x509-p12 devices/x509-p12/messages/events/")
+              && p.contains("mid=from-p12")));
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aKeyManagerFactoryWithACertificateOfAnUnknownIssuerIsRefusedInTheHandshake()
+      throws Exception {
+    KeyPair otherCaKeys = keys();
+    KeyPair deviceKeys = keys();
+    X509Certificate stranger = certificate("CN=x509-p12-stranger", deviceKeys, "CN=other CA",
+        otherCaKeys, false);
+    try (DeviceClient client = x509Device("x509-p12-stranger")
+        .keyManagerFactory(fromPkcs12File("x509-p12-stranger", deviceKeys, stranger))
+        .reconnectGiveUpMillis(0)
+        .build()) {
+      assertThatThrownBy(() -> client.connect().blockingAwait(30, TimeUnit.SECONDS))
+          .isInstanceOf(IotHubConnectionException.class)
+          .hasRootCauseInstanceOf(javax.net.ssl.SSLException.class);
+      assertThat(client.connectionState().reason()).isEqualTo(ConnectionState.Reason.RETRY_EXPIRED);
+    }
+    assertThat(published).noneMatch(p -> p.startsWith("x509-p12-stranger "));
+  }
+
+  @Test
+  @Timeout(60)
+  void aKeyManagerFactoryWithAnotherDevicesCertificateIsRefusedByTheHubNotRetried()
+      throws Exception {
+    KeyPair deviceKeys = keys();
+    X509Certificate other = certificate("CN=x509-someone-else", deviceKeys, "CN=test CA", caKeys,
+        false);
+    try (DeviceClient client = x509Device("x509-p12-unregistered")
+        .keyManagerFactory(fromPkcs12File("x509-p12-unregistered", deviceKeys, other, ca))
+        .build()) {
+      assertThatThrownBy(() -> client.connect().blockingAwait(30, TimeUnit.SECONDS))
+          .isInstanceOfSatisfying(IotHubConnectionRefusedException.class, e -> {
+            assertThat(e.returnCode()).isEqualTo(5);
+            assertThat(e.isRetryable()).isFalse();
+          });
+      assertThat(client.connectionState().reason()).isEqualTo(ConnectionState.Reason.REFUSED);
+    }
+    assertThat(published).noneMatch(p -> p.startsWith("x509-p12-unregistered "));
   }
 }

@@ -2,9 +2,8 @@
 // the client cannot tell from a real one.
 package io.rxiothub.device.robustness;
 
+import io.rxiothub.device.SocketRelay;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -88,39 +87,22 @@ final class TcpRelay implements AutoCloseable {
         clientSide.add(client);
         open.add(client);
         open.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
+        SocketRelay.start(client, upstream, "tcp-relay-pump-" + IDS.incrementAndGet(), this::end);
       } catch (IOException e) {
         reset(client);
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buffer = new byte[16 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          out.write(buffer, 0, n);
-          out.flush();
-        }
-      } catch (IOException e) {
-        // Either side went away; end both.
-      } finally {
-        // While cut, the client must see a reset, never an orderly close (which means "the hub
-        // closed the connection" to it).
-        if (cut) {
-          reset(from);
-          reset(to);
-        } else {
-          close(from);
-          close(to);
-        }
-      }
-    }, "tcp-relay-pump-" + IDS.incrementAndGet());
-    t.setDaemon(true);
-    t.start();
+  /** Ends one socket of a relayed pair whose other side went away. */
+  private void end(Socket s) {
+    // While cut, the client must see a reset, never an orderly close (which means "the hub closed
+    // the connection" to it).
+    if (cut) {
+      reset(s);
+    } else {
+      close(s);
+    }
   }
 
   private void reset(Socket s) {
@@ -135,11 +117,7 @@ final class TcpRelay implements AutoCloseable {
   private void close(Socket s) {
     open.remove(s);
     clientSide.remove(s);
-    try {
-      s.close();
-    } catch (IOException e) {
-      // Already closed.
-    }
+    SocketRelay.closeQuietly(s);
   }
 
   @Override

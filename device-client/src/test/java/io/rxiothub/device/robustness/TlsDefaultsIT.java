@@ -1,5 +1,7 @@
 // Issue 9, security defaults: hostname verification on (a certificate for another name is refused), an
-// untrusted issuer is refused, TLS 1.2+ only, and no trust-all option.
+// untrusted issuer is refused, TLS 1.2+ only, SNI names the host dialled, and no trust-all option.
+// hub.localhost and gateway.localhost resolve to 127.0.0.1 through src/test/resources/it-hosts
+// (-Djdk.net.hosts.file, set for Failsafe in the module pom).
 package io.rxiothub.device.robustness;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +18,7 @@ import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,21 +94,51 @@ class TlsDefaultsIT {
   @Test
   @Timeout(60)
   void theClientOffersOnlyTls12And13() throws Exception {
+    List<Integer> versions = helloOf("HostName=localhost;DeviceId=tls-4;SharedAccessKey=" + KEY)
+        .versions;
+    assertThat(versions).isNotEmpty().containsOnly(0x0303, 0x0304);
+  }
+
+  @Test
+  @Timeout(60)
+  void sniCarriesTheHubHostName() throws Exception {
+    assertThat(helloOf("HostName=hub.localhost;DeviceId=sni-1;SharedAccessKey=" + KEY).serverName)
+        .isEqualTo("hub.localhost");
+  }
+
+  @Test
+  @Timeout(60)
+  void sniCarriesTheGatewayHostNameWhenOneIsSet() throws Exception {
+    // The client dials the gateway, so the TLS server it must reach (and verify) is the gateway.
+    assertThat(helloOf("HostName=hub.localhost;DeviceId=sni-2;SharedAccessKey=" + KEY
+        + ";GatewayHostName=gateway.localhost").serverName).isEqualTo("gateway.localhost");
+  }
+
+  @Test
+  @Timeout(60)
+  void noSniIsSentWhenTheClientDialsAnIpLiteral() throws Exception {
+    // RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not permitted in HostName".
+    ClientHello hello = helloOf("HostName=hub.localhost;DeviceId=sni-3;SharedAccessKey=" + KEY
+        + ";GatewayHostName=127.0.0.1");
+    assertThat(hello.versions).as("a ClientHello was read").isNotEmpty();
+    assertThat(hello.serverName).isNull();
+  }
+
+  /** Lets a client built from {@code connectionString} dial a raw socket and returns its ClientHello. */
+  static ClientHello helloOf(String connectionString) throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        DeviceClient client = DeviceClient.builder()
-            .connectionString("HostName=localhost;DeviceId=tls-4;SharedAccessKey=" + KEY)
+        DeviceClient client = DeviceClient.builder().connectionString(connectionString)
             .port(server.getLocalPort()).reconnectGiveUpMillis(0).connectTimeoutMillis(5_000)
             .build()) {
-      CompletableFuture<List<Integer>> offered = CompletableFuture.supplyAsync(() -> {
+      CompletableFuture<ClientHello> hello = CompletableFuture.supplyAsync(() -> {
         try (Socket s = server.accept()) {
-          return offeredVersions(new DataInputStream(s.getInputStream()));
+          return readClientHello(new DataInputStream(s.getInputStream()));
         } catch (IOException e) {
           throw new IllegalStateException(e);
         }
       });
       client.connect().onErrorComplete().subscribe();
-      List<Integer> versions = offered.get(30, TimeUnit.SECONDS);
-      assertThat(versions).isNotEmpty().containsOnly(0x0303, 0x0304);
+      return hello.get(30, TimeUnit.SECONDS);
     }
   }
 
@@ -119,11 +152,18 @@ class TlsDefaultsIT {
         || n.contains("hostnameverif") || n.contains("verifyhost") || n.contains("sslcontext"));
   }
 
+  /** What a ClientHello offers: protocol versions, and the SNI host name (null if none). */
+  static final class ClientHello {
+    final List<Integer> versions = new ArrayList<>();
+    String serverName;
+  }
+
   /**
-   * Reads one TLS ClientHello and returns the protocol versions it offers: the supported_versions
-   * extension (RFC 8446 §4.2.1) when present, else the legacy client_version.
+   * Reads one TLS ClientHello: the protocol versions it offers (the supported_versions extension,
+   * RFC 8446 §4.2.1, when present, else the legacy client_version) and the host_name of its
+   * server_name extension (RFC 6066 §3).
    */
-  static List<Integer> offeredVersions(DataInputStream in) throws IOException {
+  static ClientHello readClientHello(DataInputStream in) throws IOException {
     int contentType = in.readUnsignedByte();
     assertThat(contentType).as("a TLS handshake record").isEqualTo(22);
     in.readUnsignedShort();
@@ -138,7 +178,7 @@ class TlsDefaultsIT {
     hello.skipBytes(hello.readUnsignedByte());
     hello.skipBytes(hello.readUnsignedShort());
     hello.skipBytes(hello.readUnsignedByte());
-    List<Integer> versions = new ArrayList<>();
+    ClientHello result = new ClientHello();
     int extensionsLength = hello.available() >= 2 ? hello.readUnsignedShort() : 0;
     int read = 0;
     while (read < extensionsLength) {
@@ -148,16 +188,27 @@ class TlsDefaultsIT {
       if (type == 0x002b) {
         int listLength = hello.readUnsignedByte();
         for (int i = 0; i < listLength / 2; i++) {
-          versions.add(hello.readUnsignedShort());
+          result.versions.add(hello.readUnsignedShort());
+        }
+      } else if (type == 0x0000) {
+        int listLength = hello.readUnsignedShort();
+        for (int listRead = 0; listRead < listLength; ) {
+          int nameType = hello.readUnsignedByte();
+          byte[] name = new byte[hello.readUnsignedShort()];
+          hello.readFully(name);
+          listRead += 3 + name.length;
+          assertThat(nameType).as("server_name type host_name").isEqualTo(0);
+          assertThat(result.serverName).as("one host_name").isNull();
+          result.serverName = new String(name, StandardCharsets.US_ASCII);
         }
       } else {
         hello.skipBytes(length);
       }
     }
-    if (versions.isEmpty()) {
-      versions.add(clientVersion);
+    if (result.versions.isEmpty()) {
+      result.versions.add(clientVersion);
     }
-    return versions;
+    return result;
   }
 
   static Throwable rootCause(Throwable e) {

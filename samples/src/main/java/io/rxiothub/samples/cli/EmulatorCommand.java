@@ -8,6 +8,7 @@ import io.reactivex.rxjava3.disposables.Disposable;
 import io.rxiothub.emulator.DeviceIdentity;
 import io.rxiothub.emulator.HubEmulator;
 import io.rxiothub.samples.service.ServiceApiServer;
+import io.rxiothub.samples.service.ServiceClient;
 import io.rxiothub.samples.service.ServiceFile;
 import io.rxiothub.samples.wire.WireFrame;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -198,105 +198,72 @@ final class EmulatorCommand implements Callable<Integer> {
   /** Registers a device in the running emulator and prints its connection string. */
   @Command(name = "add-device", mixinStandardHelpOptions = true,
       description = "Register a device in the running emulator (or find it) and print its connection string.")
-  static final class AddDevice implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ServiceOptions service;
+  static final class AddDevice extends ServiceCommand {
     @Parameters(paramLabel = "DEVICE_ID", description = "The device id.") String deviceId;
 
     @Override
-    public Integer call() {
-      JsonNode answer = service.client().createDevice(deviceId);
-      spec.commandLine().getOut().println(answer.path("connectionString").asText());
-      return ExitCodes.OK;
+    void run(ServiceClient client, PrintWriter out) {
+      out.println(client.createDevice(deviceId).path("connectionString").asText());
     }
   }
 
   /** Sends a cloud-to-device message through the running emulator. */
   @Command(name = "c2d", mixinStandardHelpOptions = true,
       description = "Send a cloud-to-device message to a device of the running emulator (queued until it listens).")
-  static final class CloudToDevice implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ServiceOptions service;
-    @Option(names = {"-d", "--device"}, required = true, paramLabel = "ID", description = "The device id.")
-    String deviceId;
+  static final class CloudToDevice extends ServiceCommand.OnDevice {
     @Option(names = {"-p", "--property"}, paramLabel = "KEY=VALUE", description = "An application property"
         + " (repeatable).")
     Map<String, String> properties = new LinkedHashMap<>();
     @Parameters(paramLabel = "PAYLOAD", description = "The message body (text).") String payload;
 
     @Override
-    public Integer call() {
-      JsonNode answer = service.client().sendCloudToDevice(deviceId, payload, properties);
-      spec.commandLine().getOut().println("queued C2D message " + answer.path("messageId").asText() + " for "
-          + deviceId);
-      return ExitCodes.OK;
+    void run(ServiceClient client, PrintWriter out) {
+      JsonNode answer = client.sendCloudToDevice(deviceId, payload, properties);
+      out.println("queued C2D message " + answer.path("messageId").asText() + " for " + deviceId);
     }
   }
 
   /** Patches desired properties through the running emulator. */
   @Command(name = "desired", mixinStandardHelpOptions = true,
       description = "Merge a desired-properties patch (JSON) into a device twin of the running emulator.")
-  static final class Desired implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ServiceOptions service;
-    @Option(names = {"-d", "--device"}, required = true, paramLabel = "ID", description = "The device id.")
-    String deviceId;
+  static final class Desired extends ServiceCommand.OnDevice {
     @Parameters(paramLabel = "JSON", description = "The patch, e.g. '{\"interval\":10}'; null deletes.")
     String patch;
 
     @Override
-    public Integer call() {
-      JsonNode answer = service.client().updateDesired(deviceId, patch);
-      spec.commandLine().getOut().println("desired $version " + answer.path("version").asLong());
-      return ExitCodes.OK;
+    void run(ServiceClient client, PrintWriter out) {
+      out.println("desired $version " + client.updateDesired(deviceId, patch).path("version").asLong());
     }
   }
 
   /** Prints a twin as the service side sees it. */
   @Command(name = "twin", mixinStandardHelpOptions = true,
       description = "Print a device twin of the running emulator as the service sees it (tags, desired, reported).")
-  static final class ShowTwin implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ServiceOptions service;
-    @Option(names = {"-d", "--device"}, required = true, paramLabel = "ID", description = "The device id.")
-    String deviceId;
-
+  static final class ShowTwin extends ServiceCommand.OnDevice {
     @Override
-    public Integer call() {
-      printJson(spec.commandLine().getOut(), service.client().twin(deviceId));
-      return ExitCodes.OK;
+    void run(ServiceClient client, PrintWriter out) {
+      printJson(out, client.twin(deviceId));
     }
   }
 
   /** Severs a device's connection (to watch it reconnect). */
   @Command(name = "drop", mixinStandardHelpOptions = true,
       description = "Sever a device's connection without MQTT close, to watch the device reconnect.")
-  static final class Drop implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ServiceOptions service;
-    @Option(names = {"-d", "--device"}, required = true, paramLabel = "ID", description = "The device id.")
-    String deviceId;
-
+  static final class Drop extends ServiceCommand.OnDevice {
     @Override
-    public Integer call() {
-      boolean dropped = service.client().dropConnection(deviceId).path("dropped").asBoolean();
-      spec.commandLine().getOut().println(dropped ? "dropped the connection of " + deviceId
-          : deviceId + " was not connected");
-      return ExitCodes.OK;
+    void run(ServiceClient client, PrintWriter out) {
+      boolean dropped = client.dropConnection(deviceId).path("dropped").asBoolean();
+      out.println(dropped ? "dropped the connection of " + deviceId : deviceId + " was not connected");
     }
   }
 
   /** Stops the running emulator. */
   @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the running emulator.")
-  static final class Stop implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ServiceOptions service;
-
+  static final class Stop extends ServiceCommand {
     @Override
-    public Integer call() {
-      service.client().shutdown();
-      spec.commandLine().getOut().println("asked the emulator to stop");
-      return ExitCodes.OK;
+    void run(ServiceClient client, PrintWriter out) {
+      client.shutdown();
+      out.println("asked the emulator to stop");
     }
   }
 }

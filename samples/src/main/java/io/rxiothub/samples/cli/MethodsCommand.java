@@ -50,6 +50,7 @@ final class MethodsCommand implements Callable<Integer> {
   static final class Serve implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DeviceOptions device;
+    @Mixin Bounds bounds;
 
     @Option(names = {"-m", "--method"}, paramLabel = "NAME",
         description = "Answer only this method (repeatable); others get 501. Default: every method.")
@@ -67,15 +68,9 @@ final class MethodsCommand implements Callable<Integer> {
         description = "Answer with this shell command's stdout (JSON); exit code 0 gives --status, else 500.")
     @Nullable String exec;
 
-    @Option(names = "--count", paramLabel = "N", description = "Stop after answering N requests.")
-    @Nullable Integer count;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop after this many seconds.")
-    @Nullable Long timeoutSeconds;
-
     @Override
     public Integer call() throws Exception {
-      Bounds.check(count, timeoutSeconds);
+      bounds.check();
       if (response != null) {
         MethodResponse.ofJson(status, response);
       }
@@ -110,10 +105,7 @@ final class MethodsCommand implements Callable<Integer> {
         out.println("serving " + (methods.isEmpty() ? "every direct method" : "methods " + methods) + " as "
             + session.client().deviceId() + " on " + session.endpoint() + " (Ctrl-C to stop)");
         out.flush();
-        int code = Bounds.await(stop, timeoutSeconds, () -> count != null && answered.get() >= count);
-        if (code == ExitCodes.TIMEOUT && count == null) {
-          code = ExitCodes.OK;
-        }
+        int code = bounds.await(stop, answered::get);
         session.disconnect();
         out.println("answered " + answered.get() + " request" + (answered.get() == 1 ? "" : "s"));
         out.flush();

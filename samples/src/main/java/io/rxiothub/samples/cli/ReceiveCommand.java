@@ -6,11 +6,9 @@ import io.rxiothub.samples.wire.WireFrame;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Prints one line per C2D message: number, body, properties. */
@@ -25,16 +23,11 @@ final class ReceiveCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin DeviceOptions device;
-
-  @Option(names = "--count", paramLabel = "N", description = "Stop after N messages.")
-  @Nullable Integer count;
-
-  @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop after this many seconds.")
-  @Nullable Long timeoutSeconds;
+  @Mixin Bounds bounds;
 
   @Override
   public Integer call() throws Exception {
-    Bounds.check(count, timeoutSeconds);
+    bounds.check();
     PrintWriter out = spec.commandLine().getOut();
     Style style = Style.of(spec);
     AtomicInteger received = new AtomicInteger();
@@ -49,14 +42,11 @@ final class ReceiveCommand implements Callable<Integer> {
           + " on " + session.endpoint() + " (Ctrl-C to stop)");
       spec.commandLine().getErr().flush();
       var subscription = session.client().cloudMessages()
-          .takeWhile(m -> count == null || received.get() < count)
+          .takeWhile(m -> bounds.wantsMore(received.get()))
           .subscribe(message -> print(out, style, received.incrementAndGet(), message));
-      int code = Bounds.await(stop, timeoutSeconds, () -> count != null && received.get() >= count);
+      int code = bounds.await(stop, received::get);
       subscription.dispose();
       session.disconnect();
-      if (code == ExitCodes.TIMEOUT && count == null) {
-        code = ExitCodes.OK;
-      }
       return code;
     }
   }

@@ -111,16 +111,11 @@ final class TwinCommand implements Callable<Integer> {
   static final class Watch implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DeviceOptions device;
-
-    @Option(names = "--count", paramLabel = "N", description = "Stop after N updates.")
-    @Nullable Integer count;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop after this many seconds.")
-    @Nullable Long timeoutSeconds;
+    @Mixin Bounds bounds;
 
     @Override
     public Integer call() throws Exception {
-      Bounds.check(count, timeoutSeconds);
+      bounds.check();
       PrintWriter out = spec.commandLine().getOut();
       AtomicInteger seen = new AtomicInteger();
       try (StopSignal stop = StopSignal.install()) {
@@ -145,12 +140,9 @@ final class TwinCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("watching desired properties of " + session.client().deviceId()
             + " from $version " + twin.desiredVersion() + " " + twin.desired().toJson() + " (Ctrl-C to stop)");
         spec.commandLine().getErr().flush();
-        int code = Bounds.await(stop, timeoutSeconds, () -> count != null && seen.get() >= count);
+        int code = bounds.await(stop, seen::get);
         subscription.dispose();
         session.disconnect();
-        if (code == ExitCodes.TIMEOUT && count == null) {
-          code = ExitCodes.OK;
-        }
         return code;
       }
     }

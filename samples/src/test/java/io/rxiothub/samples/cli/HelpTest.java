@@ -39,6 +39,15 @@ class HelpTest {
   }
 
   @Test
+  void countSaysWhatEachCommandCounts() {
+    // Bounds.properties keys these texts by command path: a renamed command would fall back to "N items".
+    assertThat(Cli.run("receive", "--help").out).contains("--count=N           Stop after N messages.");
+    assertThat(Cli.run("twin", "watch", "--help").out).contains("--count=N           Stop after N updates.");
+    assertThat(Cli.run("methods", "serve", "--help").out)
+        .contains("--count=N           Stop after answering N requests.");
+  }
+
+  @Test
   void topLevelHelpListsTheExitCodes() {
     Cli run = Cli.run("--help");
 
