@@ -18,6 +18,8 @@ import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3Connect;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3ConnectBuilder;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3PublishResult;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
 import io.reactivex.disposables.CompositeDisposable;
 import io.reactivex.processors.UnicastProcessor;
 import io.reactivex.schedulers.Schedulers;
@@ -32,6 +34,7 @@ import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -55,6 +58,10 @@ public final class HiveMqConnector implements MqttConnector {
       .build();
 
   private final MqttClientTransportConfig transportConfig;
+  private final Endpoint endpoint;
+  /** The shared TLS context, once built; null until then or if building it failed. */
+  private volatile @Nullable SslContext sslContext;
+  private volatile boolean sslContextTried;
 
   /** Settings of the network path to the hub. */
   public static final class Endpoint {
@@ -89,6 +96,7 @@ public final class HiveMqConnector implements MqttConnector {
 
   /** Creates a connector for {@code endpoint}. */
   public HiveMqConnector(Endpoint endpoint) {
+    this.endpoint = endpoint;
     MqttClientSslConfig ssl = MqttClientSslConfig.builder()
         .trustManagerFactory(endpoint.trustManagerFactory)
         .keyManagerFactory(endpoint.keyManagerFactory)
@@ -132,6 +140,10 @@ public final class HiveMqConnector implements MqttConnector {
         .addDisconnectedListener(context -> connection.closed(context.getCause()))
         .buildRx();
     connection.client = client;
+    SslContext tls = sslContext();
+    if (tls != null) {
+      HiveMqInternals.useSslContext(client, tls);
+    }
     // Subscribed before CONNECT: a persistent session may deliver right after CONNACK.
     connection.flows.add(client.publishes(MqttGlobalPublishFilter.ALL, true)
         .subscribe(connection::inbound, error -> { }));
@@ -150,6 +162,10 @@ public final class HiveMqConnector implements MqttConnector {
     client.connect(message).subscribe(
         connAck -> {
           if (decided.compareAndSet(false, true)) {
+            Channel channel = HiveMqInternals.channel(client);
+            if (channel != null) {
+              HiveMqInternals.noDelay(channel);
+            }
             connection.established = true;
             callback.connected(connection);
           } else {
@@ -166,6 +182,28 @@ public final class HiveMqConnector implements MqttConnector {
       decided.set(true);
       connection.abort();
     };
+  }
+
+  /**
+   * Returns the TLS context shared with other clients (see {@link TlsContexts}), or null if it
+   * cannot be built: the HiveMQ client then builds its own and reports the same problem as the
+   * connection's failure.
+   */
+  private @Nullable SslContext sslContext() {
+    if (!sslContextTried) {
+      synchronized (this) {
+        if (!sslContextTried) {
+          try {
+            sslContext = TlsContexts.forEndpoint(endpoint.trustManagerFactory,
+                endpoint.keyManagerFactory);
+          } catch (SSLException | RuntimeException e) {
+            LOG.debug("No shared TLS context: {}", e.toString());
+          }
+          sslContextTried = true;
+        }
+      }
+    }
+    return sslContext;
   }
 
   static Throwable map(Throwable error) {
@@ -258,7 +296,7 @@ public final class HiveMqConnector implements MqttConnector {
   }
 
   /** One HiveMQ client and its single connection. */
-  private static final class HiveMqConnection implements MqttConnection {
+  static final class HiveMqConnection implements MqttConnection {
     private final Listener listener;
     final CompositeDisposable flows = new CompositeDisposable();
     private final AtomicBoolean closedOnce = new AtomicBoolean();

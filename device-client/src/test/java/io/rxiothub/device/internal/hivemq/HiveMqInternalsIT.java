@@ -1,0 +1,151 @@
+// What the connector reaches inside the HiveMQ client: one TLS context shared by the clients with the same trust
+// and no certificate, a context of its own for a certificate client, and TCP_NODELAY on every connection.
+package io.rxiothub.device.internal.hivemq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.internal.mqtt.MqttClientConfig;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3RxClient;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.rxiothub.device.internal.Credentials;
+import io.rxiothub.device.internal.MqttConnector;
+import io.rxiothub.device.internal.MqttConnector.ConnectRequest;
+import io.rxiothub.device.internal.MqttConnector.InboundPublish;
+import io.rxiothub.device.internal.MqttConnector.MqttConnection;
+import io.rxiothub.emulator.DeviceIdentity;
+import io.rxiothub.emulator.HubEmulatorExtension;
+import io.rxiothub.sas.ConnectionString;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.KeyStore;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class HiveMqInternalsIT {
+
+  @RegisterExtension
+  static final HubEmulatorExtension HUB = new HubEmulatorExtension();
+
+  static TrustManagerFactory hubTrust() throws Exception {
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(HUB.hub().trustStore());
+    return tmf;
+  }
+
+  static HiveMqConnector connector(TrustManagerFactory trust, KeyManagerFactory keys) {
+    return new HiveMqConnector(new HiveMqConnector.Endpoint(HUB.hub().hostName(), HUB.hub().mqttPort(), false,
+        trust, keys, null, 0, null, null, 10_000));
+  }
+
+  /** Connects {@code id} through {@code connector} and returns the connection's HiveMQ client. */
+  static HiveMqConnector.HiveMqConnection connect(HiveMqConnector connector, DeviceIdentity id) throws Exception {
+    byte[] password = Credentials.of(ConnectionString.parse(id.connectionString()), 3600, 0.15)
+        .password(System.currentTimeMillis());
+    ConnectRequest request = new ConnectRequest(id.clientId(),
+        id.hostName() + "/" + id.clientId() + "/?api-version=2021-04-12", password, 60, false);
+    CompletableFuture<MqttConnection> connected = new CompletableFuture<>();
+    connector.connect(request, new MqttConnector.Listener() {
+      @Override
+      public void onPublish(InboundPublish publish) {}
+
+      @Override
+      public void onClosed(Throwable cause) {}
+    }, new MqttConnector.ConnectCallback() {
+      @Override
+      public void connected(MqttConnection connection) {
+        connected.complete(connection);
+      }
+
+      @Override
+      public void failed(Throwable error) {
+        connected.completeExceptionally(error);
+      }
+    });
+    return (HiveMqConnector.HiveMqConnection) connected.get(20, TimeUnit.SECONDS);
+  }
+
+  static SslContext tlsContextOf(HiveMqConnector.HiveMqConnection connection) {
+    MqttClientConfig config = HiveMqInternals.config((Mqtt3RxClient) connection.client);
+    assertThat(config).as("the pinned HiveMQ client's configuration is reachable").isNotNull();
+    return config.getCurrentSslContext();
+  }
+
+  static void close(HiveMqConnector.HiveMqConnection connection) {
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    connection.disconnect(() -> closed.complete(null));
+    closed.join();
+  }
+
+  @Test
+  @Timeout(60)
+  void clientsWithTheSameTrustShareOneTlsContextAndEveryConnectionHasNoDelay() throws Exception {
+    TrustManagerFactory trust = hubTrust();
+    HiveMqConnector.HiveMqConnection[] connections = {
+        connect(connector(trust, null), HUB.createDevice("internals-a")),
+        connect(connector(trust, null), HUB.createDevice("internals-b")),
+        connect(connector(hubTrust(), null), HUB.createDevice("internals-c"))};
+    try {
+      SslContext first = tlsContextOf(connections[0]);
+      assertThat(first).isNotNull();
+      assertThat(tlsContextOf(connections[1])).isSameAs(first);
+      // Another factory, even with the same certificates, may trust differently: its own context.
+      assertThat(tlsContextOf(connections[2])).isNotNull().isNotSameAs(first);
+      for (HiveMqConnector.HiveMqConnection c : connections) {
+        Channel channel = HiveMqInternals.channel((Mqtt3RxClient) c.client);
+        assertThat(channel).isNotNull();
+        assertThat(channel.config().getOption(ChannelOption.TCP_NODELAY)).isTrue();
+      }
+    } finally {
+      for (HiveMqConnector.HiveMqConnection c : connections) {
+        close(c);
+      }
+    }
+  }
+
+  @Test
+  void aClientWithACertificateNeverSharesItsTlsContext() throws Exception {
+    TrustManagerFactory trust = hubTrust();
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    // Sessions are cached per context: shared, one device could resume another's authenticated session.
+    assertThat(TlsContexts.forEndpoint(trust, kmf)).isNotSameAs(TlsContexts.forEndpoint(trust, kmf));
+    assertThat(TlsContexts.forEndpoint(trust, null)).isSameAs(TlsContexts.forEndpoint(trust, null));
+    assertThat(TlsContexts.forEndpoint(null, null)).isSameAs(TlsContexts.forEndpoint(null, null))
+        .isNotSameAs(TlsContexts.forEndpoint(trust, null));
+  }
+
+  @Test
+  @Timeout(30)
+  void noDelayTurnsNaglesAlgorithmOffOnAChannelThatHadItOn() throws Exception {
+    // As on Android, where Netty leaves TCP_NODELAY off.
+    NioEventLoopGroup group = new NioEventLoopGroup(1);
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+          .option(ChannelOption.TCP_NODELAY, false).handler(new ChannelInboundHandlerAdapter())
+          .connect(server.getInetAddress(), server.getLocalPort()).sync().channel();
+      try (Socket accepted = server.accept()) {
+        assertThat(channel.config().getOption(ChannelOption.TCP_NODELAY)).isFalse();
+        assertThat(HiveMqInternals.noDelay(channel)).isTrue();
+        assertThat(channel.config().getOption(ChannelOption.TCP_NODELAY)).isTrue();
+      } finally {
+        channel.close().sync();
+      }
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+}
