@@ -11,6 +11,7 @@ import io.rxiothub.device.internal.MessageCodec;
 import io.rxiothub.device.internal.MqttConnector;
 import io.rxiothub.device.internal.PemCredentials;
 import io.rxiothub.device.internal.SharedThreads;
+import io.rxiothub.device.internal.TrustFactories;
 import io.rxiothub.device.internal.Version;
 import io.rxiothub.device.internal.hivemq.HiveMqConnector;
 import io.rxiothub.sas.ConnectionString;
@@ -178,10 +179,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
       throw new IllegalArgumentException("trustStore must not be null");
     }
     try {
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trustStore);
-      this.trustManagerFactory = tmf;
+      // A store of the same certificates gives the same factory: such clients share a TLS context.
+      this.trustManagerFactory = TrustFactories.forStore(trustStore);
     } catch (Exception e) {
       throw new IllegalArgumentException("trustStore: the platform cannot use it: " + e, e);
     }
@@ -197,16 +196,14 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (certificates == null || certificates.length == 0) {
       throw new IllegalArgumentException("trustedCertificates needs at least one certificate");
     }
-    try {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      for (int i = 0; i < certificates.length; i++) {
-        store.setCertificateEntry("ca-" + i, certificates[i]);
+    for (X509Certificate certificate : certificates) {
+      if (certificate == null) {
+        throw new IllegalArgumentException("trustedCertificates must not contain null");
       }
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(store);
-      this.trustManagerFactory = tmf;
+    }
+    try {
+      // The same certificates give the same factory: such clients share one TLS context.
+      this.trustManagerFactory = TrustFactories.forCertificates(certificates);
     } catch (Exception e) {
       throw new IllegalArgumentException("trustedCertificates: could not build a trust store: " + e,
           e);

@@ -34,9 +34,12 @@ final class Route<T> {
 
   private final ClientCore core;
   private final Function<InboundPublish, @Nullable T> decoder;
-  private final Scheduler.Worker worker;
+  private final Scheduler callbackScheduler;
+  /** Runs {@link #drain}; one at a time thanks to {@link #wip}, so no serial worker is needed. */
+  private final Runnable drainTask = this::drain;
   private final int maxHeld;
-  private final ArrayDeque<Held<T>> held = new ArrayDeque<>();
+  /** Sized for the usual handful: every client has four routes, mostly idle. */
+  private final ArrayDeque<Held<T>> held = new ArrayDeque<>(2);
   private final CopyOnWriteArrayList<RouteSubscription<T>> subscribers =
       new CopyOnWriteArrayList<>();
   private final AtomicInteger wip = new AtomicInteger();
@@ -47,7 +50,7 @@ final class Route<T> {
     this.core = core;
     this.filter = filter;
     this.decoder = decoder;
-    this.worker = callbackScheduler.createWorker();
+    this.callbackScheduler = callbackScheduler;
     this.maxHeld = maxHeld;
   }
 
@@ -93,21 +96,17 @@ final class Route<T> {
     schedule();
   }
 
-  /** Completes every subscriber (the client closed). */
+  /** Completes every subscriber (the client closed), after any delivery in progress. */
   void complete() {
     completed = true;
-    worker.schedule(() -> {
-      for (RouteSubscription<T> s : subscribers) {
-        s.actual.onComplete();
-      }
-      subscribers.clear();
-      worker.dispose();
-    });
+    if (wip.getAndIncrement() == 0) {
+      callbackScheduler.scheduleDirect(drainTask);
+    }
   }
 
   private void schedule() {
     if (!completed && wip.getAndIncrement() == 0) {
-      worker.schedule(this::drain);
+      callbackScheduler.scheduleDirect(drainTask);
     }
   }
 
@@ -116,6 +115,11 @@ final class Route<T> {
     for (;;) {
       for (;;) {
         if (completed) {
+          // Terminal: wip stays raised, so no drain runs again.
+          for (RouteSubscription<T> s : subscribers) {
+            s.actual.onComplete();
+          }
+          subscribers.clear();
           return;
         }
         Held<T> next;

@@ -302,7 +302,7 @@ public final class HiveMqConnector implements MqttConnector {
     private final AtomicBoolean closedOnce = new AtomicBoolean();
     private final Object publishLock = new Object();
     /** Guarded by publishLock: publishes handed to HiveMQ, oldest first, without a result yet. */
-    private final ArrayDeque<Outgoing> unacknowledged = new ArrayDeque<>();
+    private final ArrayDeque<Outgoing> unacknowledged = new ArrayDeque<>(2);
     /** Guarded by publishLock: the open publish flow's source, or null when none is open. */
     private @Nullable UnicastProcessor<Mqtt3Publish> outbox;
     volatile boolean established;
