@@ -279,6 +279,8 @@ class X509IT {
           .isInstanceOfSatisfying(IotHubConnectionRefusedException.class, e -> {
             assertThat(e.returnCode()).isEqualTo(5);
             assertThat(e.isRetryable()).isFalse();
+            // A certificate client is told about certificates, not about keys and tokens.
+            assertThat(e.getMessage()).contains("certificate").doesNotContain("token");
           });
       assertThat(client.connectionState().reason()).isEqualTo(ConnectionState.Reason.REFUSED);
     }

@@ -175,7 +175,7 @@ public final class HiveMqConnector implements MqttConnector {
         error -> {
           if (decided.compareAndSet(false, true)) {
             connection.flows.dispose();
-            callback.failed(map(error));
+            callback.failed(map(error, request.password() == null));
           }
         });
     return () -> {
@@ -206,11 +206,12 @@ public final class HiveMqConnector implements MqttConnector {
     return sslContext;
   }
 
-  static Throwable map(Throwable error) {
+  /** Maps a failed attempt; {@code certificate}: the client authenticates with X.509, not SAS. */
+  static Throwable map(Throwable error, boolean certificate) {
     if (error instanceof Mqtt3ConnAckException) {
       int code = ((Mqtt3ConnAckException) error).getMqttMessage().getReturnCode().getCode();
       return new IotHubConnectionRefusedException(code, "The hub refused the connection with "
-          + "CONNACK return code " + code + " (" + describe(code) + ")", error);
+          + "CONNACK return code " + code + " (" + describe(code, certificate) + ")", error);
     }
     return new IotHubConnectionException("Could not connect: " + error, error);
   }
@@ -229,7 +230,7 @@ public final class HiveMqConnector implements MqttConnector {
     return cause;
   }
 
-  private static String describe(int code) {
+  private static String describe(int code, boolean certificate) {
     switch (code) {
       case 1:
         return "unacceptable protocol version";
@@ -240,7 +241,10 @@ public final class HiveMqConnector implements MqttConnector {
       case 4:
         return "bad user name or password: check the credentials";
       case 5:
-        return "not authorized: check the key or token, its expiry and the device's clock";
+        return certificate
+            ? "not authorized: check that the hub knows the device's certificate (its thumbprint, or "
+                + "its CA) and that the certificate's subject CN is the device id"
+            : "not authorized: check the key or token, its expiry and the device's clock";
       default:
         return "unknown code";
     }
