@@ -404,7 +404,7 @@ public final class ClientBench {
 
   // ------------------------------------------------------------------ reconnect
 
-  /** {@code rounds} times: drop the connection, queue {@code queued} sends at once, time first and last ack. */
+  /** {@code rounds} times: reset the connection (a network loss), queue {@code queued} sends at once, time first and last ack. */
   private Map<String, Object> reconnect(int rounds, int queued) throws Exception {
     long[] first = new long[rounds];
     long[] all = new long[rounds];
@@ -419,7 +419,9 @@ public final class ClientBench {
       AtomicLong errors = new AtomicLong();
       java.util.concurrent.atomic.AtomicReference<Throwable> firstError = new java.util.concurrent.atomic.AtomicReference<>();
       long t0 = System.nanoTime();
-      hub.command("drop " + deviceId);
+      // A reset, not the orderly close of "drop": three orderly closes by the hub within seconds of each
+      // reconnect are what a session takeover looks like, and rxiothub then stops on purpose (README).
+      hub.command("reset " + deviceId);
       for (int i = 0; i < queued; i++) {
         String mid = "m-" + round + "-" + i;
         Runnable ok = () -> {

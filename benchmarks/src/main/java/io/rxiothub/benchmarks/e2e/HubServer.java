@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code HubServer <hostName> <mqttPort> }: starts the emulator (TLS; WebSocket off), prints
  * {@code READY <mqttPort> <controlPort> <caFile>} and serves commands, one per line, each answered by one line:
  * {@code devices <prefix> <n>}, {@code invoke <deviceId> <method> <count> <timeoutMs>} (sequential invokes, latency
- * JSON), {@code drop <deviceId>}, {@code count <deviceId>} (telemetry messages and distinct {@code $.mid}s seen),
+ * JSON), {@code drop <deviceId>} (orderly close), {@code reset <deviceId>} (TCP reset), {@code count <deviceId>} (telemetry messages and distinct {@code $.mid}s seen),
  * {@code desired <deviceId> <json>}, {@code c2d <deviceId> <text>}, {@code stats} (threads, heap), {@code quit}.
  */
 public final class HubServer {
@@ -106,6 +106,10 @@ public final class HubServer {
       }
       case "drop":
         hub.dropConnection(c[1]);
+        return "OK";
+      case "reset":
+        // A network loss: the TCP connection is reset (an orderly close is what the hub does on a takeover).
+        hub.faults().killTcp(c[1]);
         return "OK";
       case "count": {
         AtomicLong n = counts.get(c[1]);

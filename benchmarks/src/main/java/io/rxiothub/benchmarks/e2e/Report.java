@@ -96,7 +96,7 @@ public final class Report {
     }
     Map<String, Object> rc = (Map<String, Object>) r.get("reconnect");
     if (rc != null) {
-      s.append("### Reconnect (dropConnection → first acked message; messages queued meanwhile), ms\n\n")
+      s.append("### Reconnect (TCP reset by the hub → first acked message; messages queued meanwhile), ms\n\n")
           .append("| client | rounds | queued/round | first ack p50 | first ack max | all acked p50 | all acked max |"
               + " all delivered |\n|---|---:|---:|---:|---:|---:|---:|---|\n");
       for (Map.Entry<String, Object> e : rc.entrySet()) {
