@@ -37,6 +37,11 @@ public final class ClientBench {
   static final int WINDOW = 1000;
 
   private final String client;
+  /**
+   * rxiothub with {@code callbackScheduler(Schedulers.trampoline())} ("rxiothub-inline"): user code runs on the
+   * I/O thread, as the raw client's callbacks do; shows what the default hop to a callback thread costs.
+   */
+  private final boolean inline;
   private final String host;
   private final int port;
   private final Path ca;
@@ -45,7 +50,8 @@ public final class ClientBench {
   private final byte[] payload = Bench.payload256();
 
   private ClientBench(String[] a) {
-    this.client = a[1];
+    this.inline = a[1].equals("rxiothub-inline");
+    this.client = inline ? "rxiothub" : a[1];
     this.host = a[2];
     this.port = Integer.parseInt(a[3]);
     this.ca = Path.of(a[5]);
@@ -75,7 +81,7 @@ public final class ClientBench {
       default:
         throw new IllegalArgumentException("unknown scenario " + a[0]);
     }
-    r.put("client", b.client);
+    r.put("client", b.inline ? "rxiothub-inline" : b.client);
     Bench.result(r);
     System.exit(0);
   }
@@ -226,8 +232,12 @@ public final class ClientBench {
   }
 
   private DeviceClient rxiothub(String id) {
-    DeviceClient c = DeviceClient.builder().connectionString(Bench.connectionString(host, id)).port(port)
-        .trustStore(Bench.trustStore(ca)).build();
+    DeviceClient.Builder b = DeviceClient.builder().connectionString(Bench.connectionString(host, id)).port(port)
+        .trustStore(Bench.trustStore(ca));
+    if (inline) {
+      b.callbackScheduler(io.reactivex.rxjava3.schedulers.Schedulers.trampoline());
+    }
+    DeviceClient c = b.build();
     c.connect().blockingAwait();
     return c;
   }

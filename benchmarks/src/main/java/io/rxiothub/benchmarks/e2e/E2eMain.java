@@ -143,7 +143,8 @@ public final class E2eMain {
     // the per-message variant (one publish flow per message, as rxiothub's transport did) explains a gap: full only
     String only = System.getProperty("bench.d2cClients");
     List<String> clients = only != null ? List.of(only.split(","))
-        : full ? List.of("rxiothub", "hivemq-async", "hivemq-reactive", "hivemq-reactive-per-message")
+        : full ? List.of("rxiothub", "rxiothub-inline", "hivemq-async", "hivemq-reactive",
+            "hivemq-reactive-per-message")
         : List.of("rxiothub", "hivemq-async", "hivemq-reactive");
     if (full) {
       // a throwaway run first: otherwise the first client measured meets a cold (not yet JIT-compiled) emulator
@@ -180,7 +181,8 @@ public final class E2eMain {
   private void method(HubProcess hub) {
     int n = full ? 10_000 : 300;
     int warmup = full ? 2_000 : 100;
-    results.put("method", interleaved(hub, "method", List.of("rxiothub", "hivemq"), "m", n, warmup, "p50Us"));
+    results.put("method", interleaved(hub, "method", full ? List.of("rxiothub", "rxiothub-inline", "hivemq")
+        : List.of("rxiothub", "hivemq"), "m", n, warmup, "p50Us"));
   }
 
   private void twin(HubProcess hub) {
