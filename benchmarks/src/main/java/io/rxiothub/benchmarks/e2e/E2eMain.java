@@ -132,8 +132,9 @@ public final class E2eMain {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the JFR directory " + dir, e);
     }
-    return Optional.of("-XX:StartFlightRecording=settings=profile,filename="
-        + Path.of(dir, name + ".jfr").toAbsolutePath());
+    // -Dbench.jfrSettings=<file.jfc> picks other settings, e.g. a copy of profile.jfc with 0 ms thresholds
+    return Optional.of("-XX:StartFlightRecording=settings=" + System.getProperty("bench.jfrSettings", "profile")
+        + ",filename=" + Path.of(dir, name + ".jfr").toAbsolutePath());
   }
 
   private void d2c(HubProcess hub) {
