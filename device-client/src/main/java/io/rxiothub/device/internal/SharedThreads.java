@@ -1,6 +1,8 @@
 // The process-wide rxiothub-* threads shared by every client, created lazily and ended with the last client.
 package io.rxiothub.device.internal;
 
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.reactivex.rxjava3.core.Scheduler;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,9 +30,21 @@ public final class SharedThreads {
 
   private static final AtomicInteger IO_COUNTER = new AtomicInteger();
 
-  /** The executor the HiveMQ client starts its Netty event loops with (key of its shared group). */
+  /**
+   * The executor the HiveMQ client starts its Netty event loops with (key of its shared group). Its
+   * threads are Netty {@link FastThreadLocalThread}s, as Netty's own thread factory makes: on a
+   * plain thread every buffer allocation and recycling of the event loop looks its thread-local
+   * state up through a {@code java.lang.ThreadLocal} (Netty's "slow path"), which JFR showed on the
+   * D2C hot path.
+   */
   public static final Executor NETTY_EXECUTOR = command -> {
-    Thread t = new Thread(command, "rxiothub-io-" + IO_COUNTER.incrementAndGet());
+    Thread t = new FastThreadLocalThread(() -> {
+      try {
+        command.run();
+      } finally {
+        FastThreadLocal.removeAll();
+      }
+    }, "rxiothub-io-" + IO_COUNTER.incrementAndGet());
     t.setDaemon(true);
     t.start();
   };
