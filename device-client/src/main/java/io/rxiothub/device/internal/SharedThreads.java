@@ -1,10 +1,7 @@
 // The process-wide rxiothub-* threads shared by every client, created lazily and ended with the last client.
 package io.rxiothub.device.internal;
 
-import io.netty.util.concurrent.FastThreadLocal;
-import io.netty.util.concurrent.FastThreadLocalThread;
 import io.reactivex.rxjava3.core.Scheduler;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -27,27 +24,6 @@ public final class SharedThreads {
   public static final int IO_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
   /** Threads delivering signals to user code. */
   public static final int CALLBACK_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
-
-  private static final AtomicInteger IO_COUNTER = new AtomicInteger();
-
-  /**
-   * The executor the HiveMQ client starts its Netty event loops with (key of its shared group). Its
-   * threads are Netty {@link FastThreadLocalThread}s, as Netty's own thread factory makes: on a
-   * plain thread every buffer allocation and recycling of the event loop looks its thread-local
-   * state up through a {@code java.lang.ThreadLocal} (Netty's "slow path"), which JFR showed on the
-   * D2C hot path.
-   */
-  public static final Executor NETTY_EXECUTOR = command -> {
-    Thread t = new FastThreadLocalThread(() -> {
-      try {
-        command.run();
-      } finally {
-        FastThreadLocal.removeAll();
-      }
-    }, "rxiothub-io-" + IO_COUNTER.incrementAndGet());
-    t.setDaemon(true);
-    t.start();
-  };
 
   private static final Object LOCK = new Object();
   private static int leases;

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens each connection with a fresh HiveMQ client, so that a connection's pending publishes and
  * subscriptions end with it (the state machine resends and resubscribes). All clients share one
- * Netty event loop group through {@link SharedThreads#NETTY_EXECUTOR}; HiveMQ's application
+ * Netty event loop group through {@link IoThreads#EXECUTOR}; HiveMQ's application
  * scheduler is the trampoline, so HiveMQ signals stay on the event loop and reach user code only
  * through our callback scheduler.
  */
@@ -52,7 +52,7 @@ public final class HiveMqConnector implements MqttConnector {
   private static final Logger LOG = LoggerFactory.getLogger(HiveMqConnector.class);
 
   private static final MqttClientExecutorConfig EXECUTOR_CONFIG = MqttClientExecutorConfig.builder()
-      .nettyExecutor(SharedThreads.NETTY_EXECUTOR)
+      .nettyExecutor(IoThreads.EXECUTOR)
       .nettyThreads(SharedThreads.IO_THREADS)
       .applicationScheduler(Schedulers.trampoline())
       .build();

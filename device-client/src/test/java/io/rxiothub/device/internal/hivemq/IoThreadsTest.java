@@ -1,4 +1,4 @@
-package io.rxiothub.device.internal;
+package io.rxiothub.device.internal.hivemq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,12 +7,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class SharedThreadsTest {
+class IoThreadsTest {
 
   @Test
   void ioThreadsAreNettyFastThreadLocalThreads() throws Exception {
     CompletableFuture<Thread> ran = new CompletableFuture<>();
-    SharedThreads.NETTY_EXECUTOR.execute(() -> ran.complete(Thread.currentThread()));
+    IoThreads.EXECUTOR.execute(() -> ran.complete(Thread.currentThread()));
     Thread thread = ran.get(10, TimeUnit.SECONDS);
     // Netty's thread-local fast path (buffer pools, recyclers) works only on these.
     assertThat(thread).isInstanceOf(FastThreadLocalThread.class);
