@@ -379,10 +379,20 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
       });
     }
 
+    /**
+     * Blackholes the connection before returning (the flag lives on the event loop): a packet the
+     * device sends after {@code partition()} returned must not pass.
+     */
     void blackhole() {
       Channel front = frontChannel;
-      if (front != null) {
-        front.eventLoop().execute(() -> blackholed = true);
+      if (front == null) {
+        return;
+      }
+      if (front.eventLoop().inEventLoop()) {
+        blackholed = true;
+      } else if (!front.eventLoop().submit(() -> blackholed = true)
+          .awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+        LOG.warn("hub emulator: blackholing a connection of {} took over 5 s", clientId);
       }
     }
 
