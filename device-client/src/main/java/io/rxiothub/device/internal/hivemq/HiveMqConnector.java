@@ -289,7 +289,9 @@ public final class HiveMqConnector implements MqttConnector {
     public void onError(Throwable error) {
       connection.flows.delete(this);
       // Only when the connection ends (MQTT 3.1.1 has no negative PUBACK): the state machine hears
-      // of that through Listener.onClosed and sends what is still unacknowledged again.
+      // of that through Listener.onClosed and sends what is still unacknowledged again. A publish
+      // after this opens a new flow rather than feeding this dead one.
+      connection.forget(outbox);
       LOG.debug("Publish flow ended: {}", error.toString());
     }
 
@@ -384,6 +386,15 @@ public final class HiveMqConnector implements MqttConnector {
           client().publish(box).subscribe(results);
         }
         box.onNext(publish);
+      }
+    }
+
+    /** Stops feeding {@code box}, a flow that ended with an error; the next publish opens another. */
+    void forget(UnicastProcessor<Mqtt3Publish> box) {
+      synchronized (publishLock) {
+        if (outbox == box) {
+          outbox = null;
+        }
       }
     }
 
