@@ -652,8 +652,8 @@ public final class ClientCore {
 
   private void cancelSend(PendingSend p) {
     synchronized (lock) {
-      // A queued message is forgotten; one already handed to MQTT cannot be recalled.
-      p.cancelled = true;
+      // A queued message is forgotten; one already handed to MQTT cannot be recalled (and is not
+      // sent again: requeueInFlight skips disposed sends).
       queue.remove(p);
     }
   }
@@ -779,7 +779,7 @@ public final class ClientCore {
     for (int i = back.size() - 1; i >= 0; i--) {
       PendingSend p = back.get(i);
       p.attempt = null;
-      if (!p.cancelled) {
+      if (!p.disposed) {
         queue.addFirst(p);
       }
     }
@@ -986,11 +986,10 @@ public final class ClientCore {
     final @Nullable Long expiry;
     private final CompletableObserver observer;
     @Nullable Attempt attempt;
-    boolean cancelled;
     /** Guarded by the core's lock: how many connections the message was handed to. */
     int transmissions;
     @Nullable Disposable expiryTimer;
-    /** The observer disposed its subscription. */
+    /** The observer disposed its subscription, or its outcome was delivered. */
     volatile boolean disposed;
     /** The outcome was decided (once): {@link #error} null means completed. */
     private final AtomicBoolean decided = new AtomicBoolean();

@@ -80,6 +80,10 @@ public final class TrustFactories {
     if (plain && !anchors.isEmpty()) {
       return forCertificates(anchors.toArray(new X509Certificate[0]));
     }
+    return factoryOf(store);
+  }
+
+  private static TrustManagerFactory factoryOf(KeyStore store) throws GeneralSecurityException {
     TrustManagerFactory factory =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
@@ -98,10 +102,7 @@ public final class TrustFactories {
       for (int i = 0; i < certificates.size(); i++) {
         store.setCertificateEntry("ca-" + i, certificates.get(i));
       }
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      return factory;
+      return factoryOf(store);
     } catch (java.io.IOException e) {
       throw new GeneralSecurityException("could not create an empty key store", e);
     }
