@@ -42,6 +42,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
   public static final int DEFAULT_KEEP_ALIVE_SECONDS = 230;
   /** The longest useful keep-alive: the hub closes idle connections after 1.5 × keep-alive, ≤ 1767 s. */
   public static final int MAX_KEEP_ALIVE_SECONDS = 1177;
+  /** Reconnect jitter of every client: thread-safe, and one per client costs about 100 bytes. */
+  private static final SecureRandom RECONNECT_JITTER = new SecureRandom();
 
   @Nullable ConnectionString connectionString;
   private Transport transport = Transport.MQTT;
@@ -599,7 +601,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
       CoreSettings settings = new CoreSettings(cs.deviceId(), cs.moduleId(), username,
           Credentials.of(cs, sasTokenTimeToLiveSeconds, sasTokenRenewalMargin), keepAliveSeconds,
           cleanSession, new Backoff(reconnectInitialDelayMillis, reconnectMaxDelayMillis,
-              new SecureRandom()), reconnectGiveUpMillis, offlineQueueCapacity, overflowPolicy,
+              RECONNECT_JITTER), reconnectGiveUpMillis, offlineQueueCapacity, overflowPolicy,
           callbacks, time, disconnectTimeoutMillis, 1024, takeoverWindowMillis);
       String gateway = cs.gatewayHostName();
       MqttConnector connector = connectorOverride != null ? connectorOverride

@@ -3,6 +3,13 @@ package io.rxiothub.device.internal;
 
 /** Immutable settings of {@link TwinEngine} and {@link MethodEngine}. */
 public final class FeatureSettings {
+  /**
+   * Slots per array of the unbounded buffers behind {@code desiredUpdates()} and
+   * {@code requests()}: RxJava's default (128) costs 536 bytes per client as soon as a stream is
+   * subscribed, and an idle client buffers nothing.
+   */
+  static final int BUFFER_ISLAND = 8;
+
   final long twinTimeoutMillis;
   final int twinMaxRetries;
   final long twinRetryInitialMillis;

@@ -57,7 +57,7 @@ public final class MethodEngine implements DirectMethods, MethodReplySink {
     this.id = core.settings().identity();
     this.dispatcher = MethodDispatcher.create(id);
     this.dispatcher.registerDefault(this::fallback);
-    this.requests = invocations.onBackpressureBuffer()
+    this.requests = invocations.onBackpressureBuffer(FeatureSettings.BUFFER_ISLAND, false, true)
         .doOnSubscribe(s -> {
           streamSubscribers.incrementAndGet();
           start();

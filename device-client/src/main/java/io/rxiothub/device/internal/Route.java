@@ -6,9 +6,7 @@ import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.functions.Function;
 import io.rxiothub.device.internal.MqttConnector.InboundPublish;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -24,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * backpressure. Messages from a connection that has since closed are dropped here: the hub delivers
  * them again on the next connection.
  */
-final class Route<T> {
+final class Route<T> extends AtomicInteger implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Route.class);
+  private static final RouteSubscription<?>[] NONE = new RouteSubscription<?>[0];
 
   final String filter;
   /** Guarded by the core's lock: whether the filter is to be subscribed on the hub. */
@@ -35,14 +34,14 @@ final class Route<T> {
   private final ClientCore core;
   private final Function<InboundPublish, @Nullable T> decoder;
   private final Scheduler callbackScheduler;
-  /** Runs {@link #drain}; one at a time thanks to {@link #wip}, so no serial worker is needed. */
-  private final Runnable drainTask = this::drain;
   private final int maxHeld;
-  /** Sized for the usual handful: every client has four routes, mostly idle. */
-  private final ArrayDeque<Held<T>> held = new ArrayDeque<>(2);
-  private final CopyOnWriteArrayList<RouteSubscription<T>> subscribers =
-      new CopyOnWriteArrayList<>();
-  private final AtomicInteger wip = new AtomicInteger();
+  // Every client has four routes, mostly idle, so a route is lean: the value of this AtomicInteger
+  // is the drain's work-in-progress count (one drain at a time, so no serial worker), the route is
+  // its own drain task, the queue of held messages is made for the first message, and the
+  // subscribers are an array replaced on each change. This route's monitor guards held and those
+  // changes.
+  private @Nullable ArrayDeque<Held<T>> held;
+  private volatile RouteSubscription<T>[] subscribers = none();
   private volatile boolean completed;
 
   Route(ClientCore core, String filter, Function<InboundPublish, @Nullable T> decoder,
@@ -64,7 +63,7 @@ final class Route<T> {
           subscriber.onComplete();
           return;
         }
-        subscribers.add(subscription);
+        add(subscription);
         core.routeWanted(Route.this);
         schedule();
       }
@@ -85,13 +84,17 @@ final class Route<T> {
       publish.acknowledge();
       return;
     }
-    synchronized (held) {
-      if (held.size() >= maxHeld) {
+    synchronized (this) {
+      ArrayDeque<Held<T>> q = held;
+      if (q == null) {
+        q = new ArrayDeque<>(2);
+        held = q;
+      } else if (q.size() >= maxHeld) {
         LOG.warn("{} messages on '{}' wait for a subscriber; leaving one unacknowledged for the hub "
             + "to redeliver", maxHeld, filter);
         return;
       }
-      held.add(new Held<>(value, publish, attemptToken));
+      q.add(new Held<>(value, publish, attemptToken));
     }
     schedule();
   }
@@ -99,46 +102,56 @@ final class Route<T> {
   /** Completes every subscriber (the client closed), after any delivery in progress. */
   void complete() {
     completed = true;
-    if (wip.getAndIncrement() == 0) {
-      callbackScheduler.scheduleDirect(drainTask);
+    if (getAndIncrement() == 0) {
+      callbackScheduler.scheduleDirect(this);
     }
   }
 
   private void schedule() {
-    if (!completed && wip.getAndIncrement() == 0) {
-      callbackScheduler.scheduleDirect(drainTask);
+    if (!completed && getAndIncrement() == 0) {
+      callbackScheduler.scheduleDirect(this);
     }
   }
 
-  private void drain() {
+  /** The drain: runs on the callback scheduler, one at a time (see the work-in-progress count). */
+  @Override
+  public void run() {
     int missed = 1;
     for (;;) {
       for (;;) {
         if (completed) {
-          // Terminal: wip stays raised, so no drain runs again.
-          for (RouteSubscription<T> s : subscribers) {
+          // Terminal: the work-in-progress count stays raised, so no drain runs again.
+          RouteSubscription<T>[] last;
+          synchronized (this) {
+            last = subscribers;
+            subscribers = none();
+          }
+          for (RouteSubscription<T> s : last) {
             s.actual.onComplete();
           }
-          subscribers.clear();
           return;
         }
         Held<T> next;
-        synchronized (held) {
-          next = held.peek();
+        synchronized (this) {
+          ArrayDeque<Held<T>> q = held;
+          next = q == null ? null : q.peek();
           if (next == null) {
             break;
           }
           if (!core.isCurrent(next.attemptToken)) {
-            held.poll();
+            q.poll();
             continue;
           }
         }
-        List<RouteSubscription<T>> live = new ArrayList<>(subscribers);
-        if (live.isEmpty() || !allHaveDemand(live)) {
+        RouteSubscription<T>[] live = subscribers;
+        if (live.length == 0 || !allHaveDemand(live)) {
           break;
         }
-        synchronized (held) {
-          held.poll();
+        synchronized (this) {
+          ArrayDeque<Held<T>> q = held;
+          if (q != null) {
+            q.poll();
+          }
         }
         for (RouteSubscription<T> s : live) {
           s.produced();
@@ -146,24 +159,50 @@ final class Route<T> {
         }
         next.publish.acknowledge();
       }
-      missed = wip.addAndGet(-missed);
+      missed = addAndGet(-missed);
       if (missed == 0) {
         return;
       }
     }
   }
 
-  private static <T> boolean allHaveDemand(List<RouteSubscription<T>> live) {
+  private static <T> boolean allHaveDemand(RouteSubscription<T>[] live) {
     for (RouteSubscription<T> s : live) {
-      if (s.requested.get() == 0) {
+      if (s.get() == 0) {
         return false;
       }
     }
     return true;
   }
 
+  @SuppressWarnings("unchecked")
+  private static <T> RouteSubscription<T>[] none() {
+    return (RouteSubscription<T>[]) NONE;
+  }
+
+  private synchronized void add(RouteSubscription<T> subscription) {
+    RouteSubscription<T>[] old = subscribers;
+    RouteSubscription<T>[] grown = Arrays.copyOf(old, old.length + 1);
+    grown[old.length] = subscription;
+    subscribers = grown;
+  }
+
   private void remove(RouteSubscription<T> subscription) {
-    subscribers.remove(subscription);
+    synchronized (this) {
+      RouteSubscription<T>[] old = subscribers;
+      for (int i = 0; i < old.length; i++) {
+        if (old[i] == subscription) {
+          if (old.length == 1) {
+            subscribers = none();
+          } else {
+            RouteSubscription<T>[] shrunk = Arrays.copyOf(old, old.length - 1);
+            System.arraycopy(old, i + 1, shrunk, i, old.length - 1 - i);
+            subscribers = shrunk;
+          }
+          break;
+        }
+      }
+    }
     schedule();
   }
 
@@ -179,10 +218,10 @@ final class Route<T> {
     }
   }
 
-  private static final class RouteSubscription<T> implements Subscription {
+  /** A subscriber of the route; the value of this AtomicLong is its outstanding demand. */
+  private static final class RouteSubscription<T> extends AtomicLong implements Subscription {
     final Route<T> route;
     final Subscriber<? super T> actual;
-    final AtomicLong requested = new AtomicLong();
 
     RouteSubscription(Route<T> route, Subscriber<? super T> actual) {
       this.route = route;
@@ -191,8 +230,8 @@ final class Route<T> {
 
     void produced() {
       for (;;) {
-        long r = requested.get();
-        if (r == Long.MAX_VALUE || requested.compareAndSet(r, r - 1)) {
+        long r = get();
+        if (r == Long.MAX_VALUE || compareAndSet(r, r - 1)) {
           return;
         }
       }
@@ -207,9 +246,9 @@ final class Route<T> {
         return;
       }
       for (;;) {
-        long r = requested.get();
+        long r = get();
         long sum = r + n < 0 ? Long.MAX_VALUE : r + n;
-        if (requested.compareAndSet(r, sum)) {
+        if (compareAndSet(r, sum)) {
           break;
         }
       }

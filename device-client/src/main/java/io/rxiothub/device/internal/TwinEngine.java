@@ -52,6 +52,8 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   private static final Charset UTF_8 = Charset.forName("UTF-8");
   private static final byte[] EMPTY = new byte[0];
   private static final Object COMPLETE = new Object();
+  /** Retry jitter of every client: Random is thread-safe, and one per client costs 56 bytes. */
+  private static final Random RANDOM = new Random();
 
   private final ClientCore core;
   private final FeatureSettings f;
@@ -59,7 +61,6 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   private final Scheduler time;
   private final String id;
   private final TwinRequestCorrelator correlator;
-  private final Random random = new Random();
   private final Set<Exchange> active = ConcurrentHashMap.newKeySet();
   private final PublishProcessor<TwinPatch> desired = PublishProcessor.create();
   private final Flowable<TwinPatch> desiredUpdates;
@@ -89,7 +90,8 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     this.correlator = TwinRequestCorrelator.builder().timeoutMillis(features.twinTimeoutMillis)
         .logId(id).build();
     this.tracker = DesiredStateTracker.builder().logId(id).build();
-    this.desiredUpdates = desired.onBackpressureBuffer().doOnSubscribe(s -> startDesired());
+    this.desiredUpdates = desired.onBackpressureBuffer(FeatureSettings.BUFFER_ISLAND, false, true)
+        .doOnSubscribe(s -> startDesired());
     core.addConnectionListener(this);
   }
 
@@ -636,10 +638,8 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }
   }
 
-  private double nextRandom() {
-    synchronized (random) {
-      return random.nextDouble();
-    }
+  private static double nextRandom() {
+    return RANDOM.nextDouble();
   }
 
   private static void disposeQuietly(@Nullable Disposable d) {

@@ -22,6 +22,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class TlsContexts {
 
+  /**
+   * Sessions a context keeps. The JDK's default (20,480, by session id and by host and port) would
+   * keep the TLS session of nearly every connection a shared context ever opened, about 1.8 KB each
+   * (benchmarks/RESULTS.md); a client resumes only the newest session to its host and port, so a
+   * few dozen cover every hub a JVM talks to.
+   */
+  static final int SESSION_CACHE_SIZE = 64;
+
   /** Keyed by trust factory, weakly: a factory the application dropped takes its context along. */
   private static final Map<TrustManagerFactory, SslContext> BY_TRUST = new WeakHashMap<>();
   private static @Nullable SslContext jvmTrust;
@@ -56,6 +64,7 @@ final class TlsContexts {
         .protocols("TLSv1.3", "TLSv1.2")
         .ciphers(null, SupportedCipherSuiteFilter.INSTANCE)
         .endpointIdentificationAlgorithm("HTTPS")
+        .sessionCacheSize(SESSION_CACHE_SIZE)
         .build();
   }
 }

@@ -129,6 +129,21 @@ class HiveMqInternalsIT {
   }
 
   @Test
+  void everyTlsContextKeepsABoundedSessionCache() throws Exception {
+    TrustManagerFactory trust = hubTrust();
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    // The JDK's default would keep ~20,000 sessions (one per connection) in a shared context.
+    for (SslContext context : new SslContext[] {TlsContexts.forEndpoint(trust, null),
+        TlsContexts.forEndpoint(null, null), TlsContexts.forEndpoint(trust, kmf)}) {
+      assertThat(context.sessionContext().getSessionCacheSize())
+          .isEqualTo(TlsContexts.SESSION_CACHE_SIZE);
+    }
+  }
+
+  @Test
   @Timeout(30)
   void noDelayTurnsNaglesAlgorithmOffOnAChannelThatHadItOn() throws Exception {
     // As on Android, where Netty leaves TCP_NODELAY off.
