@@ -10,6 +10,7 @@ import io.rxiothub.device.internal.MessageCodec;
 import io.rxiothub.device.internal.MethodEngine;
 import io.rxiothub.device.internal.TwinEngine;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,14 +80,16 @@ abstract class BaseClient implements IotHubClient {
     if (message == null) {
       throw new IllegalArgumentException("message must not be null");
     }
-    int size = codec.hubSize(message);
-    if (size > MessageCodec.MAX_MESSAGE_BYTES) {
-      throw new IllegalArgumentException("message is " + size + " bytes but the hub accepts at most "
-          + MessageCodec.MAX_MESSAGE_BYTES + " (payload + system property values + application "
-          + "property names and values); split it or shrink it");
+    return core.publish(codec.checkedTelemetryTopic(message), message.payloadArray(),
+        message.atMostOnce(), message.expiryEpochMillis());
+  }
+
+  @Override
+  public Flowable<SendResult> sendAll(Publisher<Message> messages) {
+    if (messages == null) {
+      throw new IllegalArgumentException("messages must not be null");
     }
-    return core.publish(codec.telemetryTopic(message), message.payloadArray(), message.atMostOnce(),
-        message.expiryEpochMillis());
+    return core.sendAll(messages, codec, Message::payloadArray);
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 
 /**
  * A connection of one IoT Hub identity (a device or a module) over MQTT.
@@ -67,6 +68,34 @@ public interface IotHubClient extends AutoCloseable {
    *     system property values and application property names and values)
    */
   Completable send(Message message);
+
+  /**
+   * Returns a cold {@code Flowable} that sends the messages of {@code messages} as telemetry, in
+   * their order, and emits one {@link SendResult} per message once it is decided: the fast path for
+   * a stream of telemetry (one subscription instead of one {@code Completable} per message, and
+   * messages handed to MQTT in batches). Results come in the order the hub acknowledges the
+   * messages, normally the source order.
+   *
+   * <p>Flow control: at most {@value io.rxiothub.device.internal.SendStream#WINDOW} messages taken
+   * from {@code messages} wait for their result at once (in flight, in the offline queue while the
+   * client reconnects, or emitted but not yet requested downstream); the source is requested more as
+   * results are emitted. These messages are not refused for a full offline queue: the window bounds
+   * them. The source is requested on the callback scheduler (so a synchronous source runs there), and results are emitted
+   * there, as for {@link #send}; like any callback, a blocking source holds back the client's other
+   * callbacks.
+   *
+   * <p>Every message taken from the source gets exactly one result. A result fails, and the stream
+   * goes on, with {@link IotHubTimeoutException} (the message's expiry passed),
+   * {@link IotHubQueueFullException} (dropped from the offline queue by
+   * {@link OverflowPolicy#DROP_OLDEST} to make room for a single send) or
+   * {@link IllegalArgumentException} (the message exceeds the hub's 256 KiB limit). Any other
+   * error concerns the client (not connected, closed, refused, token expired, gave up reconnecting,
+   * a failed publish): the stream stops taking messages, emits the results of those it took, then
+   * ends with the first such error. An error of the source also ends the stream once the messages
+   * taken before it have their results. Cancelling removes the stream's messages still waiting in
+   * the offline queue; those already handed to MQTT cannot be recalled and are not reported.
+   */
+  Flowable<SendResult> sendAll(Publisher<Message> messages);
 
   /**
    * Returns the hot stream of cloud-to-device messages. The first subscriber makes the client

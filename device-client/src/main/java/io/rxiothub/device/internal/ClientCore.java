@@ -19,12 +19,15 @@ import io.rxiothub.device.IotHubException;
 import io.rxiothub.device.IotHubQueueFullException;
 import io.rxiothub.device.IotHubTimeoutException;
 import io.rxiothub.device.IotHubTokenExpiredException;
+import io.rxiothub.device.Message;
 import io.rxiothub.device.OverflowPolicy;
+import io.rxiothub.device.SendResult;
 import io.rxiothub.device.internal.MqttConnector.Cancellation;
 import io.rxiothub.device.internal.MqttConnector.InboundPublish;
 import io.rxiothub.device.internal.MqttConnector.MqttConnection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,10 +171,19 @@ public final class ClientCore {
 
     @Override
     protected void subscribeActual(CompletableObserver observer) {
-      PendingSend p = new PendingSend(topic, payload, atMostOnce, expiry, observer);
+      PendingSend p = new PendingSend(topic, payload, atMostOnce, expiry, observer, null, null);
       observer.onSubscribe(p);
       submit(p);
     }
+  }
+
+  /**
+   * Cold: sends every message of {@code messages} through the queue, pulling them as its window
+   * allows; see {@link SendStream}. {@code payloads} reads a message's payload without a copy.
+   */
+  public Flowable<SendResult> sendAll(Publisher<Message> messages, MessageCodec codec,
+      java.util.function.Function<Message, byte[]> payloads) {
+    return new SendStream(this, codec, payloads, messages);
   }
 
   /**
@@ -305,8 +318,11 @@ public final class ClientCore {
           disconnectWaiters.add(emitter);
           if (drainGoal == null) {
             // Send what was accepted, then wait (bounded) for the PUBACKs before DISCONNECT.
-            while (!queue.isEmpty()) {
-              transmit(queue.poll(), current, fx);
+            if (!queue.isEmpty()) {
+              while (!queue.isEmpty()) {
+                transmit(queue.poll(), current);
+              }
+              fx.add(this::drainOutbound);
             }
             beginDrain(DrainGoal.USER_DISCONNECT, current, fx);
           } else {
@@ -614,40 +630,88 @@ public final class ClientCore {
   private void submit(PendingSend p) {
     List<Runnable> fx = new ArrayList<>();
     synchronized (lock) {
-      Attempt current = connected;
-      if (p.disposed) {
-        return;
-      } else if (closed) {
-        fx.add(() -> p.fail(closedError()));
-      } else if (!wanted && current == null) {
-        fx.add(() -> p.fail(notConnected("connect() was not called, or disconnect() was")));
-      } else if (!wanted) {
-        fx.add(() -> p.fail(notConnected("disconnect() is in progress")));
-      } else if (current != null && drainGoal == null && queue.isEmpty()
-          && inFlight.size() < MAX_IN_FLIGHT) {
-        armExpiry(p);
-        transmit(p, current, fx);
-      } else if (queue.size() < s.queueCapacity) {
-        armExpiry(p);
-        queue.add(p);
-      } else if (s.overflowPolicy == OverflowPolicy.DROP_OLDEST) {
-        PendingSend oldest = queue.poll();
-        armExpiry(p);
-        queue.add(p);
-        if (oldest != null) {
-          LOG.warn("Offline queue of {} full ({} messages): dropped the oldest", s.identity(),
-              s.queueCapacity);
-          fx.add(() -> oldest.fail(new IotHubQueueFullException(s.queueCapacity, "Dropped: the "
-              + "offline queue of " + s.identity() + " was full (" + s.queueCapacity
-              + " messages, policy DROP_OLDEST) while reconnecting")));
-        }
-      } else {
-        fx.add(() -> p.fail(new IotHubQueueFullException(s.queueCapacity, "Refused: the offline "
-            + "queue of " + s.identity() + " is full (" + s.queueCapacity + " messages, policy "
-            + "FAIL) while reconnecting; retry later or raise offlineQueueCapacity")));
+      if (accept(p, fx)) {
+        fx.add(this::drainOutbound);
       }
     }
     run(fx);
+  }
+
+  /**
+   * Accepts the sends of a stream in one go: one lock and one hand-over to MQTT for the batch. Unlike
+   * single sends they are not refused for a full offline queue: the stream's own window bounds them.
+   */
+  void submitAll(List<PendingSend> batch) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (lock) {
+      boolean transmitted = false;
+      for (int i = 0, n = batch.size(); i < n; i++) {
+        transmitted |= accept(batch.get(i), fx);
+      }
+      if (transmitted) {
+        fx.add(this::drainOutbound);
+      }
+    }
+    run(fx);
+  }
+
+  /** Under the lock: queues or transmits {@code p}, or adds its failure to {@code fx}; true if transmitted. */
+  private boolean accept(PendingSend p, List<Runnable> fx) {
+    Attempt current = connected;
+    if (p.disposed) {
+      return false;
+    } else if (closed) {
+      fx.add(() -> p.fail(closedError()));
+    } else if (!wanted && current == null) {
+      fx.add(() -> p.fail(notConnected("connect() was not called, or disconnect() was")));
+    } else if (!wanted) {
+      fx.add(() -> p.fail(notConnected("disconnect() is in progress")));
+    } else if (current != null && drainGoal == null && queue.isEmpty()
+        && inFlight.size() < MAX_IN_FLIGHT) {
+      armExpiry(p);
+      transmit(p, current);
+      return true;
+    } else if (p.sink != null || queue.size() < s.queueCapacity) {
+      armExpiry(p);
+      queue.add(p);
+    } else if (s.overflowPolicy == OverflowPolicy.DROP_OLDEST) {
+      PendingSend oldest = queue.poll();
+      armExpiry(p);
+      queue.add(p);
+      if (oldest != null) {
+        LOG.warn("Offline queue of {} full ({} messages): dropped the oldest", s.identity(),
+            s.queueCapacity);
+        fx.add(() -> oldest.fail(new IotHubQueueFullException(s.queueCapacity, "Dropped: the "
+            + "offline queue of " + s.identity() + " was full (" + s.queueCapacity
+            + " messages, policy DROP_OLDEST) while reconnecting")));
+      }
+    } else {
+      fx.add(() -> p.fail(new IotHubQueueFullException(s.queueCapacity, "Refused: the offline "
+          + "queue of " + s.identity() + " is full (" + s.queueCapacity + " messages, policy "
+          + "FAIL) while reconnecting; retry later or raise offlineQueueCapacity")));
+    }
+    return false;
+  }
+
+  /**
+   * Forgets the sends of {@code sink} that wait in the queue, and stops those already handed to MQTT
+   * from being sent again or reported (they cannot be recalled).
+   */
+  void cancelSends(SendSink sink) {
+    synchronized (lock) {
+      for (Iterator<PendingSend> it = queue.iterator(); it.hasNext(); ) {
+        PendingSend p = it.next();
+        if (p.sink == sink) {
+          p.disposed = true;
+          it.remove();
+        }
+      }
+      for (PendingSend p : inFlight) {
+        if (p.sink == sink) {
+          p.disposed = true;
+        }
+      }
+    }
   }
 
   private void cancelSend(PendingSend p) {
@@ -692,19 +756,20 @@ public final class ClientCore {
     run(fx);
   }
 
-  private void transmit(PendingSend p, Attempt a, List<Runnable> fx) {
+  /** Under the lock: hands {@code p} to {@code a}'s connection; the caller then runs drainOutbound. */
+  private void transmit(PendingSend p, Attempt a) {
     inFlight.add(p);
     p.attempt = a;
     p.transmissions++;
     MqttConnection connection = a.connection();
     outbound.add(() -> connection.publish(p.topic, p.payload, p.atMostOnce,
         error -> onPublishDone(p, a, error)));
-    fx.add(this::drainOutbound);
   }
 
   /** Moves queued messages to the connection while the in-flight window has room. */
   private void pump(Attempt a, List<Runnable> fx) {
     long now = -1;
+    boolean transmitted = false;
     while (!queue.isEmpty() && inFlight.size() < MAX_IN_FLIGHT) {
       PendingSend p = queue.poll();
       if (p.expiry != null) {
@@ -714,7 +779,11 @@ public final class ClientCore {
           continue;
         }
       }
-      transmit(p, a, fx);
+      transmit(p, a);
+      transmitted = true;
+    }
+    if (transmitted) {
+      fx.add(this::drainOutbound);
     }
   }
 
@@ -978,13 +1047,31 @@ public final class ClientCore {
     s.callbackScheduler.scheduleDirect(signalDrain);
   }
 
-  /** One accepted message, and the disposable its observer holds. */
-  private final class PendingSend implements Disposable {
+  /** Hears the outcomes of a stream's sends, one at a time, in order, on the callback scheduler. */
+  interface SendSink {
+    /** {@code p} was decided: {@link PendingSend#error()} is null if the hub acknowledged it. */
+    void outcome(PendingSend p);
+  }
+
+  /** Returns a send of {@code message} whose outcome goes to {@code sink}; see {@link #submitAll}. */
+  PendingSend newSend(Message message, String topic, byte[] payload, SendSink sink) {
+    return new PendingSend(topic, payload, message.atMostOnce(),
+        message.expiryEpochMillis(), null, sink, message);
+  }
+
+  /**
+   * One accepted message, and the disposable its observer holds; also the result a send stream
+   * emits for it.
+   */
+  final class PendingSend implements Disposable, SendResult {
     final String topic;
     final byte[] payload;
     final boolean atMostOnce;
     final @Nullable Long expiry;
-    private final CompletableObserver observer;
+    private final @Nullable CompletableObserver observer;
+    /** Where the outcome goes instead of {@link #observer}, for the sends of a stream. */
+    final @Nullable SendSink sink;
+    private final @Nullable Message message;
     @Nullable Attempt attempt;
     /** Guarded by the core's lock: how many connections the message was handed to. */
     int transmissions;
@@ -996,12 +1083,35 @@ public final class ClientCore {
     private @Nullable Throwable error;
 
     PendingSend(String topic, byte[] payload, boolean atMostOnce, @Nullable Long expiry,
-        CompletableObserver observer) {
+        @Nullable CompletableObserver observer, @Nullable SendSink sink,
+        @Nullable Message message) {
       this.topic = topic;
       this.payload = payload;
       this.atMostOnce = atMostOnce;
       this.expiry = expiry;
       this.observer = observer;
+      this.sink = sink;
+      this.message = message;
+    }
+
+    @Override
+    public Message message() {
+      Message m = message;
+      if (m == null) {
+        throw new IllegalStateException("a single send has no message");
+      }
+      return m;
+    }
+
+    @Override
+    public @Nullable Throwable error() {
+      return error;
+    }
+
+    @Override
+    public String toString() {
+      Throwable e = error;
+      return "SendResult{" + (e == null ? "ok" : "failed: " + e) + ", " + message + '}';
     }
 
     boolean isExpired(long nowMillis) {
@@ -1029,8 +1139,16 @@ public final class ClientCore {
         return;
       }
       disposed = true;
+      SendSink to = sink;
+      if (to != null) {
+        to.outcome(this);
+        return;
+      }
+      CompletableObserver observer = this.observer;
       Throwable e = error;
-      if (e == null) {
+      if (observer == null) {
+        return;
+      } else if (e == null) {
         observer.onComplete();
       } else {
         observer.onError(e);

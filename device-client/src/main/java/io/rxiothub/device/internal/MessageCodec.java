@@ -97,6 +97,21 @@ public final class MessageCodec {
   }
 
   /**
+   * Returns the telemetry topic of {@code message} after checking its size.
+   *
+   * @throws IllegalArgumentException if the message exceeds the hub's 256 KiB limit
+   */
+  public String checkedTelemetryTopic(Message message) {
+    int size = hubSize(message);
+    if (size > MAX_MESSAGE_BYTES) {
+      throw new IllegalArgumentException("message is " + size + " bytes but the hub accepts at most "
+          + MAX_MESSAGE_BYTES + " (payload + system property values + application "
+          + "property names and values); split it or shrink it");
+    }
+    return telemetryTopic(message);
+  }
+
+  /**
    * Returns the size the hub counts for {@code message}: payload bytes plus the UTF-8 bytes of every
    * system property value and of every application property name and value.
    */

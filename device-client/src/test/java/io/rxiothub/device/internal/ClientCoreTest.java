@@ -4,7 +4,6 @@ package io.rxiothub.device.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivex.rxjava3.observers.TestObserver;
-import io.reactivex.rxjava3.schedulers.TestScheduler;
 import io.reactivex.rxjava3.subscribers.TestSubscriber;
 import io.rxiothub.device.ConnectionState;
 import io.rxiothub.device.ConnectionState.Reason;
@@ -22,45 +21,10 @@ import io.rxiothub.sas.SasToken;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class ClientCoreTest {
-
-  static final String KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-  static final ConnectionString DEVICE =
-      ConnectionString.parse("HostName=hub.example.net;DeviceId=dev1;SharedAccessKey=" + KEY);
-
-  final TestScheduler scheduler = new TestScheduler();
-  final FakeConnector connector = new FakeConnector();
-  final AtomicInteger closeHooks = new AtomicInteger();
-  final Backoff backoff = new Backoff(1000, 8000, new Random(7));
-
-  ClientCore core(ConnectionString cs, long ttlSeconds, int capacity, OverflowPolicy policy) {
-    CoreSettings settings = new CoreSettings(cs.deviceId(), cs.moduleId(), "user", Credentials.of(
-        cs, ttlSeconds, 0.15), 230, false, backoff, 60_000, capacity, policy, scheduler, scheduler,
-        5_000, 16);
-    return new ClientCore(settings, connector, closeHooks::incrementAndGet);
-  }
-
-  ClientCore core() {
-    return core(DEVICE, 3600, 100, OverflowPolicy.FAIL);
-  }
-
-  FakeAttempt connect(ClientCore core) {
-    TestObserver<Void> connected = core.connect().test();
-    scheduler.triggerActions();
-    FakeAttempt a = connector.last().accept();
-    scheduler.triggerActions();
-    connected.assertComplete();
-    return a;
-  }
-
-  static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
+class ClientCoreTest extends CoreFixture {
 
   static List<Status> statuses(TestObserver<ConnectionState> states) {
     List<Status> out = new ArrayList<>();
