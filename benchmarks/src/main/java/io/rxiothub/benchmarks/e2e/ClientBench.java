@@ -9,6 +9,7 @@ import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.device.DeviceClient;
 import io.rxiothub.device.Message;
+import io.rxiothub.device.SendResult;
 import io.rxiothub.methods.MethodResponse;
 import io.rxiothub.methods.MethodTopic;
 import io.rxiothub.twin.TwinPatch;
@@ -26,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ClientBench <scenario> <client> <host> <mqttPort> <controlPort> <caFile> <deviceId> <n> <warmup>}.
- * Scenarios: {@code d2c} (clients rxiothub, hivemq-async, hivemq-reactive, and hivemq-reactive-per-message: one
+ * Scenarios: {@code d2c} (clients rxiothub (one {@code send} per message), rxiothub-stream (one {@code sendAll}),
+ * hivemq-async, hivemq-reactive, and hivemq-reactive-per-message: one
  * {@code publish(Flowable.just(p))} per message, the way rxiothub's transport publishes), {@code method} (rxiothub,
  * hivemq), {@code twin} (rxiothub, hivemq: sequential GET and PATCH latency, then 100 in flight for throughput),
  * {@code reconnect} (rxiothub, hivemq-async). Prints one RESULT line.
@@ -127,6 +129,25 @@ public final class ClientBench {
             Flowable.range(0, n)
                 .flatMapCompletable(i -> c.send(message(null)), false, WINDOW)
                 .blockingAwait();
+          }
+
+          @Override
+          public void close() {
+            c.close();
+          }
+        };
+      }
+      case "rxiothub-stream": {
+        // the streaming API: one sendAll subscription, like the raw reactive client's one publish flow
+        DeviceClient c = rxiothub(deviceId);
+        return new Sender() {
+          @Override
+          public void send(int n) {
+            long acked = c.sendAll(Flowable.range(0, n).map(i -> message(null)))
+                .filter(SendResult::isSuccess).count().blockingGet();
+            if (acked != n) {
+              throw new IllegalStateException((n - acked) + " sends failed");
+            }
           }
 
           @Override

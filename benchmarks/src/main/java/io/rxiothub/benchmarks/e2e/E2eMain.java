@@ -144,9 +144,9 @@ public final class E2eMain {
     // the per-message variant (one publish flow per message, as rxiothub's transport did) explains a gap: full only
     String only = System.getProperty("bench.d2cClients");
     List<String> clients = only != null ? List.of(only.split(","))
-        : full ? List.of("rxiothub", "rxiothub-inline", "hivemq-async", "hivemq-reactive",
+        : full ? List.of("rxiothub", "rxiothub-stream", "rxiothub-inline", "hivemq-async", "hivemq-reactive",
             "hivemq-reactive-per-message")
-        : List.of("rxiothub", "hivemq-async", "hivemq-reactive");
+        : List.of("rxiothub", "rxiothub-stream", "hivemq-async", "hivemq-reactive");
     if (full) {
       // a throwaway run first: otherwise the first client measured meets a cold (not yet JIT-compiled) emulator
       client(hub, "d2c", "hivemq-async", "d4", n, warmup);

@@ -35,6 +35,10 @@ public final class Report {
       }
       double react = num(d2c.get("hivemq-reactive"), "msgsPerSec");
       s.append("\nTarget rxiothub ≥ 0.9× raw HiveMQ reactive: ").append(ratioText(rx, react, 0.9));
+      if (d2c.get("rxiothub-stream") != null) {
+        s.append(" (per-message send); stream to stream, rxiothub sendAll vs publish(Flowable): ")
+            .append(ratioText(num(d2c.get("rxiothub-stream"), "msgsPerSec"), react, 0.9));
+      }
       if (azure != null && azure.get("d2cDefault") != null) {
         s.append("; ≥ 20× official SDK defaults: ")
             .append(ratioText(rx, num(azure.get("d2cDefault"), "msgsPerSec"), 20));

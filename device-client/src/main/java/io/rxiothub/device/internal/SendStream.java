@@ -6,6 +6,7 @@ import io.reactivex.rxjava3.core.FlowableSubscriber;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.exceptions.MissingBackpressureException;
 import io.reactivex.rxjava3.operators.SpscArrayQueue;
+import io.reactivex.rxjava3.operators.SpscLinkedArrayQueue;
 import io.rxiothub.device.IotHubQueueFullException;
 import io.rxiothub.device.IotHubTimeoutException;
 import io.rxiothub.device.Message;
@@ -70,8 +71,11 @@ public final class SendStream extends Flowable<SendResult> {
     private final Subscriber<? super SendResult> downstream;
     /** Messages from the source, not yet accepted: one producer (the source), one consumer. */
     private final SpscArrayQueue<Message> incoming = new SpscArrayQueue<>(WINDOW);
-    /** Decided sends, not yet emitted: one producer (the signal queue's drain), one consumer. */
-    private final SpscArrayQueue<PendingSend> results = new SpscArrayQueue<>(WINDOW);
+    /**
+     * Decided sends, not yet emitted: one producer (the signal queue's drain), one consumer. Not
+     * bounded, so that no result is dropped even for a source that ignores backpressure.
+     */
+    private final SpscLinkedArrayQueue<PendingSend> results = new SpscLinkedArrayQueue<>(256);
     private final AtomicLong requested = new AtomicLong();
     private final ArrayList<PendingSend> batch = new ArrayList<>();
     private @Nullable Subscription upstream;
@@ -80,6 +84,8 @@ public final class SendStream extends Flowable<SendResult> {
     private @Nullable Throwable sourceError;
     /** Set by cancel() or once a terminal signal was emitted. */
     private volatile boolean cancelled;
+    /** A request of zero or less: reported by the drain loop, so that signals stay serial. */
+    private volatile @Nullable Throwable badRequest;
     /** Taken from {@code incoming}, result not yet emitted. */
     private int outstanding;
     /** Requested from the source, not yet taken from {@code incoming}. */
@@ -140,9 +146,11 @@ public final class SendStream extends Flowable<SendResult> {
     @Override
     public void request(long n) {
       if (n <= 0) {
-        cancel();
-        downstream.onError(new IllegalArgumentException("request(" + n + "): the amount must be "
-            + "positive (Reactive Streams rule 3.9)"));
+        badRequest = new IllegalArgumentException("request(" + n + "): the amount must be "
+            + "positive (Reactive Streams rule 3.9)");
+        requireUpstream().cancel();
+        core.cancelSends(this);
+        schedule();
         return;
       }
       for (;;) {
@@ -192,6 +200,11 @@ public final class SendStream extends Flowable<SendResult> {
     private void drain() {
       int missed = 1;
       for (;;) {
+        Throwable bad = badRequest;
+        if (bad != null && !cancelled) {
+          cancelled = true;
+          downstream.onError(bad);
+        }
         if (cancelled) {
           incoming.clear();
           results.clear();

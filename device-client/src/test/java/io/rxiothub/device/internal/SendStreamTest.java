@@ -254,6 +254,7 @@ class SendStreamTest extends CoreFixture {
     connect(core);
     TestSubscriber<SendResult> results = sendAll(core, source(5)).test(0);
     results.request(0);
+    scheduler.triggerActions();
     results.assertError(IllegalArgumentException.class);
     assertThat(sourceCancelled).isTrue();
   }
