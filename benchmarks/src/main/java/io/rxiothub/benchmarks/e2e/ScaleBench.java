@@ -2,6 +2,7 @@
 // one message a minute.
 package io.rxiothub.benchmarks.e2e;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
@@ -85,6 +86,14 @@ public final class ScaleBench {
     return m;
   }
 
+  /**
+   * Heap held by Netty's pooled allocator in its heap arenas (the TLS handler's buffers): chunks of 4 MiB
+   * shared by all connections, so one chunk more or less moves the marginal heap of 500 clients by 8 KB each.
+   */
+  private static long nettyHeapPool() {
+    return PooledByteBufAllocator.DEFAULT.metric().usedHeapMemory();
+  }
+
   /** Entry point; see the class comment. */
   public static void main(String[] a) throws Exception {
     int n = Integer.parseInt(a[0]);
@@ -130,6 +139,7 @@ public final class ScaleBench {
     long rampNanosHalf = System.nanoTime() - t0;
     long cpuHalf = Bench.processCpuNanos() - cpu0;
     long heapHalf = Bench.heapAfterGc();
+    long poolHalf = nettyHeapPool();
     int threadsHalf = Bench.threads();
     long t1 = System.nanoTime();
     long cpu1x = Bench.processCpuNanos();
@@ -174,6 +184,7 @@ public final class ScaleBench {
     Bench.sleep(idleSeconds * 1000L);
     double cpuPct = 100.0 * (Bench.processCpuNanos() - cpu1) / (System.nanoTime() - w1);
     long heap1 = Bench.heapAfterGc();
+    long pool1 = nettyHeapPool();
     int threads1 = Bench.threads();
     r.put("threadsAfter", threads1);
     r.put("threadsAdded", threads1 - threads0);
@@ -183,6 +194,10 @@ public final class ScaleBench {
     r.put("heapPerClientKb", (heap1 - heap0) / 1024.0 / Math.max(1, connected));
     r.put("heapAtHalfMb", heapHalf / 1048576.0);
     r.put("marginalHeapPerClientKb", (heap1 - heapHalf) / 1024.0 / Math.max(1, n - half));
+    r.put("nettyHeapPoolAtHalfMb", poolHalf / 1048576.0);
+    r.put("nettyHeapPoolAfterMb", pool1 / 1048576.0);
+    r.put("marginalHeapPerClientKbWithoutNettyPool",
+        ((heap1 - pool1) - (heapHalf - poolHalf)) / 1024.0 / Math.max(1, n - half));
     r.put("idleCpuPctOfOneCore", cpuPct);
     r.put("idleSeconds", idleSeconds);
     r.put("messagesAcked", sent.get());
