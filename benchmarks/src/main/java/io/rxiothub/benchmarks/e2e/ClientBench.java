@@ -93,6 +93,7 @@ public final class ClientBench {
   private Map<String, Object> d2c(int n, int warmup) throws Exception {
     Sender sender = sender();
     sender.send(warmup);
+    long hubCpu0 = hubCpuNanos();
     long cpu0 = Bench.processCpuNanos();
     long alloc0 = Bench.allocatedBytes();
     long t0 = System.nanoTime();
@@ -100,15 +101,23 @@ public final class ClientBench {
     long t = System.nanoTime() - t0;
     long cpu = Bench.processCpuNanos() - cpu0;
     long alloc = Bench.allocatedBytes() - alloc0;
+    long hubCpu = hubCpuNanos() - hubCpu0;
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("messages", n);
     r.put("msgsPerSec", n / (t / 1e9));
     r.put("cpuUsPerMsg", cpu / 1000.0 / n);
+    // the same wire traffic should cost the emulator the same; a difference means a different write pattern
+    r.put("hubCpuUsPerMsg", hubCpu / 1000.0 / n);
     r.put("allocBytesPerMsg", (double) alloc / n);
     r.put("threads", Bench.threads());
     r.put("threadGroups", Bench.threadGroups());
     sender.close();
     return r;
+  }
+
+  /** The emulator JVM's CPU time so far, in nanoseconds. */
+  private long hubCpuNanos() {
+    return Long.parseLong(hub.command("cpu").trim());
   }
 
   /** A D2C sender that sends {@code n} messages with at most {@link #WINDOW} in flight and waits for all acks. */

@@ -138,8 +138,9 @@ public final class E2eMain {
   }
 
   private void d2c(HubProcess hub) {
-    int n = Integer.getInteger("bench.d2cMessages", full ? 50_000 : 4_000);
-    int warmup = full ? 20_000 : Math.min(2_000, n);
+    // full: runs of about 10 s after a warm-up long enough for the JIT to settle (shorter runs swung by ±30 %)
+    int n = Integer.getInteger("bench.d2cMessages", full ? 200_000 : 4_000);
+    int warmup = full ? 50_000 : Math.min(2_000, n);
     int rounds = Integer.getInteger("bench.d2cRounds", full ? 3 : 1);
     // the per-message variant (one publish flow per message, as rxiothub's transport did) explains a gap: full only
     String only = System.getProperty("bench.d2cClients");

@@ -74,6 +74,7 @@ public final class ClientCore {
       BehaviorSubject.createDefault(ConnectionState.of(Status.DISCONNECTED, Reason.CREATED, null));
   private final ConcurrentLinkedQueue<Runnable> outbound = new ConcurrentLinkedQueue<>();
   private final AtomicInteger outboundWip = new AtomicInteger();
+  private final Runnable drainOutboundTask = this::drainOutbound;
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<PendingSend> signals = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean signalScheduled = new AtomicBoolean();
@@ -322,7 +323,7 @@ public final class ClientCore {
               while (!queue.isEmpty()) {
                 transmit(queue.poll(), current);
               }
-              fx.add(this::drainOutbound);
+              fx.add(drainOutboundTask);
             }
             beginDrain(DrainGoal.USER_DISCONNECT, current, fx);
           } else {
@@ -631,7 +632,7 @@ public final class ClientCore {
     List<Runnable> fx = new ArrayList<>();
     synchronized (lock) {
       if (accept(p, fx)) {
-        fx.add(this::drainOutbound);
+        fx.add(drainOutboundTask);
       }
     }
     run(fx);
@@ -649,7 +650,7 @@ public final class ClientCore {
         transmitted |= accept(batch.get(i), fx);
       }
       if (transmitted) {
-        fx.add(this::drainOutbound);
+        fx.add(drainOutboundTask);
       }
     }
     run(fx);
@@ -783,7 +784,7 @@ public final class ClientCore {
       transmitted = true;
     }
     if (transmitted) {
-      fx.add(this::drainOutbound);
+      fx.add(drainOutboundTask);
     }
   }
 
@@ -806,27 +807,35 @@ public final class ClientCore {
   }
 
   private void onPublishDone(PendingSend p, Attempt a, @Nullable Throwable error) {
-    List<Runnable> fx = new ArrayList<>();
+    List<Runnable> fx = null;
     synchronized (lock) {
       if (p.attempt != a || !inFlight.remove(p)) {
         return;
       }
-      if (error == null) {
-        fx.add(p::complete);
-      } else {
-        fx.add(() -> p.fail(error instanceof IotHubException ? error
-            : new IotHubConnectionException("Publish of " + s.identity() + " failed: "
-                + error.getMessage(), error)));
-      }
-      if (connected == a) {
-        if (drainGoal == null) {
-          pump(a, fx);
-        } else if (inFlight.isEmpty()) {
-          finishDrain(a, fx);
+      // The common case, once per PUBACK (acknowledged, nothing queued, no drain): no effect list.
+      if (error != null || !queue.isEmpty() || connected == a && drainGoal != null) {
+        fx = new ArrayList<>();
+        if (error == null) {
+          fx.add(p::complete);
+        } else {
+          fx.add(() -> p.fail(error instanceof IotHubException ? error
+              : new IotHubConnectionException("Publish of " + s.identity() + " failed: "
+                  + error.getMessage(), error)));
+        }
+        if (connected == a) {
+          if (drainGoal == null) {
+            pump(a, fx);
+          } else if (inFlight.isEmpty()) {
+            finishDrain(a, fx);
+          }
         }
       }
     }
-    run(fx);
+    if (fx == null) {
+      p.complete();
+    } else {
+      run(fx);
+    }
   }
 
   /** Whether a message sent more than once waits for its PUBACK. Call under {@code lock}. */

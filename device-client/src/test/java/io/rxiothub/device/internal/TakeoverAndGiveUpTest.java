@@ -4,43 +4,25 @@ package io.rxiothub.device.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivex.rxjava3.observers.TestObserver;
-import io.reactivex.rxjava3.schedulers.TestScheduler;
 import io.rxiothub.device.ConnectionState;
 import io.rxiothub.device.ConnectionState.Reason;
 import io.rxiothub.device.ConnectionState.Status;
 import io.rxiothub.device.IotHubConnectionException;
 import io.rxiothub.device.OverflowPolicy;
 import io.rxiothub.device.internal.FakeConnector.FakeAttempt;
-import io.rxiothub.sas.ConnectionString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class TakeoverAndGiveUpTest {
-
-  static final ConnectionString DEVICE = ConnectionString.parse(
-      "HostName=hub.example.net;DeviceId=dev1;SharedAccessKey="
-          + "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
-
-  final TestScheduler scheduler = new TestScheduler();
-  final FakeConnector connector = new FakeConnector();
+class TakeoverAndGiveUpTest extends CoreFixture {
 
   ClientCore core(long takeoverWindowMillis) {
     CoreSettings settings = new CoreSettings("dev1", null, "user", Credentials.of(DEVICE, 3600,
         0.15), 230, false, new Backoff(100, 1000, new Random(3)), 30_000, 100, OverflowPolicy.FAIL,
         scheduler, scheduler, 5_000, 16, takeoverWindowMillis);
     return new ClientCore(settings, connector, () -> { });
-  }
-
-  FakeAttempt connect(ClientCore core) {
-    TestObserver<Void> connected = core.connect().test();
-    scheduler.triggerActions();
-    FakeAttempt a = connector.last().accept();
-    scheduler.triggerActions();
-    connected.assertComplete();
-    return a;
   }
 
   /** The hub closes the connection in an orderly way, as it does to the older of two clients. */
