@@ -86,13 +86,14 @@ final class Route<T> extends AtomicInteger implements Runnable {
     }
     synchronized (this) {
       ArrayDeque<Held<T>> q = held;
-      if (q == null) {
-        q = new ArrayDeque<>(2);
-        held = q;
-      } else if (q.size() >= maxHeld) {
+      if ((q == null ? 0 : q.size()) >= maxHeld) {
         LOG.warn("{} messages on '{}' wait for a subscriber; leaving one unacknowledged for the hub "
             + "to redeliver", maxHeld, filter);
         return;
+      }
+      if (q == null) {
+        q = new ArrayDeque<>(2);
+        held = q;
       }
       q.add(new Held<>(value, publish, attemptToken));
     }
