@@ -24,10 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code ScaleBench <n> <idleSeconds> (<host> <port> <controlPort> <caFile>)+}: builds n clients (device i on
  * emulator i % hubs, id {@code s<h>x<k>}), subscribes each to cloud-to-device messages, desired-property updates
- * and a direct method (so each connection carries the three subscriptions and a baseline twin GET), connects them
- * 64 at a time, lets each send one message a minute (random phase) for {@code idleSeconds}, then checks a sample
- * of clients really receives C2D, desired updates and method calls. Reports threads, heap per client, connect
- * latency and CPU.
+ * and a direct method (so each connection carries the three subscriptions and a baseline twin GET) and connects
+ * them 64 at a time, in two halves (the heap growth over the second is the marginal cost of a client), lets each
+ * send one message a minute (random phase) for {@code idleSeconds}, then checks a sample of clients really
+ * receives C2D, desired updates and method calls. Reports threads, heap per client, connect latency and CPU.
  */
 public final class ScaleBench {
 
@@ -45,6 +45,25 @@ public final class ScaleBench {
             return true;
           });
     }, false, 64).blockingAwait();
+  }
+
+  /**
+   * Builds clients {@code clients.size()} to {@code to - 1} (device i on emulator i % hubs) and subscribes each to
+   * C2D, desired updates and the {@code ping} method.
+   */
+  private static void build(List<DeviceClient> clients, String[] hosts, int[] ports, KeyStore[] trust,
+      AtomicLong c2d, AtomicLong desired, int to) {
+    int hubs = hosts.length;
+    for (int i = clients.size(); i < to; i++) {
+      int h = i % hubs;
+      DeviceClient c = DeviceClient.builder()
+          .connectionString(Bench.connectionString(hosts[h], "s" + h + "x" + (i / hubs)))
+          .port(ports[h]).trustStore(trust[h]).reconnectGiveUpMillis(Long.MAX_VALUE).build();
+      c.cloudMessages().subscribe(m -> c2d.incrementAndGet());
+      c.twin().desiredUpdates().subscribe(p -> desired.incrementAndGet());
+      c.methods().handle("ping", request -> Single.just(MethodResponse.ofJson(200, "{\"pong\":true}")));
+      clients.add(c);
+    }
   }
 
   /** Calls a method on, updates the desired properties of and sends C2D to a sample of clients; counts replies. */
@@ -115,32 +134,26 @@ public final class ScaleBench {
     r.put("threadsBefore", threads0);
 
     List<DeviceClient> clients = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      int h = i % hubs;
-      clients.add(DeviceClient.builder()
-          .connectionString(Bench.connectionString(hosts[h], "s" + h + "x" + (i / hubs)))
-          .port(ports[h]).trustStore(trust[h]).reconnectGiveUpMillis(Long.MAX_VALUE).build());
-    }
     AtomicLong c2d = new AtomicLong();
     AtomicLong desired = new AtomicLong();
-    for (DeviceClient c : clients) {
-      c.cloudMessages().subscribe(m -> c2d.incrementAndGet());
-      c.twin().desiredUpdates().subscribe(p -> desired.incrementAndGet());
-      c.methods().handle("ping", request -> Single.just(MethodResponse.ofJson(200, "{\"pong\":true}")));
-    }
     long[] connectNanos = new long[n];
     AtomicLong failures = new AtomicLong();
+    // two halves, each built and subscribed just before it connects: the heap growth over the second half is
+    // the marginal cost of a whole client (its objects and its connection), free of fixed costs (Netty buffer
+    // pool chunks, TLS provider caches, loaded classes) that the first clients pay for everyone
+    int half = n / 2;
+    build(clients, hosts, ports, trust, c2d, desired, half);
     long cpu0 = Bench.processCpuNanos();
     long t0 = System.nanoTime();
-    // two halves: the heap growth over the second half is the marginal cost of a client, free of fixed costs
-    // (Netty buffer pool chunks, TLS provider caches, loaded classes) that the first clients pay for everyone
-    int half = n / 2;
     connect(clients, connectNanos, failures, 0, half);
     long rampNanosHalf = System.nanoTime() - t0;
     long cpuHalf = Bench.processCpuNanos() - cpu0;
+    // measured once the clients settled, like the final figure, after the idle phase
+    Bench.sleep(5_000);
     long heapHalf = Bench.heapAfterGc();
     long poolHalf = nettyHeapPool();
     int threadsHalf = Bench.threads();
+    build(clients, hosts, ports, trust, c2d, desired, n);
     long t1 = System.nanoTime();
     long cpu1x = Bench.processCpuNanos();
     connect(clients, connectNanos, failures, half, n);

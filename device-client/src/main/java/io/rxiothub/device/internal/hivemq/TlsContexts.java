@@ -23,9 +23,9 @@ import org.jspecify.annotations.Nullable;
 final class TlsContexts {
 
   /**
-   * Sessions a context keeps. The JDK's default (20,480, by session id and by host and port) would
-   * keep the TLS session of nearly every connection a shared context ever opened, about 1.8 KB each
-   * (benchmarks/RESULTS.md); a client resumes only the newest session to its host and port, so a
+   * Sessions a context keeps. The JDK's default keeps up to 20,480 for a day, one per connection,
+   * even after it closed (about 1.8 KB each with the emulator's session tickets, see
+   * benchmarks/RESULTS.md); a client resumes only the newest session to its host and port, so a
    * few dozen cover every hub a JVM talks to.
    */
   static final int SESSION_CACHE_SIZE = 64;
