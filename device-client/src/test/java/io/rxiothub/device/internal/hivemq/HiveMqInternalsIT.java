@@ -129,6 +129,30 @@ class HiveMqInternalsIT {
   }
 
   @Test
+  @Timeout(60)
+  void anAcknowledgedSubscriptionLeavesNothingInTheConnectionsFlows() throws Exception {
+    DeviceIdentity id = HUB.createDevice("internals-sub");
+    HiveMqConnector.HiveMqConnection connection = connect(connector(hubTrust(), null), id);
+    try {
+      // The inbound publish flow, subscribed before CONNECT, lives as long as the connection.
+      assertThat(connection.flows.size()).isEqualTo(1);
+      CompletableFuture<Void> acked = new CompletableFuture<>();
+      connection.subscribe("devices/" + id.deviceId() + "/messages/devicebound/#", error -> {
+        if (error == null) {
+          acked.complete(null);
+        } else {
+          acked.completeExceptionally(error);
+        }
+      });
+      acked.get(20, TimeUnit.SECONDS);
+      // Before: the SUBSCRIBE's observer stayed there, with its callbacks, for the connection's life.
+      assertThat(connection.flows.size()).isEqualTo(1);
+    } finally {
+      close(connection);
+    }
+  }
+
+  @Test
   void everyTlsContextKeepsABoundedSessionCache() throws Exception {
     TrustManagerFactory trust = hubTrust();
     KeyStore keys = KeyStore.getInstance("PKCS12");
