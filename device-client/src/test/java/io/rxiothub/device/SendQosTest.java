@@ -19,7 +19,8 @@ class SendQosTest {
   final MqttConnector connector = (request, listener, callback) -> {
     callback.connected(new MqttConnector.MqttConnection() {
       @Override
-      public void publish(String topic, byte[] payload, boolean atMostOnce, MqttConnector.Callback done) {
+      public void publish(String topic, byte[] payload, boolean atMostOnce, boolean more,
+          MqttConnector.Callback done) {
         published.add(topic + " qos" + (atMostOnce ? 0 : 1));
         done.done(null);
       }

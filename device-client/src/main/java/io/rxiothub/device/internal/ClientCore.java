@@ -72,7 +72,7 @@ public final class ClientCore {
   private final Object lock = new Object();
   private final BehaviorSubject<ConnectionState> states =
       BehaviorSubject.createDefault(ConnectionState.of(Status.DISCONNECTED, Reason.CREATED, null));
-  private final ConcurrentLinkedQueue<Runnable> outbound = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Outbound> outbound = new ConcurrentLinkedQueue<>();
   private final AtomicInteger outboundWip = new AtomicInteger();
   private final Runnable drainOutboundTask = this::drainOutbound;
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
@@ -762,9 +762,25 @@ public final class ClientCore {
     inFlight.add(p);
     p.attempt = a;
     p.transmissions++;
-    MqttConnection connection = a.connection();
-    outbound.add(() -> connection.publish(p.topic, p.payload, p.atMostOnce,
-        error -> onPublishDone(p, a, error)));
+    outbound.add(new Outbound(p, a));
+  }
+
+  /** A send handed to one connection, waiting for {@link #drainOutbound} to publish it there. */
+  private final class Outbound implements MqttConnector.Callback {
+    final PendingSend send;
+    final Attempt attempt;
+    final MqttConnection connection;
+
+    Outbound(PendingSend send, Attempt attempt) {
+      this.send = send;
+      this.attempt = attempt;
+      this.connection = attempt.connection();
+    }
+
+    @Override
+    public void done(@Nullable Throwable error) {
+      onPublishDone(send, attempt, error);
+    }
   }
 
   /** Moves queued messages to the connection while the in-flight window has room. */
@@ -788,16 +804,22 @@ public final class ClientCore {
     }
   }
 
-  /** Hands publishes to MQTT in the order they were transmitted, from one thread at a time. */
+  /**
+   * Hands publishes to MQTT in the order they were transmitted, from one thread at a time, telling
+   * the connection when more follow at once so that it can send them together.
+   */
   private void drainOutbound() {
     if (outboundWip.getAndIncrement() != 0) {
       return;
     }
     int missed = 1;
     for (;;) {
-      Runnable r;
-      while ((r = outbound.poll()) != null) {
-        r.run();
+      Outbound o;
+      while ((o = outbound.poll()) != null) {
+        Outbound next = outbound.peek();
+        boolean more = next != null && next.connection == o.connection;
+        PendingSend p = o.send;
+        o.connection.publish(p.topic, p.payload, p.atMostOnce, more, o);
       }
       missed = outboundWip.addAndGet(-missed);
       if (missed == 0) {

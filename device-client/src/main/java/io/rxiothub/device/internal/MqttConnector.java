@@ -49,8 +49,13 @@ public interface MqttConnector {
 
   /** One established connection. */
   interface MqttConnection {
-    /** Publishes with QoS 1 (QoS 0 if {@code atMostOnce}); {@code done} runs on PUBACK (or write). */
-    void publish(String topic, byte[] payload, boolean atMostOnce, Callback done);
+    /**
+     * Publishes with QoS 1 (QoS 0 if {@code atMostOnce}); {@code done} runs on PUBACK (or write).
+     * {@code more}: the caller publishes again on this connection at once, so the connection may hold
+     * this publish back until a publish without {@code more} and send them together (one write,
+     * fewer TLS records); it must not hold it any longer than that.
+     */
+    void publish(String topic, byte[] payload, boolean atMostOnce, boolean more, Callback done);
 
     /** Subscribes to {@code filter} with QoS 1; {@code done} gets an error if the hub refused it. */
     void subscribe(String filter, Callback done);

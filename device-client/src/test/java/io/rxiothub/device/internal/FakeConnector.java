@@ -70,8 +70,9 @@ final class FakeConnector implements MqttConnector {
     }
 
     @Override
-    public void publish(String topic, byte[] payload, boolean atMostOnce, Callback done) {
-      published.add(new Published(topic, payload, atMostOnce, done));
+    public void publish(String topic, byte[] payload, boolean atMostOnce, boolean more,
+        Callback done) {
+      published.add(new Published(topic, payload, atMostOnce, more, done));
     }
 
     @Override
@@ -101,13 +102,16 @@ final class FakeConnector implements MqttConnector {
     final String topic;
     final byte[] payload;
     final boolean atMostOnce;
+    /** The client said another publish follows at once. */
+    final boolean more;
     final Callback done;
     boolean acked;
 
-    Published(String topic, byte[] payload, boolean atMostOnce, Callback done) {
+    Published(String topic, byte[] payload, boolean atMostOnce, boolean more, Callback done) {
       this.topic = topic;
       this.payload = payload;
       this.atMostOnce = atMostOnce;
+      this.more = more;
       this.done = done;
     }
 

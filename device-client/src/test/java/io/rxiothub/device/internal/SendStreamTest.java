@@ -94,6 +94,18 @@ class SendStreamTest extends CoreFixture {
   }
 
   @Test
+  void aBatchIsHandedToTheConnectionAsOneRunOfPublishes() {
+    ClientCore core = core();
+    FakeAttempt a = connect(core);
+    sendAll(core, source(5)).test();
+    scheduler.triggerActions();
+    core.publish("single", bytes("x"), false, null).test();
+
+    assertThat(a.published).extracting(p -> p.more)
+        .containsExactly(true, true, true, true, false, false);
+  }
+
+  @Test
   void resultsWaitForDownstreamDemandAndTheWindowBoundsWhatIsTaken() {
     ClientCore core = core();
     FakeAttempt a = connect(core);

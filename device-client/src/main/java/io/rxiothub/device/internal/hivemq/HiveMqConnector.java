@@ -20,6 +20,7 @@ import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3PublishResult;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAck;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.reactivex.disposables.CompositeDisposable;
 import io.reactivex.observers.DisposableSingleObserver;
@@ -33,8 +34,11 @@ import io.rxiothub.device.internal.SharedThreads;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -167,6 +171,7 @@ public final class HiveMqConnector implements MqttConnector {
             Channel channel = HiveMqInternals.channel(client);
             if (channel != null) {
               HiveMqInternals.noDelay(channel);
+              connection.loop = channel.eventLoop();
             }
             connection.established = true;
             callback.connected(connection);
@@ -341,6 +346,12 @@ public final class HiveMqConnector implements MqttConnector {
     private @Nullable UnicastProcessor<Mqtt3Publish> outbox;
     volatile boolean established;
     @Nullable Mqtt3RxClient client;
+    /** The event loop of the connection, once connected; null if HiveMQ hides its channel. */
+    volatile @Nullable EventLoop loop;
+    /** Publishes waiting to be handed to HiveMQ on {@link #loop}, in order. */
+    private final ConcurrentLinkedQueue<Outgoing> toFeed = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger feedWip = new AtomicInteger();
+    private final Runnable feedTask = this::feed;
 
     HiveMqConnection(Listener listener) {
       this.listener = listener;
@@ -393,28 +404,78 @@ public final class HiveMqConnector implements MqttConnector {
      * scheduler worker each (benchmarks/RESULTS.md).
      */
     @Override
-    public void publish(String topic, byte[] payload, boolean atMostOnce, Callback done) {
+    public void publish(String topic, byte[] payload, boolean atMostOnce, boolean more,
+        Callback done) {
       Mqtt3Publish publish = Mqtt3Publish.builder()
           .topic(topic)
           .qos(atMostOnce ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE)
           .payload(payload)
           .build();
-      synchronized (publishLock) {
-        if (closedOnce.get()) {
-          // Abandoned like the publishes in flight: the state machine sends it again elsewhere.
+      Outgoing outgoing = new Outgoing(publish, done);
+      EventLoop l = loop;
+      if (l == null) {
+        synchronized (publishLock) {
+          hand(outgoing);
+        }
+        return;
+      }
+      toFeed.offer(outgoing);
+      if (more) {
+        // The caller's next publish schedules the hand-over of both.
+        return;
+      }
+      if (feedWip.getAndIncrement() == 0) {
+        if (l.inEventLoop()) {
+          feed();
+        } else {
+          try {
+            l.execute(feedTask);
+          } catch (RejectedExecutionException e) {
+            // The loop is shutting down with the connection: hand over here, HiveMQ fails them.
+            feed();
+          }
+        }
+      }
+    }
+
+    /**
+     * On the connection's event loop: hands the waiting publishes to HiveMQ. HiveMQ writes what its
+     * queue holds when its own task runs next on the loop, and flushes once: publishes handed over
+     * here, from the loop, go out together in a few TLS records and one write, where publishes
+     * handed over from another thread each wake the loop and often leave in a flush of their own.
+     */
+    private void feed() {
+      int missed = 1;
+      for (;;) {
+        synchronized (publishLock) {
+          Outgoing o;
+          while ((o = toFeed.poll()) != null) {
+            hand(o);
+          }
+        }
+        missed = feedWip.addAndGet(-missed);
+        if (missed == 0) {
           return;
         }
-        unacknowledged.add(new Outgoing(publish, done));
-        UnicastProcessor<Mqtt3Publish> box = outbox;
-        if (box == null) {
-          box = UnicastProcessor.create(16);
-          outbox = box;
-          Results results = new Results(this, box);
-          flows.add(results);
-          client().publish(box).subscribe(results);
-        }
-        box.onNext(publish);
       }
+    }
+
+    /** Under publishLock: hands {@code o} to the publish flow, opening one if none is open. */
+    private void hand(Outgoing o) {
+      if (closedOnce.get()) {
+        // Abandoned like the publishes in flight: the state machine sends it again elsewhere.
+        return;
+      }
+      unacknowledged.add(o);
+      UnicastProcessor<Mqtt3Publish> box = outbox;
+      if (box == null) {
+        box = UnicastProcessor.create(16);
+        outbox = box;
+        Results results = new Results(this, box);
+        flows.add(results);
+        client().publish(box).subscribe(results);
+      }
+      box.onNext(o.publish);
     }
 
     /** Stops feeding {@code box}, a flow that ended with an error; the next publish opens another. */
@@ -430,6 +491,7 @@ public final class HiveMqConnector implements MqttConnector {
     private void abandonPublishes() {
       flows.dispose();
       synchronized (publishLock) {
+        toFeed.clear();
         unacknowledged.clear();
         outbox = null;
       }
