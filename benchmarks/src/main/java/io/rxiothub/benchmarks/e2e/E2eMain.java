@@ -45,7 +45,7 @@ public final class E2eMain {
     main.results.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     main.results.put("startedAt", java.time.Instant.now().toString());
     try (HubProcess hub = HubProcess.start("localhost", 0, HUB_JVM)) {
-      hub.command("devices d 5");
+      hub.command("devices d 8"); // d0..d5: the D2C clients, d7: the warm-up run
       hub.command("devices m 4");
       hub.command("devices t 4");
       hub.command("devices rc 4");
@@ -150,7 +150,7 @@ public final class E2eMain {
         : List.of("rxiothub", "rxiothub-stream", "hivemq-async", "hivemq-reactive");
     if (full) {
       // a throwaway run first: otherwise the first client measured meets a cold (not yet JIT-compiled) emulator
-      client(hub, "d2c", "hivemq-async", "d4", n, warmup);
+      client(hub, "d2c", "hivemq-async", "d7", n, warmup);
     }
     Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
     for (int round = 0; round < rounds; round++) {
