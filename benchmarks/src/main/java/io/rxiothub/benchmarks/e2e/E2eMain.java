@@ -138,9 +138,10 @@ public final class E2eMain {
   }
 
   private void d2c(HubProcess hub) {
-    // full: runs of about 10 s after a warm-up long enough for the JIT to settle (shorter runs swung by ±30 %)
-    int n = Integer.getInteger("bench.d2cMessages", full ? 200_000 : 4_000);
-    int warmup = full ? 50_000 : Math.min(2_000, n);
+    // full: steady state. On 2 cores shared with the emulator, C2 goes on compiling the send path (and the JDK's
+    // AES-GCM, whose intrinsics need C2) for about 10 s; runs after 50,000 warm-up messages measured that instead
+    int n = Integer.getInteger("bench.d2cMessages", full ? 300_000 : 4_000);
+    int warmup = Integer.getInteger("bench.d2cWarmup", full ? 400_000 : Math.min(2_000, n));
     int rounds = Integer.getInteger("bench.d2cRounds", full ? 3 : 1);
     // the per-message variant (one publish flow per message, as rxiothub's transport did) explains a gap: full only
     String only = System.getProperty("bench.d2cClients");
