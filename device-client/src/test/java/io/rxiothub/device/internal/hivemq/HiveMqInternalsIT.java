@@ -117,10 +117,7 @@ class HiveMqInternalsIT {
   @Test
   void aClientWithACertificateNeverSharesItsTlsContext() throws Exception {
     TrustManagerFactory trust = hubTrust();
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, new char[0]);
+    KeyManagerFactory kmf = emptyKeyManagers();
     // Sessions are cached per context: shared, one device could resume another's authenticated session.
     assertThat(TlsContexts.forEndpoint(trust, kmf)).isNotSameAs(TlsContexts.forEndpoint(trust, kmf));
     assertThat(TlsContexts.forEndpoint(trust, null)).isSameAs(TlsContexts.forEndpoint(trust, null));
@@ -155,10 +152,7 @@ class HiveMqInternalsIT {
   @Test
   void everyTlsContextKeepsABoundedSessionCache() throws Exception {
     TrustManagerFactory trust = hubTrust();
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, new char[0]);
+    KeyManagerFactory kmf = emptyKeyManagers();
     // The JDK's default would keep ~20,000 sessions (one per connection) in a shared context.
     for (SslContext context : new SslContext[] {TlsContexts.forEndpoint(trust, null),
         TlsContexts.forEndpoint(null, null), TlsContexts.forEndpoint(trust, kmf)}) {
@@ -186,5 +180,14 @@ class HiveMqInternalsIT {
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
+  }
+
+  /** A key manager factory (no key in it): enough to make a context a certificate client's. */
+  private static KeyManagerFactory emptyKeyManagers() throws Exception {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    return kmf;
   }
 }
