@@ -27,6 +27,7 @@ import io.rxiothub.device.internal.MqttConnector.InboundPublish;
 import io.rxiothub.device.internal.MqttConnector.MqttConnection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -629,18 +630,12 @@ public final class ClientCore {
   // ---------------------------------------------------------------- sending
 
   private void submit(PendingSend p) {
-    List<Runnable> fx = new ArrayList<>();
-    synchronized (lock) {
-      if (accept(p, fx)) {
-        fx.add(drainOutboundTask);
-      }
-    }
-    run(fx);
+    submitAll(Collections.singletonList(p));
   }
 
   /**
-   * Accepts the sends of a stream in one go: one lock and one hand-over to MQTT for the batch. Unlike
-   * single sends they are not refused for a full offline queue: the stream's own window bounds them.
+   * Accepts sends in one go: one lock and one hand-over to MQTT for the batch (a stream's). The
+   * sends of a stream are not refused for a full offline queue: the stream's window bounds them.
    */
   void submitAll(List<PendingSend> batch) {
     List<Runnable> fx = new ArrayList<>();

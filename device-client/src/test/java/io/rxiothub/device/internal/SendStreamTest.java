@@ -13,8 +13,10 @@ import io.rxiothub.device.OverflowPolicy;
 import io.rxiothub.device.SendResult;
 import io.rxiothub.device.internal.FakeConnector.FakeAttempt;
 import io.rxiothub.device.internal.FakeConnector.Published;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -172,7 +174,7 @@ class SendStreamTest extends CoreFixture {
     scheduler.triggerActions();
     results.assertNoValues();
 
-    scheduler.advanceTimeBy(10, java.util.concurrent.TimeUnit.SECONDS);
+    scheduler.advanceTimeBy(10, TimeUnit.SECONDS);
     FakeAttempt second = connector.last().accept();
     scheduler.triggerActions();
     assertThat(second).isNotSameAs(first);
@@ -192,11 +194,11 @@ class SendStreamTest extends CoreFixture {
     scheduler.triggerActions();
     ack(first, 0, 4);
     first.drop("connection reset");
-    scheduler.advanceTimeBy(10, java.util.concurrent.TimeUnit.SECONDS);
+    scheduler.advanceTimeBy(10, TimeUnit.SECONDS);
     FakeAttempt second = connector.last().accept();
     scheduler.triggerActions();
 
-    assertThat(second.published).extracting(p -> new String(p.payload, java.nio.charset.StandardCharsets.UTF_8))
+    assertThat(second.published).extracting(p -> new String(p.payload, StandardCharsets.UTF_8))
         .containsExactly("m4", "m5", "m6", "m7", "m8", "m9");
     second.ackAll();
     scheduler.triggerActions();
@@ -214,7 +216,7 @@ class SendStreamTest extends CoreFixture {
     scheduler.triggerActions();
 
     results.cancel();
-    scheduler.advanceTimeBy(10, java.util.concurrent.TimeUnit.SECONDS);
+    scheduler.advanceTimeBy(10, TimeUnit.SECONDS);
     FakeAttempt second = connector.last().accept();
     scheduler.triggerActions();
 
