@@ -1,0 +1,448 @@
+// `rxiothub demo`: a device and a local hub emulator, step by step, with every MQTT packet and a timing per step.
+package io.rxiothub.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.reactivex.rxjava3.core.Single;
+import io.rxiothub.device.CloudMessage;
+import io.rxiothub.device.ConnectionState;
+import io.rxiothub.device.DeviceClient;
+import io.rxiothub.device.Message;
+import io.rxiothub.emulator.CloudToDeviceMessage;
+import io.rxiothub.emulator.DeviceIdentity;
+import io.rxiothub.emulator.HubEmulator;
+import io.rxiothub.emulator.MethodResult;
+import io.rxiothub.emulator.TelemetryMessage;
+import io.rxiothub.methods.MethodResponse;
+import io.rxiothub.cli.wire.WireFrame;
+import io.rxiothub.cli.wire.WireTap;
+import io.rxiothub.twin.Twin;
+import io.rxiothub.twin.TwinPatch;
+import io.rxiothub.twin.TwinTopic;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Runs the ten steps of the demo; exit 0 when all succeed, 1 at the first failure (after closing everything). */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Start an in-memory hub emulator, register a device and connect a DeviceClient through a local wire tap;"
+            + " then send telemetry, receive a cloud-to-device message, read and patch the twin, receive a desired"
+            + " update, answer a direct method and reconnect after the hub drops the connection.",
+        "Prints each step with its timing and the MQTT packets that went over the wire (SAS signatures redacted)."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:every step succeeded", "1:a step failed; the message says which and why"})
+final class DemoCommand implements Callable<Integer> {
+
+  static final int STEPS = 10;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--device", paramLabel = "ID", defaultValue = "demo-device",
+      description = "The device id to register (default: ${DEFAULT-VALUE}).")
+  String deviceId = "demo-device";
+
+  @Option(names = "--step-timeout", paramLabel = "SECONDS", defaultValue = "30",
+      description = "Fail a step that takes longer (default: ${DEFAULT-VALUE}).")
+  long stepTimeoutSeconds = 30;
+
+  @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of a failure.")
+  boolean verbose;
+
+  private PrintWriter out;
+  private Style style;
+  private Duration timeout;
+  private @Nullable HubEmulator hub;
+  private @Nullable WireTap tap;
+  private @Nullable DeviceClient client;
+  private int printedFrames;
+  private int step;
+  private final BlockingQueue<CloudMessage> cloudMessages = new LinkedBlockingQueue<>();
+  private final BlockingQueue<TwinPatch> desiredPatches = new LinkedBlockingQueue<>();
+  private final BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
+
+  @Override
+  public Integer call() {
+    if (stepTimeoutSeconds < 1) {
+      throw new IllegalArgumentException("--step-timeout must be at least 1 second");
+    }
+    out = spec.commandLine().getOut();
+    style = Style.of(spec);
+    timeout = Duration.ofSeconds(stepTimeoutSeconds);
+    long start = System.nanoTime();
+    out.println(style.bold("rxiothub demo") + ": a device and a local IoT Hub, step by step.");
+    out.println(style.dim("Packets marked dev -> hub / dev <- hub went over the wire (TLS, decrypted by a local tap;"
+        + " SAS signatures redacted)."));
+    out.println();
+    boolean ok = false;
+    try {
+      ok = step("start the hub emulator", this::startEmulator)
+          && step("register a device", this::registerDevice)
+          && step("connect a DeviceClient", this::connect)
+          && step("send telemetry with properties", this::sendTelemetry)
+          && step("receive a cloud-to-device message", this::receiveCloudMessage)
+          && step("read the twin", this::readTwin)
+          && step("patch reported properties", this::patchReported)
+          && step("receive a desired-properties update", this::receiveDesired)
+          && step("answer a direct method", this::answerMethod)
+          && step("reconnect after the hub drops the connection", this::reconnect);
+    } finally {
+      long closing = System.nanoTime();
+      closeAll();
+      printFrames();
+      out.println(style.dim("       closed the client, the tap and the emulator in " + Style.since(closing)));
+    }
+    out.println();
+    if (ok) {
+      out.println(style.ok("All " + STEPS + " steps succeeded") + " in " + Style.since(start) + ".");
+      out.println("Next: ./rxiothub emulator (a hub that keeps running), ./rxiothub send --help,"
+          + " cli/README.md.");
+      out.flush();
+      return ExitCodes.OK;
+    }
+    out.flush();
+    return ExitCodes.FAILED;
+  }
+
+  // ------------------------------------------------------------------ steps
+
+  private List<String> startEmulator() throws Exception {
+    HubEmulator started = HubEmulator.builder().mqttPort(0).webSocketPort(-1).build().start();
+    hub = started;
+    tap = WireTap.start("localhost", started.mqttPort(), started.sslContext(), frame -> { });
+    return List.of(
+        "hub " + started.hostName() + ", MQTT over TLS on 127.0.0.1:" + started.mqttPort() + ", in memory",
+        "CA certificate " + started.caFile(),
+        "wire tap on 127.0.0.1:" + tap.port() + " relays the device's TLS connection to the hub and decodes it");
+  }
+
+  private List<String> registerDevice() {
+    HubEmulator h = hub();
+    DeviceIdentity identity = h.registry().createDevice(deviceId);
+    long version = h.updateDesired(deviceId, "{\"telemetryInterval\":30}").blockingGet();
+    return List.of(
+        "connection string " + redact(identity.connectionString()),
+        "service set desired {\"telemetryInterval\":30} (desired $version " + version + ")");
+  }
+
+  private List<String> connect() throws Exception {
+    DeviceIdentity identity = hub().registry().get(deviceId).orElseThrow();
+    DeviceClient c = DeviceClient.builder()
+        .connectionString(identity.connectionString())
+        .port(tap().port())
+        .trustedCertificates(tap().certificate())
+        .reconnectBackoff(50, 1_000)
+        .connectTimeoutMillis(timeout.toMillis())
+        .build();
+    client = c;
+    c.connectionStates().subscribe(states::add);
+    c.connect().blockingAwait(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    awaitState(ConnectionState.Status.CONNECTED);
+    return List.of("state " + c.connectionState().status() + " (MQTT 3.1.1 over TLS, SAS token made from the key)");
+  }
+
+  private List<String> sendTelemetry() throws Exception {
+    CompletableFuture<TelemetryMessage> received = new CompletableFuture<>();
+    var subscription = hub().telemetry().filter(m -> m.deviceId().equals(deviceId)).firstElement()
+        .subscribe(received::complete, received::completeExceptionally);
+    try {
+      Message message = Message.builder()
+          .payload("{\"temperature\":21.5,\"humidity\":48}".getBytes(UTF_8))
+          .messageId("demo-1")
+          .contentType("application/json")
+          .contentEncoding("utf-8")
+          .property("room", "kitchen")
+          .property("alert", "false")
+          .build();
+      client().send(message).blockingAwait(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      TelemetryMessage got = received.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return List.of("send() completed on PUBACK; the hub got " + got.payloadAsString(),
+          "  application properties " + got.applicationProperties(),
+          "  system properties " + got.systemProperties());
+    } finally {
+      subscription.dispose();
+    }
+  }
+
+  private List<String> receiveCloudMessage() throws Exception {
+    client().cloudMessages().subscribe(cloudMessages::add);
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("command", "fan");
+    properties.put("speed", "3");
+    CloudToDeviceMessage sent = hub().sendCloudToDevice(deviceId, "turn the fan on".getBytes(UTF_8), properties)
+        .blockingGet();
+    CloudMessage got = poll(cloudMessages, "the cloud-to-device message");
+    CloudToDeviceMessage.State state = sent.states().filter(s -> s == CloudToDeviceMessage.State.COMPLETED)
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).blockingFirst();
+    return List.of("service sent \"turn the fan on\" with " + properties,
+        "device got \"" + new String(got.payload(), UTF_8) + "\" with properties " + got.properties(),
+        "the hub marked it " + state + " when the device acknowledged it (PUBACK)");
+  }
+
+  private List<String> readTwin() {
+    Twin twin = client().twin().get().blockingGet();
+    return List.of("desired " + twin.desired().toJson() + " ($version " + twin.desiredVersion() + ")",
+        "reported " + twin.reported().toJson() + " ($version " + twin.reportedVersion() + ")");
+  }
+
+  private List<String> patchReported() {
+    TwinPatch patch = TwinPatch.builder().put("telemetryInterval", 30).put("firmware", "1.2.0").build();
+    long version = client().twin().updateReported(patch).blockingGet();
+    String twin = hub().twin(deviceId).blockingGet();
+    return List.of("reported " + patch.toJson() + " -> new reported $version " + version,
+        "the service now sees " + twin);
+  }
+
+  private List<String> receiveDesired() throws Exception {
+    int from = tap().frameCount();
+    client().twin().desiredUpdates().subscribe(desiredPatches::add);
+    // The SDK subscribes to desired notifications and GETs a baseline; an update before that baseline would be
+    // part of it rather than a notification, so wait for both.
+    awaitFrame(from, f -> f.grants(TwinTopic.DESIRED_PATCH_FILTER), "the SUBACK of the desired subscription");
+    WireFrame get = awaitFrame(from, f -> f.isPublish("$iothub/twin/GET/"), "the baseline twin GET");
+    String rid = TwinTopic.parse(get.topic()).rid();
+    awaitFrame(from, f -> f.isPublish("$iothub/twin/res/") && rid != null
+        && rid.equals(TwinTopic.parse(f.topic()).rid()), "the answer to the baseline GET");
+    String update = "{\"telemetryInterval\":10,\"mode\":\"eco\"}";
+    long version = hub().updateDesired(deviceId, update).blockingGet();
+    TwinPatch patch;
+    do {
+      patch = poll(desiredPatches, "the desired update");
+    } while (patch.version() == null || patch.version() < version);
+    return List.of("service patched desired " + update + " -> desired $version " + version,
+        "device got " + patch.properties().toJson() + " with $version " + patch.version());
+  }
+
+  private List<String> answerMethod() throws Exception {
+    int from = tap().frameCount();
+    client().methods().handle("reboot", request -> Single.just(
+        MethodResponse.ofJson(200, "{\"rebooting\":true,\"after\":" + request.payloadAsString() + "}")));
+    awaitFrame(from, f -> f.grants("$iothub/methods/POST/#"), "the SUBACK of the methods subscription");
+    MethodResult result = hub().invokeMethod(deviceId, "reboot", "{\"delaySeconds\":5}", timeout)
+        .blockingGet();
+    if (result.status() != 200) {
+      throw new IllegalStateException("the method answered " + result.status() + " " + result.payload());
+    }
+    return List.of("service invoked reboot({\"delaySeconds\":5}) and got status " + result.status() + " "
+        + result.payload());
+  }
+
+  private List<String> reconnect() throws Exception {
+    states.clear();
+    int from = tap().frameCount();
+    long dropped = System.nanoTime();
+    hub().dropConnection(deviceId);
+    ConnectionState lost = awaitState(ConnectionState.Status.RECONNECTING);
+    awaitState(ConnectionState.Status.CONNECTED);
+    String reconnected = Style.since(dropped);
+    WireFrame connack = awaitFrame(from, f -> f.typeName().equals("CONNACK"), "the new CONNACK");
+    int after = from;
+    List<WireFrame> seen = tap().framesFrom(from);
+    after += seen.indexOf(connack);
+    for (String filter : List.of("devices/" + deviceId + "/messages/devicebound/#", TwinTopic.DESIRED_PATCH_FILTER,
+        "$iothub/methods/POST/#")) {
+      awaitFrame(after, f -> f.grants(filter), "the renewed subscription to " + filter);
+    }
+    CompletableFuture<TelemetryMessage> received = new CompletableFuture<>();
+    var subscription = hub().telemetry().filter(m -> m.deviceId().equals(deviceId)).firstElement()
+        .subscribe(received::complete, received::completeExceptionally);
+    try {
+      client().send(Message.builder().payload("{\"back\":true}".getBytes(UTF_8)).build())
+          .blockingAwait(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      received.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } finally {
+      subscription.dispose();
+    }
+    return List.of("the hub dropped the connection; the client went " + lost.status()
+            + (lost.error() == null ? "" : " (" + Failures.firstLine(lost.error()) + ")"),
+        "reconnected " + reconnected + " after the drop, renewed its subscriptions and sent {\"back\":true}");
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private boolean step(String title, Callable<List<String>> body) {
+    step++;
+    String number = Style.pad((step < 10 ? " " : "") + step + "/" + STEPS, 6);
+    out.print(number + " " + Style.pad(title, 46));
+    out.flush();
+    long start = System.nanoTime();
+    List<String> details;
+    try {
+      details = body.call();
+    } catch (Throwable e) {
+      String took = Style.since(start);
+      out.println(style.failed("FAILED") + "  " + took);
+      printFrames();
+      Throwable cause = Failures.unwrap(e);
+      out.println("       " + style.failed("error: ") + describe(cause));
+      out.println("       run again with --verbose for the stack trace; the demo needs only loopback and"
+          + " free ephemeral ports.");
+      if (verbose) {
+        e.printStackTrace(out);
+      }
+      out.flush();
+      return false;
+    }
+    out.println(style.ok("ok") + "  " + Style.since(start));
+    for (String line : details) {
+      out.println("       " + line);
+    }
+    printFrames();
+    out.flush();
+    return true;
+  }
+
+  private static String describe(Throwable cause) {
+    if (cause instanceof TimeoutException) {
+      return "timed out: " + Failures.firstLine(cause);
+    }
+    return Failures.firstLine(cause) + " (" + cause.getClass().getSimpleName() + ")";
+  }
+
+  private void printFrames() {
+    WireTap t = tap;
+    if (t == null) {
+      return;
+    }
+    settle(t);
+    List<WireFrame> frames = t.framesFrom(printedFrames);
+    for (WireFrame frame : frames) {
+      out.println("       " + WireLines.format(frame, style));
+    }
+    printedFrames += frames.size();
+  }
+
+  /**
+   * Waits (at most 2 s) until every QoS 1 PUBLISH not printed yet has its PUBACK, so that a step's acknowledgements
+   * are printed with the step and not with the next one.
+   */
+  private void settle(WireTap t) {
+    List<WireFrame> unprinted = t.framesFrom(printedFrames);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    for (int i = 0; i < unprinted.size(); i++) {
+      WireFrame publish = unprinted.get(i);
+      if (publish.qos() != 1) {
+        continue;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        t.await(printedFrames + i + 1, f -> f.typeName().equals("PUBACK") && f.packetId() == publish.packetId()
+            && f.connection() == publish.connection() && f.direction() != publish.direction(),
+            Duration.ofNanos(left));
+      } catch (TimeoutException e) {
+        // the connection was dropped with the PUBLISH in flight: print what there is
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private ConnectionState awaitState(ConnectionState.Status wanted) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      ConnectionState state = states.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (state == null) {
+        throw new TimeoutException("the client did not reach " + wanted + " in " + timeout.toSeconds() + " s");
+      }
+      if (state.status() == wanted) {
+        return state;
+      }
+      if (state.status() == ConnectionState.Status.DISCONNECTED && state.error() != null) {
+        throw new IllegalStateException("the client stopped: " + Failures.firstLine(state.error()), state.error());
+      }
+    }
+  }
+
+  private WireFrame awaitFrame(int from, Predicate<WireFrame> predicate, String what) throws Exception {
+    try {
+      return tap().await(from, predicate, timeout);
+    } catch (TimeoutException e) {
+      throw new TimeoutException("did not see " + what + " in " + timeout.toSeconds() + " s");
+    }
+  }
+
+  private <T> T poll(BlockingQueue<T> queue, String what) throws Exception {
+    T item = queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (item == null) {
+      throw new TimeoutException("the device did not get " + what + " in " + timeout.toSeconds() + " s");
+    }
+    return item;
+  }
+
+  private static String redact(String connectionString) {
+    return connectionString.replaceAll("SharedAccessKey=[^;]*", "SharedAccessKey=<redacted>");
+  }
+
+  private HubEmulator hub() {
+    HubEmulator h = hub;
+    if (h == null) {
+      throw new IllegalStateException("the emulator is not running");
+    }
+    return h;
+  }
+
+  private WireTap tap() {
+    WireTap t = tap;
+    if (t == null) {
+      throw new IllegalStateException("the wire tap is not running");
+    }
+    return t;
+  }
+
+  private DeviceClient client() {
+    DeviceClient c = client;
+    if (c == null) {
+      throw new IllegalStateException("the client is not connected");
+    }
+    return c;
+  }
+
+  private void closeAll() {
+    List<Runnable> closers = new ArrayList<>();
+    if (client != null) {
+      DeviceClient c = client;
+      closers.add(() -> {
+        try {
+          c.disconnect().blockingAwait(2, TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+          // closing anyway
+        }
+        c.close();
+      });
+    }
+    if (tap != null) {
+      closers.add(tap::close);
+    }
+    if (hub != null) {
+      closers.add(hub::close);
+    }
+    for (Runnable closer : closers) {
+      try {
+        closer.run();
+      } catch (RuntimeException e) {
+        out.println(style.dim("       (while closing: " + Failures.firstLine(e) + ")"));
+      }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.rxiothub.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DemoCommandIT {
+
+  @Test
+  void runsEveryStepAndShowsTheWire() {
+    Cli run = Cli.run("demo");
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.out)
+        .contains(" 1/10  start the hub emulator", "10/10  reconnect after the hub drops the connection")
+        .contains("All 10 steps succeeded")
+        .doesNotContain("FAILED")
+        // the wire, as the tap decoded it
+        .contains("dev -> hub  CONNECT  client id demo-device")
+        .contains("dev -> hub  PUBLISH  qos 1 id 1 devices/demo-device/messages/events/%24.mid=demo-1"
+            + "&%24.ct=application%2Fjson&%24.ce=utf-8&%24.cdid=demo-device&room=kitchen&alert=false")
+        .contains("dev <- hub  PUBLISH  qos 1 id 1 devices/demo-device/messages/devicebound/")
+        .containsPattern("dev -> hub  PUBLISH  qos 1 id \\d+ \\$iothub/twin/GET/\\?\\$rid=\\d+")
+        .contains("$iothub/twin/PATCH/properties/reported/?$rid=")
+        .contains("dev <- hub  PUBLISH  qos 1 id 1 $iothub/twin/PATCH/properties/desired/?$version=3")
+        .contains("$iothub/methods/POST/reboot/?$rid=")
+        .containsPattern("\\$iothub/methods/res/200/\\?\\$rid=\\d+")
+        .contains("session present 1")
+        .contains("device got \"turn the fan on\"", "COMPLETED", "status 200");
+  }
+
+  @Test
+  void neverPrintsAKeyOrSignature() {
+    Cli run = Cli.run("demo", "--device", "quiet-device");
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.out).contains("SharedAccessKey=<redacted>", "sig=<redacted>")
+        .doesNotContainPattern("SharedAccessKey=[A-Za-z0-9+/]")
+        .doesNotContainPattern("sig=[A-Za-z0-9%]");
+  }
+
+  @Test
+  void leavesNoNonDaemonThreadBehind() {
+    Set<Thread> before = nonDaemonThreads();
+
+    assertThat(Cli.run("demo", "--device", "tidy-device").exitCode).isZero();
+
+    await().pollInSameThread().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(nonDaemonThreads())
+        .as("non-daemon threads left by the demo").isSubsetOf(before));
+  }
+
+  private static Set<Thread> nonDaemonThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !t.isDaemon())
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void aFailingStepStopsTheDemoWithExitOneAfterClosingEverything() {
+    Cli run = Cli.run("demo", "--device", "bad/id");
+
+    assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
+    assertThat(run.out).contains(" 1/10  start the hub emulator").containsPattern(" 2/10  register a device +FAILED")
+        .contains("error: ").contains("closed the client, the tap and the emulator")
+        .doesNotContain("3/10").doesNotContain("steps succeeded");
+  }
+
+  @Test
+  void rejectsABadStepTimeout() {
+    Cli run = Cli.run("demo", "--step-timeout", "0");
+
+    assertThat(run.exitCode).isEqualTo(2);
+    assertThat(run.err).contains("--step-timeout must be at least 1 second");
+  }
+}

@@ -1,0 +1,138 @@
+package io.rxiothub.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rxiothub.cli.service.ServiceFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code rxiothub emulator} in the foreground (as another process would run it), and every service-side command
+ * against it: add-device, c2d, desired, twin, drop, {@code methods invoke}, stop. Device commands connect to it
+ * with the connection string and CA file it printed.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EmulatorCommandIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void servesDevicesAndTheServiceCommandsUntilStopped() throws Exception {
+    Path serviceFile = dir.resolve("service.json");
+    String service = serviceFile.toString();
+    Cli.Running emulator = Cli.start("emulator", "--mqtt-port", "0", "--ws-port", "-1", "--device", "alpha",
+        "--service-file", service);
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(serviceFile)
+        && emulator.out().contains("Try in another terminal"));
+    String banner = emulator.out();
+    assertThat(banner).contains("rxiothub hub emulator running", "host name        localhost", "CA certificate",
+        "service API      http://127.0.0.1:", "device alpha connection string (a secret):");
+    Matcher cs = Pattern.compile("(HostName=localhost;DeviceId=alpha;SharedAccessKey=\\S+)").matcher(banner);
+    assertThat(cs.find()).isTrue();
+    ServiceFile file = ServiceFile.read(serviceFile);
+    String[] connect = {"-c", cs.group(1), "--ca-file", file.caFile(), "--port", Integer.toString(file.mqttPort())};
+
+    // a device sends telemetry; the emulator prints it
+    Cli send = Cli.run(Cli.concat(new String[] {"send", "-p", "room=lab", "hello hub"}, connect));
+    assertThat(send.exitCode).as(send.toString()).isZero();
+    await().atMost(Duration.ofSeconds(10)).until(() -> emulator.out().contains("telemetry  alpha  hello hub"));
+
+    // add-device prints a working connection string
+    Cli added = Cli.run("emulator", "add-device", "beta", "--service-file", service);
+    assertThat(added.exitCode).as(added.toString()).isZero();
+    assertThat(added.out).startsWith("HostName=localhost;DeviceId=beta;SharedAccessKey=");
+
+    // c2d is queued and received
+    Cli c2d = Cli.run("emulator", "c2d", "--device", "alpha", "-p", "color=red", "ping", "--service-file", service);
+    assertThat(c2d.exitCode).as(c2d.toString()).isZero();
+    assertThat(c2d.out).contains("queued C2D message");
+    Cli received = Cli.run(Cli.concat(new String[] {"receive", "--count", "1"}, connect));
+    assertThat(received.out).contains("message 1  ping").contains("color=red");
+
+    // desired and twin
+    Cli desired = Cli.run("emulator", "desired", "--device", "alpha", "{\"interval\":5}", "--service-file", service);
+    assertThat(desired.out).contains("desired $version 2");
+    Cli twin = Cli.run("emulator", "twin", "--device", "alpha", "--service-file", service);
+    assertThat(twin.out).contains("\"interval\" : 5");
+
+    // methods invoke reaches a device that serves methods
+    Cli.Running serve = Cli.start(Cli.concat(new String[] {"methods", "serve", "--count", "1", "--response",
+        "{\"pong\":true}"}, connect));
+    Cli[] invoked = new Cli[1];
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      invoked[0] = Cli.run("methods", "invoke", "--device", "alpha", "--timeout", "5", "ping", "{}",
+          "--service-file", service);
+      return invoked[0].exitCode == 0;
+    });
+    assertThat(invoked[0].out).contains("status 200").contains("\"pong\" : true");
+    assertThat(serve.await().exitCode).isZero();
+
+    // invoke on a device that does not serve methods: 404 and advice
+    Cli notServed = Cli.run("methods", "invoke", "--device", "beta", "--timeout", "5", "ping", "--service-file",
+        service);
+    assertThat(notServed.exitCode).isEqualTo(1);
+    assertThat(notServed.out).contains("status 404");
+    assertThat(notServed.err).contains("run `rxiothub methods serve`");
+
+    // unknown device: exit 2; drop of an offline device
+    Cli unknown = Cli.run("emulator", "c2d", "--device", "nobody", "x", "--service-file", service);
+    assertThat(unknown.exitCode).isEqualTo(2);
+    assertThat(unknown.err).contains("device 'nobody' does not exist");
+    assertThat(Cli.run("emulator", "drop", "--device", "beta", "--service-file", service).out)
+        .contains("beta was not connected");
+
+    // stop
+    Cli stop = Cli.run("emulator", "stop", "--service-file", service);
+    assertThat(stop.exitCode).isZero();
+    Cli ended = emulator.await();
+    assertThat(ended.exitCode).isZero();
+    assertThat(ended.out).contains("hub emulator stopped");
+    assertThat(serviceFile).doesNotExist();
+  }
+
+  @Test
+  void serviceCommandsWithoutAnEmulatorSayHowToStartOne() {
+    Cli run = Cli.run("methods", "invoke", "--device", "d", "reboot", "--service-file",
+        dir.resolve("none.json").toString());
+
+    assertThat(run.exitCode).isEqualTo(4);
+    assertThat(run.err).contains("no running emulator").contains("start one with `rxiothub emulator`");
+  }
+
+  @Test
+  void aWrongTokenIsRefused() throws Exception {
+    Path serviceFile = dir.resolve("service.json");
+    Cli.Running emulator = Cli.start("emulator", "--mqtt-port", "0", "--ws-port", "-1", "--quiet",
+        "--service-file", serviceFile.toString());
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(serviceFile));
+    ServiceFile real = ServiceFile.read(serviceFile);
+    Path forged = dir.resolve("forged.json");
+    new ServiceFile(real.url(), "not-the-token", real.hostName(), real.mqttPort(), real.caFile()).write(forged);
+
+    Cli run = Cli.run("emulator", "twin", "--device", "device1", "--service-file", forged.toString());
+    Cli.run("emulator", "stop", "--service-file", serviceFile.toString());
+
+    assertThat(run.exitCode).isEqualTo(1);
+    assertThat(run.err).contains("missing or wrong token");
+    assertThat(emulator.await().exitCode).isZero();
+  }
+
+  @Test
+  void aTakenPortIsABadOption() throws Exception {
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Cli run = Cli.run("emulator", "--mqtt-port", Integer.toString(socket.getLocalPort()), "--ws-port", "-1",
+          "--service-file", dir.resolve("s.json").toString(), "--timeout", "1");
+
+      assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+      assertThat(run.err).contains("pass --mqtt-port 0");
+    }
+  }
+}

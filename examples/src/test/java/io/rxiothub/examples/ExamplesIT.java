@@ -1,0 +1,112 @@
+package io.rxiothub.examples;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.rxiothub.device.CloudMessage;
+import io.rxiothub.device.DeviceClient;
+import io.rxiothub.emulator.DeviceIdentity;
+import io.rxiothub.emulator.HubEmulator;
+import io.rxiothub.emulator.HubEmulatorExtension;
+import io.rxiothub.emulator.MethodResult;
+import io.rxiothub.emulator.TelemetryMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Each example program, run against the hub emulator through its testable entry point. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ExamplesIT {
+
+  @RegisterExtension
+  static final HubEmulatorExtension HUB = new HubEmulatorExtension();
+
+  private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+  private final PrintStream out = new PrintStream(printed, true, UTF_8);
+
+  private static DeviceClient connect(HubEmulator hub, DeviceIdentity identity) {
+    DeviceClient client = DeviceClient.builder().connectionString(identity.connectionString())
+        .port(hub.mqttPort()).trustStore(hub.trustStore()).build();
+    client.connect().blockingAwait(30, TimeUnit.SECONDS);
+    return client;
+  }
+
+  @Test
+  void telemetryLoopSendsEachReadingWithItsProperties(HubEmulator hub) {
+    DeviceIdentity identity = HUB.createDevice("example-telemetry");
+    try (DeviceClient client = connect(hub, identity)) {
+      long acked = TelemetryLoop.run(client, 3, 10, out);
+
+      assertThat(acked).isEqualTo(3);
+    }
+    List<TelemetryMessage> got = hub.telemetry("example-telemetry");
+    assertThat(got).extracting(TelemetryMessage::payloadAsString)
+        .allMatch(p -> p.startsWith("{\"reading\":") && p.contains("\"temperature\":"));
+    assertThat(got.get(0).applicationProperties()).containsEntry("sensor", "t1").containsKey("alert");
+    assertThat(printed.toString(UTF_8)).contains("reading 3 acknowledged");
+  }
+
+  @Test
+  void cloudMessageReceiverGetsQueuedMessages(HubEmulator hub) {
+    DeviceIdentity identity = HUB.createDevice("example-c2d");
+    hub.sendCloudToDevice("example-c2d", "open".getBytes(UTF_8), Map.of("valve", "2")).blockingGet();
+    try (DeviceClient client = connect(hub, identity)) {
+      List<CloudMessage> got = CloudMessageReceiver.run(client, 1, 30, out);
+
+      assertThat(got).hasSize(1);
+      assertThat(got.get(0).applicationProperties()).containsEntry("valve", "2");
+    }
+    assertThat(printed.toString(UTF_8)).contains("got \"open\"");
+  }
+
+  @Test
+  void twinConfigurationAppliesAndAcknowledgesDesiredChanges(HubEmulator hub) {
+    DeviceIdentity identity = HUB.createDevice("example-twin");
+    hub.updateDesired("example-twin", "{\"telemetryInterval\":30}").blockingGet();
+    TwinConfiguration configuration = new TwinConfiguration();
+    try (DeviceClient client = connect(hub, identity)) {
+      CompletableFuture<Long> running = CompletableFuture.supplyAsync(() -> configuration.run(client, 1, out));
+      await().atMost(Duration.ofSeconds(30)).until(() -> configuration.telemetryIntervalSeconds() == 30);
+      hub.updateDesired("example-twin", "{\"telemetryInterval\":5}").blockingGet();
+      running.join();
+    }
+    assertThat(configuration.telemetryIntervalSeconds()).isEqualTo(5);
+    assertThat(hub.twin("example-twin").blockingGet())
+        .contains("\"telemetryInterval\":{\"value\":5,\"ac\":200,\"av\":3}");
+  }
+
+  @Test
+  void methodHandlerAnswersRebootAndUptimeAnd501Otherwise(HubEmulator hub) {
+    DeviceIdentity identity = HUB.createDevice("example-methods");
+    AtomicInteger reboots = new AtomicInteger();
+    try (DeviceClient client = connect(hub, identity)) {
+      Disposable handlers = MethodHandler.register(client, out, reboots::incrementAndGet);
+      MethodResult[] reboot = new MethodResult[1];
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        reboot[0] = hub.invokeMethod("example-methods", "reboot", "{}", Duration.ofSeconds(10)).blockingGet();
+        return reboot[0].status() != 404;
+      });
+      MethodResult uptime = hub.invokeMethod("example-methods", "getUptime", null, Duration.ofSeconds(10))
+          .blockingGet();
+      MethodResult unknown = hub.invokeMethod("example-methods", "selfDestruct", null, Duration.ofSeconds(10))
+          .blockingGet();
+      handlers.dispose();
+
+      assertThat(reboot[0].status()).isEqualTo(200);
+      assertThat(reboot[0].payload()).isEqualTo("{\"rebooting\":true}");
+      assertThat(uptime.payload()).startsWith("{\"uptimeSeconds\":");
+      assertThat(unknown.status()).isEqualTo(501);
+      assertThat(reboots).hasValue(1);
+    }
+  }
+}
