@@ -1,7 +1,7 @@
 // The `rxiothub` command line: entry point, the subcommands it groups, and how failures become exit codes.
 package io.rxiothub.cli;
 
-import io.rxiothub.cli.service.ServiceClient;
+import io.rxiothub.emulator.service.ServiceClient;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;

@@ -1,7 +1,7 @@
 // The shape of the `rxiothub emulator` subcommands that ask the running emulator for one thing through its service API.
 package io.rxiothub.cli;
 
-import io.rxiothub.cli.service.ServiceClient;
+import io.rxiothub.emulator.service.ServiceClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;

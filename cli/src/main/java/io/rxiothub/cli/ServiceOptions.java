@@ -1,8 +1,8 @@
 // The option of every command that talks to a running `rxiothub emulator` through its service API.
 package io.rxiothub.cli;
 
-import io.rxiothub.cli.service.ServiceClient;
-import io.rxiothub.cli.service.ServiceFile;
+import io.rxiothub.emulator.service.ServiceClient;
+import io.rxiothub.emulator.service.ServiceFile;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package io.rxiothub.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rxiothub.cli.service.ServiceFile;
+import io.rxiothub.emulator.service.ServiceFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

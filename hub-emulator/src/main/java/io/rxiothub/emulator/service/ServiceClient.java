@@ -1,5 +1,5 @@
 // The client side of the emulator's service API, used by `methods invoke` and the `emulator` subcommands.
-package io.rxiothub.cli.service;
+package io.rxiothub.emulator.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** Calls a running emulator's service API; failures are {@link ServiceException}s with one clear message. */
 public final class ServiceClient {
@@ -31,7 +32,7 @@ public final class ServiceClient {
     private static final long serialVersionUID = 1L;
     private final int status;
 
-    ServiceException(int status, String message, Throwable cause) {
+    ServiceException(int status, String message, @Nullable Throwable cause) {
       super(message, cause);
       this.status = status;
     }
@@ -87,7 +88,7 @@ public final class ServiceClient {
     return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private JsonNode call(String method, String path, String body, long timeoutSeconds) {
+  private JsonNode call(String method, String path, @Nullable String body, long timeoutSeconds) {
     HttpRequest request = HttpRequest.newBuilder(URI.create(file.url() + path))
         .timeout(Duration.ofSeconds(timeoutSeconds))
         .header("Authorization", "Bearer " + file.token())

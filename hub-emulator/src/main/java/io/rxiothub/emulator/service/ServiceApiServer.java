@@ -1,6 +1,6 @@
 // The loopback HTTP service API of `rxiothub emulator`: other rxiothub processes send C2D, patch desired
 // properties, read twins, invoke methods and drop connections through it.
-package io.rxiothub.cli.service;
+package io.rxiothub.emulator.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,5 @@
 // Where a running `rxiothub emulator` tells other rxiothub processes how to reach its service API.
-package io.rxiothub.cli.service;
+package io.rxiothub.emulator.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
