@@ -1,7 +1,8 @@
 // The grammar of the two direct-method topics (protocol.md §7): format and parse.
 package io.rxiothub.methods;
 
-import io.rxiothub.methods.internal.MethodBag;
+import io.rxiothub.sas.PropertyBag;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  * The method name (one topic level) and the {@code $rid} are opaque: they are kept exactly as they appear
  * in the topic, never percent-decoded, so a reply echoes the request's {@code $rid} byte for byte. The part
- * after the last fixed level is a property bag (protocol.md §5): keys are percent-decoded (so
+ * after the last fixed level is a {@link PropertyBag} (protocol.md §5): keys are percent-decoded (so
  * {@code %24rid} is {@code $rid}), unknown keys are ignored, the leading {@code ?} is optional, the last
  * duplicate wins. A status is any {@code int}, written in decimal.
  *
@@ -87,7 +88,7 @@ public final class MethodTopic {
       throw new IllegalArgumentException("method topic '" + topic + "' must end with /?$rid={rid}");
     }
     String level = topic.substring(start, slash);
-    String rid = MethodBag.rid(topic.substring(slash + 1), topic);
+    String rid = ridOf(topic.substring(slash + 1), topic);
     if (request) {
       if (level.isEmpty()) {
         throw new IllegalArgumentException("method request topic '" + topic + "' has an empty method name");
@@ -168,6 +169,21 @@ public final class MethodTopic {
         throw new IllegalArgumentException(
             "method $rid '" + rid + "' must not contain '&', '+', '#' or U+0000");
       }
+    }
+    return rid;
+  }
+
+  /** Returns the raw value of the last {@code $rid} of {@code bag}, its key decoded (%24rid is $rid). */
+  private static String ridOf(String bag, String topic) {
+    Map<String, @Nullable String> pairs;
+    try {
+      pairs = PropertyBag.decodeKeys(bag);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("method topic '" + topic + "': " + e.getMessage(), e);
+    }
+    String rid = pairs.get("$rid");
+    if (rid == null || rid.isEmpty()) {
+      throw new IllegalArgumentException("method topic '" + topic + "' has no $rid value");
     }
     return rid;
   }

@@ -67,6 +67,15 @@ class MethodTopicTest {
   }
 
   @Test
+  void followsTheOnePropertyBagRuleForEmptyKeysAndLeavesValuesAlone() {
+    assertThatIllegalArgumentException().isThrownBy(() -> MethodTopic.parse("$iothub/methods/POST/m/?$rid=1&=x"))
+        .withMessage("method topic '$iothub/methods/POST/m/?$rid=1&=x': property bag holds a pair with an "
+            + "empty key at offset 8: every pair needs a key");
+    assertThat(MethodTopic.parse("$iothub/methods/POST/m/?x=%zz&$rid=%zz").rid()).as("values stay raw")
+        .isEqualTo("%zz");
+  }
+
+  @Test
   void factoriesRejectNamesAndRidsThatCannotBeTopicText() {
     for (String name : new String[] {"", "a/b", "a+b", "a#b", "a\u0000"}) {
       assertThatIllegalArgumentException().as(name).isThrownBy(() -> MethodTopic.request(name, "1"));

@@ -2,7 +2,7 @@
 package io.rxiothub.twin;
 
 import io.rxiothub.sas.PercentEncoding;
-import io.rxiothub.twin.internal.PropertyBag;
+import io.rxiothub.sas.PropertyBag;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * $iothub/twin/res/{status}/?$rid={rid}[&amp;$version={v}]      hub → device, {@link Kind#RESPONSE}
  * $iothub/twin/PATCH/properties/desired/?$version={v}       hub → device, {@link Kind#DESIRED_PATCH}
  * </pre>
- * The part after the last fixed level is a property bag (protocol.md §5): {@code $rid} and
+ * The part after the last fixed level is a {@link PropertyBag} (protocol.md §5): {@code $rid} and
  * {@code $version} in either order, keys and values percent-decoded ({@code %24rid} is {@code $rid}),
  * unknown keys ignored, the leading {@code ?} optional. {@link #format()} percent-encodes the {@code $rid}
  * so any non-empty request id round-trips. Statuses are integers 100-999; versions non-negative

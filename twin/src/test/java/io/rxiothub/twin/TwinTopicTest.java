@@ -75,6 +75,13 @@ class TwinTopicTest {
   }
 
   @Test
+  void followsTheOnePropertyBagRuleForEmptyKeys() {
+    assertThatIllegalArgumentException().isThrownBy(() -> TwinTopic.parse("$iothub/twin/res/200/?$rid=1&=x"))
+        .withMessage("twin topic '$iothub/twin/res/200/?$rid=1&=x': property bag holds a pair with an empty "
+            + "key at offset 8: every pair needs a key");
+  }
+
+  @Test
   void factoriesRejectBadValues() {
     assertThatIllegalArgumentException().isThrownBy(() -> TwinTopic.get(""));
     assertThatIllegalArgumentException().isThrownBy(() -> TwinTopic.get("\ud800"));

@@ -1,5 +1,5 @@
-// Property-bag encoding round-trips and the protocol.md §5 vectors.
-package io.rxiothub.device.internal;
+// Property-bag encoding round-trips, the protocol.md §5 vectors and the settled rules (empty keys, error text).
+package io.rxiothub.sas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -89,5 +89,39 @@ class PropertyBagProperties {
     assertThatThrownBy(() -> PropertyBag.decode("a=%zz")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> PropertyBag.decode("=v")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("empty key");
+  }
+
+  @Example
+  void theSettledRulesNameThePartAndTheRule() {
+    assertThatThrownBy(() -> PropertyBag.decode("a=1&%24=x&%zz=2")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("property bag key at offset 10 ('%zz'): bad percent-encoding at index 0: '%' must be "
+            + "followed by two hex digits");
+    assertThatThrownBy(() -> PropertyBag.decode("k=%C3")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("property bag value of key 'k': percent-encoded text does not decode to valid UTF-8");
+    assertThatThrownBy(() -> PropertyBag.decode("a=1&=v")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("property bag holds a pair with an empty key at offset 4: every pair needs a key");
+    assertThat(PropertyBag.decode("a=1&%3D")).as("a key that decodes to '=' is fine")
+        .containsEntry("=", null);
+    assertThatThrownBy(() -> PropertyBag.decodeKeys("=v")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("empty key");
+    assertThat(PropertyBag.decodeKeys("%24rid=a%2Fb=c&x=%zz")).containsExactly(
+        Map.entry("$rid", "a%2Fb=c"), Map.entry("x", "%zz"));
+    Map<String, String> empty = new LinkedHashMap<>();
+    empty.put("", "v");
+    assertThatThrownBy(() -> PropertyBag.encode(empty)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("property bag key must not be empty: every pair needs a key");
+    Map<String, String> surrogate = new LinkedHashMap<>();
+    surrogate.put("k", "\uD800");
+    assertThatThrownBy(() -> PropertyBag.encode(surrogate)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("property bag value of key 'k': ");
+  }
+
+  @Example
+  void appendPairWritesIntoATopicAndSkipsNullValues() {
+    StringBuilder out = new StringBuilder("t/");
+    PropertyBag.appendPair(out, 2, "$.mid", "a b");
+    PropertyBag.appendPair(out, 2, "$.cid", null);
+    PropertyBag.appendPair(out, 2, "k", "");
+    assertThat(out.toString()).isEqualTo("t/%24.mid=a%20b&k=");
   }
 }
