@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
-/** A C2D message in a device's queue; mutable state is guarded by the owning {@link HubCore}. */
+/** A C2D message in a device's queue; mutable state is guarded by the {@link Sessions} lock. */
 public final class C2dEntry {
   final String messageId;
   final Identity target;
@@ -34,6 +34,12 @@ public final class C2dEntry {
     this.expiryTime = expiryTime;
     this.topic = target.deviceboundTopic() + "/" + PropertyBags.encode(properties);
     states.onNext(State.QUEUED);
+  }
+
+  /** An entry restored from the data dir, QUEUED. */
+  public static C2dEntry restored(String messageId, String deviceId, byte[] payload,
+      Map<String, @Nullable String> properties, Instant enqueuedTime, Instant expiryTime) {
+    return new C2dEntry(messageId, new Identity(deviceId, null), payload, properties, enqueuedTime, expiryTime);
   }
 
   /** The message id. */

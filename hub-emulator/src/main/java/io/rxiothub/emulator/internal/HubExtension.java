@@ -181,14 +181,14 @@ public final class HubExtension implements ExtensionMain, BrokerLink {
       ConnectPacket connect = input.getConnectPacket();
       int level = connect.getMqttVersion() == MqttVersion.V_3_1_1 ? 4
           : connect.getMqttVersion() == MqttVersion.V_5 ? 5 : 3;
-      HubCore.Will will = null;
+      Will will = null;
       Optional<WillPublishPacket> willPacket = connect.getWillPublish();
       if (willPacket.isPresent()) {
-        will = new HubCore.Will(willPacket.get().getTopic(), bytes(willPacket.get().getPayload()),
+        will = new Will(willPacket.get().getTopic(), bytes(willPacket.get().getPayload()),
             willPacket.get().getRetain());
       }
       byte[] password = connect.getPassword().map(HubExtension::bytes).orElse(null);
-      HubCore.AuthResult result = core.authenticate(level, connect.getClientId(),
+      Authentication.Result result = core.authenticate(level, connect.getClientId(),
           connect.getUserName().orElse(null), password, will);
       if (result.returnCode() != 0 || result.identity() == null) {
         LOG.warn("hub emulator: refused CONNECT of '{}' with CONNACK {}: {}", connect.getClientId(),
@@ -244,7 +244,7 @@ public final class HubExtension implements ExtensionMain, BrokerLink {
     public void authorizeSubscribe(SubscriptionAuthorizerInput input, SubscriptionAuthorizerOutput output) {
       Identity identity = Identity.fromClientId(input.getClientInformation().getClientId());
       String filter = input.getSubscription().getTopicFilter();
-      if (identity == null || !HubCore.maySubscribe(identity, filter)) {
+      if (identity == null || !TopicRules.maySubscribe(identity, filter)) {
         LOG.warn("hub emulator: closing the connection of {}: SUBSCRIBE to '{}' is not allowed",
             input.getClientInformation().getClientId(), filter);
         output.failAuthorization();
@@ -305,10 +305,10 @@ public final class HubExtension implements ExtensionMain, BrokerLink {
       if (identity == null || connectionId.isEmpty()) {
         return;
       }
-      HubCore.Will will = null;
+      Will will = null;
       Optional<String> willTopic = attributes.getAsString(WILL_TOPIC);
       if (willTopic.isPresent()) {
-        will = new HubCore.Will(willTopic.get(), attributes.get(WILL_PAYLOAD).map(HubExtension::bytes)
+        will = new Will(willTopic.get(), attributes.get(WILL_PAYLOAD).map(HubExtension::bytes)
             .orElse(new byte[0]), Boolean.parseBoolean(attributes.getAsString(WILL_RETAIN).orElse("false")));
       }
       core.disconnected(identity, connectionId.get(), graceful, will);

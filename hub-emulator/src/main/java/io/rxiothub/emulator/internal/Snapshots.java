@@ -75,7 +75,7 @@ public final class Snapshots {
           Map.Entry<String, JsonNode> p = it.next();
           properties.put(p.getKey(), p.getValue().isNull() ? null : p.getValue().asText());
         }
-        core.restoreC2d(HubCore.entry(node.path("messageId").asText(), node.path("deviceId").asText(),
+        core.c2d().restore(C2dEntry.restored(node.path("messageId").asText(), node.path("deviceId").asText(),
             Base64.getDecoder().decode(node.path("payload").asText()), properties,
             Instant.parse(node.path("enqueuedTime").asText()), expiry));
       }
@@ -105,7 +105,7 @@ public final class Snapshots {
         twins.set(twin.getKey(), JSON.readTree(twin.getValue()));
       }
       ArrayNode c2d = root.putArray("c2d");
-      for (C2dEntry entry : core.pendingC2d()) {
+      for (C2dEntry entry : core.c2d().pending()) {
         if (entry.state() == State.COMPLETED || entry.state() == State.EXPIRED) {
           continue;
         }

@@ -1,12 +1,15 @@
-// The emulator's bag decoding follows protocol.md §5 examples.
+// The emulator's one bag reader follows protocol.md §5: its examples, empty keys, duplicates, one error text.
 package io.rxiothub.emulator.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PropertyBagsTest {
 
@@ -52,5 +55,31 @@ class PropertyBagsTest {
     String bag = PropertyBags.encode(props);
     assertThat(bag).isEqualTo("%24.mid=msg-1&weird=a%26b%3Dc%2Fd%25e%20%C3%A9&bare");
     assertThat(PropertyBags.decode(bag)).isEqualTo(props);
+  }
+
+  @Test
+  void anEmptyKeyIsAKeyLikeAnyOtherInDecodeAndRawValue() {
+    Map<String, String> bag = PropertyBags.decode("=v&a=1&=");
+    assertThat(bag).containsExactly(Map.entry("a", "1"), Map.entry("", ""));
+    assertThat(PropertyBags.rawValue("=v%20w&a=1", "")).isEqualTo("v%20w");
+  }
+
+  @Test
+  void rawValueKeepsTheEncodingAndTheLastDuplicateWinsAsInDecode() {
+    assertThat(PropertyBags.rawValue("?%24rid=a%2Fb&x", "$rid")).isEqualTo("a%2Fb");
+    assertThat(PropertyBags.rawValue("$rid=1&$rid=2", "$rid")).isEqualTo("2");
+    assertThat(PropertyBags.decode("$rid=1&$rid=2")).containsExactly(Map.entry("$rid", "2"));
+    assertThat(PropertyBags.rawValue("$rid", "$rid")).isNull();
+    assertThat(PropertyBags.rawValue("a=1", "$rid")).isNull();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"a=1&b%zz=2, key", "a=1&b=%C3, value"})
+  void aMalformedBagIsRefusedWithTheSameTextByDecodeAndRawValue(String bag, String part) {
+    Throwable decode = catchThrowable(() -> PropertyBags.decode(bag));
+    Throwable raw = catchThrowable(() -> PropertyBags.rawValue(bag, "a"));
+    assertThat(decode).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the " + part + " of pair 2 of the bag is malformed: ");
+    assertThat(raw).isInstanceOf(IllegalArgumentException.class).hasMessage(decode.getMessage());
   }
 }

@@ -1,0 +1,69 @@
+// Twin requests (protocol.md §6): a device's GET and reported PATCH answered on $iothub/twin/res/, injected twin
+// failures, and the service's desired updates pushed to a subscribed device.
+package io.rxiothub.emulator.internal;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Answers twin requests from the {@link TwinStore}. Thread-safe. */
+public final class TwinRequests {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TwinRequests.class);
+
+  private final TwinStore twins;
+  private final FaultInjector faults;
+  private final Sessions sessions;
+  private final Publisher publisher;
+
+  /** Creates the handler. */
+  public TwinRequests(TwinStore twins, FaultInjector faults, Sessions sessions, Publisher publisher) {
+    this.twins = twins;
+    this.faults = faults;
+    this.sessions = sessions;
+    this.publisher = publisher;
+  }
+
+  /** A device's GET: 200 with the device view of its twin. */
+  public void get(Identity identity, @Nullable String rid) {
+    if (injectedFailure(identity, rid)) {
+      return;
+    }
+    publisher.reply(identity, RequestGrammar.twinResponse(200, rid), twins.deviceView(identity));
+  }
+
+  /** A device's reported PATCH: 204 with the new reported {@code $version}, or 400 when the patch is bad. */
+  public void patchReported(Identity identity, @Nullable String rid, byte[] body) {
+    if (injectedFailure(identity, rid)) {
+      return;
+    }
+    try {
+      long version = twins.patchReported(identity, body);
+      publisher.reply(identity, RequestGrammar.twinResponse(204, rid, version), new byte[0]);
+    } catch (IllegalArgumentException e) {
+      LOG.info("hub emulator: rejected the reported patch of {} with 400: {}", identity, e.getMessage());
+      publisher.reply(identity, RequestGrammar.twinResponse(400, rid), RequestGrammar.errorBody(400004,
+          e.getMessage()));
+    }
+  }
+
+  private boolean injectedFailure(Identity identity, @Nullable String rid) {
+    int status = faults.takeTwinFailure(identity.clientId());
+    if (status == 0) {
+      return false;
+    }
+    LOG.info("hub emulator: fault: answered a twin request of {} with {}", identity, status);
+    publisher.reply(identity, RequestGrammar.twinResponse(status, rid), RequestGrammar.errorBody(status * 1000 + 1,
+        "injected fault: status " + status));
+    return true;
+  }
+
+  /** Applies a desired patch and pushes it to the identity if it is connected and subscribed. */
+  public long updateDesired(Identity identity, String jsonPatch) {
+    TwinStore.DesiredUpdate update = twins.patchDesired(identity, jsonPatch);
+    if (sessions.isSubscribed(identity, TopicRules.TWIN_DESIRED_FILTER)) {
+      publisher.publish(identity, RequestGrammar.desiredPatch(update.version()), update.notification(), 1);
+    }
+    return update.version();
+  }
+}
