@@ -12,46 +12,51 @@ import org.jspecify.annotations.Nullable;
 /**
  * Pure functions over property bags. Grammar: an optional leading {@code ?}, pairs split on {@code &} then at the
  * first {@code =}, key and value percent-encoded UTF-8 with {@code +} literal, empty segments skipped. A key without
- * {@code =} has a null value; an empty key ({@code =v}) is a key like any other. Of duplicate keys the last wins.
- * A bad percent sequence or bad UTF-8 anywhere makes the whole bag malformed.
+ * {@code =} has a null value. A key that is empty after decoding makes the bag malformed, as a bad percent sequence
+ * or bad UTF-8 does. Of duplicate keys the last wins, at the place of its last occurrence. Error texts are those of
+ * protocol.md §5: {@code property bag key at offset {n} ('{raw}'): …}, {@code property bag value of key '{key}': …},
+ * {@code property bag holds a pair with an empty key at offset {n}: every pair needs a key}.
  */
 public final class PropertyBags {
 
   private PropertyBags() {}
 
-  /** One pair as it is on the wire, with its key decoded. */
+  /** One pair with its key decoded and its value as it is on the wire. */
   private record Pair(String key, @Nullable String rawValue) {}
 
   /**
-   * Decodes {@code bag}, keeping the order of first appearance (a duplicate moves to the end with its last value).
+   * Decodes {@code bag} into an ordered map of decoded keys and values.
    *
-   * @throws IllegalArgumentException if the bag is malformed; the message names the pair and the rule
+   * @throws IllegalArgumentException if the bag is malformed
    */
   public static Map<String, @Nullable String> decode(String bag) {
     Map<String, @Nullable String> out = new LinkedHashMap<>();
-    List<Pair> pairs = pairs(bag);
-    for (int i = 0; i < pairs.size(); i++) {
-      Pair pair = pairs.get(i);
+    for (Pair pair : pairs(bag)) {
+      String value = null;
+      if (pair.rawValue() != null) {
+        try {
+          value = PercentEncoding.decode(pair.rawValue());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("property bag value of key '" + pair.key() + "': " + e.getMessage(),
+              e);
+        }
+      }
       out.remove(pair.key());
-      out.put(pair.key(), pair.rawValue() == null ? null : decodePart(pair.rawValue(), "value", i));
+      out.put(pair.key(), value);
     }
     return out;
   }
 
   /**
    * The raw (still encoded) value of {@code name} in {@code bag}, so that it can be echoed byte for byte (a
-   * request's {@code $rid}); null when the key is absent or has no {@code =}. The bag must be well-formed as a whole.
+   * request's {@code $rid}); null when the key is absent or has no {@code =}. Keys are decoded by the rules of
+   * {@link #decode}; values are kept as they are, as protocol.md §7 asks of {@code $rid}.
    *
-   * @throws IllegalArgumentException if the bag is malformed (as {@link #decode})
+   * @throws IllegalArgumentException if a key is malformed or empty
    */
   public static @Nullable String rawValue(String bag, String name) {
     String value = null;
-    List<Pair> pairs = pairs(bag);
-    for (int i = 0; i < pairs.size(); i++) {
-      Pair pair = pairs.get(i);
-      if (pair.rawValue() != null) {
-        decodePart(pair.rawValue(), "value", i);
-      }
+    for (Pair pair : pairs(bag)) {
       if (pair.key().equals(name)) {
         value = pair.rawValue();
       }
@@ -59,10 +64,47 @@ public final class PropertyBags {
     return value;
   }
 
-  /** Encodes {@code properties} with our encoder (every byte but {@code A-Z a-z 0-9 - . _ ~} as {@code %XX}). */
+  private static List<Pair> pairs(String bag) {
+    List<Pair> out = new ArrayList<>();
+    int start = bag.startsWith("?") ? 1 : 0;
+    while (start <= bag.length()) {
+      int end = bag.indexOf('&', start);
+      if (end < 0) {
+        end = bag.length();
+      }
+      if (end > start) {
+        String pair = bag.substring(start, end);
+        int eq = pair.indexOf('=');
+        String rawKey = eq < 0 ? pair : pair.substring(0, eq);
+        String key;
+        try {
+          key = PercentEncoding.decode(rawKey);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("property bag key at offset " + start + " ('" + rawKey + "'): "
+              + e.getMessage(), e);
+        }
+        if (key.isEmpty()) {
+          throw new IllegalArgumentException("property bag holds a pair with an empty key at offset " + start
+              + ": every pair needs a key");
+        }
+        out.add(new Pair(key, eq < 0 ? null : pair.substring(eq + 1)));
+      }
+      start = end + 1;
+    }
+    return out;
+  }
+
+  /**
+   * Encodes {@code properties} with our encoder (every byte but {@code A-Z a-z 0-9 - . _ ~} as {@code %XX}).
+   *
+   * @throws IllegalArgumentException if a key is empty (the bag would be malformed)
+   */
   public static String encode(Map<String, @Nullable String> properties) {
     StringBuilder out = new StringBuilder();
     for (Map.Entry<String, @Nullable String> e : properties.entrySet()) {
+      if (e.getKey().isEmpty()) {
+        throw new IllegalArgumentException("property bag key must not be empty: every pair needs a key");
+      }
       if (out.length() > 0) {
         out.append('&');
       }
@@ -72,28 +114,5 @@ public final class PropertyBags {
       }
     }
     return out.toString();
-  }
-
-  private static List<Pair> pairs(String bag) {
-    String text = bag.startsWith("?") ? bag.substring(1) : bag;
-    List<Pair> out = new ArrayList<>();
-    for (String pair : text.split("&", -1)) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String key = decodePart(eq < 0 ? pair : pair.substring(0, eq), "key", out.size());
-      out.add(new Pair(key, eq < 0 ? null : pair.substring(eq + 1)));
-    }
-    return out;
-  }
-
-  private static String decodePart(String text, String part, int index) {
-    try {
-      return PercentEncoding.decode(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("the " + part + " of pair " + (index + 1) + " of the bag is malformed: "
-          + e.getMessage(), e);
-    }
   }
 }

@@ -1,9 +1,8 @@
-// The emulator's one bag reader follows protocol.md §5: its examples, empty keys, duplicates, one error text.
+// The emulator's one bag reader and writer follows protocol.md §5: its examples, empty keys, duplicates, error texts.
 package io.rxiothub.emulator.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,29 +56,52 @@ class PropertyBagsTest {
     assertThat(PropertyBags.decode(bag)).isEqualTo(props);
   }
 
-  @Test
-  void anEmptyKeyIsAKeyLikeAnyOtherInDecodeAndRawValue() {
-    Map<String, String> bag = PropertyBags.decode("=v&a=1&=");
-    assertThat(bag).containsExactly(Map.entry("a", "1"), Map.entry("", ""));
-    assertThat(PropertyBags.rawValue("=v%20w&a=1", "")).isEqualTo("v%20w");
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "=v&a=1    | 0",
+      "a=1&=x    | 4",
+      "?a&%2F=1&= | 9",
+  })
+  void anEmptyKeyMakesTheBagMalformedForDecodeAndRawValue(String bag, int offset) {
+    String text = "property bag holds a pair with an empty key at offset " + offset + ": every pair needs a key";
+    assertThatThrownBy(() -> PropertyBags.decode(bag)).isInstanceOf(IllegalArgumentException.class).hasMessage(text);
+    assertThatThrownBy(() -> PropertyBags.rawValue(bag, "a")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(text);
   }
 
   @Test
-  void rawValueKeepsTheEncodingAndTheLastDuplicateWinsAsInDecode() {
+  void anEmptyKeyIsRefusedWhenEncoding() {
+    assertThatThrownBy(() -> PropertyBags.encode(Map.of("", "v"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("property bag key must not be empty: every pair needs a key");
+  }
+
+  @Test
+  void anEncodedEqualsSignIsAKeyNotAnEmptyOne() {
+    assertThat(PropertyBags.decode("%3D=v")).containsExactly(Map.entry("=", "v"));
+  }
+
+  @Test
+  void rawValueKeepsTheValueAsSentAndTheLastDuplicateWinsAsInDecode() {
     assertThat(PropertyBags.rawValue("?%24rid=a%2Fb&x", "$rid")).isEqualTo("a%2Fb");
+    assertThat(PropertyBags.rawValue("$rid=%zz", "$rid")).isEqualTo("%zz");
     assertThat(PropertyBags.rawValue("$rid=1&$rid=2", "$rid")).isEqualTo("2");
-    assertThat(PropertyBags.decode("$rid=1&$rid=2")).containsExactly(Map.entry("$rid", "2"));
+    assertThat(PropertyBags.decode("a=1&b=2&a=3")).containsExactly(Map.entry("b", "2"), Map.entry("a", "3"));
     assertThat(PropertyBags.rawValue("$rid", "$rid")).isNull();
     assertThat(PropertyBags.rawValue("a=1", "$rid")).isNull();
   }
 
-  @ParameterizedTest
-  @CsvSource({"a=1&b%zz=2, key", "a=1&b=%C3, value"})
-  void aMalformedBagIsRefusedWithTheSameTextByDecodeAndRawValue(String bag, String part) {
-    Throwable decode = catchThrowable(() -> PropertyBags.decode(bag));
-    Throwable raw = catchThrowable(() -> PropertyBags.rawValue(bag, "a"));
-    assertThat(decode).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("the " + part + " of pair 2 of the bag is malformed: ");
-    assertThat(raw).isInstanceOf(IllegalArgumentException.class).hasMessage(decode.getMessage());
+  @Test
+  void aBadKeyIsRefusedWithTheSameTextByDecodeAndRawValue() {
+    String text = "property bag key at offset 4 ('b%zz'): ";
+    assertThatThrownBy(() -> PropertyBags.decode("a=1&b%zz=2")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(text);
+    assertThatThrownBy(() -> PropertyBags.rawValue("a=1&b%zz=2", "a")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(text);
+  }
+
+  @Test
+  void aBadValueIsRefusedByDecodeNamingItsKey() {
+    assertThatThrownBy(() -> PropertyBags.decode("a=1&b=%C3")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("property bag value of key 'b': ");
   }
 }

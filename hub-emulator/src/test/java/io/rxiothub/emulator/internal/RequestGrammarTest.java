@@ -19,6 +19,7 @@ class RequestGrammarTest {
       "$iothub/twin/PATCH/properties/reported/?$rid=9     | TWIN_PATCH_REPORTED | 9",
       "$iothub/methods/res/200/?$rid=ab                   | METHOD_RESPONSE     | ab",
       "$iothub/methods/res/200/?$rid=1&$rid=2             | METHOD_RESPONSE     | 2",
+      "$iothub/methods/res/200/?$rid=%zz                  | METHOD_RESPONSE     | %zz",
   })
   void findsTheRawRidOfAWellFormedRequest(String topic, PublishKind kind, String rid) {
     assertThat(RequestGrammar.problem(topic, kind)).isNull();
@@ -31,7 +32,8 @@ class RequestGrammarTest {
       "$iothub/twin/GET/$rid=1                       | TWIN_GET        | has no '?$rid=' query",
       "$iothub/twin/GET/?rid=1                       | TWIN_GET        | has no '?$rid=' query",
       "$iothub/twin/GET/?$rid                        | TWIN_GET        | has no '?$rid=' query",
-      "$iothub/twin/GET/?$rid=1&x=%zz                | TWIN_GET        | has a malformed query: the value of pair 2",
+      "$iothub/twin/GET/?$rid=1&x%zz=1               | TWIN_GET        | has a malformed query: property bag key at",
+      "$iothub/twin/GET/?=1&$rid=1                   | TWIN_GET        | has a malformed query: property bag holds",
       "$iothub/methods/res/200                       | METHOD_RESPONSE | has no '?$rid=' query",
       "$iothub/methods/res/ok/?$rid=1                | METHOD_RESPONSE | must be $iothub/methods/res/{status}/?$rid={rid}",
   })
