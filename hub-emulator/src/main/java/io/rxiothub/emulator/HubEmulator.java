@@ -1,41 +1,24 @@
 // A local Azure IoT Hub (device side, MQTT) on embedded HiveMQ CE, with a service API for tests and tools.
 package io.rxiothub.emulator;
 
-import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
-import io.rxiothub.emulator.internal.Broker;
 import io.rxiothub.emulator.internal.C2dEntry;
-import io.rxiothub.emulator.internal.FrontServer;
 import io.rxiothub.emulator.internal.HubCore;
+import io.rxiothub.emulator.internal.HubRuntime;
+import io.rxiothub.emulator.internal.HubSettings;
 import io.rxiothub.emulator.internal.Identity;
-import io.rxiothub.emulator.internal.RegistryStore;
-import io.rxiothub.emulator.internal.Snapshots;
-import io.rxiothub.emulator.internal.TlsMaterial;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A local IoT Hub speaking the device-side MQTT dialect of protocol.md: MQTT over TLS, MQTT over secure WebSocket
@@ -54,120 +37,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class HubEmulator implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(HubEmulator.class);
-  private static final AtomicInteger INSTANCES = new AtomicInteger();
   /** Time to live of a C2D message when none is given (IoT Hub's default). */
   public static final Duration DEFAULT_C2D_TTL = Duration.ofHours(1);
 
   private final String hostName;
-  private final Set<String> certificateNames;
-  private final String bindAddress;
-  private final int requestedMqttPort;
-  private final int requestedWebSocketPort;
-  private final int requestedPlainPort;
-  private final @Nullable Path dataDir;
-  private final ScheduledExecutorService timer;
+  private final HubRuntime runtime;
   private final HubCore core;
   private final DeviceRegistry registry;
-  private final TlsMaterial tls;
-  private final Path caFile;
-  private final @Nullable Path tempDir;
-  private final @Nullable Snapshots snapshots;
   private final Faults faults;
 
-  private @Nullable FrontServer front;
-  private @Nullable Broker broker;
-  private int mqttPort = -1;
-  private int webSocketPort = -1;
-  private int plainPort = -1;
-  private boolean closed;
-
-  private HubEmulator(Builder b) {
-    this.hostName = b.hostName;
-    this.bindAddress = b.bindAddress;
-    this.requestedMqttPort = b.mqttPort;
-    this.requestedWebSocketPort = b.webSocketPort;
-    this.requestedPlainPort = b.plainTcpPort;
-    this.dataDir = b.dataDir;
-    Set<String> names = new LinkedHashSet<>();
-    names.add(hostName.toLowerCase(Locale.ROOT));
-    names.add("localhost");
-    names.add("hub.localhost");
-    names.addAll(b.additionalNames);
-    this.certificateNames = names;
-    int instance = INSTANCES.incrementAndGet();
-    ThreadFactory threads = r -> {
-      Thread t = new Thread(r, "hub-emulator-" + instance + "-timer");
-      t.setDaemon(true);
-      return t;
-    };
-    this.timer = Executors.newSingleThreadScheduledExecutor(threads);
-    this.core = new HubCore(hostName, b.clock, timer, b.telemetryRetention);
-    try {
-      if (dataDir != null) {
-        Files.createDirectories(dataDir);
-        this.tempDir = null;
-        this.snapshots = new Snapshots(dataDir, core);
-      } else {
-        this.tempDir = Files.createTempDirectory("rxiothub-hub-ca-");
-        this.snapshots = null;
-      }
-    } catch (IOException e) {
-      timer.shutdownNow();
-      throw new UncheckedIOException("cannot create the emulator's data folder", e);
-    }
-    this.tls = loadOrCreateTls(b);
-    this.caFile = (dataDir != null ? dataDir : tempDir).resolve("hub-emulator-ca.pem");
-    try {
-      Files.writeString(caFile, tls.caCertificatePem(), StandardCharsets.US_ASCII);
-    } catch (IOException e) {
-      timer.shutdownNow();
-      throw new UncheckedIOException("cannot write the CA certificate to " + caFile, e);
-    }
-    if (snapshots != null) {
-      snapshots.load();
-    }
-    RegistryStore store = core.registry();
-    if (store.policyKey("iothubowner") == null) {
-      store.putPolicy("iothubowner", RegistryStore.newKey());
-    }
-    if (store.policyKey("device") == null) {
-      store.putPolicy("device", RegistryStore.newKey());
-    }
-    this.registry = new DeviceRegistry(store, this::save);
-    this.faults = new Faults(core.faults(), core::acceptedConnections, this::outage, this::restart);
-  }
-
-  private TlsMaterial loadOrCreateTls(Builder b) {
-    Set<String> dns = new LinkedHashSet<>();
-    Set<String> ips = new LinkedHashSet<>();
-    for (String name : certificateNames) {
-      if (name.matches("[0-9.]+") || name.contains(":")) {
-        ips.add(name);
-      } else {
-        dns.add(name);
-      }
-    }
-    ips.add("127.0.0.1");
-    if (b.tlsMaterialFile != null) {
-      return TlsMaterial.read(b.tlsMaterialFile);
-    }
-    if (dataDir != null) {
-      Path file = dataDir.resolve("hub-emulator-tls.pem");
-      if (Files.exists(file)) {
-        TlsMaterial stored = TlsMaterial.read(file);
-        if (stored.covers(dns, ips)) {
-          return stored;
-        }
-        TlsMaterial reissued = stored.reissue(dns, ips, java.time.Instant.now());
-        reissued.write(file);
-        return reissued;
-      }
-      TlsMaterial fresh = TlsMaterial.generate(dns, ips, java.time.Instant.now());
-      fresh.write(file);
-      return fresh;
-    }
-    return TlsMaterial.generate(dns, ips, java.time.Instant.now());
+  private HubEmulator(HubSettings settings) {
+    this.hostName = settings.hostName();
+    this.runtime = new HubRuntime(settings);
+    this.core = runtime.core();
+    this.registry = new DeviceRegistry(core.registry(), runtime::save);
+    this.faults = new Faults(core.faults(), core::acceptedConnections, runtime::outage, runtime::restart);
   }
 
   /** Returns a builder with the defaults: host {@code localhost}, ports 8883 and 443, in memory, system clock. */
@@ -180,32 +64,8 @@ public final class HubEmulator implements AutoCloseable {
    *
    * @throws IllegalStateException if already started or closed, or a port cannot be bound
    */
-  public synchronized HubEmulator start() {
-    if (closed) {
-      throw new IllegalStateException("this emulator is closed; build a new one");
-    }
-    if (broker != null || front != null) {
-      throw new IllegalStateException("the emulator is already started");
-    }
-    Broker started = Broker.start(core);
-    broker = started;
-    FrontServer listeners = new FrontServer(tls, bindAddress, core.faults());
-    listeners.brokerPort(started.port());
-    try {
-      mqttPort = listeners.bindTls(requestedMqttPort);
-      webSocketPort = requestedWebSocketPort < 0 ? -1 : listeners.bindWebSocket(requestedWebSocketPort);
-      plainPort = requestedPlainPort < 0 ? -1 : listeners.bindPlain(requestedPlainPort);
-    } catch (RuntimeException e) {
-      listeners.close();
-      core.attach(null);
-      started.close();
-      broker = null;
-      throw new IllegalStateException("cannot start the emulator: " + e.getMessage(), e);
-    }
-    front = listeners;
-    core.faults().connections(listeners);
-    LOG.info("hub emulator {} started: MQTT/TLS {}:{}, MQTT/WSS {}, plain MQTT {}", hostName, bindAddress, mqttPort,
-        webSocketPort < 0 ? "off" : Integer.toString(webSocketPort), plainPort < 0 ? "off" : plainPort);
+  public HubEmulator start() {
+    runtime.start();
     return this;
   }
 
@@ -215,21 +75,8 @@ public final class HubEmulator implements AutoCloseable {
    *
    * @throws IllegalStateException if not started
    */
-  public synchronized void restart() {
-    Broker current = broker;
-    FrontServer listeners = front;
-    if (listeners == null) {
-      throw new IllegalStateException("the emulator is not started");
-    }
-    if (current == null) {
-      throw new IllegalStateException("the broker is stopped by an outage; it restarts when the outage ends");
-    }
-    core.attach(null);
-    current.close();
-    Broker started = Broker.start(core);
-    broker = started;
-    listeners.brokerPort(started.port());
-    LOG.info("hub emulator {} restarted", hostName);
+  public void restart() {
+    runtime.restart();
   }
 
   /** Fault injection for this emulator's devices and broker. */
@@ -237,81 +84,10 @@ public final class HubEmulator implements AutoCloseable {
     return faults;
   }
 
-  private Completable outage(Duration downtime) {
-    return Completable.create(emitter -> {
-      synchronized (this) {
-        if (closed || front == null) {
-          throw new IllegalStateException("the emulator is not started");
-        }
-        Broker current = broker;
-        if (current == null) {
-          throw new IllegalStateException("the broker is already stopped by an outage");
-        }
-        core.attach(null);
-        current.close();
-        broker = null;
-        // Port 0 refuses at once: the front accepts new connections and closes them.
-        front.brokerPort(0);
-        LOG.info("hub emulator {}: broker outage for {} ms", hostName, downtime.toMillis());
-      }
-      timer.schedule(() -> {
-        try {
-          endOutage();
-          emitter.onComplete();
-        } catch (RuntimeException e) {
-          emitter.tryOnError(e);
-        }
-      }, downtime.toMillis(), TimeUnit.MILLISECONDS);
-    });
-  }
-
-  private synchronized void endOutage() {
-    FrontServer listeners = front;
-    if (closed || listeners == null) {
-      throw new IllegalStateException("the emulator was closed during the broker outage");
-    }
-    if (broker == null) {
-      Broker started = Broker.start(core);
-      broker = started;
-      listeners.brokerPort(started.port());
-      LOG.info("hub emulator {}: broker outage ended", hostName);
-    }
-  }
-
   /** Stops listeners and broker; the emulator cannot be started again. Idempotent. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    core.faults().connections(null);
-    if (front != null) {
-      front.close();
-      front = null;
-    }
-    core.attach(null);
-    core.abandonMethods();
-    if (broker != null) {
-      broker.close();
-      broker = null;
-    }
-    save();
-    timer.shutdownNow();
-    if (tempDir != null) {
-      try {
-        Files.deleteIfExists(caFile);
-        Files.deleteIfExists(tempDir);
-      } catch (IOException e) {
-        LOG.debug("hub emulator: could not delete {}: {}", tempDir, e.toString());
-      }
-    }
-  }
-
-  private void save() {
-    if (snapshots != null) {
-      snapshots.save();
-    }
+  public void close() {
+    runtime.close();
   }
 
   /** The hub host name that connection strings carry. */
@@ -320,47 +96,38 @@ public final class HubEmulator implements AutoCloseable {
   }
 
   /** The bound MQTT over TLS port. @throws IllegalStateException if not started */
-  public synchronized int mqttPort() {
-    requireStarted();
-    return mqttPort;
+  public int mqttPort() {
+    return runtime.mqttPort();
   }
 
   /** The bound MQTT over WebSocket port, or -1 when disabled. @throws IllegalStateException if not started */
-  public synchronized int webSocketPort() {
-    requireStarted();
-    return webSocketPort;
+  public int webSocketPort() {
+    return runtime.webSocketPort();
   }
 
   /** The bound plain MQTT port, or -1 when disabled (the default). @throws IllegalStateException if not started */
-  public synchronized int plainTcpPort() {
-    requireStarted();
-    return plainPort;
-  }
-
-  private void requireStarted() {
-    if (front == null) {
-      throw new IllegalStateException("the emulator is not started");
-    }
+  public int plainTcpPort() {
+    return runtime.plainTcpPort();
   }
 
   /** A client SSLContext that trusts the emulator's CA (and nothing else). */
   public SSLContext sslContext() {
-    return tls.clientContext();
+    return runtime.tls().clientContext();
   }
 
   /** A PKCS12 trust store holding the emulator's CA. */
   public KeyStore trustStore() {
-    return tls.trustStore();
+    return runtime.tls().trustStore();
   }
 
   /** The CA certificate as PEM text. */
   public String caCertificatePem() {
-    return tls.caCertificatePem();
+    return runtime.tls().caCertificatePem();
   }
 
   /** The CA certificate as a PEM file (in the data dir, or a temporary file deleted on close). */
   public Path caFile() {
-    return caFile;
+    return runtime.caFile();
   }
 
   /** The registry of devices and modules. */
@@ -419,7 +186,7 @@ public final class HubEmulator implements AutoCloseable {
     Map<String, @Nullable String> props = new java.util.LinkedHashMap<>(properties);
     return Single.fromCallable(() -> {
       C2dEntry entry = core.sendCloudToDevice(deviceId, body, props, timeToLive);
-      save();
+      runtime.save();
       return new CloudToDeviceMessage(entry.messageId(), entry.deviceId(), entry.payload(), entry.properties(),
           entry.enqueuedTime(), entry.expiryTime(), entry::state, entry.states().hide());
     });
@@ -445,7 +212,7 @@ public final class HubEmulator implements AutoCloseable {
     Objects.requireNonNull(jsonPatch, "jsonPatch");
     return Single.fromCallable(() -> {
       long version = core.updateDesired(identity, jsonPatch);
-      save();
+      runtime.save();
       return version;
     });
   }
@@ -455,7 +222,7 @@ public final class HubEmulator implements AutoCloseable {
     Objects.requireNonNull(jsonPatch, "jsonPatch");
     return Single.fromCallable(() -> {
       long version = core.updateTags(new Identity(deviceId, null), jsonPatch);
-      save();
+      runtime.save();
       return version;
     });
   }
@@ -519,7 +286,7 @@ public final class HubEmulator implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "HubEmulator{hostName=" + hostName + ", mqttPort=" + mqttPort + ", webSocketPort=" + webSocketPort + "}";
+    return "HubEmulator{" + runtime + "}";
   }
 
   /** Builds a {@link HubEmulator}; setters reject bad values at once. */
@@ -590,7 +357,7 @@ public final class HubEmulator implements AutoCloseable {
       return this;
     }
 
-    /** The clock for token expiry and timestamps (default system UTC). */
+    /** The clock for token expiry, timestamps, C2D expiry and TLS certificate validity (default system UTC). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -614,12 +381,13 @@ public final class HubEmulator implements AutoCloseable {
       return this;
     }
 
-    /** Builds the emulator (not started; creates its TLS material now). */
+    /** Builds the emulator (not started; creates its TLS material now, valid from the clock's now). */
     public HubEmulator build() {
       if (hostName.indexOf('+') >= 0 || hostName.indexOf('#') >= 0) {
         throw new IllegalStateException("hostName must not contain '+' or '#'");
       }
-      return new HubEmulator(this);
+      return new HubEmulator(new HubSettings(hostName, additionalNames, bindAddress, mqttPort, webSocketPort,
+          plainTcpPort, dataDir, clock, telemetryRetention, tlsMaterialFile));
     }
 
     private static int checkPort(String field, int port, boolean allowOff) {

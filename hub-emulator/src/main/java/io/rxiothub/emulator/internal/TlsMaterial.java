@@ -207,8 +207,8 @@ public final class TlsMaterial {
     }
   }
 
-  /** Whether the server certificate covers every given DNS name and IP address. */
-  public boolean covers(Set<String> dnsNames, Set<String> ipAddresses) {
+  /** Whether the server certificate covers every given DNS name and IP address and is valid past {@code now} + 1 day. */
+  public boolean covers(Set<String> dnsNames, Set<String> ipAddresses, Instant now) {
     try {
       Set<String> present = new LinkedHashSet<>();
       if (serverCertificate.getSubjectAlternativeNames() != null) {
@@ -217,7 +217,7 @@ public final class TlsMaterial {
         }
       }
       return present.containsAll(dnsNames) && present.containsAll(ipAddresses)
-          && serverCertificate.getNotAfter().toInstant().isAfter(Instant.now().plus(Duration.ofDays(1)));
+          && serverCertificate.getNotAfter().toInstant().isAfter(now.plus(Duration.ofDays(1)));
     } catch (GeneralSecurityException e) {
       return false;
     }
