@@ -1,6 +1,7 @@
 // The implementation shared by DeviceClient and ModuleClient: delegates to the internal state machine.
 package io.rxiothub.device;
 
+import io.reactivex.rxjava3.annotations.CheckReturnValue;
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
@@ -56,16 +57,19 @@ abstract class BaseClient implements IotHubClient {
   }
 
   @Override
+  @CheckReturnValue
   public Completable connect() {
     return core.connect();
   }
 
   @Override
+  @CheckReturnValue
   public Completable disconnect() {
     return core.disconnect();
   }
 
   @Override
+  @CheckReturnValue
   public Observable<ConnectionState> connectionStates() {
     return core.connectionStates();
   }
@@ -76,6 +80,7 @@ abstract class BaseClient implements IotHubClient {
   }
 
   @Override
+  @CheckReturnValue
   public Completable send(Message message) {
     if (message == null) {
       throw new IllegalArgumentException("message must not be null");
@@ -85,6 +90,7 @@ abstract class BaseClient implements IotHubClient {
   }
 
   @Override
+  @CheckReturnValue
   public Flowable<SendResult> sendAll(Publisher<Message> messages) {
     if (messages == null) {
       throw new IllegalArgumentException("messages must not be null");
@@ -93,6 +99,7 @@ abstract class BaseClient implements IotHubClient {
   }
 
   @Override
+  @CheckReturnValue
   public Flowable<CloudMessage> cloudMessages() {
     return cloudMessages;
   }

@@ -453,7 +453,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
       throw new IllegalArgumentException("offline queue capacity must be >= 1, got " + capacity);
     }
     if (policy == null) {
-      throw new IllegalArgumentException("offline queue policy must not be null");
+      throw new IllegalArgumentException("policy must not be null");
     }
     this.offlineQueueCapacity = capacity;
     this.overflowPolicy = policy;

@@ -71,8 +71,11 @@ public final class ConnectionState {
    * @throws IllegalArgumentException if {@code status} or {@code reason} is null
    */
   public static ConnectionState of(Status status, Reason reason, @Nullable Throwable error) {
-    if (status == null || reason == null) {
-      throw new IllegalArgumentException("status and reason of a ConnectionState must not be null");
+    if (status == null) {
+      throw new IllegalArgumentException("status must not be null");
+    }
+    if (reason == null) {
+      throw new IllegalArgumentException("reason must not be null");
     }
     return new ConnectionState(status, reason, error);
   }

@@ -1,6 +1,7 @@
 // Direct methods of a client's identity: named handlers, a default handler, a stream of requests.
 package io.rxiothub.device;
 
+import io.reactivex.rxjava3.annotations.CheckReturnValue;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.disposables.Disposable;
@@ -58,5 +59,6 @@ public interface DirectMethods {
    * buffer past the method's timeout can still be answered, but the hub has already answered the
    * caller 504. Completes when the client is closed.
    */
+  @CheckReturnValue
   Flowable<MethodInvocation> requests();
 }

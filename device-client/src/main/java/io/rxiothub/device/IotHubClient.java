@@ -1,6 +1,7 @@
 // What DeviceClient and ModuleClient have in common: connection, telemetry, C2D, twin, direct methods.
 package io.rxiothub.device;
 
+import io.reactivex.rxjava3.annotations.CheckReturnValue;
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
@@ -33,6 +34,7 @@ public interface IotHubClient extends AutoCloseable {
    * {@link IotHubClientStateException} (closed, or {@code disconnect()} called first). Disposing
    * the only pending {@code connect()} before the first connection aborts it.
    */
+  @CheckReturnValue
   Completable connect();
 
   /**
@@ -40,12 +42,14 @@ public interface IotHubClient extends AutoCloseable {
    * waits (bounded) for its acknowledgements, then sends DISCONNECT; completes when disconnected.
    * Messages still unacknowledged at that point fail with {@link IotHubClientStateException}.
    */
+  @CheckReturnValue
   Completable disconnect();
 
   /**
    * Returns the connection states: the current one first, then every change, on the callback
    * scheduler; completes after {@link ConnectionState.Status#CLOSED}.
    */
+  @CheckReturnValue
   Observable<ConnectionState> connectionStates();
 
   /** Returns the current connection state. */
@@ -67,6 +71,7 @@ public interface IotHubClient extends AutoCloseable {
    * @throws IllegalArgumentException at once if the message exceeds the hub's 256 KiB limit (payload,
    *     system property values and application property names and values)
    */
+  @CheckReturnValue
   Completable send(Message message);
 
   /**
@@ -76,7 +81,7 @@ public interface IotHubClient extends AutoCloseable {
    * messages handed to MQTT in batches). Results come in the order the hub acknowledges the
    * messages, normally the source order.
    *
-   * <p>Flow control: at most {@value io.rxiothub.device.internal.SendStream#WINDOW} messages taken
+   * <p>Flow control: at most 1024 messages taken
    * from {@code messages} wait for their result at once (in flight, in the offline queue while the
    * client reconnects, or emitted but not yet requested downstream); the source is requested more as
    * results are emitted. These messages are not refused for a full offline queue: the window bounds
@@ -95,6 +100,7 @@ public interface IotHubClient extends AutoCloseable {
    * taken before it have their results. Cancelling removes the stream's messages still waiting in
    * the offline queue; those already handed to MQTT cannot be recalled and are not reported.
    */
+  @CheckReturnValue
   Flowable<SendResult> sendAll(Publisher<Message> messages);
 
   /**
@@ -109,6 +115,7 @@ public interface IotHubClient extends AutoCloseable {
    * malformed topic or property bag is logged as {@link IotHubProtocolException}, acknowledged and
    * skipped; the stream goes on. Completes when the client is closed.
    */
+  @CheckReturnValue
   Flowable<CloudMessage> cloudMessages();
 
   /**

@@ -1,6 +1,7 @@
 // One direct-method request taken from DirectMethods.requests(), with its reply channel.
 package io.rxiothub.device;
 
+import io.reactivex.rxjava3.annotations.CheckReturnValue;
 import io.reactivex.rxjava3.core.Completable;
 import io.rxiothub.methods.MethodRequest;
 import io.rxiothub.methods.MethodResponse;
@@ -21,6 +22,7 @@ public interface MethodInvocation {
    *
    * @throws IllegalArgumentException at once if {@code response} is null
    */
+  @CheckReturnValue
   Completable respond(MethodResponse response);
 
   /** Returns whether a reply has been sent (or handed to the client for sending). */

@@ -1,6 +1,7 @@
 // The device twin of a client's identity: read it, report properties, follow desired changes.
 package io.rxiothub.device;
 
+import io.reactivex.rxjava3.annotations.CheckReturnValue;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.twin.Twin;
@@ -37,6 +38,7 @@ public interface TwinOperations {
    * {@link IotHubClientStateException} (not connected: {@code connect()} was not called, or
    * {@code disconnect()} or {@code close()} was).
    */
+  @CheckReturnValue
   Single<Twin> get();
 
   /**
@@ -47,6 +49,7 @@ public interface TwinOperations {
    *
    * @throws IllegalArgumentException at once if {@code patch} is null or carries a {@code $version}
    */
+  @CheckReturnValue
   Single<Long> updateReported(TwinPatch patch);
 
   /**
@@ -65,5 +68,6 @@ public interface TwinOperations {
    * allows about 50 twin updates a second per hub unit). The stream completes when the client is
    * closed and never errors; failed reconciliation GETs are retried and logged at WARN.
    */
+  @CheckReturnValue
   Flowable<TwinPatch> desiredUpdates();
 }

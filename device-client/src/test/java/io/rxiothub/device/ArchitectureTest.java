@@ -45,4 +45,14 @@ class ArchitectureTest {
             + "with a scripted connector and the transport can change")
         .check(classes);
   }
+
+  @Test
+  void publicMethodsReturningRxTypesCheckTheirReturnValue() {
+    ArchitectureRules.coldTypesCheckReturnValue("io.rxiothub.device").check(classes);
+  }
+
+  @Test
+  void nullArgumentsFailWithIllegalArgumentException() {
+    ArchitectureRules.nullArgumentsFailWithIllegalArgument("io.rxiothub.device").check(classes);
+  }
 }

@@ -75,7 +75,7 @@ public final class MethodDispatcher {
   public Registration register(final String methodName, final MethodHandler handler) {
     MethodTopic.checkName(methodName);
     if (handler == null) {
-      throw new IllegalArgumentException("method handler must not be null");
+      throw new IllegalArgumentException("handler must not be null");
     }
     if (handlers.putIfAbsent(methodName, handler) != null) {
       throw new IllegalStateException("a handler for method '" + methodName
@@ -97,7 +97,7 @@ public final class MethodDispatcher {
    */
   public Registration registerDefault(final MethodHandler handler) {
     if (handler == null) {
-      throw new IllegalArgumentException("default method handler must not be null");
+      throw new IllegalArgumentException("handler must not be null");
     }
     if (!defaultHandler.compareAndSet(null, handler)) {
       throw new IllegalStateException("a default method handler is already registered; unregister it first");
@@ -122,8 +122,11 @@ public final class MethodDispatcher {
    * @throws IllegalArgumentException if an argument is null
    */
   public void dispatch(MethodRequest request, MethodReplySink sink) {
-    if (request == null || sink == null) {
-      throw new IllegalArgumentException("dispatch needs a request and a sink");
+    if (request == null) {
+      throw new IllegalArgumentException("request must not be null");
+    }
+    if (sink == null) {
+      throw new IllegalArgumentException("sink must not be null");
     }
     MethodHandler handler = handlers.get(request.methodName());
     if (handler == null) {
@@ -200,7 +203,7 @@ public final class MethodDispatcher {
     @Override
     public boolean send(MethodResponse response) {
       if (response == null) {
-        throw new IllegalArgumentException("method response must not be null; use MethodResponse.of(status)");
+        throw new IllegalArgumentException("response must not be null (use MethodResponse.of(status))");
       }
       if (!done.compareAndSet(false, true)) {
         LOG.warn("{}: method '{}' ($rid={}) was already answered; ignoring the extra reply {}",

@@ -40,7 +40,7 @@ public final class MethodRequest {
       throw new IllegalArgumentException("'" + topic + "' is a method response topic, not a request");
     }
     if (payload == null) {
-      throw new IllegalArgumentException("method request payload must not be null (use an empty array)");
+      throw new IllegalArgumentException("payload must not be null (use an empty array)");
     }
     String name = parsed.methodName();
     return new MethodRequest(name == null ? "" : name, parsed.rid(), payload.clone());
@@ -162,7 +162,7 @@ public final class MethodRequest {
      */
     public Builder payload(byte[] payload) {
       if (payload == null) {
-        throw new IllegalArgumentException("method request payload must not be null (use an empty array)");
+        throw new IllegalArgumentException("payload must not be null (use an empty array)");
       }
       this.payload = payload.clone();
       return this;

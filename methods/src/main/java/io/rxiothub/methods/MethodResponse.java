@@ -100,7 +100,7 @@ public final class MethodResponse {
 
   static String checkJson(@Nullable String json, String what) {
     if (json == null) {
-      throw new IllegalArgumentException(what + " JSON payload must not be null");
+      throw new IllegalArgumentException("json (the " + what + " payload) must not be null");
     }
     if (!Json.isValid(json)) {
       throw new IllegalArgumentException(what + " payload must be one well-formed JSON value (RFC 8259)");
@@ -129,7 +129,7 @@ public final class MethodResponse {
      */
     public Builder payload(byte[] payload) {
       if (payload == null) {
-        throw new IllegalArgumentException("method response payload must not be null (use an empty array)");
+        throw new IllegalArgumentException("payload must not be null (use an empty array)");
       }
       this.payload = checkSize(payload.clone());
       return this;

@@ -75,7 +75,7 @@ public final class MethodTopic {
    */
   public static MethodTopic parse(String topic) {
     if (topic == null) {
-      throw new IllegalArgumentException("method topic must not be null");
+      throw new IllegalArgumentException("topic must not be null");
     }
     boolean request = topic.startsWith(REQUEST_PREFIX);
     if (!request && !topic.startsWith(RESPONSE_PREFIX)) {

@@ -18,4 +18,14 @@ class ArchitectureTest {
   void methodsUsesNoNetworkingOrMqtt() {
     ArchitectureRules.noNetworkingOrMqtt("io.rxiothub.methods").check(classes);
   }
+
+  @Test
+  void publicMethodsReturningRxTypesCheckTheirReturnValue() {
+    ArchitectureRules.coldTypesCheckReturnValue("io.rxiothub.methods").check(classes);
+  }
+
+  @Test
+  void nullArgumentsFailWithIllegalArgumentException() {
+    ArchitectureRules.nullArgumentsFailWithIllegalArgument("io.rxiothub.methods").check(classes);
+  }
 }

@@ -28,7 +28,7 @@ public final class PercentEncoding {
    */
   public static String encode(String text) {
     if (text == null) {
-      throw new IllegalArgumentException("text to percent-encode must not be null");
+      throw new IllegalArgumentException("text must not be null");
     }
     if (isUnreserved(text)) {
       return text;
@@ -46,8 +46,11 @@ public final class PercentEncoding {
    *     the bad one
    */
   public static StringBuilder encode(String text, StringBuilder out) {
-    if (text == null || out == null) {
-      throw new IllegalArgumentException("text to percent-encode and its output must not be null");
+    if (text == null) {
+      throw new IllegalArgumentException("text must not be null");
+    }
+    if (out == null) {
+      throw new IllegalArgumentException("out must not be null");
     }
     int n = text.length();
     for (int i = 0; i < n; i++) {
@@ -93,7 +96,7 @@ public final class PercentEncoding {
    */
   public static String decode(String text) {
     if (text == null) {
-      throw new IllegalArgumentException("text to percent-decode must not be null");
+      throw new IllegalArgumentException("text must not be null");
     }
     if (text.indexOf('%') < 0) {
       return text;

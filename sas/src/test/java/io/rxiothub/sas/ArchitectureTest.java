@@ -17,4 +17,14 @@ class ArchitectureTest {
   void sasUsesNoNetworkingOrMqtt() {
     ArchitectureRules.noNetworkingOrMqtt("io.rxiothub.sas").check(classes);
   }
+
+  @Test
+  void publicMethodsReturningRxTypesCheckTheirReturnValue() {
+    ArchitectureRules.coldTypesCheckReturnValue("io.rxiothub.sas").check(classes);
+  }
+
+  @Test
+  void nullArgumentsFailWithIllegalArgumentException() {
+    ArchitectureRules.nullArgumentsFailWithIllegalArgument("io.rxiothub.sas").check(classes);
+  }
 }

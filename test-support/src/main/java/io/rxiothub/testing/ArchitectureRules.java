@@ -10,6 +10,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaField;
 import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaMethod;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -17,8 +18,12 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Reusable ArchUnit rules: the public API never leaks internals, and the pure modules stay pure. */
 public final class ArchitectureRules {
@@ -91,6 +96,55 @@ public final class ArchitectureRules {
         .allowEmptyShould(false);
   }
 
+  /**
+   * Every public method of a class in an exported package of {@code basePackage} that returns one of
+   * RxJava 3's reactive types ({@code Completable}, {@code Single}, {@code Maybe}, {@code Flowable},
+   * {@code Observable}) carries RxJava's {@code @CheckReturnValue}: nothing happens until the caller
+   * subscribes, so dropping the returned value is a bug that IDEs and Error Prone then flag.
+   */
+  public static ArchRule coldTypesCheckReturnValue(String basePackage) {
+    return classes()
+        .that().resideInAPackage(basePackage + "..")
+        .and().resideOutsideOfPackage("..internal..")
+        .should(new ArchCondition<JavaClass>("annotate public methods returning an Rx type with @"
+            + CHECK_RETURN_VALUE) {
+          @Override
+          public void check(JavaClass type, ConditionEvents events) {
+            for (JavaMethod method : type.getMethods()) {
+              if (method.getModifiers().contains(JavaModifier.PUBLIC)
+                  && !method.getModifiers().contains(JavaModifier.SYNTHETIC)
+                  && !method.getModifiers().contains(JavaModifier.BRIDGE)
+                  && RX_TYPES.contains(method.getRawReturnType().getName())
+                  && !method.isAnnotatedWith(CHECK_RETURN_VALUE)) {
+                events.add(SimpleConditionEvent.violated(method, method.getFullName() + " returns "
+                    + method.getRawReturnType().getSimpleName() + " but is not annotated @CheckReturnValue"));
+              }
+            }
+          }
+        })
+        .allowEmptyShould(false);
+  }
+
+  /**
+   * Classes of an exported package of {@code basePackage} report a null argument as
+   * {@code IllegalArgumentException("<parameter> must not be null")} (STYLE.md §3): they neither call
+   * {@code Objects.requireNonNull} with a message or a message supplier (the NullPointerException
+   * idiom for argument checks) nor throw {@code NullPointerException} themselves. The one-argument
+   * {@code Objects.requireNonNull(x)} stays allowed: it asserts our own invariants, not arguments.
+   */
+  public static ArchRule nullArgumentsFailWithIllegalArgument(String basePackage) {
+    return noClasses()
+        .that().resideInAPackage(basePackage + "..")
+        .and().resideOutsideOfPackage("..internal..")
+        .should().callMethod(Objects.class, "requireNonNull", Object.class, String.class)
+        .orShould().callMethod(Objects.class, "requireNonNull", Object.class, Supplier.class)
+        .orShould().callConstructorWhere(DescribedPredicate.describe("NullPointerException",
+            call -> call.getTargetOwner().isAssignableTo(NullPointerException.class)))
+        .because("STYLE.md §3: a null argument is bad input and throws IllegalArgumentException naming the "
+            + "parameter")
+        .allowEmptyShould(true);
+  }
+
   private static Set<String> internalTypesExposedBy(JavaClass type) {
     return typesExposedBy(type, INTERNAL);
   }
@@ -133,6 +187,13 @@ public final class ArchitectureRules {
       out.add(where + " " + unwanted.getDescription() + " type " + candidate.getName());
     }
   }
+
+  private static final String CHECK_RETURN_VALUE = "io.reactivex.rxjava3.annotations.CheckReturnValue";
+
+  private static final Set<String> RX_TYPES = new HashSet<>(Arrays.asList(
+      "io.reactivex.rxjava3.core.Completable", "io.reactivex.rxjava3.core.Single",
+      "io.reactivex.rxjava3.core.Maybe", "io.reactivex.rxjava3.core.Flowable",
+      "io.reactivex.rxjava3.core.Observable"));
 
   private static final DescribedPredicate<JavaClass> INTERNAL =
       DescribedPredicate.describe("internal", c -> c.getPackageName().contains(".internal"));

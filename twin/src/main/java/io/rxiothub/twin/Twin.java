@@ -47,7 +47,7 @@ public final class Twin {
    */
   public static Twin parse(byte[] json) {
     if (json == null) {
-      throw new IllegalArgumentException("twin JSON must not be null");
+      throw new IllegalArgumentException("json must not be null");
     }
     return fromDocument(TwinJson.parseObject(json));
   }
@@ -59,7 +59,7 @@ public final class Twin {
    */
   public static Twin parse(String json) {
     if (json == null) {
-      throw new IllegalArgumentException("twin JSON must not be null");
+      throw new IllegalArgumentException("json must not be null");
     }
     return fromDocument(TwinJson.parseObject(json));
   }

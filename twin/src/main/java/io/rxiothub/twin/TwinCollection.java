@@ -61,7 +61,7 @@ public final class TwinCollection {
    */
   public static TwinCollection of(Map<String, ?> map) {
     if (map == null) {
-      throw new IllegalArgumentException("twin collection map must not be null");
+      throw new IllegalArgumentException("map must not be null");
     }
     return builder().putAll(map).build();
   }
@@ -74,7 +74,7 @@ public final class TwinCollection {
    */
   public static TwinCollection parse(String json) {
     if (json == null) {
-      throw new IllegalArgumentException("twin JSON must not be null");
+      throw new IllegalArgumentException("json must not be null");
     }
     return TwinJson.parseObject(json);
   }
@@ -185,7 +185,7 @@ public final class TwinCollection {
    */
   public TwinCollection merge(TwinCollection patch) {
     if (patch == null) {
-      throw new IllegalArgumentException("twin patch to merge must not be null");
+      throw new IllegalArgumentException("patch must not be null");
     }
     Map<String, @Nullable Object> out = new LinkedHashMap<>(values);
     for (Map.Entry<String, @Nullable Object> member : patch.values.entrySet()) {
@@ -321,7 +321,7 @@ public final class TwinCollection {
      */
     public Builder put(String key, @Nullable Object value) {
       if (key == null) {
-        throw new IllegalArgumentException("twin property key must not be null");
+        throw new IllegalArgumentException("key must not be null");
       }
       values.put(key, normalize(key, value));
       return this;
@@ -334,7 +334,7 @@ public final class TwinCollection {
      */
     public Builder putAll(Map<String, ?> map) {
       if (map == null) {
-        throw new IllegalArgumentException("twin property map must not be null");
+        throw new IllegalArgumentException("map must not be null");
       }
       for (Map.Entry<String, ?> entry : map.entrySet()) {
         put(entry.getKey(), entry.getValue());

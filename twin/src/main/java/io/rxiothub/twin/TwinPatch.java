@@ -58,7 +58,7 @@ public final class TwinPatch {
    */
   public static TwinPatch parse(byte[] json) {
     if (json == null) {
-      throw new IllegalArgumentException("twin patch JSON must not be null");
+      throw new IllegalArgumentException("json must not be null");
     }
     return fromDocument(TwinJson.parseObject(json));
   }
@@ -70,7 +70,7 @@ public final class TwinPatch {
    */
   public static TwinPatch parse(String json) {
     if (json == null) {
-      throw new IllegalArgumentException("twin patch JSON must not be null");
+      throw new IllegalArgumentException("json must not be null");
     }
     return fromDocument(TwinJson.parseObject(json));
   }
@@ -199,7 +199,7 @@ public final class TwinPatch {
      */
     public Builder put(String key, @Nullable Object value) {
       if (key == null) {
-        throw new IllegalArgumentException("twin patch key must not be null");
+        throw new IllegalArgumentException("key must not be null");
       }
       TwinLimits.checkKey(key, "", "twin patch");
       TwinCollection single = TwinCollection.builder().put(key, value).build();
@@ -216,7 +216,7 @@ public final class TwinPatch {
      */
     public Builder properties(TwinCollection properties) {
       if (properties == null) {
-        throw new IllegalArgumentException("twin patch properties must not be null");
+        throw new IllegalArgumentException("properties must not be null");
       }
       this.properties = properties.toBuilder();
       return this;

@@ -35,7 +35,7 @@ public final class TwinRequest {
    */
   public static TwinRequest of(Operation operation, String rid, long deadlineMillis) {
     if (operation == null) {
-      throw new IllegalArgumentException("twin request operation must not be null");
+      throw new IllegalArgumentException("operation must not be null");
     }
     if (rid == null || rid.isEmpty()) {
       throw new IllegalArgumentException("twin request $rid must be a non-empty string");

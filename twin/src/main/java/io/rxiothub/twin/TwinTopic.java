@@ -104,7 +104,7 @@ public final class TwinTopic {
    */
   public static TwinTopic parse(String topic) {
     if (topic == null) {
-      throw new IllegalArgumentException("twin topic must not be null");
+      throw new IllegalArgumentException("topic must not be null");
     }
     if (topic.startsWith(GET_PREFIX)) {
       return new TwinTopic(Kind.GET, ridOf(bag(topic, GET_PREFIX.length()), topic), 0, null);

@@ -66,4 +66,14 @@ class ArchitectureTest {
         })
         .check(classes);
   }
+
+  @Test
+  void publicMethodsReturningRxTypesCheckTheirReturnValue() {
+    ArchitectureRules.coldTypesCheckReturnValue("io.rxiothub.twin").check(classes);
+  }
+
+  @Test
+  void nullArgumentsFailWithIllegalArgumentException() {
+    ArchitectureRules.nullArgumentsFailWithIllegalArgument("io.rxiothub.twin").check(classes);
+  }
 }
