@@ -2,62 +2,62 @@
 // time; payloads of any bytes are carried, never rejected.
 package io.rxiothub.methods;
 
+import static io.rxiothub.testing.ParserFuzzing.nearOrRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rxiothub.methods.internal.Json;
-import io.rxiothub.testing.Mutations;
 import io.rxiothub.testing.ParserContract;
+import io.rxiothub.testing.ParserFuzzing;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 
-class ParserFuzzProperties {
+class ParserFuzzProperties extends ParserFuzzing {
 
-  @Property(tries = 3000)
-  void nearValidTopicsParseOrFailCleanly(@ForAll("nearTopics") String topic) {
-    ParserContract.check("MethodTopic.parse", IllegalArgumentException.class,
-        () -> MethodTopic.parse(topic));
-  }
+  private static final String REQUEST_TOPIC = "$iothub/methods/POST/m/?$rid=1";
 
-  @Property(tries = 2000)
-  void requestsCarryAnyPayloadBytesAndAnswerEveryAccessor(@ForAll("nearTopics") String topic,
-      @ForAll byte[] payload) {
-    IllegalArgumentException e = ParserContract.check("MethodRequest.fromPublish",
-        IllegalArgumentException.class, () -> inspect(MethodRequest.fromPublish(topic, payload)));
-    if (e == null) {
-      MethodRequest request = MethodRequest.fromPublish(topic, payload);
-      assertThat(request.payload()).isEqualTo(payload);
-    }
-  }
-
-  @Property(tries = 2000)
-  void jsonPayloadsOfAnyShapeAreClassifiedInBoundedTime(@ForAll("nearJson") String json) {
-    byte[] bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    ParserContract.check("MethodRequest payload accessors", IllegalArgumentException.class,
-        () -> inspect(MethodRequest.fromPublish("$iothub/methods/POST/m/?$rid=1", bytes)));
-    ParserContract.check("MethodResponse.ofJson", IllegalArgumentException.class,
-        () -> MethodResponse.ofJson(200, json));
+  @Override
+  protected List<Parser<?>> parsers() {
+    Arbitrary<String> topics = nearOrRandom(80,
+        "$iothub/methods/POST/reboot/?$rid=1",
+        "$iothub/methods/POST/a%20b/?$rid=ff&x=1",
+        "$iothub/methods/POST/m/?$rid=%24x",
+        "$iothub/methods/res/200/?$rid=1",
+        "$iothub/methods/res/-1/?$rid=2");
+    Arbitrary<String> json = nearOrRandom(60, "{\"delay\":5,\"why\":[\"a\",null,true,1.5e3]}",
+        "\"text\"", "12", "null", "[]", "{\"u\":\"\\ud83d\\ude00\\u00e9\"}");
+    String deep = "[".repeat(1_000_000);
+    return Arrays.asList(
+        Parser.of("MethodTopic.parse", IllegalArgumentException.class, topics, MethodTopic::parse)
+            .huge("1 MB", "$iothub/methods/POST/" + "m".repeat(1_000_000) + "/?$rid=1", Outcome.EITHER),
+        Parser.of("MethodRequest.fromPublish", IllegalArgumentException.class,
+                Combinators.combine(topics, Arbitraries.bytes().array(byte[].class))
+                    .as(Publish::new),
+                p -> inspect(MethodRequest.fromPublish(p.topic, p.payload)))
+            .then((p, value, error) -> {
+              if (error == null) {
+                assertThat(MethodRequest.fromPublish(p.topic, p.payload).payload()).isEqualTo(p.payload);
+              }
+            }),
+        Parser.of("MethodRequest payload accessors", IllegalArgumentException.class,
+                json.map(ParserFuzzProperties::utf8),
+                payload -> inspect(MethodRequest.fromPublish(REQUEST_TOPIC, payload)))
+            .huge("deep payload", utf8(deep), Outcome.PARSES),
+        Parser.of("MethodResponse.ofJson", IllegalArgumentException.class, json,
+                text -> MethodResponse.ofJson(200, text))
+            .huge("deep", deep, Outcome.FAILS));
   }
 
   @Example
-  void deepAndHugePayloadsAreHandled() {
+  void deeplyNestedJsonIsNotValidAndEndsInBoundedTime() {
     String deep = "[".repeat(1_000_000);
     assertThat(ParserContract.check("Json.isValid(deep)", IllegalArgumentException.class,
         () -> Json.isValid(deep))).isNull();
     assertThat(Json.isValid(deep)).isFalse();
-    byte[] deepBytes = deep.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    assertThat(ParserContract.check("MethodRequest with deep payload",
-        IllegalArgumentException.class,
-        () -> inspect(MethodRequest.fromPublish("$iothub/methods/POST/m/?$rid=1", deepBytes))))
-        .isNull();
-    String longTopic = "$iothub/methods/POST/" + "m".repeat(1_000_000) + "/?$rid=1";
-    ParserContract.check("MethodTopic.parse(1 MB)", IllegalArgumentException.class,
-        () -> MethodTopic.parse(longTopic));
-    assertThat(ParserContract.check("MethodResponse.ofJson(deep)", IllegalArgumentException.class,
-        () -> MethodResponse.ofJson(200, deep))).isNotNull();
   }
 
   /** Calls every accessor; payloadAsJson must throw its documented IllegalStateException exactly
@@ -75,21 +75,23 @@ class ParserFuzzProperties {
     return request.toString();
   }
 
-  @Provide
-  Arbitrary<String> nearTopics() {
-    Arbitrary<String> seeds = Arbitraries.of(
-        "$iothub/methods/POST/reboot/?$rid=1",
-        "$iothub/methods/POST/a%20b/?$rid=ff&x=1",
-        "$iothub/methods/POST/m/?$rid=%24x",
-        "$iothub/methods/res/200/?$rid=1",
-        "$iothub/methods/res/-1/?$rid=2");
-    return Arbitraries.oneOf(Mutations.of(seeds), Arbitraries.strings().ofMaxLength(80));
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  @Provide
-  Arbitrary<String> nearJson() {
-    Arbitrary<String> seeds = Arbitraries.of("{\"delay\":5,\"why\":[\"a\",null,true,1.5e3]}",
-        "\"text\"", "12", "null", "[]", "{\"u\":\"\\ud83d\\ude00\\u00e9\"}");
-    return Arbitraries.oneOf(Mutations.of(seeds), Arbitraries.strings().ofMaxLength(60));
+  /** A topic and payload as the hub publishes them. */
+  private static final class Publish {
+    final String topic;
+    final byte[] payload;
+
+    Publish(String topic, byte[] payload) {
+      this.topic = topic;
+      this.payload = payload;
+    }
+
+    @Override
+    public String toString() {
+      return topic + " + " + payload.length + " bytes";
+    }
   }
 }

@@ -2,70 +2,56 @@
 // never the secret in the message.
 package io.rxiothub.sas;
 
+import static io.rxiothub.testing.ParserFuzzing.nearOrRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rxiothub.testing.Mutations;
 import io.rxiothub.testing.ParserContract;
+import io.rxiothub.testing.ParserFuzzing;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 
-class ParserFuzzProperties {
+class ParserFuzzProperties extends ParserFuzzing {
 
   private static final String KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
-  @Property(tries = 3000)
-  void connectionStringsNearValidParseOrFailCleanly(@ForAll("nearConnectionStrings") String text) {
-    IllegalArgumentException e =
-        ParserContract.check("ConnectionString.parse", IllegalArgumentException.class,
-            () -> ConnectionString.parse(text));
-    String shown = e != null ? e.getMessage() : ConnectionString.parse(text).toString();
-    assertNoFragment(shown, KEY);
-    assertNoFragment(shown, SIGNATURE);
-  }
-
-  @Property(tries = 3000)
-  void sasTokensNearValidParseOrFailWithoutTheSignature(@ForAll("nearTokens") String text) {
-    IllegalArgumentException e = ParserContract.check("SasToken.parse",
-        IllegalArgumentException.class, () -> SasToken.parse(text));
-    String shown = e != null ? e.getMessage() : SasToken.parse(text).toString();
-    assertNoFragment(shown, SIGNATURE);
-    assertNoFragment(shown, signatureOf(OTHER_TOKEN));
-    assertNoFragment(shown, PercentEncoding.decode(SIGNATURE));
-  }
-
-  @Property(tries = 1000)
-  void percentDecodingAndIdChecksAreTotal(@ForAll("nearTokens") String text) {
-    ParserContract.check("PercentEncoding.decode", IllegalArgumentException.class,
-        () -> PercentEncoding.decode(text));
-    ParserContract.check("IotHubIds.checkDeviceId", IllegalArgumentException.class,
-        () -> IotHubIds.checkDeviceId(text));
-    ParserContract.check("IotHubIds.checkModuleId", IllegalArgumentException.class,
-        () -> IotHubIds.checkModuleId(text));
-    ParserContract.check("DpsKeys.deriveDeviceKey", IllegalArgumentException.class,
-        () -> DpsKeys.deriveDeviceKey(text, "reg"));
-    ParserContract.check("SasToken.verify", IllegalArgumentException.class,
-        () -> SasToken.generate("h/devices/d", KEY, 1, null).verify(text));
-  }
-
-  @Example
-  void hugeInputsFailCleanly() {
-    String huge = "HostName=h.net;DeviceId=" + "d".repeat(1_000_000) + ";SharedAccessKey=" + KEY;
-    assertThat(ParserContract.check("ConnectionString.parse(1 MB id)",
-        IllegalArgumentException.class, () -> ConnectionString.parse(huge))).isNotNull();
-    String manyFields = "HostName=h.net;" + "x=y;".repeat(200_000);
-    ParserContract.check("ConnectionString.parse(200k fields)", IllegalArgumentException.class,
-        () -> ConnectionString.parse(manyFields));
-    String manyAmps = "SharedAccessSignature " + "&".repeat(1_000_000);
-    ParserContract.check("SasToken.parse(1M '&')", IllegalArgumentException.class,
-        () -> SasToken.parse(manyAmps));
-    ParserContract.check("PercentEncoding.decode(1M '%')", IllegalArgumentException.class,
-        () -> PercentEncoding.decode("%".repeat(1_000_000)));
+  @Override
+  protected List<Parser<?>> parsers() {
+    Arbitrary<String> nearTokens = nearOrRandom(120, token(), OTHER_TOKEN, " " + token() + " ");
+    return Arrays.asList(
+        Parser.of("ConnectionString.parse", IllegalArgumentException.class, nearConnectionStrings(),
+                ConnectionString::parse)
+            .then((text, value, error) -> {
+              String shown = error != null ? error.getMessage() : String.valueOf(value);
+              assertNoFragment(shown, KEY);
+              assertNoFragment(shown, SIGNATURE);
+            })
+            .huge("1 MB id", "HostName=h.net;DeviceId=" + "d".repeat(1_000_000) + ";SharedAccessKey=" + KEY,
+                Outcome.FAILS)
+            .huge("200k fields", "HostName=h.net;" + "x=y;".repeat(200_000), Outcome.EITHER),
+        Parser.of("SasToken.parse", IllegalArgumentException.class, nearTokens, SasToken::parse)
+            .then((text, value, error) -> {
+              String shown = error != null ? error.getMessage() : String.valueOf(value);
+              assertNoFragment(shown, SIGNATURE);
+              assertNoFragment(shown, signatureOf(OTHER_TOKEN));
+              assertNoFragment(shown, PercentEncoding.decode(SIGNATURE));
+            })
+            .huge("1M '&'", "SharedAccessSignature " + "&".repeat(1_000_000), Outcome.EITHER),
+        Parser.of("PercentEncoding.decode", IllegalArgumentException.class, nearTokens, PercentEncoding::decode)
+            .huge("1M '%'", "%".repeat(1_000_000), Outcome.EITHER),
+        Parser.of("IotHubIds.checkDeviceId", IllegalArgumentException.class, nearTokens,
+            IotHubIds::checkDeviceId),
+        Parser.of("IotHubIds.checkModuleId", IllegalArgumentException.class, nearTokens,
+            IotHubIds::checkModuleId),
+        Parser.of("DpsKeys.deriveDeviceKey", IllegalArgumentException.class, nearTokens,
+            text -> DpsKeys.deriveDeviceKey(text, "reg")),
+        Parser.of("SasToken.verify", IllegalArgumentException.class, nearTokens,
+            text -> SasToken.generate("h/devices/d", KEY, 1, null).verify(text)));
   }
 
   @Example
@@ -87,8 +73,7 @@ class ParserFuzzProperties {
     assertNoFragment(e.getMessage(), KEY);
   }
 
-  @Provide
-  Arbitrary<String> nearConnectionStrings() {
+  private static Arbitrary<String> nearConnectionStrings() {
     Arbitrary<String> seeds = Combinators.combine(
             Arbitraries.of("h.azure-devices.net", "x", "a.b.c"),
             Arbitraries.of("dev1", "d-1:2", "d%25", "d+#"),
@@ -97,14 +82,6 @@ class ParserFuzzProperties {
                 "SharedAccessSignature=" + token(), "x509=true"))
         .as((host, dev, extra, cred) -> "HostName=" + host + ";DeviceId=" + dev + extra + ";" + cred);
     return Arbitraries.oneOf(Mutations.of(seeds), Arbitraries.strings().ofMaxLength(200));
-  }
-
-  @Provide
-  Arbitrary<String> nearTokens() {
-    Arbitrary<String> seeds = Arbitraries.of(token(),
-        OTHER_TOKEN,
-        " " + token() + " ");
-    return Arbitraries.oneOf(Mutations.of(seeds), Arbitraries.strings().ofMaxLength(120));
   }
 
   private static final String OTHER_TOKEN =
