@@ -166,7 +166,8 @@ public final class HubEmulator implements AutoCloseable {
    * Queues a C2D message (time to live 1 hour). Cold: each subscription queues one message and emits its handle;
    * it is delivered on {@code devices/{id}/messages/devicebound/{bag}} with {@code $.mid}, {@code $.to} and the
    * given properties as soon as the device is connected and subscribed. A {@code $.mid} property sets the id.
-   * Errors: IllegalArgumentException (unknown device, over 64 KB), IllegalStateException (50 already queued).
+   * Errors: IllegalArgumentException (unknown device, over 64 KB, an empty property key), IllegalStateException (50
+   * already queued).
    */
   public Single<CloudToDeviceMessage> sendCloudToDevice(String deviceId, byte[] payload,
       Map<String, String> properties) {

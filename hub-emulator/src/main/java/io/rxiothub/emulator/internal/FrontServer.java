@@ -1,42 +1,26 @@
-// The emulator's public listeners (MQTT over TLS, MQTT over secure WebSocket, optional plain TCP) on Netty,
-// relaying bytes to the embedded broker's loopback-only TCP listener.
+// The emulator's TCP front: each connection accepted on its Listeners relayed, packet by packet, to the embedded
+// broker's loopback-only TCP listener, under the fault rules.
 package io.rxiothub.emulator.internal;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -44,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,14 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class FrontServer implements AutoCloseable, FaultInjector.Connections {
 
   private static final Logger LOG = LoggerFactory.getLogger(FrontServer.class);
-  /** The path IoT Hub serves MQTT over WebSocket on; any query string is accepted. */
-  public static final String WEBSOCKET_PATH = "/$iothub/websocket";
-  private static final int MAX_WEBSOCKET_FRAME = 2 * 1024 * 1024;
 
-  private final EventLoopGroup group;
-  private final SslContext sslContext;
-  private final String bindAddress;
-  private final List<Channel> serverChannels = new ArrayList<>();
+  private final Listeners listeners;
   private final FaultInjector faults;
   private final Map<String, Set<Relay>> byClient = new ConcurrentHashMap<>();
   private volatile int brokerPort;
@@ -74,17 +51,7 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
    */
   public FrontServer(TlsMaterial tls, String bindAddress, FaultInjector faults) {
     this.faults = faults;
-    this.group = new NioEventLoopGroup(2, new DefaultThreadFactory("hub-emulator-front", true));
-    this.bindAddress = bindAddress;
-    try {
-      this.sslContext = SslContextBuilder.forServer(tls.keyManagerFactory())
-          .sslProvider(SslProvider.JDK)
-          .protocols("TLSv1.3", "TLSv1.2")
-          .clientAuth(ClientAuth.NONE)
-          .build();
-    } catch (SSLException e) {
-      throw new IllegalStateException("cannot build the emulator's server TLS context", e);
-    }
+    this.listeners = new Listeners(tls, bindAddress);
   }
 
   /** Points new connections at the broker's loopback port (changes on restart). */
@@ -94,68 +61,17 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
 
   /** Binds MQTT over TLS on {@code port} (0 = ephemeral) and returns the bound port. */
   public int bindTls(int port) {
-    return bind(port, "MQTT/TLS", new ChannelInitializer<SocketChannel>() {
-      @Override
-      protected void initChannel(SocketChannel ch) {
-        ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
-        ch.pipeline().addLast(new RawRelay());
-      }
-    });
+    return listeners.bindTls(port, RawRelay::new);
   }
 
   /** Binds plain MQTT (debugging only) on {@code port} (0 = ephemeral) and returns the bound port. */
   public int bindPlain(int port) {
-    return bind(port, "MQTT/TCP", new ChannelInitializer<SocketChannel>() {
-      @Override
-      protected void initChannel(SocketChannel ch) {
-        ch.pipeline().addLast(new RawRelay());
-      }
-    });
+    return listeners.bindPlain(port, RawRelay::new);
   }
 
   /** Binds MQTT over secure WebSocket on {@code port} (0 = ephemeral) and returns the bound port. */
   public int bindWebSocket(int port) {
-    WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
-        .websocketPath(WEBSOCKET_PATH)
-        .subprotocols("mqtt")
-        .checkStartsWith(true)
-        .allowExtensions(false)
-        .maxFramePayloadLength(MAX_WEBSOCKET_FRAME)
-        .handleCloseFrames(true)
-        .dropPongFrames(true)
-        .build();
-    return bind(port, "MQTT/WSS", new ChannelInitializer<SocketChannel>() {
-      @Override
-      protected void initChannel(SocketChannel ch) {
-        ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
-        ch.pipeline().addLast(new HttpServerCodec());
-        ch.pipeline().addLast(new HttpObjectAggregator(64 * 1024));
-        ch.pipeline().addLast(new WebSocketServerProtocolHandler(config));
-        ch.pipeline().addLast(new WebSocketRelay());
-      }
-    });
-  }
-
-  private int bind(int port, String what, ChannelInitializer<SocketChannel> initializer) {
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(group)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(initializer);
-    // Not syncUninterruptibly(): it rethrows the checked BindException sneakily, past callers' RuntimeException guards.
-    ChannelFuture bindFuture = bootstrap.bind(new InetSocketAddress(bindAddress, port)).awaitUninterruptibly();
-    if (!bindFuture.isSuccess()) {
-      throw new IllegalStateException(what + " listener cannot bind " + bindAddress + ":" + port + " ("
-          + bindFuture.cause().getMessage() + "); pick another port, or 0 for a free one", bindFuture.cause());
-    }
-    Channel channel = bindFuture.channel();
-    synchronized (serverChannels) {
-      serverChannels.add(channel);
-    }
-    int bound = ((InetSocketAddress) channel.localAddress()).getPort();
-    LOG.debug("hub emulator {} listener bound on {}:{}", what, bindAddress, bound);
-    return bound;
+    return listeners.bindWebSocket(port, WebSocketRelay::new);
   }
 
   @Override
@@ -196,13 +112,7 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
 
   @Override
   public void close() {
-    synchronized (serverChannels) {
-      for (Channel channel : serverChannels) {
-        channel.close().syncUninterruptibly();
-      }
-      serverChannels.clear();
-    }
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    listeners.close();
   }
 
   /**
@@ -494,7 +404,7 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
         String uri = ((FullHttpRequest) msg).uri();
         ReferenceCountUtil.release(msg);
         LOG.info("hub emulator: refused HTTP request for '{}' (MQTT over WebSocket is served on {})", uri,
-            WEBSOCKET_PATH);
+            Listeners.WEBSOCKET_PATH);
         DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
             HttpResponseStatus.NOT_FOUND, Unpooled.EMPTY_BUFFER);
         response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);

@@ -1,0 +1,138 @@
+// The emulator's public ports on Netty: MQTT over TLS, MQTT over secure WebSocket on /$iothub/websocket, and plain
+// MQTT, each with its pipeline; the connection handler at the end of each pipeline comes from the front server.
+package io.rxiothub.emulator.internal;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Bound server channels on shared event loops. Thread-safe. */
+final class Listeners implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
+  /** The path IoT Hub serves MQTT over WebSocket on; any query string is accepted. */
+  static final String WEBSOCKET_PATH = "/$iothub/websocket";
+  private static final int MAX_WEBSOCKET_FRAME = 2 * 1024 * 1024;
+
+  private final EventLoopGroup group;
+  private final SslContext sslContext;
+  private final String bindAddress;
+  private final List<Channel> serverChannels = new ArrayList<>();
+
+  /** Creates the shared event loops and the server TLS context; nothing is bound yet. */
+  Listeners(TlsMaterial tls, String bindAddress) {
+    this.group = new NioEventLoopGroup(2, new DefaultThreadFactory("hub-emulator-front", true));
+    this.bindAddress = bindAddress;
+    try {
+      this.sslContext = SslContextBuilder.forServer(tls.keyManagerFactory())
+          .sslProvider(SslProvider.JDK)
+          .protocols("TLSv1.3", "TLSv1.2")
+          .clientAuth(ClientAuth.NONE)
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the emulator's server TLS context", e);
+    }
+  }
+
+  /** Binds MQTT over TLS; {@code relay} gives each connection its handler of MQTT bytes. */
+  int bindTls(int port, Supplier<ChannelHandler> relay) {
+    return bind(port, "MQTT/TLS", new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
+        ch.pipeline().addLast(relay.get());
+      }
+    });
+  }
+
+  /** Binds plain MQTT (debugging only); {@code relay} gives each connection its handler of MQTT bytes. */
+  int bindPlain(int port, Supplier<ChannelHandler> relay) {
+    return bind(port, "MQTT/TCP", new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(relay.get());
+      }
+    });
+  }
+
+  /** Binds MQTT over secure WebSocket; {@code relay} gives each connection its handler of WebSocket frames. */
+  int bindWebSocket(int port, Supplier<ChannelHandler> relay) {
+    WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
+        .websocketPath(WEBSOCKET_PATH)
+        .subprotocols("mqtt")
+        .checkStartsWith(true)
+        .allowExtensions(false)
+        .maxFramePayloadLength(MAX_WEBSOCKET_FRAME)
+        .handleCloseFrames(true)
+        .dropPongFrames(true)
+        .build();
+    return bind(port, "MQTT/WSS", new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
+        ch.pipeline().addLast(new HttpServerCodec());
+        ch.pipeline().addLast(new HttpObjectAggregator(64 * 1024));
+        ch.pipeline().addLast(new WebSocketServerProtocolHandler(config));
+        ch.pipeline().addLast(relay.get());
+      }
+    });
+  }
+
+  private int bind(int port, String what, ChannelInitializer<SocketChannel> initializer) {
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(initializer);
+    // Not syncUninterruptibly(): it rethrows the checked BindException sneakily, past callers' RuntimeException guards.
+    ChannelFuture bindFuture = bootstrap.bind(new InetSocketAddress(bindAddress, port)).awaitUninterruptibly();
+    if (!bindFuture.isSuccess()) {
+      throw new IllegalStateException(what + " listener cannot bind " + bindAddress + ":" + port + " ("
+          + bindFuture.cause().getMessage() + "); pick another port, or 0 for a free one", bindFuture.cause());
+    }
+    Channel channel = bindFuture.channel();
+    synchronized (serverChannels) {
+      serverChannels.add(channel);
+    }
+    int bound = ((InetSocketAddress) channel.localAddress()).getPort();
+    LOG.debug("hub emulator {} listener bound on {}:{}", what, bindAddress, bound);
+    return bound;
+  }
+
+  /** Closes the server channels and the event loops (with the connections on them). */
+  @Override
+  public void close() {
+    synchronized (serverChannels) {
+      for (Channel channel : serverChannels) {
+        channel.close().syncUninterruptibly();
+      }
+      serverChannels.clear();
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
