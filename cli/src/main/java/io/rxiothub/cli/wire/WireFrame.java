@@ -1,6 +1,8 @@
 // One MQTT 3.1.1 control packet seen by the wire tap, decoded enough to print it and to wait for it.
 package io.rxiothub.cli.wire;
 
+import io.rxiothub.emulator.mqtt.MqttPacket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,9 +33,6 @@ public final class WireFrame {
       return arrow;
     }
   }
-
-  private static final String[] NAMES = {"RESERVED", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC", "PUBREL",
-      "PUBCOMP", "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK", "PINGREQ", "PINGRESP", "DISCONNECT", "RESERVED"};
 
   private final Direction direction;
   private final int type;
@@ -69,86 +68,76 @@ public final class WireFrame {
    */
   static WireFrame decode(Direction direction, int connection, int header, byte[] body,
       @Nullable List<String> subscribed) {
-    int type = (header >> 4) & 0x0F;
-    Reader in = new Reader(body);
-    List<String> filters = new ArrayList<>();
-    List<Integer> codes = new ArrayList<>();
-    int packetId = -1;
-    String topic = null;
-    byte[] payload = new byte[0];
-    int qos = -1;
+    MqttPacket packet = MqttPacket.decode(header, ByteBuffer.wrap(body));
+    int type = packet.type();
+    List<String> filters = new ArrayList<>(packet.filters());
+    List<Integer> codes = new ArrayList<>(packet.returnCodes());
+    int packetId = packet.packetId();
     StringBuilder details = new StringBuilder();
-    try {
-      switch (type) {
-        case 1 -> {
-          String protocol = in.string();
-          int level = in.u8();
-          int flags = in.u8();
-          int keepAlive = in.u16();
-          String clientId = in.string();
+    switch (type) {
+      case MqttPacket.CONNECT -> {
+        String clientId = packet.clientId();
+        if (clientId != null) {
           details.append("client id ").append(clientId);
-          if ((flags & 0x04) != 0) {
-            details.append(", will on ").append(in.string());
-            in.bytes();
+          if (packet.willTopic() != null) {
+            details.append(", will on ").append(packet.willTopic());
           }
-          if ((flags & 0x80) != 0) {
-            details.append(", user name ").append(in.string());
+          if (packet.userName() != null) {
+            details.append(", user name ").append(packet.userName());
           }
-          if ((flags & 0x40) != 0) {
-            details.append(", password ").append(redact(new String(in.bytes(), StandardCharsets.UTF_8)));
+          byte[] password = packet.password();
+          if (password != null) {
+            details.append(", password ").append(redact(new String(password, StandardCharsets.UTF_8)));
           }
-          details.append(", clean session ").append((flags & 0x02) != 0 ? 1 : 0)
-              .append(", keep-alive ").append(keepAlive).append(" s, ").append(protocol).append(" level ")
-              .append(level);
+          if (!packet.malformed()) {
+            details.append(", clean session ").append(packet.cleanSession() ? 1 : 0)
+                .append(", keep-alive ").append(packet.keepAlive()).append(" s, ").append(packet.protocolName())
+                .append(" level ").append(packet.protocolLevel());
+          }
         }
-        case 2 -> {
-          int ackFlags = in.u8();
-          int code = in.u8();
-          codes.add(code);
+      }
+      case MqttPacket.CONNACK -> {
+        if (!codes.isEmpty()) {
+          int code = codes.get(0);
           details.append("return code ").append(code).append(code == 0 ? " (accepted)" : " (refused)")
-              .append(", session present ").append(ackFlags & 1);
+              .append(", session present ").append(packet.sessionPresent() ? 1 : 0);
         }
-        case 3 -> {
-          qos = (header >> 1) & 3;
-          topic = in.string();
-          if (qos > 0) {
-            packetId = in.u16();
-          }
-          payload = in.rest();
-          details.append("qos ").append(qos);
+      }
+      case MqttPacket.PUBLISH -> {
+        if (!packet.malformed()) {
+          details.append("qos ").append(packet.qos());
           if (packetId >= 0) {
             details.append(" id ").append(packetId);
           }
-          if ((header & 0x08) != 0) {
+          if (packet.dup()) {
             details.append(" dup");
           }
-          if ((header & 0x01) != 0) {
+          if (packet.retain()) {
             details.append(" retain");
           }
-          details.append(' ').append(topic).append("  ").append(describePayload(payload));
+          details.append(' ').append(packet.topic()).append("  ").append(describePayload(packet.payload()));
         }
-        case 4, 5, 6, 7, 11 -> {
-          packetId = in.u16();
+      }
+      case MqttPacket.PUBACK, MqttPacket.PUBREC, MqttPacket.PUBREL, MqttPacket.PUBCOMP, MqttPacket.UNSUBACK -> {
+        if (packetId >= 0) {
           details.append("id ").append(packetId);
         }
-        case 8, 10 -> {
-          packetId = in.u16();
+      }
+      case MqttPacket.SUBSCRIBE, MqttPacket.UNSUBSCRIBE -> {
+        if (packetId >= 0) {
           details.append("id ").append(packetId);
-          while (in.remaining() > 0) {
-            String filter = in.string();
-            filters.add(filter);
-            details.append(' ').append(filter);
-            if (type == 8) {
-              details.append(" (qos ").append(in.u8()).append(')');
+          List<Integer> requested = packet.requestedQos();
+          for (int i = 0; i < filters.size(); i++) {
+            details.append(' ').append(filters.get(i));
+            if (i < requested.size()) {
+              details.append(" (qos ").append(requested.get(i)).append(')');
             }
           }
         }
-        case 9 -> {
-          packetId = in.u16();
+      }
+      case MqttPacket.SUBACK -> {
+        if (packetId >= 0) {
           details.append("id ").append(packetId);
-          while (in.remaining() > 0) {
-            codes.add(in.u8());
-          }
           if (subscribed != null) {
             filters.addAll(subscribed);
           }
@@ -158,13 +147,14 @@ public final class WireFrame {
                 .append(code == 0x80 ? "(refused)" : "(granted qos " + code + ")");
           }
         }
-        default -> { }
       }
-    } catch (IndexOutOfBoundsException e) {
+      default -> { }
+    }
+    if (packet.malformed()) {
       details.append(" (malformed: ").append(body.length).append(" bytes)");
     }
-    return new WireFrame(direction, type, connection, packetId, topic, payload, qos, filters, codes,
-        details.toString().trim());
+    return new WireFrame(direction, type, connection, packetId, packet.topic(), packet.payload(), packet.qos(),
+        filters, codes, details.toString().trim());
   }
 
   private static String redact(String password) {
@@ -194,7 +184,7 @@ public final class WireFrame {
 
   /** The packet type name (CONNECT, PUBLISH, ...). */
   public String typeName() {
-    return NAMES[type];
+    return MqttPacket.nameOf(type);
   }
 
   /** The tap's number of the TLS connection this packet travelled on (1 for the first). */
@@ -245,7 +235,7 @@ public final class WireFrame {
   /** Whether this is a SUBACK that granted {@code filter}. */
   public boolean grants(String filter) {
     int i = filters.indexOf(filter);
-    return type == 9 && i >= 0 && i < codes.size() && codes.get(i) != 0x80;
+    return type == MqttPacket.SUBACK && i >= 0 && i < codes.size() && codes.get(i) != 0x80;
   }
 
   /** Type and details, without the direction arrow: {@code PUBLISH qos 1 id 2 devices/...  {"t":1}}. */
@@ -256,50 +246,5 @@ public final class WireFrame {
   @Override
   public String toString() {
     return direction.arrow() + " " + describe();
-  }
-
-  /** Reads MQTT's big-endian integers and length-prefixed strings. */
-  private static final class Reader {
-    private final byte[] data;
-    private int position;
-
-    Reader(byte[] data) {
-      this.data = data;
-    }
-
-    int u8() {
-      if (position >= data.length) {
-        throw new IndexOutOfBoundsException();
-      }
-      return data[position++] & 0xFF;
-    }
-
-    int u16() {
-      return (u8() << 8) | u8();
-    }
-
-    byte[] bytes() {
-      int length = u16();
-      if (position + length > data.length) {
-        throw new IndexOutOfBoundsException();
-      }
-      byte[] out = java.util.Arrays.copyOfRange(data, position, position + length);
-      position += length;
-      return out;
-    }
-
-    String string() {
-      return new String(bytes(), StandardCharsets.UTF_8);
-    }
-
-    byte[] rest() {
-      byte[] out = java.util.Arrays.copyOfRange(data, position, data.length);
-      position = data.length;
-      return out;
-    }
-
-    int remaining() {
-      return data.length - position;
-    }
   }
 }

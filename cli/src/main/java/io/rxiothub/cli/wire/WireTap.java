@@ -1,6 +1,7 @@
 // A TLS-terminating MQTT relay on loopback that decodes every packet between a client and its hub, for printing.
 package io.rxiothub.cli.wire;
 
+import io.rxiothub.emulator.mqtt.MqttPacket;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -190,26 +191,24 @@ public final class WireTap implements AutoCloseable {
         if (header < 0) {
           break;
         }
-        byte[] lengthBytes = new byte[4];
-        int lengthSize = 0;
-        int length = 0;
-        int multiplier = 1;
-        int b;
+        byte[] fixedHeader = new byte[MqttPacket.MAX_FIXED_HEADER];
+        fixedHeader[0] = (byte) header;
+        int fixedSize = 1;
+        int packetLength;
         do {
-          b = readByte(in);
-          if (lengthSize == 4) {
+          fixedHeader[fixedSize++] = (byte) readByte(in);
+          try {
+            packetLength = MqttPacket.packetLength(fixedHeader, 0, fixedSize);
+          } catch (IllegalArgumentException e) {
             throw new IOException("malformed MQTT remaining length");
           }
-          lengthBytes[lengthSize++] = (byte) b;
-          length += (b & 0x7F) * multiplier;
-          multiplier *= 128;
-        } while ((b & 0x80) != 0);
-        byte[] body = new byte[length];
+        } while (packetLength < 0);
+        byte[] body = new byte[packetLength - fixedSize];
         in.readFully(body);
         List<String> subscribed = null;
         int type = (header >> 4) & 0x0F;
         WireFrame frame;
-        if (type == 9) {
+        if (type == MqttPacket.SUBACK) {
           frame = WireFrame.decode(direction, number, header, body, null);
           subscribed = pendingSubscriptions.remove(frame.packetId());
           if (subscribed != null) {
@@ -217,13 +216,12 @@ public final class WireTap implements AutoCloseable {
           }
         } else {
           frame = WireFrame.decode(direction, number, header, body, null);
-          if (type == 8) {
+          if (type == MqttPacket.SUBSCRIBE) {
             pendingSubscriptions.put(frame.packetId(), frame.filters());
           }
         }
         record(frame);
-        out.write(header);
-        out.write(lengthBytes, 0, lengthSize);
+        out.write(fixedHeader, 0, fixedSize);
         out.write(body);
         out.flush();
       }

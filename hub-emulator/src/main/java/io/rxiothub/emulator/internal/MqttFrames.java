@@ -1,21 +1,23 @@
 // Splits one direction of an MQTT 3.1.1 byte stream into whole packets, so that the front server can see
-// CONNECT client ids, fault-request PUBLISHes and PUBACKs (fault injection) without decoding anything else.
+// CONNECT client ids, fault-request PUBLISHes and PUBACKs (fault injection); MqttPacket frames and decodes, this
+// adapts it to Netty's buffers.
 package io.rxiothub.emulator.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.nio.charset.StandardCharsets;
+import io.rxiothub.emulator.mqtt.MqttPacket;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /** One per direction of one connection; not thread-safe (used on the connection's event loop). */
 final class MqttFrames {
 
-  static final int CONNECT = 1;
-  static final int PUBLISH = 3;
-  static final int PUBACK = 4;
+  static final int CONNECT = MqttPacket.CONNECT;
+  static final int PUBLISH = MqttPacket.PUBLISH;
+  static final int PUBACK = MqttPacket.PUBACK;
 
+  private final byte[] fixedHeader = new byte[MqttPacket.MAX_FIXED_HEADER];
   private @Nullable ByteBuf pending;
   private boolean raw;
 
@@ -31,34 +33,22 @@ final class MqttFrames {
     ByteBuf buffer = pending == null ? bytes : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc, pending, bytes);
     pending = buffer;
     while (buffer.isReadable()) {
-      int start = buffer.readerIndex();
-      int end = buffer.writerIndex();
-      int pos = start + 1;
-      int length = 0;
-      int shift = 0;
-      boolean complete = false;
-      while (pos < end) {
-        int b = buffer.getUnsignedByte(pos++);
-        length |= (b & 0x7f) << shift;
-        if ((b & 0x80) == 0) {
-          complete = true;
-          break;
-        }
-        shift += 7;
-        if (shift > 21) {
-          raw = true;
-          break;
-        }
-      }
-      if (raw) {
+      int available = buffer.readableBytes();
+      int fixedHeader = Math.min(available, MqttPacket.MAX_FIXED_HEADER);
+      buffer.getBytes(buffer.readerIndex(), this.fixedHeader, 0, fixedHeader);
+      int length;
+      try {
+        length = MqttPacket.packetLength(this.fixedHeader, 0, fixedHeader);
+      } catch (IllegalArgumentException e) {
+        raw = true;
         pending = null;
         sink.accept(buffer);
         return;
       }
-      if (!complete || end - pos < length) {
+      if (length < 0 || available < length) {
         break;
       }
-      sink.accept(buffer.readRetainedSlice(pos - start + length));
+      sink.accept(buffer.readRetainedSlice(length));
     }
     if (!buffer.isReadable()) {
       buffer.release();
@@ -88,56 +78,39 @@ final class MqttFrames {
     return (packet.getUnsignedByte(packet.readerIndex()) >> 1) & 3;
   }
 
-  /** Index of the variable header (after the fixed header). */
-  private static int body(ByteBuf packet) {
-    int pos = packet.readerIndex() + 1;
-    while ((packet.getUnsignedByte(pos++) & 0x80) != 0) {
-      // skip the remaining-length bytes
-    }
-    return pos;
-  }
-
   /** The client id of a CONNECT, or null when the packet is too short to hold one. */
   static @Nullable String connectClientId(ByteBuf packet) {
-    try {
-      int pos = body(packet);
-      int protocolNameLength = packet.getUnsignedShort(pos);
-      pos += 2 + protocolNameLength + 1 + 1 + 2;
-      int idLength = packet.getUnsignedShort(pos);
-      return packet.toString(pos + 2, idLength, StandardCharsets.UTF_8);
-    } catch (IndexOutOfBoundsException e) {
-      return null;
-    }
+    MqttPacket decoded = decode(packet);
+    return decoded == null ? null : decoded.clientId();
   }
 
   /** The topic of a PUBLISH, or null when malformed. */
   static @Nullable String publishTopic(ByteBuf packet) {
-    try {
-      int pos = body(packet);
-      int topicLength = packet.getUnsignedShort(pos);
-      return packet.toString(pos + 2, topicLength, StandardCharsets.UTF_8);
-    } catch (IndexOutOfBoundsException e) {
-      return null;
-    }
+    MqttPacket decoded = decode(packet);
+    return decoded == null ? null : decoded.topic();
   }
 
   /** The packet id of a QoS 1 or 2 PUBLISH, or -1. */
   static int publishPacketId(ByteBuf packet) {
-    try {
-      int pos = body(packet);
-      int topicLength = packet.getUnsignedShort(pos);
-      return packet.getUnsignedShort(pos + 2 + topicLength);
-    } catch (IndexOutOfBoundsException e) {
-      return -1;
-    }
+    MqttPacket decoded = decode(packet);
+    return decoded == null ? -1 : decoded.packetId();
   }
 
   /** The packet id of a PUBACK, or -1. */
   static int pubackPacketId(ByteBuf packet) {
+    MqttPacket decoded = decode(packet);
+    return decoded == null ? -1 : decoded.packetId();
+  }
+
+  /**
+   * A whole packet, decoded: a view that must not outlive {@code packet}; null when its fixed header is cut short
+   * or malformed (after a malformed length the stream passes through unsplit, see {@link #add}).
+   */
+  private static @Nullable MqttPacket decode(ByteBuf packet) {
     try {
-      return packet.getUnsignedShort(body(packet));
-    } catch (IndexOutOfBoundsException e) {
-      return -1;
+      return MqttPacket.decode(packet.nioBuffer());
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 }
