@@ -86,6 +86,8 @@ class FaultInjectionIT {
 
     CompletableFuture<Mqtt3Publish> request = dev.send(faultBag("KillTcp", "boom", 0, 60), "fault");
     dev.awaitClosed();
+    // The client fails the unacknowledged PUBLISH shortly after it leaves CONNECTED, on its own thread.
+    await().atMost(Duration.ofSeconds(20)).until(request::isDone);
 
     assertThat(request).isCompletedExceptionally();
     // A reset surfaces as "connection reset" or as a close without DISCONNECT, depending on timing.
@@ -108,6 +110,8 @@ class FaultInjectionIT {
     dev.connect();
     CompletableFuture<Mqtt3Publish> request = dev.send(faultBag("ShutDownMqtt", "byebye", 0, 1), "fault");
     dev.awaitClosed();
+    // The client fails the unacknowledged PUBLISH shortly after it leaves CONNECTED, on its own thread.
+    await().atMost(Duration.ofSeconds(20)).until(request::isDone);
     assertThat(request).isCompletedExceptionally();
     assertThat(dev.closes.get(0)).hasMessageContaining("without DISCONNECT");
     // Fault mode lasts one second: reconnects succeed afterwards.
@@ -127,6 +131,8 @@ class FaultInjectionIT {
     dev.send("%24.mid=during-delay", "x").join();
     assertThat(request).isNotDone();
     dev.awaitClosed();
+    // The client fails the unacknowledged PUBLISH shortly after it leaves CONNECTED, on its own thread.
+    await().atMost(Duration.ofSeconds(20)).until(request::isDone);
     assertThat(request).isCompletedExceptionally();
     dev.connect();
     dev.send("%24.mid=after", "x").join();
