@@ -52,7 +52,7 @@ public final class HubCore {
     this.methods = new MethodCalls(timer, sessions, publisher, ids::incrementAndGet);
   }
 
-  // Parts built later in the constructor, reached through the wiring once it is complete.
+  // The Publisher is built before the Sessions it consults, so it reaches them through here.
   private boolean expectsTopic(Identity identity, String topic) {
     return sessions.expectsTopic(identity, topic);
   }
