@@ -14,9 +14,9 @@ import io.rxiothub.device.internal.SharedThreads;
 import io.rxiothub.device.internal.TrustFactories;
 import io.rxiothub.device.internal.Version;
 import io.rxiothub.device.internal.hivemq.HiveMqConnector;
+import io.rxiothub.sas.ConnectUserName;
 import io.rxiothub.sas.ConnectionString;
 import io.rxiothub.sas.IotHubIds;
-import io.rxiothub.sas.PercentEncoding;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
@@ -590,9 +590,9 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     }
     String clientId = cs.isModule() ? cs.deviceId() + "/" + cs.moduleId() : cs.deviceId();
     String product = "rxiothub/" + Version.VERSION + (productInfo == null ? "" : " " + productInfo);
-    String username = cs.hostName() + "/" + clientId + "/?api-version="
-        + PercentEncoding.encode(apiVersion) + "&DeviceClientType=" + PercentEncoding.encode(product)
-        + (modelId == null ? "" : "&model-id=" + PercentEncoding.encode(modelId));
+    String username = ConnectUserName.builder().hostName(cs.hostName()).deviceId(cs.deviceId())
+        .moduleId(cs.moduleId()).apiVersion(apiVersion).deviceClientType(product).modelId(modelId)
+        .build().format();
     SharedThreads.Lease lease = SharedThreads.acquire();
     try {
       Scheduler callbacks = callbackScheduler != null ? callbackScheduler

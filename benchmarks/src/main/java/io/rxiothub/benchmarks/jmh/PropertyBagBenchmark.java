@@ -5,7 +5,7 @@ package io.rxiothub.benchmarks.jmh;
 import io.rxiothub.device.CloudMessage;
 import io.rxiothub.device.Message;
 import io.rxiothub.device.internal.MessageCodec;
-import io.rxiothub.device.internal.PropertyBag;
+import io.rxiothub.sas.PropertyBag;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

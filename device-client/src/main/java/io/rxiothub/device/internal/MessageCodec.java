@@ -4,96 +4,101 @@ package io.rxiothub.device.internal;
 import io.rxiothub.device.CloudMessage;
 import io.rxiothub.device.IotHubProtocolException;
 import io.rxiothub.device.Message;
-import io.rxiothub.sas.PercentEncoding;
+import io.rxiothub.sas.MessageTopic;
+import io.rxiothub.sas.PropertyBag;
+import io.rxiothub.sas.SystemProperty;
 import java.text.SimpleDateFormat;
+import java.util.ArrayList;
 import java.util.Date;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TimeZone;
 import org.jspecify.annotations.Nullable;
 
-/** The telemetry and cloud-to-device codec of one identity. */
+/**
+ * The telemetry and cloud-to-device codec of one identity, on the grammar of the {@code sas} module
+ * ({@link MessageTopic}, {@link PropertyBag}, {@link SystemProperty}).
+ */
 public final class MessageCodec {
 
   /** The hub's D2C size limit: body + system property values + application names and values (§9). */
   public static final int MAX_MESSAGE_BYTES = 256 * 1024;
 
-  private final HubTopics topics;
+  /** The system properties a device sends, in the order it sends them. */
+  private static final SystemProperty[] SENT = deviceToCloud();
+
+  private final MessageTopic.Identity topics;
   private final String deviceId;
   private final @Nullable String moduleId;
 
   /** Creates the codec of {@code deviceId} (and {@code moduleId} for a module identity). */
   public MessageCodec(String deviceId, @Nullable String moduleId) {
-    this.topics = new HubTopics(deviceId, moduleId);
+    this.topics = new MessageTopic.Identity(deviceId, moduleId);
     this.deviceId = deviceId;
     this.moduleId = moduleId;
   }
 
   /** Returns the topics of this identity. */
-  public HubTopics topics() {
+  public MessageTopic.Identity topics() {
     return topics;
   }
 
   /**
-   * Returns the wire properties of {@code message} in the order the SDK sends them: system
-   * properties ({@code $.mid, $.cid, $.uid, $.ct, $.ce, $.ctime, $.on, $.sub, $.cdid, $.cmid}),
-   * then application properties in insertion order.
-   */
-  public Map<String, String> wireProperties(Message message) {
-    Map<String, String> out = new LinkedHashMap<>();
-    put(out, "$.mid", message.messageId());
-    put(out, "$.cid", message.correlationId());
-    put(out, "$.uid", message.userId());
-    put(out, "$.ct", message.contentType());
-    put(out, "$.ce", message.contentEncoding());
-    Long ctime = message.creationTimeEpochMillis();
-    if (ctime != null) {
-      out.put("$.ctime", formatUtc(ctime));
-    }
-    put(out, "$.on", message.outputName());
-    put(out, "$.sub", message.componentName());
-    out.put("$.cdid", deviceId);
-    put(out, "$.cmid", moduleId);
-    out.putAll(message.properties());
-    return out;
-  }
-
-  /**
-   * Returns the telemetry topic of {@code message}, its property bag included: the bag of
-   * {@link #wireProperties}, written straight into the topic (this runs on every send).
+   * Returns the telemetry topic of {@code message}, its property bag included: the system properties
+   * the message sets, in {@link SystemProperty} order, then its application properties in insertion
+   * order, written straight into the topic (this runs on every send).
    */
   public String telemetryTopic(Message message) {
-    StringBuilder out = new StringBuilder(160);
-    topics.appendTelemetryPrefix(out);
+    StringBuilder out = topics.appendTelemetryPrefix(new StringBuilder(160));
     int bagStart = out.length();
-    pair(out, bagStart, "$.mid", message.messageId());
-    pair(out, bagStart, "$.cid", message.correlationId());
-    pair(out, bagStart, "$.uid", message.userId());
-    pair(out, bagStart, "$.ct", message.contentType());
-    pair(out, bagStart, "$.ce", message.contentEncoding());
-    Long ctime = message.creationTimeEpochMillis();
-    if (ctime != null) {
-      pair(out, bagStart, "$.ctime", formatUtc(ctime));
+    for (SystemProperty p : SENT) {
+      PropertyBag.appendPair(out, bagStart, p.key(), value(p, message));
     }
-    pair(out, bagStart, "$.on", message.outputName());
-    pair(out, bagStart, "$.sub", message.componentName());
-    pair(out, bagStart, "$.cdid", deviceId);
-    pair(out, bagStart, "$.cmid", moduleId);
     // Application names never start with "$." (Message.Builder refuses them): no clash above.
     for (Map.Entry<String, String> e : message.properties().entrySet()) {
-      pair(out, bagStart, e.getKey(), e.getValue());
+      PropertyBag.appendPair(out, bagStart, e.getKey(), e.getValue());
     }
     return out.toString();
   }
 
-  private static void pair(StringBuilder out, int bagStart, String key, @Nullable String value) {
-    if (value != null) {
-      if (out.length() > bagStart) {
-        out.append('&');
-      }
-      PercentEncoding.encode(value, PercentEncoding.encode(key, out).append('='));
+  /** Returns the value {@code message} sends for {@code property}, or null if it sends none. */
+  private @Nullable String value(SystemProperty property, Message message) {
+    switch (property) {
+      case MESSAGE_ID:
+        return message.messageId();
+      case CORRELATION_ID:
+        return message.correlationId();
+      case USER_ID:
+        return message.userId();
+      case CONTENT_TYPE:
+        return message.contentType();
+      case CONTENT_ENCODING:
+        return message.contentEncoding();
+      case CREATION_TIME:
+        Long ctime = message.creationTimeEpochMillis();
+        return ctime == null ? null : formatUtc(ctime);
+      case OUTPUT_NAME:
+        return message.outputName();
+      case COMPONENT_NAME:
+        return message.componentName();
+      case CONNECTION_DEVICE_ID:
+        return deviceId;
+      case CONNECTION_MODULE_ID:
+        return moduleId;
+      default:
+        return null; // not settable on a Message
     }
+  }
+
+  private static SystemProperty[] deviceToCloud() {
+    List<SystemProperty> sent = new ArrayList<>();
+    for (SystemProperty p : SystemProperty.values()) {
+      if (p.isDeviceToCloud()) {
+        sent.add(p);
+      }
+    }
+    return sent.toArray(new SystemProperty[0]);
   }
 
   /**
@@ -116,15 +121,10 @@ public final class MessageCodec {
    * system property value and of every application property name and value.
    */
   public int hubSize(Message message) {
-    // Counted field by field, without building the wire map: this runs on every send.
+    // Counted field by field, without building the bag: this runs on every send.
     long size = message.payloadSize();
-    size += utf8Length(message.messageId()) + utf8Length(message.correlationId())
-        + utf8Length(message.userId()) + utf8Length(message.contentType())
-        + utf8Length(message.contentEncoding()) + utf8Length(message.outputName())
-        + utf8Length(message.componentName()) + utf8Length(deviceId) + utf8Length(moduleId);
-    Long ctime = message.creationTimeEpochMillis();
-    if (ctime != null) {
-      size += formatUtc(ctime).length();
+    for (SystemProperty p : SENT) {
+      size += utf8Length(value(p, message));
     }
     for (Map.Entry<String, String> e : message.properties().entrySet()) {
       size += utf8Length(e.getKey()) + utf8Length(e.getValue());
@@ -180,11 +180,5 @@ public final class MessageCodec {
       }
     }
     return n;
-  }
-
-  private static void put(Map<String, String> out, String key, @Nullable String value) {
-    if (value != null) {
-      out.put(key, value);
-    }
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.rxiothub.device.CloudMessage;
 import io.rxiothub.device.IotHubProtocolException;
 import io.rxiothub.device.Message;
+import io.rxiothub.sas.MessageTopic;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,8 @@ class MessageCodecTest {
 
   @Test
   void creationTimeIsSentAsIsoUtcWithMilliseconds() {
-    assertThat(new MessageCodec("d", null).wireProperties(Message.builder()
-        .creationTimeEpochMillis(1_700_000_000_123L).build()))
+    assertThat(MessageTopic.parse(new MessageCodec("d", null).telemetryTopic(Message.builder()
+        .creationTimeEpochMillis(1_700_000_000_123L).build())).properties())
         .containsEntry("$.ctime", "2023-11-14T22:13:20.123Z");
   }
 

@@ -8,7 +8,7 @@ import io.rxiothub.device.CloudMessage;
 import io.rxiothub.device.IotHubProtocolException;
 import io.rxiothub.device.internal.MessageCodec;
 import io.rxiothub.device.internal.PemCredentials;
-import io.rxiothub.device.internal.PropertyBag;
+import io.rxiothub.sas.PropertyBag;
 import io.rxiothub.testing.ParserFuzzing;
 import java.util.Arrays;
 import java.util.List;
