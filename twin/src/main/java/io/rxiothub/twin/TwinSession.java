@@ -1,0 +1,511 @@
+// The twin request protocol of protocol.md §6 as a sans-I/O machine: events in, effects out, time passed in.
+package io.rxiothub.twin;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntToLongFunction;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rules of twin requests (GET and reported PATCH) between a device and the hub, without I/O:
+ * <ul>
+ *   <li>follow {@code $iothub/twin/res/#} before the first request, and publish a request only once that
+ *       subscription is acknowledged on the current connection (a reconciling GET also waits for the
+ *       desired subscription: subscribe, then GET);
+ *   <li>each attempt gets a fresh {@code $rid} (unique for the session's life) and {@code timeoutMillis}
+ *       from its start, waiting for the subscriptions included;
+ *   <li>429 and 5xx are retried up to {@code maxRetries} times after the delay the driver's function
+ *       gives; other statuses end the request;
+ *   <li>a request the hub acknowledged on a connection that ended before the answer is published again,
+ *       with a fresh {@code $rid} and time, on the next connection (an unacknowledged one is resent by
+ *       the transport with its {@code $rid}).
+ * </ul>
+ * A driver feeds it events ({@link #request}, {@link #connected}, {@link #connectionLost},
+ * {@link #subscribed}, {@link #published}, {@link #publishFailed}, {@link #response},
+ * {@link #timerFired}, {@link #cancel}, {@link #close}) with the current time, then runs the
+ * {@link Effect}s it hands back through {@link #poll()}. Every request ends exactly once: one
+ * {@link Effect.Kind#COMPLETE} or {@link Effect.Kind#FAIL}, or {@link #cancel}. Not thread-safe: the
+ * driver calls it under one lock and runs the effects outside it.
+ */
+public final class TwinSession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TwinSession.class);
+
+  private final long timeoutMillis;
+  private final int maxRetries;
+  private final IntToLongFunction retryDelayMillis;
+  private final String logId;
+  private final Map<Long, Request> requests = new LinkedHashMap<>();
+  private final Map<String, Request> byRid = new HashMap<>();
+  private final ArrayDeque<Effect> effects = new ArrayDeque<>();
+  private long lastId;
+  private long lastRid;
+  private @Nullable Object connection;
+  private @Nullable Object responsesReadyOn;
+  private @Nullable Object desiredReadyOn;
+  private boolean followingResponses;
+  private boolean closed;
+
+  private TwinSession(Builder b) {
+    this.timeoutMillis = b.timeoutMillis;
+    this.maxRetries = b.maxRetries;
+    this.retryDelayMillis = b.retryDelayMillis;
+    this.logId = b.logId;
+  }
+
+  /** Returns a new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ------------------------------------------------------------------------------------------ events
+
+  /**
+   * A request is asked for. Returns its id, which every effect about it carries.
+   *
+   * @param afterDesired whether it also waits for the desired subscription (the GET that reconciles
+   *     desired properties)
+   * @throws IllegalArgumentException if {@code operation} or {@code body} is null
+   */
+  public long request(TwinRequest.Operation operation, byte[] body, boolean afterDesired,
+      long nowMillis) {
+    if (operation == null || body == null) {
+      throw new IllegalArgumentException("a twin request needs an operation and a body");
+    }
+    Request r = new Request(++lastId, operation, body, afterDesired);
+    if (closed) {
+      effects.add(Effect.fail(r.id, Failure.CLOSED, null, null, 0, null));
+      return r.id;
+    }
+    requests.put(r.id, r);
+    attempt(r, nowMillis);
+    return r.id;
+  }
+
+  /**
+   * A connection was established; {@code newConnection} identifies it. Subscriptions count again only
+   * once acknowledged on it; requests the hub acknowledged on an older connection are sent again.
+   */
+  public void connected(Object newConnection, long nowMillis) {
+    connection = newConnection;
+    responsesReadyOn = null;
+    desiredReadyOn = null;
+    for (Request r : new ArrayList<>(requests.values())) {
+      if (r.state == State.SENT && r.sentOn != newConnection && r.acked && !r.afterDesired) {
+        LOG.debug("{}: the connection of twin {} $rid={} ended before its answer; sending it again",
+            logId, r.operation, r.rid);
+        forgetRid(r);
+        attempt(r, nowMillis);
+      }
+    }
+  }
+
+  /** The current connection ended: nothing is published until the next one is ready. */
+  public void connectionLost() {
+    connection = null;
+    responsesReadyOn = null;
+    desiredReadyOn = null;
+  }
+
+  /** The hub acknowledged the subscription to {@code filter} on {@code on}; ready requests go out. */
+  public void subscribed(String filter, Object on) {
+    boolean responses = TwinTopic.RESPONSE_FILTER.equals(filter);
+    if (on != connection || !responses && !TwinTopic.DESIRED_PATCH_FILTER.equals(filter)) {
+      return;
+    }
+    if (responses) {
+      responsesReadyOn = on;
+    } else {
+      desiredReadyOn = on;
+    }
+    for (Request r : new ArrayList<>(requests.values())) {
+      if (r.state == State.WAITING && ready(r)) {
+        transmit(r);
+      }
+    }
+  }
+
+  /** The hub acknowledged (PUBACK) the publish of {@code rid} for request {@code id}. */
+  public void published(long id, String rid) {
+    Request r = requests.get(id);
+    if (r != null && rid.equals(r.rid)) {
+      r.acked = true;
+    }
+  }
+
+  /** The publish of {@code rid} for request {@code id} failed with {@code error}: the request fails. */
+  public void publishFailed(long id, String rid, Object error) {
+    Request r = requests.get(id);
+    if (r != null && r.state == State.SENT && rid.equals(r.rid)) {
+      end(r);
+      effects.add(Effect.fail(id, Failure.PUBLISH_FAILED, rid, null, r.retries, error));
+    }
+  }
+
+  /**
+   * A response arrived. Returns false if its {@code $rid} belongs to no request (late, duplicate or
+   * unknown: ignored).
+   *
+   * @throws IllegalArgumentException if {@code topic} is not a twin response topic or {@code body} is null
+   */
+  public boolean response(TwinTopic topic, byte[] body, long nowMillis) {
+    if (topic == null || topic.kind() != TwinTopic.Kind.RESPONSE || body == null) {
+      throw new IllegalArgumentException("a twin response needs a RESPONSE topic and a body, got " + topic);
+    }
+    Request r = topic.rid() == null ? null : byRid.get(topic.rid());
+    if (r == null) {
+      LOG.debug("{}: ignoring twin response for unknown or completed $rid={} (status {})", logId,
+          topic.rid(), topic.status());
+      return false;
+    }
+    forgetRid(r);
+    TwinResponse response = TwinResponse.of(r.operation, topic.rid(), topic.status(), topic.version(), body);
+    if (response.isSuccess()) {
+      end(r);
+      effects.add(Effect.complete(r.id, response));
+    } else if (response.isRetryable() && r.retries < maxRetries) {
+      long delay = Math.max(0, retryDelayMillis.applyAsLong(r.retries));
+      r.retries++;
+      LOG.debug("{}: twin {} answered {} ($rid={}); retry {} of {} in {} ms", logId, r.operation,
+          response.status(), response.rid(), r.retries, maxRetries, delay);
+      r.state = State.RETRY_WAIT;
+      r.dueMillis = saturatedAdd(nowMillis, delay);
+      effects.add(Effect.timer(r.id, r.dueMillis));
+    } else {
+      end(r);
+      effects.add(Effect.fail(r.id, Failure.REJECTED, response.rid(), response, r.retries, null));
+    }
+    return true;
+  }
+
+  /** The timer of request {@code id} fired: its attempt timed out, or its retry is due. */
+  public void timerFired(long id, long nowMillis) {
+    Request r = requests.get(id);
+    if (r == null || nowMillis < r.dueMillis) {
+      return;
+    }
+    if (r.state == State.RETRY_WAIT) {
+      attempt(r, nowMillis);
+    } else if (r.state == State.WAITING) {
+      end(r);
+      effects.add(Effect.fail(id, Failure.NOT_SENT_IN_TIME, null, null, r.retries, null));
+    } else {
+      String rid = r.rid;
+      end(r);
+      effects.add(Effect.fail(id, Failure.NO_ANSWER_IN_TIME, rid, null, r.retries, null));
+    }
+  }
+
+  /** The caller gave request {@code id} up: it ends without an effect. Returns whether it was active. */
+  public boolean cancel(long id) {
+    Request r = requests.get(id);
+    if (r == null) {
+      return false;
+    }
+    end(r);
+    return true;
+  }
+
+  /** The client closed: every request fails with {@link Failure#CLOSED}, later ones at once. */
+  public void close() {
+    closed = true;
+    for (Request r : new ArrayList<>(requests.values())) {
+      end(r);
+      effects.add(Effect.fail(r.id, Failure.CLOSED, null, null, r.retries, null));
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------- queries
+
+  /** Returns the next effect to run, or null when there is none. */
+  public @Nullable Effect poll() {
+    return effects.poll();
+  }
+
+  /** Returns the number of requests that have not ended. */
+  public int activeCount() {
+    return requests.size();
+  }
+
+  /** Returns the number of published requests waiting for their answer. */
+  public int pendingCount() {
+    return byRid.size();
+  }
+
+  /** Returns whether {@code rid} belongs to a request waiting for its answer. */
+  public boolean isPending(String rid) {
+    return byRid.containsKey(rid);
+  }
+
+  // ---------------------------------------------------------------------------------------- internal
+
+  private void attempt(Request r, long nowMillis) {
+    r.dueMillis = saturatedAdd(nowMillis, timeoutMillis);
+    r.state = State.WAITING;
+    effects.add(Effect.timer(r.id, r.dueMillis));
+    if (ready(r)) {
+      transmit(r);
+    } else if (!followingResponses) {
+      followingResponses = true;
+      effects.add(Effect.followResponses());
+    }
+  }
+
+  private boolean ready(Request r) {
+    return connection != null && responsesReadyOn == connection
+        && (!r.afterDesired || desiredReadyOn == connection);
+  }
+
+  private void transmit(Request r) {
+    String rid = Long.toString(++lastRid);
+    r.rid = rid;
+    r.sentOn = connection;
+    r.acked = false;
+    r.state = State.SENT;
+    byRid.put(rid, r);
+    LOG.debug("{}: twin {} sent with $rid={}", logId, r.operation, rid);
+    effects.add(Effect.publish(r.id, TwinRequest.of(r.operation, rid, r.dueMillis), r.body));
+  }
+
+  private void forgetRid(Request r) {
+    if (r.rid != null) {
+      byRid.remove(r.rid);
+    }
+  }
+
+  private void end(Request r) {
+    forgetRid(r);
+    requests.remove(r.id);
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  }
+
+  private enum State { WAITING, SENT, RETRY_WAIT }
+
+  private static final class Request {
+    final long id;
+    final TwinRequest.Operation operation;
+    final byte[] body;
+    final boolean afterDesired;
+    State state = State.WAITING;
+    int retries;
+    long dueMillis;
+    @Nullable String rid;
+    @Nullable Object sentOn;
+    boolean acked;
+
+    Request(long id, TwinRequest.Operation operation, byte[] body, boolean afterDesired) {
+      this.id = id;
+      this.operation = operation;
+      this.body = body;
+      this.afterDesired = afterDesired;
+    }
+  }
+
+  /** Why a request failed. */
+  public enum Failure {
+    /** Its subscriptions were not acknowledged on a connection within the time of its attempt. */
+    NOT_SENT_IN_TIME,
+    /** It was published but not answered within the time of its attempt. */
+    NO_ANSWER_IN_TIME,
+    /** The hub answered with a status that is not retried, or after the last retry. */
+    REJECTED,
+    /** The transport could not publish it (the error is the driver's). */
+    PUBLISH_FAILED,
+    /** The session was closed. */
+    CLOSED
+  }
+
+  /** What the driver must do. Which fields are set depends on {@link #kind()}. */
+  public static final class Effect {
+    /** The kinds of effect. */
+    public enum Kind {
+      /** Start following {@link TwinTopic#RESPONSE_FILTER} (once; the transport keeps it across reconnects). */
+      FOLLOW_RESPONSES,
+      /** Publish {@link #request()}'s topic with {@link #body()}; report {@link #published} or {@link #publishFailed}. */
+      PUBLISH,
+      /** (Re)arm the one timer of request {@link #id()} for {@link #atMillis()}, replacing any earlier one. */
+      TIMER,
+      /** The request succeeded with {@link #response()}; it has ended, its timer is no longer needed. */
+      COMPLETE,
+      /** The request failed for {@link #failure()}; it has ended, its timer is no longer needed. */
+      FAIL
+    }
+
+    private final Kind kind;
+    private final long id;
+    private final @Nullable TwinRequest request;
+    private final byte @Nullable [] body;
+    private final long atMillis;
+    private final @Nullable TwinResponse response;
+    private final @Nullable Failure failure;
+    private final @Nullable String rid;
+    private final int retries;
+    private final @Nullable Object error;
+
+    private Effect(Kind kind, long id, @Nullable TwinRequest request, byte @Nullable [] body, long atMillis,
+        @Nullable TwinResponse response, @Nullable Failure failure, @Nullable String rid, int retries,
+        @Nullable Object error) {
+      this.kind = kind;
+      this.id = id;
+      this.request = request;
+      this.body = body;
+      this.atMillis = atMillis;
+      this.response = response;
+      this.failure = failure;
+      this.rid = rid;
+      this.retries = retries;
+      this.error = error;
+    }
+
+    static Effect followResponses() {
+      return new Effect(Kind.FOLLOW_RESPONSES, 0, null, null, 0, null, null, null, 0, null);
+    }
+
+    static Effect publish(long id, TwinRequest request, byte[] body) {
+      return new Effect(Kind.PUBLISH, id, request, body, 0, null, null, request.rid(), 0, null);
+    }
+
+    static Effect timer(long id, long atMillis) {
+      return new Effect(Kind.TIMER, id, null, null, atMillis, null, null, null, 0, null);
+    }
+
+    static Effect complete(long id, TwinResponse response) {
+      return new Effect(Kind.COMPLETE, id, null, null, 0, response, null, response.rid(), 0, null);
+    }
+
+    static Effect fail(long id, Failure failure, @Nullable String rid, @Nullable TwinResponse response,
+        int retries, @Nullable Object error) {
+      return new Effect(Kind.FAIL, id, null, null, 0, response, failure, rid, retries, error);
+    }
+
+    /** Returns the kind. */
+    public Kind kind() {
+      return kind;
+    }
+
+    /** Returns the request id (0 for {@link Kind#FOLLOW_RESPONSES}). */
+    public long id() {
+      return id;
+    }
+
+    /** Returns the request to publish ({@link Kind#PUBLISH}), with its topic and {@code $rid}. */
+    public @Nullable TwinRequest request() {
+      return request;
+    }
+
+    /** Returns the body to publish ({@link Kind#PUBLISH}); the caller's array, not a copy. */
+    public byte @Nullable [] body() {
+      return body;
+    }
+
+    /** Returns when the timer should fire ({@link Kind#TIMER}), on the clock the events carry. */
+    public long atMillis() {
+      return atMillis;
+    }
+
+    /**
+     * Returns the hub's answer: the success ({@link Kind#COMPLETE}) or the refusal
+     * ({@link Failure#REJECTED}).
+     */
+    public @Nullable TwinResponse response() {
+      return response;
+    }
+
+    /** Returns why the request failed ({@link Kind#FAIL}). */
+    public @Nullable Failure failure() {
+      return failure;
+    }
+
+    /** Returns the {@code $rid} of the attempt concerned, when there is one. */
+    public @Nullable String rid() {
+      return rid;
+    }
+
+    /** Returns how many retries the request had made when it failed. */
+    public int retries() {
+      return retries;
+    }
+
+    /** Returns the driver's error of a {@link Failure#PUBLISH_FAILED}. */
+    public @Nullable Object error() {
+      return error;
+    }
+
+    @Override
+    public String toString() {
+      return kind + "#" + id + (request != null ? " " + request.topic() : "")
+          + (kind == Kind.TIMER ? " at " + atMillis : "") + (failure != null ? " " + failure : "")
+          + (response != null ? " status " + response.status() : "");
+    }
+  }
+
+  /** Builds a {@link TwinSession}. */
+  public static final class Builder {
+    private long timeoutMillis = 30_000;
+    private int maxRetries = 4;
+    private IntToLongFunction retryDelayMillis = retry -> 0;
+    private String logId = "twin";
+
+    private Builder() {}
+
+    /**
+     * Sets the time each attempt has, from its start to its answer (default 30 s).
+     *
+     * @throws IllegalArgumentException if below 1 ms
+     */
+    public Builder timeoutMillis(long timeoutMillis) {
+      if (timeoutMillis < 1) {
+        throw new IllegalArgumentException("twin timeout must be >= 1 ms, got " + timeoutMillis);
+      }
+      this.timeoutMillis = timeoutMillis;
+      return this;
+    }
+
+    /**
+     * Sets how many times a 429 or 5xx answer is retried (default 4).
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder maxRetries(int maxRetries) {
+      if (maxRetries < 0) {
+        throw new IllegalArgumentException("twin retries must be >= 0, got " + maxRetries);
+      }
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    /**
+     * Sets the delay before retry {@code n} (0-based): the driver's one backoff (default: none).
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder retryDelayMillis(IntToLongFunction retryDelayMillis) {
+      if (retryDelayMillis == null) {
+        throw new IllegalArgumentException("twin retry delay function must not be null");
+      }
+      this.retryDelayMillis = retryDelayMillis;
+      return this;
+    }
+
+    /** Sets the identity named in log lines (default {@code twin}). */
+    public Builder logId(String logId) {
+      this.logId = logId == null ? "twin" : logId;
+      return this;
+    }
+
+    /** Builds the session. */
+    public TwinSession build() {
+      return new TwinSession(this);
+    }
+  }
+}
