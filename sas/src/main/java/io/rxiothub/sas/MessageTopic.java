@@ -250,11 +250,17 @@ public final class MessageTopic {
 
     /** Appends {@link #telemetryPrefix()} to {@code out} without building it; the bag follows. */
     public StringBuilder appendTelemetryPrefix(StringBuilder out) {
+      if (out == null) {
+        throw new IllegalArgumentException("output of a telemetry topic must not be null");
+      }
       return out.append(messagesPrefix).append(EVENTS).append('/');
     }
 
     /** Returns the telemetry topic carrying {@code bag}, which may be empty. */
     public String telemetry(String bag) {
+      if (bag == null) {
+        throw new IllegalArgumentException("bag of a telemetry topic must not be null (use \"\")");
+      }
       return telemetryPrefix() + bag;
     }
 
@@ -270,6 +276,9 @@ public final class MessageTopic {
      * @throws IllegalArgumentException if {@code topic} is not this identity's devicebound topic
      */
     public String deviceboundBag(String topic) {
+      if (topic == null) {
+        throw new IllegalArgumentException("cloud-to-device topic must not be null");
+      }
       int prefix = deviceboundPrefix.length() - 1;
       if (topic.length() == prefix && deviceboundPrefix.startsWith(topic)) {
         return "";

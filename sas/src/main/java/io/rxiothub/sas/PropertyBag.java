@@ -28,6 +28,9 @@ public final class PropertyBag {
    * @throws IllegalArgumentException if a key is null or empty, or a key or value is not valid Unicode
    */
   public static String encode(Map<String, ? extends @Nullable String> properties) {
+    if (properties == null) {
+      throw new IllegalArgumentException("properties of a property bag must not be null");
+    }
     StringBuilder out = new StringBuilder();
     for (Map.Entry<String, ? extends @Nullable String> e : properties.entrySet()) {
       writePair(out, 0, e.getKey(), e.getValue());
@@ -42,11 +45,14 @@ public final class PropertyBag {
    * of every send is written this way.
    *
    * @return {@code out}
-   * @throws IllegalArgumentException if {@code key} is null or empty, or a key or value is not valid
-   *     Unicode
+   * @throws IllegalArgumentException if {@code out} is null, {@code key} is null or empty, or a key or
+   *     value is not valid Unicode
    */
   public static StringBuilder appendPair(StringBuilder out, int bagStart, String key,
       @Nullable String value) {
+    if (out == null) {
+      throw new IllegalArgumentException("output of a property bag must not be null");
+    }
     if (value != null) {
       writePair(out, bagStart, key, value);
     }

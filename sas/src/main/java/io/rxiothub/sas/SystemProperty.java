@@ -67,6 +67,9 @@ public enum SystemProperty {
 
   /** Returns the system property whose decoded key is {@code key}, or null. */
   public static @Nullable SystemProperty ofKey(String key) {
+    if (key == null) {
+      throw new IllegalArgumentException("property key must not be null");
+    }
     for (SystemProperty p : ALL) {
       if (p.key.equals(key)) {
         return p;
@@ -80,6 +83,9 @@ public enum SystemProperty {
    * {@code iothub-}.
    */
   public static boolean isReserved(String key) {
+    if (key == null) {
+      throw new IllegalArgumentException("property key must not be null");
+    }
     return key.startsWith("$.") || key.startsWith("iothub-");
   }
 }

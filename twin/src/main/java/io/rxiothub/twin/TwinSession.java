@@ -93,6 +93,9 @@ public final class TwinSession {
    * once acknowledged on it; requests the hub acknowledged on an older connection are sent again.
    */
   public void connected(Object newConnection, long nowMillis) {
+    if (newConnection == null) {
+      throw new IllegalArgumentException("connection must not be null");
+    }
     connection = newConnection;
     responsesReadyOn = null;
     desiredReadyOn = null;
@@ -115,6 +118,9 @@ public final class TwinSession {
 
   /** The hub acknowledged the subscription to {@code filter} on {@code on}; ready requests go out. */
   public void subscribed(String filter, Object on) {
+    if (filter == null || on == null) {
+      throw new IllegalArgumentException("subscribed needs a filter and a connection");
+    }
     boolean responses = TwinTopic.RESPONSE_FILTER.equals(filter);
     if (on != connection || !responses && !TwinTopic.DESIRED_PATCH_FILTER.equals(filter)) {
       return;
@@ -133,6 +139,9 @@ public final class TwinSession {
 
   /** The hub acknowledged (PUBACK) the publish of {@code rid} for request {@code id}. */
   public void published(long id, String rid) {
+    if (rid == null) {
+      throw new IllegalArgumentException("rid must not be null");
+    }
     Request r = requests.get(id);
     if (r != null && rid.equals(r.rid)) {
       r.acked = true;
@@ -141,6 +150,9 @@ public final class TwinSession {
 
   /** The publish of {@code rid} for request {@code id} failed with {@code error}: the request fails. */
   public void publishFailed(long id, String rid, Object error) {
+    if (rid == null || error == null) {
+      throw new IllegalArgumentException("publishFailed needs a rid and an error");
+    }
     Request r = requests.get(id);
     if (r != null && r.state == State.SENT && rid.equals(r.rid)) {
       end(r);
