@@ -51,7 +51,39 @@ class ParserFuzzProperties extends ParserFuzzing {
         Parser.of("DpsKeys.deriveDeviceKey", IllegalArgumentException.class, nearTokens,
             text -> DpsKeys.deriveDeviceKey(text, "reg")),
         Parser.of("SasToken.verify", IllegalArgumentException.class, nearTokens,
-            text -> SasToken.generate("h/devices/d", KEY, 1, null).verify(text)));
+            text -> SasToken.generate("h/devices/d", KEY, 1, null).verify(text)),
+        Parser.of("PropertyBag.decode", IllegalArgumentException.class, nearWire(), PropertyBag::decode)
+            .then(names("property bag "))
+            .huge("200k pairs", "a=b&".repeat(200_000), Outcome.PARSES)
+            .huge("1M '%'", "%".repeat(1_000_000), Outcome.FAILS),
+        Parser.of("PropertyBag.decodeKeys", IllegalArgumentException.class, nearWire(),
+            PropertyBag::decodeKeys).then(names("property bag ")),
+        Parser.of("MessageTopic.parse", IllegalArgumentException.class, nearWire(), MessageTopic::parse)
+            .then(names("message topic "))
+            .huge("1 MB bag", "devices/d/messages/devicebound/" + "k%20=v%C3%A9&".repeat(80_000),
+                Outcome.PARSES),
+        Parser.of("ConnectUserName.parse", IllegalArgumentException.class, nearWire(),
+            ConnectUserName::parse).then(names("CONNECT user name ")));
+  }
+
+  /** The wire grammar's errors start by naming what was parsed (protocol.md §5). */
+  private static Check<String> names(String prefix) {
+    return (text, value, error) -> {
+      if (error != null) {
+        assertThat(error.getMessage()).startsWith(prefix);
+      }
+    };
+  }
+
+  private static Arbitrary<String> nearWire() {
+    return nearOrRandom(120,
+        "%24.mid=msg-1&%24.cid=corr-1&%24.ct=application%2Fjson&weird=a%26b%3Dc%2Fd%25e%20%C3%A9",
+        "?prop1&prop2=&prop3=a%20string",
+        "devices/dev1/messages/events/%24.mid=m&%24.cdid=dev1",
+        "devices/dev1/modules/mod1/messages/devicebound/prop0=first&%24.mid=def/",
+        "devices/dev1/messages/devicebound",
+        "hub.azure-devices.net/dev1/?api-version=2021-04-12&DeviceClientType=rxiothub%2F0.1.0",
+        "hub.azure-devices.net/dev1/mod1/?api-version=2021-04-12&model-id=dtmi%3Acom%3Aex%3AT%3B1");
   }
 
   @Example

@@ -1,16 +1,14 @@
-// The device dialect's one wire grammar (property bag, message topics, CONNECT user name): round trips and fuzzing.
+// The device dialect's one wire grammar (property bag, message topics, CONNECT user name): round trips (the
+// fuzzing is in ParserFuzzProperties).
 package io.rxiothub.sas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rxiothub.testing.Mutations;
-import io.rxiothub.testing.ParserContract;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -86,44 +84,5 @@ class WireGrammarProperties {
         .moduleId(isModule ? module : null).apiVersion("v" + apiVersion)
         .deviceClientType(withType ? type : null).modelId(withModel ? model : null).build();
     assertThat(ConnectUserName.parse(name.format())).isEqualTo(name);
-  }
-
-  @Property(tries = 2000)
-  void everyGrammarParsesOrNamesTheRule(@ForAll("nearWire") String text) {
-    IllegalArgumentException e = ParserContract.check("PropertyBag.decode",
-        IllegalArgumentException.class, () -> PropertyBag.decode(text));
-    if (e != null) {
-      assertThat(e.getMessage()).startsWith("property bag ");
-    }
-    e = ParserContract.check("PropertyBag.decodeKeys", IllegalArgumentException.class,
-        () -> PropertyBag.decodeKeys(text));
-    if (e != null) {
-      assertThat(e.getMessage()).startsWith("property bag ");
-    }
-    e = ParserContract.check("MessageTopic.parse", IllegalArgumentException.class,
-        () -> MessageTopic.parse(text));
-    if (e != null) {
-      assertThat(e.getMessage()).startsWith("message topic ");
-    }
-    e = ParserContract.check("ConnectUserName.parse", IllegalArgumentException.class,
-        () -> ConnectUserName.parse(text));
-    if (e != null) {
-      assertThat(e.getMessage()).startsWith("CONNECT user name ");
-    }
-  }
-
-  @Provide
-  Arbitrary<String> nearWire() {
-    Arbitrary<String> seeds = Arbitraries.of(
-        "%24.mid=msg-1&%24.cid=corr-1&%24.ct=application%2Fjson&weird=a%26b%3Dc%2Fd%25e%20%C3%A9",
-        "?prop1&prop2=&prop3=a%20string",
-        "devices/dev1/messages/events/%24.mid=m&%24.cdid=dev1",
-        "devices/dev1/modules/mod1/messages/devicebound/prop0=first&%24.mid=def/",
-        "devices/dev1/messages/devicebound",
-        "hub.azure-devices.net/dev1/?api-version=2021-04-12&DeviceClientType=rxiothub%2F0.1.0",
-        "hub.azure-devices.net/dev1/mod1/?api-version=2021-04-12&model-id=dtmi%3Acom%3Aex%3AT%3B1");
-    return Arbitraries.oneOf(Mutations.of(seeds), Arbitraries.strings().ofMaxLength(120),
-        Combinators.combine(Arbitraries.strings().withChars("&=?%/$.").ofMaxLength(12),
-            Arbitraries.strings().ofMaxLength(6)).as(String::concat));
   }
 }
