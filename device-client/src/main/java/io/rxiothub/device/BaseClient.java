@@ -5,11 +5,12 @@ import io.reactivex.rxjava3.annotations.CheckReturnValue;
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
-import io.rxiothub.device.internal.ClientCore;
-import io.rxiothub.device.internal.FeatureSettings;
+import io.rxiothub.device.internal.ConnectionStates;
 import io.rxiothub.device.internal.MessageCodec;
 import io.rxiothub.device.internal.MethodEngine;
+import io.rxiothub.device.internal.Telemetry;
 import io.rxiothub.device.internal.TwinEngine;
+import io.rxiothub.transport.internal.ClientCore;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -20,17 +21,25 @@ abstract class BaseClient implements IotHubClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(BaseClient.class);
 
+  private final String deviceId;
+  private final @Nullable String moduleId;
   private final ClientCore core;
   private final MessageCodec codec;
+  private final Telemetry telemetry;
   private final Flowable<CloudMessage> cloudMessages;
   private final TwinEngine twin;
   private final MethodEngine methods;
 
-  BaseClient(ClientCore core, MessageCodec codec, FeatureSettings features) {
+  BaseClient(ClientBuilder.Assembly parts) {
+    ClientCore core = parts.core;
+    MessageCodec codec = parts.codec;
+    this.deviceId = parts.deviceId;
+    this.moduleId = parts.moduleId;
     this.core = core;
     this.codec = codec;
-    this.twin = new TwinEngine(core, features);
-    this.methods = new MethodEngine(core, features);
+    this.telemetry = new Telemetry(codec, Message::payloadArray);
+    this.twin = new TwinEngine(core, parts.features);
+    this.methods = new MethodEngine(core, parts.features);
     this.cloudMessages = core.inbound(codec.topics().deviceboundFilter(), publish -> {
       try {
         return codec.decodeCloudMessage(publish.topic(), publish.payload());
@@ -41,19 +50,14 @@ abstract class BaseClient implements IotHubClient {
     });
   }
 
-  /** Returns the internal engine (for the twin and methods integration of the same module). */
-  final ClientCore core() {
-    return core;
-  }
-
   @Override
   public String deviceId() {
-    return core.settings().deviceId();
+    return deviceId;
   }
 
   @Override
   public @Nullable String moduleId() {
-    return core.settings().moduleId();
+    return moduleId;
   }
 
   @Override
@@ -71,12 +75,12 @@ abstract class BaseClient implements IotHubClient {
   @Override
   @CheckReturnValue
   public Observable<ConnectionState> connectionStates() {
-    return core.connectionStates();
+    return core.connectionStates().map(ConnectionStates::toPublic);
   }
 
   @Override
   public ConnectionState connectionState() {
-    return core.currentState();
+    return ConnectionStates.toPublic(core.currentState());
   }
 
   @Override
@@ -95,7 +99,7 @@ abstract class BaseClient implements IotHubClient {
     if (messages == null) {
       throw new IllegalArgumentException("messages must not be null");
     }
-    return core.sendAll(messages, codec, Message::payloadArray);
+    return core.sendAll(messages, telemetry);
   }
 
   @Override
@@ -121,7 +125,7 @@ abstract class BaseClient implements IotHubClient {
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + '{' + core.settings().clientId() + ", "
+    return getClass().getSimpleName() + '{' + core.settings().identity() + ", "
         + core.currentState().status() + '}';
   }
 }

@@ -2,19 +2,21 @@
 package io.rxiothub.device;
 
 import io.reactivex.rxjava3.core.Scheduler;
-import io.rxiothub.device.internal.Backoff;
-import io.rxiothub.device.internal.ClientCore;
-import io.rxiothub.device.internal.CoreSettings;
+import io.rxiothub.device.internal.AzureFailures;
 import io.rxiothub.device.internal.Credentials;
 import io.rxiothub.device.internal.FeatureSettings;
 import io.rxiothub.device.internal.MessageCodec;
-import io.rxiothub.device.internal.MqttConnector;
-import io.rxiothub.device.internal.PemCredentials;
-import io.rxiothub.device.internal.SharedThreads;
-import io.rxiothub.device.internal.TrustFactories;
+import io.rxiothub.transport.internal.MqttConnector;
+import io.rxiothub.transport.internal.PemCredentials;
+import io.rxiothub.transport.internal.SharedThreads;
+import io.rxiothub.transport.internal.TrustFactories;
 import io.rxiothub.device.internal.Version;
-import io.rxiothub.device.internal.hivemq.HiveMqConnector;
 import io.rxiothub.sas.ConnectUserName;
+import io.rxiothub.transport.QueuePolicy;
+import io.rxiothub.transport.internal.Backoff;
+import io.rxiothub.transport.internal.ClientCore;
+import io.rxiothub.transport.internal.CoreSettings;
+import io.rxiothub.transport.internal.hivemq.HiveMqConnector;
 import io.rxiothub.sas.ConnectionString;
 import io.rxiothub.sas.IotHubIds;
 import java.security.KeyStore;
@@ -598,20 +600,33 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
       Scheduler callbacks = callbackScheduler != null ? callbackScheduler
           : lease.callbackScheduler();
       Scheduler time = timeScheduler != null ? timeScheduler : lease.timeScheduler();
-      CoreSettings settings = new CoreSettings(cs.deviceId(), cs.moduleId(), username,
-          Credentials.of(cs, sasTokenTimeToLiveSeconds, sasTokenRenewalMargin), keepAliveSeconds,
-          cleanSession, new Backoff(reconnectInitialDelayMillis, reconnectMaxDelayMillis,
-              RECONNECT_JITTER), reconnectGiveUpMillis, offlineQueueCapacity, overflowPolicy,
-          callbacks, time, disconnectTimeoutMillis, 1024, takeoverWindowMillis);
+      CoreSettings settings = CoreSettings.builder()
+          .identity(clientId)
+          .credentials(Credentials.of(cs, username, sasTokenTimeToLiveSeconds, sasTokenRenewalMargin))
+          .failures(AzureFailures.INSTANCE)
+          .keepAliveSeconds(keepAliveSeconds)
+          .cleanSession(cleanSession)
+          .backoff(new Backoff(reconnectInitialDelayMillis, reconnectMaxDelayMillis, RECONNECT_JITTER))
+          .giveUpMillis(reconnectGiveUpMillis)
+          .offlineQueue(offlineQueueCapacity, overflowPolicy == OverflowPolicy.DROP_OLDEST
+              ? QueuePolicy.DROP_OLDEST : QueuePolicy.FAIL)
+          .callbackScheduler(callbacks)
+          .timeScheduler(time)
+          .drainTimeoutMillis(disconnectTimeoutMillis)
+          .maxHeldInbound(1024)
+          .takeoverWindowMillis(takeoverWindowMillis)
+          .build();
       String gateway = cs.gatewayHostName();
       MqttConnector connector = connectorOverride != null ? connectorOverride
           : new HiveMqConnector(new HiveMqConnector.Endpoint(
               gateway != null ? gateway : cs.hostName(),
-              port > 0 ? port : transport.defaultPort(), transport == Transport.MQTT_WS,
+              port > 0 ? port : transport.defaultPort(),
+              transport == Transport.MQTT_WS ? "$iothub/websocket" : null,
               trustManagerFactory, keyManagerFactory, proxyHost, proxyPort, proxyUser,
-              proxyPassword, connectTimeoutMillis));
+              proxyPassword, connectTimeoutMillis, AzureFailures.INSTANCE));
       ClientCore core = new ClientCore(settings, connector, lease::release);
-      return new Assembly(core, new MessageCodec(cs.deviceId(), cs.moduleId()),
+      return new Assembly(cs.deviceId(), cs.moduleId(), core,
+          new MessageCodec(cs.deviceId(), cs.moduleId()),
           new FeatureSettings(twinRequestTimeoutMillis, twinMaxRetries,
               twinRetryInitialDelayMillis, twinRetryMaxDelayMillis, methodRepliesAtMostOnce));
     } catch (RuntimeException e) {
@@ -622,11 +637,16 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
   /** The parts of a built client. */
   static final class Assembly {
+    final String deviceId;
+    final @Nullable String moduleId;
     final ClientCore core;
     final MessageCodec codec;
     final FeatureSettings features;
 
-    Assembly(ClientCore core, MessageCodec codec, FeatureSettings features) {
+    Assembly(String deviceId, @Nullable String moduleId, ClientCore core, MessageCodec codec,
+        FeatureSettings features) {
+      this.deviceId = deviceId;
+      this.moduleId = moduleId;
       this.core = core;
       this.codec = codec;
       this.features = features;

@@ -33,7 +33,7 @@ package io.rxiothub.device;
 public final class DeviceClient extends BaseClient {
 
   private DeviceClient(ClientBuilder.Assembly assembly) {
-    super(assembly.core, assembly.codec, assembly.features);
+    super(assembly);
   }
 
   /** Returns a builder; a connection string is required. */

@@ -10,7 +10,7 @@ package io.rxiothub.device;
 public final class ModuleClient extends BaseClient {
 
   private ModuleClient(ClientBuilder.Assembly assembly) {
-    super(assembly.core, assembly.codec, assembly.features);
+    super(assembly);
   }
 
   /** Returns a builder; a module connection string is required. */

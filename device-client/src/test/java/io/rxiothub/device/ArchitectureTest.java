@@ -39,7 +39,7 @@ class ArchitectureTest {
   @Test
   void onlyTheHiveMqAdapterUsesTheMqttLibrary() {
     noClasses().that().resideInAPackage("io.rxiothub.device..")
-        .and().resideOutsideOfPackage("io.rxiothub.device.internal.hivemq..")
+        .and().resideOutsideOfPackage("io.rxiothub.transport.internal.hivemq..")
         .should().dependOnClassesThat(MQTT_LIBRARY)
         .because("the state machine (ClientCore) talks to MQTT through MqttConnector only, so it is tested "
             + "with a scripted connector and the transport can change")

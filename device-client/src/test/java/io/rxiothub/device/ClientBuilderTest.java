@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivex.rxjava3.schedulers.TestScheduler;
-import io.rxiothub.device.internal.MqttConnector;
+import io.rxiothub.transport.internal.MqttConnector;
 import io.rxiothub.device.internal.Version;
 import io.rxiothub.sas.SasToken;
 import java.nio.charset.StandardCharsets;

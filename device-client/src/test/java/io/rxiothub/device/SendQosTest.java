@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivex.rxjava3.observers.TestObserver;
 import io.reactivex.rxjava3.schedulers.TestScheduler;
-import io.rxiothub.device.internal.MqttConnector;
+import io.rxiothub.transport.internal.MqttConnector;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class SendQosTest {
   void messagesGoOutWithQos1UnlessTheyOptInToQos0() {
     ClientBuilder.Assembly assembly = DeviceClient.builder().connectionString(ClientBuilderTest.DEVICE)
         .callbackScheduler(scheduler).timeScheduler(scheduler).assemble(false, connector);
-    BaseClient client = new BaseClient(assembly.core, assembly.codec, assembly.features) { };
+    BaseClient client = new BaseClient(assembly) { };
     try {
       client.connect().test();
       scheduler.triggerActions();

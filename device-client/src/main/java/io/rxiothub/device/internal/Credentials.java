@@ -4,11 +4,12 @@ package io.rxiothub.device.internal;
 import io.rxiothub.device.IotHubTokenExpiredException;
 import io.rxiothub.sas.ConnectionString;
 import io.rxiothub.sas.SasToken;
+import io.rxiothub.transport.ConnectCredentials;
 import java.nio.charset.Charset;
 import org.jspecify.annotations.Nullable;
 
 /** The password source of one identity; time is passed in so tests can drive it. */
-public final class Credentials {
+public final class Credentials implements ConnectCredentials {
 
   private static final Charset UTF_8 = Charset.forName("UTF-8");
 
@@ -16,29 +17,49 @@ public final class Credentials {
 
   private final Kind kind;
   private final ConnectionString connectionString;
+  private final String clientId;
+  private final String username;
   private final long ttlSeconds;
   private final double renewalMargin;
   private final @Nullable SasToken fixedToken;
   private long renewAtMillis = -1;
 
-  private Credentials(Kind kind, ConnectionString cs, long ttlSeconds, double renewalMargin) {
+  private Credentials(Kind kind, ConnectionString cs, String username, long ttlSeconds,
+      double renewalMargin) {
     this.kind = kind;
     this.connectionString = cs;
+    this.clientId = cs.isModule() ? cs.deviceId() + "/" + cs.moduleId() : cs.deviceId();
+    this.username = username;
     this.ttlSeconds = ttlSeconds;
     this.renewalMargin = renewalMargin;
     this.fixedToken = cs.sharedAccessSignature();
   }
 
-  /** Returns the credentials {@code cs} describes; tokens made from a key live {@code ttlSeconds}. */
-  public static Credentials of(ConnectionString cs, long ttlSeconds, double renewalMargin) {
+  /**
+   * Returns the credentials {@code cs} describes, with the CONNECT user name {@code username}; tokens
+   * made from a key live {@code ttlSeconds}.
+   */
+  public static Credentials of(ConnectionString cs, String username, long ttlSeconds,
+      double renewalMargin) {
     switch (cs.authentication()) {
       case SHARED_ACCESS_KEY:
-        return new Credentials(Kind.KEY, cs, ttlSeconds, renewalMargin);
+        return new Credentials(Kind.KEY, cs, username, ttlSeconds, renewalMargin);
       case SHARED_ACCESS_SIGNATURE:
-        return new Credentials(Kind.FIXED_TOKEN, cs, ttlSeconds, renewalMargin);
+        return new Credentials(Kind.FIXED_TOKEN, cs, username, ttlSeconds, renewalMargin);
       default:
-        return new Credentials(Kind.X509, cs, ttlSeconds, renewalMargin);
+        return new Credentials(Kind.X509, cs, username, ttlSeconds, renewalMargin);
     }
+  }
+
+  /** Returns the MQTT client id: {@code deviceId} or {@code deviceId/moduleId}. */
+  @Override
+  public String clientId() {
+    return clientId;
+  }
+
+  @Override
+  public String username() {
+    return username;
   }
 
   /**
@@ -46,6 +67,7 @@ public final class Credentials {
    *
    * @throws IotHubTokenExpiredException if a fixed token has expired
    */
+  @Override
   public synchronized byte @Nullable [] password(long nowMillis) {
     switch (kind) {
       case KEY: {
@@ -67,17 +89,20 @@ public final class Credentials {
   }
 
   /** Returns when the last token made should be renewed, or -1 if tokens are not renewed. */
+  @Override
   public synchronized long renewAtMillis() {
     return kind == Kind.KEY ? renewAtMillis : -1;
   }
 
   /** Returns when the fixed token expires, or -1 if there is none. */
-  public long fixedExpiryMillis() {
+  @Override
+  public long expiresAtMillis() {
     SasToken token = fixedToken;
     return kind == Kind.FIXED_TOKEN && token != null ? token.expiryEpochSeconds() * 1000 : -1;
   }
 
   /** Returns the error reported when the fixed token has expired. */
+  @Override
   public IotHubTokenExpiredException expired() {
     SasToken token = fixedToken;
     long se = token == null ? 0 : token.expiryEpochSeconds();

@@ -18,6 +18,7 @@ import io.rxiothub.methods.MethodReplySink;
 import io.rxiothub.methods.MethodRequest;
 import io.rxiothub.methods.MethodResponse;
 import io.rxiothub.methods.MethodTopic;
+import io.rxiothub.transport.internal.ClientCore;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;

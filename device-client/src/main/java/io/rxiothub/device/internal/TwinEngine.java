@@ -8,7 +8,7 @@ import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.core.SingleEmitter;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.processors.PublishProcessor;
-import io.rxiothub.device.ConnectionState.Status;
+import io.rxiothub.transport.TransportState.Status;
 import io.rxiothub.device.IotHubClientStateException;
 import io.rxiothub.device.IotHubException;
 import io.rxiothub.device.IotHubProtocolException;
@@ -23,6 +23,7 @@ import io.rxiothub.twin.TwinRequestCorrelator;
 import io.rxiothub.twin.TwinResponse;
 import io.rxiothub.twin.TwinResponseListener;
 import io.rxiothub.twin.TwinTopic;
+import io.rxiothub.transport.internal.ClientCore;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,8 +85,8 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   public TwinEngine(ClientCore core, FeatureSettings features) {
     this.core = core;
     this.f = features;
-    this.callbacks = core.settings().callbackScheduler;
-    this.time = core.settings().timeScheduler;
+    this.callbacks = core.settings().callbackScheduler();
+    this.time = core.settings().timeScheduler();
     this.id = core.settings().identity();
     this.correlator = TwinRequestCorrelator.builder().timeoutMillis(features.twinTimeoutMillis)
         .logId(id).build();

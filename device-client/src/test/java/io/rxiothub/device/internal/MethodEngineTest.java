@@ -10,14 +10,14 @@ import io.reactivex.rxjava3.observers.TestObserver;
 import io.reactivex.rxjava3.schedulers.TestScheduler;
 import io.reactivex.rxjava3.subscribers.TestSubscriber;
 import io.rxiothub.device.MethodInvocation;
-import io.rxiothub.device.OverflowPolicy;
-import io.rxiothub.device.internal.FakeConnector.FakeAttempt;
-import io.rxiothub.device.internal.FakeConnector.FakeInbound;
-import io.rxiothub.device.internal.FakeConnector.Published;
+import io.rxiothub.transport.internal.FakeConnector.FakeAttempt;
+import io.rxiothub.transport.internal.FakeConnector.FakeInbound;
+import io.rxiothub.transport.internal.FakeConnector.Published;
 import io.rxiothub.methods.MethodResponse;
 import io.rxiothub.methods.MethodTopic;
+import io.rxiothub.transport.internal.ClientCore;
+import io.rxiothub.transport.internal.FakeConnector;
 import java.nio.charset.StandardCharsets;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -25,10 +25,8 @@ class MethodEngineTest {
 
   final TestScheduler scheduler = new TestScheduler();
   final FakeConnector connector = new FakeConnector();
-  final ClientCore core = new ClientCore(new CoreSettings("dev1", null, "user",
-      Credentials.of(TwinEngineTest.DEVICE, 3600, 0.15), 230, false,
-      new Backoff(1000, 8000, new Random(7)), 60_000, 100, OverflowPolicy.FAIL, scheduler,
-      scheduler, 5_000, 16), connector, () -> { });
+  final ClientCore core = new ClientCore(TestCores.settings(TwinEngineTest.DEVICE, 3600, scheduler)
+      .build(), connector, () -> { });
 
   MethodEngine engine(boolean atMostOnce) {
     return new MethodEngine(core, new FeatureSettings(5_000, 2, 200, 1_000, atMostOnce));

@@ -9,17 +9,17 @@ import io.reactivex.rxjava3.subscribers.TestSubscriber;
 import io.rxiothub.device.IotHubClientStateException;
 import io.rxiothub.device.IotHubRequestException;
 import io.rxiothub.device.IotHubTimeoutException;
-import io.rxiothub.device.OverflowPolicy;
-import io.rxiothub.device.internal.FakeConnector.FakeAttempt;
-import io.rxiothub.device.internal.FakeConnector.FakeInbound;
-import io.rxiothub.device.internal.FakeConnector.Published;
+import io.rxiothub.transport.internal.FakeConnector.FakeAttempt;
+import io.rxiothub.transport.internal.FakeConnector.FakeInbound;
+import io.rxiothub.transport.internal.FakeConnector.Published;
 import io.rxiothub.sas.ConnectionString;
 import io.rxiothub.twin.Twin;
 import io.rxiothub.twin.TwinPatch;
 import io.rxiothub.twin.TwinTopic;
+import io.rxiothub.transport.internal.ClientCore;
+import io.rxiothub.transport.internal.FakeConnector;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -27,15 +27,14 @@ import org.junit.jupiter.api.Test;
 class TwinEngineTest {
 
   static final ConnectionString DEVICE = ConnectionString.parse(
-      "HostName=hub.example.net;DeviceId=dev1;SharedAccessKey=" + ClientCoreTest.KEY);
+      "HostName=hub.example.net;DeviceId=dev1;SharedAccessKey=" + TestCores.KEY);
   static final String TWIN_JSON = "{\"desired\":{\"mode\":\"a\",\"$version\":2},"
       + "\"reported\":{\"battery\":50,\"$version\":9}}";
 
   final TestScheduler scheduler = new TestScheduler();
   final FakeConnector connector = new FakeConnector();
-  final ClientCore core = new ClientCore(new CoreSettings("dev1", null, "user",
-      Credentials.of(DEVICE, 3600, 0.15), 230, false, new Backoff(1000, 8000, new Random(7)),
-      60_000, 100, OverflowPolicy.FAIL, scheduler, scheduler, 5_000, 16), connector, () -> { });
+  final ClientCore core = new ClientCore(TestCores.settings(DEVICE, 3600, scheduler).build(),
+      connector, () -> { });
   // timeout 5 s; 2 retries, delays in [100, 200] then [200, 400] ms
   final TwinEngine twin = new TwinEngine(core, new FeatureSettings(5_000, 2, 200, 1_000, false));
 

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rxiothub.device.CloudMessage;
 import io.rxiothub.device.IotHubProtocolException;
 import io.rxiothub.device.internal.MessageCodec;
-import io.rxiothub.device.internal.PemCredentials;
+import io.rxiothub.transport.internal.PemCredentials;
 import io.rxiothub.sas.PropertyBag;
 import io.rxiothub.testing.ParserFuzzing;
 import java.util.Arrays;

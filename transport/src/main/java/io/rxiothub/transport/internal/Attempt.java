@@ -1,0 +1,81 @@
+// One connection attempt and, once accepted, its connection; its identity marks the events it reports.
+package io.rxiothub.transport.internal;
+
+import io.rxiothub.transport.internal.MqttConnector.Cancellation;
+import io.rxiothub.transport.internal.MqttConnector.InboundPublish;
+import io.rxiothub.transport.internal.MqttConnector.MqttConnection;
+import org.jspecify.annotations.Nullable;
+
+/** One attempt of a {@link ConnectionMachine}: forwards the connector's events to it. */
+final class Attempt implements MqttConnector.Listener, MqttConnector.ConnectCallback {
+  final ConnectionMachine machine;
+  private @Nullable Cancellation cancellation;
+  private boolean cancelled;
+  @Nullable MqttConnection connection;
+  /** Guarded by the machine's lock: this connection followed one that the server closed. */
+  boolean afterServerClose;
+  /** Guarded by the machine's lock: when the server accepted this connection. */
+  long connectedAtMillis;
+
+  Attempt(ConnectionMachine machine) {
+    this.machine = machine;
+  }
+
+  MqttConnection connection() {
+    MqttConnection c = connection;
+    if (c == null) {
+      throw new IllegalStateException("attempt of " + machine.s.identity + " has no connection yet");
+    }
+    return c;
+  }
+
+  void start(MqttConnector connector, MqttConnector.ConnectRequest request) {
+    Cancellation c;
+    try {
+      c = connector.connect(request, this, this);
+    } catch (RuntimeException e) {
+      failed(machine.s.failures.connection("Could not start connecting " + machine.s.identity
+          + ": " + e.getMessage(), e));
+      return;
+    }
+    boolean cancelNow;
+    synchronized (this) {
+      cancellation = c;
+      cancelNow = cancelled;
+    }
+    if (cancelNow) {
+      c.cancel();
+    }
+  }
+
+  void cancel() {
+    Cancellation c;
+    synchronized (this) {
+      cancelled = true;
+      c = cancellation;
+    }
+    if (c != null) {
+      c.cancel();
+    }
+  }
+
+  @Override
+  public void connected(MqttConnection connection) {
+    machine.onConnected(this, connection);
+  }
+
+  @Override
+  public void failed(Throwable error) {
+    machine.onConnectFailed(this, error);
+  }
+
+  @Override
+  public void onPublish(InboundPublish publish) {
+    machine.routes.dispatch(this, publish);
+  }
+
+  @Override
+  public void onClosed(Throwable cause) {
+    machine.onClosed(this, cause);
+  }
+}

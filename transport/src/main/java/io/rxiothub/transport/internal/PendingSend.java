@@ -1,0 +1,115 @@
+// One accepted message on its way: queued, in flight, then decided once and signalled to its observer.
+package io.rxiothub.transport.internal;
+
+import io.reactivex.rxjava3.core.CompletableObserver;
+import io.reactivex.rxjava3.disposables.Disposable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One accepted message, and the disposable its observer holds. A dialect extends it for the sends of
+ * a stream ({@link SendFactory}), so that the send itself is the result the stream emits.
+ */
+public class PendingSend implements Disposable {
+  final String topic;
+  final byte[] payload;
+  final boolean atMostOnce;
+  final @Nullable Long expiry;
+  private final ConnectionMachine machine;
+  private final @Nullable CompletableObserver observer;
+  /** Where the outcome goes instead of {@link #observer}, for the sends of a stream. */
+  final @Nullable SendSink sink;
+  /** Guarded by the machine's lock: the connection the message was last handed to. */
+  @Nullable Attempt attempt;
+  /** Guarded by the machine's lock: how many connections the message was handed to. */
+  int transmissions;
+  @Nullable Disposable expiryTimer;
+  /** The observer disposed its subscription, or its outcome was delivered. */
+  volatile boolean disposed;
+  /** The outcome was decided (once): {@link #error} null means completed. */
+  private final AtomicBoolean decided = new AtomicBoolean();
+  private @Nullable Throwable error;
+
+  /** A send whose outcome goes to {@code sink} (a stream's); see {@link SendFactory}. */
+  protected PendingSend(ClientCore core, String topic, byte[] payload, boolean atMostOnce,
+      @Nullable Long expiryEpochMillis, SendSink sink) {
+    this(core.machine, topic, payload, atMostOnce, expiryEpochMillis, null, sink);
+  }
+
+  PendingSend(ConnectionMachine machine, String topic, byte[] payload, boolean atMostOnce,
+      @Nullable Long expiry, @Nullable CompletableObserver observer, @Nullable SendSink sink) {
+    this.machine = machine;
+    this.topic = topic;
+    this.payload = payload;
+    this.atMostOnce = atMostOnce;
+    this.expiry = expiry;
+    this.observer = observer;
+    this.sink = sink;
+  }
+
+  /** Returns the failure, or null if the message was acknowledged (or is not decided yet). */
+  public @Nullable Throwable error() {
+    return error;
+  }
+
+  boolean isExpired(long nowMillis) {
+    return expiry != null && nowMillis >= expiry;
+  }
+
+  void complete() {
+    disarm();
+    if (decided.compareAndSet(false, true)) {
+      machine.signals.offer(this);
+    }
+  }
+
+  void fail(Throwable failure) {
+    disarm();
+    if (decided.compareAndSet(false, true)) {
+      error = failure;
+      machine.signals.offer(this);
+    }
+  }
+
+  /** On the callback scheduler: tells the observer, unless it no longer listens. */
+  void deliver() {
+    if (disposed) {
+      return;
+    }
+    disposed = true;
+    SendSink to = sink;
+    if (to != null) {
+      to.outcome(this);
+      return;
+    }
+    CompletableObserver observer = this.observer;
+    Throwable e = error;
+    if (observer == null) {
+      return;
+    } else if (e == null) {
+      observer.onComplete();
+    } else {
+      observer.onError(e);
+    }
+  }
+
+  private void disarm() {
+    Disposable timer = expiryTimer;
+    if (timer != null) {
+      timer.dispose();
+    }
+  }
+
+  @Override
+  public final void dispose() {
+    if (!disposed) {
+      disposed = true;
+      machine.cancelSend(this);
+    }
+  }
+
+  @Override
+  public final boolean isDisposed() {
+    return disposed;
+  }
+}
