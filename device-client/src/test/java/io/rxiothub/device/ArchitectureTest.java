@@ -1,5 +1,5 @@
 // Architecture rules of device-client: no internal type in the public API, which speaks RxJava 3 and
-// our own types only; the HiveMQ client (and its RxJava 2 and Netty) stays inside the adapter package.
+// our own types only; the HiveMQ client (and its RxJava 2 and Netty) stays inside the transport's adapter.
 package io.rxiothub.device;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
