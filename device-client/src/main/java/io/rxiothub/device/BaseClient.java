@@ -5,6 +5,7 @@ import io.reactivex.rxjava3.annotations.CheckReturnValue;
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
+import io.rxiothub.device.internal.ClientParts;
 import io.rxiothub.device.internal.ConnectionStates;
 import io.rxiothub.device.internal.MessageCodec;
 import io.rxiothub.device.internal.MethodEngine;
@@ -30,7 +31,7 @@ abstract class BaseClient implements IotHubClient {
   private final TwinEngine twin;
   private final MethodEngine methods;
 
-  BaseClient(ClientBuilder.Assembly parts) {
+  BaseClient(ClientParts parts) {
     ClientCore core = parts.core;
     MessageCodec codec = parts.codec;
     this.deviceId = parts.deviceId;

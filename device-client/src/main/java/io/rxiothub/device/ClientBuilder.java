@@ -2,29 +2,14 @@
 package io.rxiothub.device;
 
 import io.reactivex.rxjava3.core.Scheduler;
-import io.rxiothub.device.internal.AzureFailures;
-import io.rxiothub.device.internal.Credentials;
-import io.rxiothub.device.internal.FeatureSettings;
-import io.rxiothub.device.internal.MessageCodec;
-import io.rxiothub.transport.internal.MqttConnector;
-import io.rxiothub.transport.internal.PemCredentials;
-import io.rxiothub.transport.internal.SharedThreads;
-import io.rxiothub.transport.internal.TrustFactories;
-import io.rxiothub.device.internal.Version;
-import io.rxiothub.sas.ConnectUserName;
-import io.rxiothub.transport.QueuePolicy;
-import io.rxiothub.transport.internal.Backoff;
-import io.rxiothub.transport.internal.ClientCore;
-import io.rxiothub.transport.internal.CoreSettings;
-import io.rxiothub.transport.internal.hivemq.HiveMqConnector;
+import io.rxiothub.device.internal.ClientSettings;
 import io.rxiothub.sas.ConnectionString;
 import io.rxiothub.sas.IotHubIds;
+import io.rxiothub.transport.internal.PemCredentials;
+import io.rxiothub.transport.internal.TrustFactories;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
@@ -44,42 +29,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
   public static final int DEFAULT_KEEP_ALIVE_SECONDS = 230;
   /** The longest useful keep-alive: the hub closes idle connections after 1.5 × keep-alive, ≤ 1767 s. */
   public static final int MAX_KEEP_ALIVE_SECONDS = 1177;
-  /** Reconnect jitter of every client: thread-safe, and one per client costs about 100 bytes. */
-  private static final SecureRandom RECONNECT_JITTER = new SecureRandom();
-
-  @Nullable ConnectionString connectionString;
-  private Transport transport = Transport.MQTT;
-  private int port = -1;
-  private @Nullable TrustManagerFactory trustManagerFactory;
-  private @Nullable KeyManagerFactory keyManagerFactory;
-  /** The options that set the client certificate; more than one is a conflict reported by build(). */
-  private final Set<String> clientCertificateOptions = new LinkedHashSet<>();
-  private @Nullable String proxyHost;
-  private int proxyPort;
-  private @Nullable String proxyUser;
-  private @Nullable String proxyPassword;
-  private int keepAliveSeconds = DEFAULT_KEEP_ALIVE_SECONDS;
-  private boolean cleanSession;
-  private String apiVersion = DEFAULT_API_VERSION;
-  private @Nullable String productInfo;
-  private @Nullable String modelId;
-  private @Nullable Scheduler callbackScheduler;
-  private @Nullable Scheduler timeScheduler;
-  private long sasTokenTimeToLiveSeconds = 3600;
-  private double sasTokenRenewalMargin = 0.15;
-  private long reconnectInitialDelayMillis = 100;
-  private long reconnectMaxDelayMillis = 10_000;
-  private long reconnectGiveUpMillis = 240_000;
-  private int offlineQueueCapacity = 1000;
-  private OverflowPolicy overflowPolicy = OverflowPolicy.FAIL;
-  private long connectTimeoutMillis = 30_000;
-  private long disconnectTimeoutMillis = 10_000;
-  private long twinRequestTimeoutMillis = 30_000;
-  private int twinMaxRetries = 4;
-  private long twinRetryInitialDelayMillis = 200;
-  private long twinRetryMaxDelayMillis = 5_000;
-  private boolean methodRepliesAtMostOnce;
-  private long takeoverWindowMillis = CoreSettings.DEFAULT_TAKEOVER_WINDOW_MILLIS;
+  /** What this builder was told, by name; {@code build()} hands it to the internal factory. */
+  private final ClientSettings.Builder settings = ClientSettings.builder();
 
   ClientBuilder() {}
 
@@ -112,7 +63,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (moduleId != null) {
       checkMqttSafe("ModuleId", moduleId);
     }
-    this.connectionString = connectionString;
+    settings.connectionString(connectionString);
     return self();
   }
 
@@ -129,7 +80,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (transport == null) {
       throw new IllegalArgumentException("transport must not be null");
     }
-    this.transport = transport;
+    settings.transport(transport);
     return self();
   }
 
@@ -142,7 +93,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port must be in 1..65535, got " + port);
     }
-    this.port = port;
+    settings.port(port);
     return self();
   }
 
@@ -168,7 +119,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (trustManagerFactory == null) {
       throw new IllegalArgumentException("trustManagerFactory must not be null");
     }
-    this.trustManagerFactory = trustManagerFactory;
+    settings.trustManagerFactory(trustManagerFactory);
     return self();
   }
 
@@ -184,7 +135,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     }
     try {
       // A store of the same certificates gives the same factory: such clients share a TLS context.
-      this.trustManagerFactory = TrustFactories.forStore(trustStore);
+      settings.trustManagerFactory(TrustFactories.forStore(trustStore));
     } catch (Exception e) {
       throw new IllegalArgumentException("trustStore: the platform cannot use it: " + e, e);
     }
@@ -207,7 +158,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     }
     try {
       // The same certificates give the same factory: such clients share one TLS context.
-      this.trustManagerFactory = TrustFactories.forCertificates(certificates);
+      settings.trustManagerFactory(TrustFactories.forCertificates(certificates));
     } catch (Exception e) {
       throw new IllegalArgumentException("trustedCertificates: could not build a trust store: " + e,
           e);
@@ -281,8 +232,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
   }
 
   private B clientCertificateFrom(String option, KeyManagerFactory factory) {
-    clientCertificateOptions.add(option);
-    this.keyManagerFactory = factory;
+    settings.clientCertificate(option, factory);
     return self();
   }
 
@@ -307,10 +257,10 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("httpProxy port must be in 1..65535, got " + port);
     }
-    this.proxyHost = host;
-    this.proxyPort = port;
-    this.proxyUser = username;
-    this.proxyPassword = password;
+    settings.proxyHost(host);
+    settings.proxyPort(port);
+    settings.proxyUser(username);
+    settings.proxyPassword(password);
     return self();
   }
 
@@ -325,7 +275,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
           + " (the hub closes idle connections after 1.5 x keep-alive, at most 1767 s), got "
           + seconds);
     }
-    this.keepAliveSeconds = seconds;
+    settings.keepAliveSeconds(seconds);
     return self();
   }
 
@@ -334,7 +284,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
    * subscriptions while the device is away).
    */
   public B cleanSession(boolean cleanSession) {
-    this.cleanSession = cleanSession;
+    settings.cleanSession(cleanSession);
     return self();
   }
 
@@ -347,19 +297,19 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (apiVersion == null || apiVersion.isEmpty()) {
       throw new IllegalArgumentException("apiVersion must not be empty");
     }
-    this.apiVersion = apiVersion;
+    settings.apiVersion(apiVersion);
     return self();
   }
 
   /** Appends product information to {@code DeviceClientType} ({@code rxiothub/{version} {info}}). */
   public B productInfo(@Nullable String productInfo) {
-    this.productInfo = productInfo;
+    settings.productInfo(productInfo);
     return self();
   }
 
   /** Sets the IoT Plug and Play model id ({@code model-id} in the user name), e.g. {@code dtmi:…;1}. */
   public B modelId(@Nullable String modelId) {
-    this.modelId = modelId;
+    settings.modelId(modelId);
     return self();
   }
 
@@ -371,7 +321,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (scheduler == null) {
       throw new IllegalArgumentException("callbackScheduler must not be null");
     }
-    this.callbackScheduler = scheduler;
+    settings.callbackScheduler(scheduler);
     return self();
   }
 
@@ -383,7 +333,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (scheduler == null) {
       throw new IllegalArgumentException("timeScheduler must not be null");
     }
-    this.timeScheduler = scheduler;
+    settings.timeScheduler(scheduler);
     return self();
   }
 
@@ -396,7 +346,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (seconds < 1) {
       throw new IllegalArgumentException("sasTokenTimeToLiveSeconds must be >= 1, got " + seconds);
     }
-    this.sasTokenTimeToLiveSeconds = seconds;
+    settings.sasTokenTimeToLiveSeconds(seconds);
     return self();
   }
 
@@ -409,7 +359,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (!(margin > 0 && margin < 1)) {
       throw new IllegalArgumentException("sasTokenRenewalMargin must be in (0, 1), got " + margin);
     }
-    this.sasTokenRenewalMargin = margin;
+    settings.sasTokenRenewalMargin(margin);
     return self();
   }
 
@@ -424,8 +374,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
       throw new IllegalArgumentException("reconnectBackoff needs 0 <= initial <= max, got "
           + initialDelayMillis + " and " + maxDelayMillis);
     }
-    this.reconnectInitialDelayMillis = initialDelayMillis;
-    this.reconnectMaxDelayMillis = maxDelayMillis;
+    settings.reconnectInitialDelayMillis(initialDelayMillis);
+    settings.reconnectMaxDelayMillis(maxDelayMillis);
     return self();
   }
 
@@ -439,7 +389,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (millis < 0) {
       throw new IllegalArgumentException("reconnectGiveUpMillis must not be negative");
     }
-    this.reconnectGiveUpMillis = millis;
+    settings.reconnectGiveUpMillis(millis);
     return self();
   }
 
@@ -457,8 +407,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (policy == null) {
       throw new IllegalArgumentException("policy must not be null");
     }
-    this.offlineQueueCapacity = capacity;
-    this.overflowPolicy = policy;
+    settings.offlineQueueCapacity(capacity);
+    settings.overflowPolicy(policy);
     return self();
   }
 
@@ -471,7 +421,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (millis < 1) {
       throw new IllegalArgumentException("connectTimeoutMillis must be >= 1, got " + millis);
     }
-    this.connectTimeoutMillis = millis;
+    settings.connectTimeoutMillis(millis);
     return self();
   }
 
@@ -485,7 +435,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (millis < 0) {
       throw new IllegalArgumentException("disconnectTimeoutMillis must not be negative");
     }
-    this.disconnectTimeoutMillis = millis;
+    settings.disconnectTimeoutMillis(millis);
     return self();
   }
 
@@ -501,7 +451,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (millis < 1) {
       throw new IllegalArgumentException("twinRequestTimeoutMillis must be >= 1, got " + millis);
     }
-    this.twinRequestTimeoutMillis = millis;
+    settings.twinRequestTimeoutMillis(millis);
     return self();
   }
 
@@ -518,9 +468,9 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
       throw new IllegalArgumentException("twinRetry needs maxRetries >= 0 and 0 <= initial <= max, "
           + "got " + maxRetries + ", " + initialDelayMillis + " and " + maxDelayMillis);
     }
-    this.twinMaxRetries = maxRetries;
-    this.twinRetryInitialDelayMillis = initialDelayMillis;
-    this.twinRetryMaxDelayMillis = maxDelayMillis;
+    settings.twinMaxRetries(maxRetries);
+    settings.twinRetryInitialDelayMillis(initialDelayMillis);
+    settings.twinRetryMaxDelayMillis(maxDelayMillis);
     return self();
   }
 
@@ -529,7 +479,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
    * a reply lost on the way leaves the caller waiting for the hub's 504.
    */
   public B methodRepliesAtMostOnce(boolean atMostOnce) {
-    this.methodRepliesAtMostOnce = atMostOnce;
+    settings.methodRepliesAtMostOnce(atMostOnce);
     return self();
   }
 
@@ -548,108 +498,12 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     if (millis < 0) {
       throw new IllegalArgumentException("takeoverWindowMillis must not be negative, got " + millis);
     }
-    this.takeoverWindowMillis = millis;
+    settings.takeoverWindowMillis(millis);
     return self();
   }
 
-  /** Assembles the engine and its codec; {@code module} says which identity the builder makes. */
-  final Assembly assemble(boolean module, @Nullable MqttConnector connectorOverride) {
-    ConnectionString cs = connectionString;
-    if (cs == null) {
-      throw new IllegalStateException("connectionString is required");
-    }
-    if (module && !cs.isModule()) {
-      throw new IllegalStateException("ModuleClient needs a connection string with ModuleId; use "
-          + "DeviceClient for a device identity");
-    }
-    if (!module && cs.isModule()) {
-      throw new IllegalStateException("the connection string names a module (ModuleId="
-          + cs.moduleId() + "); use ModuleClient for it");
-    }
-    if (clientCertificateOptions.size() > 1) {
-      StringBuilder names = new StringBuilder();
-      for (String option : clientCertificateOptions) {
-        names.append(names.length() == 0 ? "" : " and ").append(option).append("(...)");
-      }
-      throw new IllegalStateException("the client certificate is set by " + names
-          + ": these are alternative key sources, keep exactly one of them");
-    }
-    if (cs.x509() && keyManagerFactory == null) {
-      throw new IllegalStateException("the connection string says x509=true: set the client "
-          + "certificate with keyManagerFactory(...), clientCertificate(...) or "
-          + "clientCertificatePem(...)");
-    }
-    if (!cs.x509() && keyManagerFactory != null) {
-      throw new IllegalStateException("a client certificate is set (" + clientCertificateOptions
-          .iterator().next() + "(...)) but the connection string authenticates with a "
-          + (cs.authentication() == ConnectionString.Authentication.SHARED_ACCESS_SIGNATURE
-              ? "SharedAccessSignature" : "SharedAccessKey")
-          + ": for X.509 authentication use a connection string with x509=true and no key; "
-          + "for SAS authentication drop the client certificate");
-    }
-    if (proxyHost != null && transport != Transport.MQTT_WS) {
-      throw new IllegalStateException("httpProxy works only with transport MQTT_WS");
-    }
-    String clientId = cs.isModule() ? cs.deviceId() + "/" + cs.moduleId() : cs.deviceId();
-    String product = "rxiothub/" + Version.VERSION + (productInfo == null ? "" : " " + productInfo);
-    String username = ConnectUserName.builder().hostName(cs.hostName()).deviceId(cs.deviceId())
-        .moduleId(cs.moduleId()).apiVersion(apiVersion).deviceClientType(product).modelId(modelId)
-        .build().format();
-    SharedThreads.Lease lease = SharedThreads.acquire();
-    try {
-      Scheduler callbacks = callbackScheduler != null ? callbackScheduler
-          : lease.callbackScheduler();
-      Scheduler time = timeScheduler != null ? timeScheduler : lease.timeScheduler();
-      CoreSettings settings = CoreSettings.builder()
-          .identity(clientId)
-          .credentials(Credentials.of(cs, username, sasTokenTimeToLiveSeconds, sasTokenRenewalMargin))
-          .failures(AzureFailures.INSTANCE)
-          .keepAliveSeconds(keepAliveSeconds)
-          .cleanSession(cleanSession)
-          .backoff(new Backoff(reconnectInitialDelayMillis, reconnectMaxDelayMillis, RECONNECT_JITTER))
-          .giveUpMillis(reconnectGiveUpMillis)
-          .offlineQueue(offlineQueueCapacity, overflowPolicy == OverflowPolicy.DROP_OLDEST
-              ? QueuePolicy.DROP_OLDEST : QueuePolicy.FAIL)
-          .callbackScheduler(callbacks)
-          .timeScheduler(time)
-          .drainTimeoutMillis(disconnectTimeoutMillis)
-          .maxHeldInbound(1024)
-          .takeoverWindowMillis(takeoverWindowMillis)
-          .build();
-      String gateway = cs.gatewayHostName();
-      MqttConnector connector = connectorOverride != null ? connectorOverride
-          : new HiveMqConnector(new HiveMqConnector.Endpoint(
-              gateway != null ? gateway : cs.hostName(),
-              port > 0 ? port : transport.defaultPort(),
-              transport == Transport.MQTT_WS ? "$iothub/websocket" : null,
-              trustManagerFactory, keyManagerFactory, proxyHost, proxyPort, proxyUser,
-              proxyPassword, connectTimeoutMillis, AzureFailures.INSTANCE));
-      ClientCore core = new ClientCore(settings, connector, lease::release);
-      return new Assembly(cs.deviceId(), cs.moduleId(), core,
-          new MessageCodec(cs.deviceId(), cs.moduleId()),
-          new FeatureSettings(twinRequestTimeoutMillis, twinMaxRetries,
-              twinRetryInitialDelayMillis, twinRetryMaxDelayMillis, methodRepliesAtMostOnce));
-    } catch (RuntimeException e) {
-      lease.release();
-      throw e;
-    }
-  }
-
-  /** The parts of a built client. */
-  static final class Assembly {
-    final String deviceId;
-    final @Nullable String moduleId;
-    final ClientCore core;
-    final MessageCodec codec;
-    final FeatureSettings features;
-
-    Assembly(String deviceId, @Nullable String moduleId, ClientCore core, MessageCodec codec,
-        FeatureSettings features) {
-      this.deviceId = deviceId;
-      this.moduleId = moduleId;
-      this.core = core;
-      this.codec = codec;
-      this.features = features;
-    }
+  /** Returns what this builder was told, for {@code ClientFactory}. */
+  final ClientSettings settings() {
+    return settings.build();
   }
 }

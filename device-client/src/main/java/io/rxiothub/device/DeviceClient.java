@@ -1,6 +1,9 @@
 // The public client of a device identity.
 package io.rxiothub.device;
 
+import io.rxiothub.device.internal.ClientFactory;
+import io.rxiothub.device.internal.ClientParts;
+
 /**
  * The reactive IoT Hub client of a device identity, over MQTT 3.1.1 and TLS (optionally over
  * WebSocket).
@@ -32,8 +35,8 @@ package io.rxiothub.device;
  */
 public final class DeviceClient extends BaseClient {
 
-  private DeviceClient(ClientBuilder.Assembly assembly) {
-    super(assembly);
+  private DeviceClient(ClientParts parts) {
+    super(parts);
   }
 
   /** Returns a builder; a connection string is required. */
@@ -58,7 +61,7 @@ public final class DeviceClient extends BaseClient {
      *     options conflict (x509 without a certificate, a proxy without MQTT_WS)
      */
     public DeviceClient build() {
-      return new DeviceClient(assemble(false, null));
+      return new DeviceClient(ClientFactory.create(settings(), false, null));
     }
   }
 }

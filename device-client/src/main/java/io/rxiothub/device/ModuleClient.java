@@ -1,6 +1,9 @@
 // The public client of a module identity.
 package io.rxiothub.device;
 
+import io.rxiothub.device.internal.ClientFactory;
+import io.rxiothub.device.internal.ClientParts;
+
 /**
  * The reactive IoT Hub client of a module identity ({@code DeviceId} + {@code ModuleId}). It
  * behaves as {@link DeviceClient} (same threads, same guarantees) with client id
@@ -9,8 +12,8 @@ package io.rxiothub.device;
  */
 public final class ModuleClient extends BaseClient {
 
-  private ModuleClient(ClientBuilder.Assembly assembly) {
-    super(assembly);
+  private ModuleClient(ClientParts parts) {
+    super(parts);
   }
 
   /** Returns a builder; a module connection string is required. */
@@ -35,7 +38,7 @@ public final class ModuleClient extends BaseClient {
      *     options conflict (x509 without a certificate, a proxy without MQTT_WS)
      */
     public ModuleClient build() {
-      return new ModuleClient(assemble(true, null));
+      return new ModuleClient(ClientFactory.create(settings(), true, null));
     }
   }
 }

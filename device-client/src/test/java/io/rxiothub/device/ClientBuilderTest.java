@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivex.rxjava3.schedulers.TestScheduler;
+import io.rxiothub.device.internal.ClientFactory;
+import io.rxiothub.device.internal.ClientParts;
 import io.rxiothub.transport.internal.MqttConnector;
 import io.rxiothub.device.internal.Version;
 import io.rxiothub.sas.SasToken;
@@ -32,8 +34,8 @@ class ClientBuilderTest {
   };
 
   MqttConnector.ConnectRequest firstConnect(ClientBuilder<?> builder, boolean module) {
-    ClientBuilder.Assembly assembly = builder.callbackScheduler(scheduler).timeScheduler(scheduler)
-        .assemble(module, recorder);
+    ClientParts assembly = ClientFactory.create(builder.callbackScheduler(scheduler)
+        .timeScheduler(scheduler).settings(), module, recorder);
     try {
       assembly.core.connect().test();
       scheduler.triggerActions();

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivex.rxjava3.observers.TestObserver;
 import io.reactivex.rxjava3.schedulers.TestScheduler;
+import io.rxiothub.device.internal.ClientFactory;
+import io.rxiothub.device.internal.ClientParts;
 import io.rxiothub.transport.internal.MqttConnector;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,8 +45,9 @@ class SendQosTest {
 
   @Test
   void messagesGoOutWithQos1UnlessTheyOptInToQos0() {
-    ClientBuilder.Assembly assembly = DeviceClient.builder().connectionString(ClientBuilderTest.DEVICE)
-        .callbackScheduler(scheduler).timeScheduler(scheduler).assemble(false, connector);
+    ClientParts assembly = ClientFactory.create(DeviceClient.builder()
+        .connectionString(ClientBuilderTest.DEVICE).callbackScheduler(scheduler).timeScheduler(scheduler)
+        .settings(), false, connector);
     BaseClient client = new BaseClient(assembly) { };
     try {
       client.connect().test();

@@ -1,0 +1,127 @@
+// Assembles a client from its settings: the Azure dialect (credentials, errors, codec) on the transport.
+package io.rxiothub.device.internal;
+
+import io.reactivex.rxjava3.core.Scheduler;
+import io.rxiothub.device.OverflowPolicy;
+import io.rxiothub.device.Transport;
+import io.rxiothub.sas.ConnectUserName;
+import io.rxiothub.sas.ConnectionString;
+import io.rxiothub.transport.QueuePolicy;
+import io.rxiothub.transport.internal.Backoff;
+import io.rxiothub.transport.internal.ClientCore;
+import io.rxiothub.transport.internal.CoreSettings;
+import io.rxiothub.transport.internal.MqttConnector;
+import io.rxiothub.transport.internal.SharedThreads;
+import io.rxiothub.transport.internal.hivemq.HiveMqConnector;
+import java.security.SecureRandom;
+import org.jspecify.annotations.Nullable;
+
+/** The one place a client is assembled; the public builders hand it their {@link ClientSettings}. */
+public final class ClientFactory {
+
+  /** Reconnect jitter of every client: thread-safe, and one per client costs about 100 bytes. */
+  private static final SecureRandom RECONNECT_JITTER = new SecureRandom();
+
+  /** The path of MQTT over WebSocket on IoT Hub (protocol.md §2). */
+  private static final String WEBSOCKET_PATH = "$iothub/websocket";
+
+  private ClientFactory() {}
+
+  /**
+   * Returns the parts of a client of {@code settings}; {@code module} says which identity the builder
+   * makes, {@code connector} replaces the HiveMQ connector (tests), null for it.
+   *
+   * @throws IllegalStateException for missing or conflicting options
+   */
+  public static ClientParts create(ClientSettings s, boolean module,
+      @Nullable MqttConnector connector) {
+    ConnectionString cs = check(s, module);
+    String clientId = cs.isModule() ? cs.deviceId() + "/" + cs.moduleId() : cs.deviceId();
+    String product = "rxiothub/" + Version.VERSION
+        + (s.productInfo == null ? "" : " " + s.productInfo);
+    String username = ConnectUserName.builder().hostName(cs.hostName()).deviceId(cs.deviceId())
+        .moduleId(cs.moduleId()).apiVersion(s.apiVersion).deviceClientType(product)
+        .modelId(s.modelId).build().format();
+    SharedThreads.Lease lease = SharedThreads.acquire();
+    try {
+      Scheduler callbacks = s.callbackScheduler != null ? s.callbackScheduler
+          : lease.callbackScheduler();
+      Scheduler time = s.timeScheduler != null ? s.timeScheduler : lease.timeScheduler();
+      CoreSettings settings = CoreSettings.builder()
+          .identity(clientId)
+          .credentials(Credentials.of(cs, username, s.sasTokenTimeToLiveSeconds,
+              s.sasTokenRenewalMargin))
+          .failures(AzureFailures.INSTANCE)
+          .keepAliveSeconds(s.keepAliveSeconds)
+          .cleanSession(s.cleanSession)
+          .backoff(new Backoff(s.reconnectInitialDelayMillis, s.reconnectMaxDelayMillis,
+              RECONNECT_JITTER))
+          .giveUpMillis(s.reconnectGiveUpMillis)
+          .offlineQueue(s.offlineQueueCapacity, s.overflowPolicy == OverflowPolicy.DROP_OLDEST
+              ? QueuePolicy.DROP_OLDEST : QueuePolicy.FAIL)
+          .callbackScheduler(callbacks)
+          .timeScheduler(time)
+          .drainTimeoutMillis(s.disconnectTimeoutMillis)
+          .maxHeldInbound(1024)
+          .takeoverWindowMillis(s.takeoverWindowMillis)
+          .build();
+      String gateway = cs.gatewayHostName();
+      MqttConnector mqtt = connector != null ? connector
+          : new HiveMqConnector(new HiveMqConnector.Endpoint(
+              gateway != null ? gateway : cs.hostName(),
+              s.port > 0 ? s.port : s.transport.defaultPort(),
+              s.transport == Transport.MQTT_WS ? WEBSOCKET_PATH : null,
+              s.trustManagerFactory, s.keyManagerFactory, s.proxyHost, s.proxyPort, s.proxyUser,
+              s.proxyPassword, s.connectTimeoutMillis, AzureFailures.INSTANCE));
+      ClientCore core = new ClientCore(settings, mqtt, lease::release);
+      return new ClientParts(cs.deviceId(), cs.moduleId(), core,
+          new MessageCodec(cs.deviceId(), cs.moduleId()),
+          new FeatureSettings(s.twinRequestTimeoutMillis, s.twinMaxRetries,
+              s.twinRetryInitialDelayMillis, s.twinRetryMaxDelayMillis, s.methodRepliesAtMostOnce));
+    } catch (RuntimeException e) {
+      lease.release();
+      throw e;
+    }
+  }
+
+  /** Checks how the options combine; returns the connection string. */
+  private static ConnectionString check(ClientSettings s, boolean module) {
+    ConnectionString cs = s.connectionString;
+    if (cs == null) {
+      throw new IllegalStateException("connectionString is required");
+    }
+    if (module && !cs.isModule()) {
+      throw new IllegalStateException("ModuleClient needs a connection string with ModuleId; use "
+          + "DeviceClient for a device identity");
+    }
+    if (!module && cs.isModule()) {
+      throw new IllegalStateException("the connection string names a module (ModuleId="
+          + cs.moduleId() + "); use ModuleClient for it");
+    }
+    if (s.clientCertificateOptions.size() > 1) {
+      StringBuilder names = new StringBuilder();
+      for (String option : s.clientCertificateOptions) {
+        names.append(names.length() == 0 ? "" : " and ").append(option).append("(...)");
+      }
+      throw new IllegalStateException("the client certificate is set by " + names
+          + ": these are alternative key sources, keep exactly one of them");
+    }
+    if (cs.x509() && s.keyManagerFactory == null) {
+      throw new IllegalStateException("the connection string says x509=true: set the client "
+          + "certificate with keyManagerFactory(...), clientCertificate(...) or "
+          + "clientCertificatePem(...)");
+    }
+    if (!cs.x509() && s.keyManagerFactory != null) {
+      throw new IllegalStateException("a client certificate is set (" + s.clientCertificateOptions
+          .get(0) + "(...)) but the connection string authenticates with a "
+          + (cs.authentication() == ConnectionString.Authentication.SHARED_ACCESS_SIGNATURE
+              ? "SharedAccessSignature" : "SharedAccessKey")
+          + ": for X.509 authentication use a connection string with x509=true and no key; "
+          + "for SAS authentication drop the client certificate");
+    }
+    if (s.proxyHost != null && s.transport != Transport.MQTT_WS) {
+      throw new IllegalStateException("httpProxy works only with transport MQTT_WS");
+    }
+    return cs;
+  }
+}
