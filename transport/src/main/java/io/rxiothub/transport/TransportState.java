@@ -56,8 +56,15 @@ public final class TransportState {
     this.error = error;
   }
 
-  /** Returns the state; {@code error} is the failure behind it, if any. */
+  /**
+   * Returns the state; {@code error} is the failure behind it, if any.
+   *
+   * @throws IllegalArgumentException if {@code status} or {@code reason} is null
+   */
   public static TransportState of(Status status, Reason reason, @Nullable Throwable error) {
+    if (status == null || reason == null) {
+      throw new IllegalArgumentException("status and reason of a TransportState must not be null");
+    }
     return new TransportState(status, reason, error);
   }
 

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-class TransportArchitectureTest {
+class ArchitectureTest {
 
   private final JavaClasses classes = ArchitectureRules.productionClasses("io.rxiothub.transport");
 
@@ -40,6 +40,16 @@ class TransportArchitectureTest {
   @Test
   void publicSpiExposesNoInternalType() {
     ArchitectureRules.noInternalTypesInPublicApi("io.rxiothub.transport").check(classes);
+  }
+
+  @Test
+  void coldTypesCheckTheirReturnValue() {
+    ArchitectureRules.coldTypesCheckReturnValue("io.rxiothub.transport").check(classes);
+  }
+
+  @Test
+  void nullArgumentsFailWithIllegalArgumentException() {
+    ArchitectureRules.nullArgumentsFailWithIllegalArgument("io.rxiothub.transport").check(classes);
   }
 
   @Test
