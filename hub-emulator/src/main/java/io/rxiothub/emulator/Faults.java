@@ -4,7 +4,6 @@ package io.rxiothub.emulator;
 import io.reactivex.rxjava3.core.Completable;
 import io.rxiothub.emulator.internal.FaultInjector;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
@@ -186,7 +185,9 @@ public final class Faults {
   }
 
   private static String check(String clientId) {
-    Objects.requireNonNull(clientId, "clientId");
+    if (clientId == null) {
+      throw new IllegalArgumentException("clientId must not be null");
+    }
     if (clientId.isEmpty()) {
       throw new IllegalArgumentException("clientId must be a device id or {deviceId}/{moduleId}, not empty");
     }
@@ -194,7 +195,9 @@ public final class Faults {
   }
 
   private static Duration checkDuration(Duration duration) {
-    Objects.requireNonNull(duration, "duration");
+    if (duration == null) {
+      throw new IllegalArgumentException("duration must not be null");
+    }
     if (duration.isNegative()) {
       throw new IllegalArgumentException("duration must not be negative, got " + duration);
     }

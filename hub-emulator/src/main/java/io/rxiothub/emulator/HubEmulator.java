@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
@@ -177,9 +176,15 @@ public final class HubEmulator implements AutoCloseable {
   /** As {@link #sendCloudToDevice(String, byte[], Map)} with a time to live. */
   public Single<CloudToDeviceMessage> sendCloudToDevice(String deviceId, byte[] payload,
       Map<String, String> properties, Duration timeToLive) {
-    Objects.requireNonNull(deviceId, "deviceId");
-    Objects.requireNonNull(payload, "payload");
-    Objects.requireNonNull(properties, "properties");
+    if (deviceId == null) {
+      throw new IllegalArgumentException("deviceId must not be null");
+    }
+    if (payload == null) {
+      throw new IllegalArgumentException("payload must not be null");
+    }
+    if (properties == null) {
+      throw new IllegalArgumentException("properties must not be null");
+    }
     if (timeToLive == null || timeToLive.isNegative() || timeToLive.isZero()) {
       throw new IllegalArgumentException("timeToLive must be positive");
     }
@@ -210,7 +215,9 @@ public final class HubEmulator implements AutoCloseable {
   }
 
   private Single<Long> updateDesired(Identity identity, String jsonPatch) {
-    Objects.requireNonNull(jsonPatch, "jsonPatch");
+    if (jsonPatch == null) {
+      throw new IllegalArgumentException("jsonPatch must not be null");
+    }
     return Single.fromCallable(() -> {
       long version = core.updateDesired(identity, jsonPatch);
       runtime.save();
@@ -220,7 +227,9 @@ public final class HubEmulator implements AutoCloseable {
 
   /** Merges a tags patch into a device twin; emits the new twin version. Cold. */
   public Single<Long> updateTags(String deviceId, String jsonPatch) {
-    Objects.requireNonNull(jsonPatch, "jsonPatch");
+    if (jsonPatch == null) {
+      throw new IllegalArgumentException("jsonPatch must not be null");
+    }
     return Single.fromCallable(() -> {
       long version = core.updateTags(new Identity(deviceId, null), jsonPatch);
       runtime.save();
@@ -360,7 +369,10 @@ public final class HubEmulator implements AutoCloseable {
 
     /** The clock for token expiry, timestamps, C2D expiry and TLS certificate validity (default system UTC). */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      if (clock == null) {
+        throw new IllegalArgumentException("clock must not be null");
+      }
+      this.clock = clock;
       return this;
     }
 
@@ -378,7 +390,10 @@ public final class HubEmulator implements AutoCloseable {
      * the CA private key, the server certificate and the server private key.
      */
     public Builder tlsMaterial(Path pemFile) {
-      this.tlsMaterialFile = Objects.requireNonNull(pemFile, "pemFile");
+      if (pemFile == null) {
+        throw new IllegalArgumentException("pemFile must not be null");
+      }
+      this.tlsMaterialFile = pemFile;
       return this;
     }
 

@@ -2,7 +2,6 @@
 package io.rxiothub.emulator;
 
 import java.time.Clock;
-import java.util.Objects;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -45,7 +44,10 @@ public final class HubEmulatorExtension
    * host name, clock, certificate names and so on.
    */
   public HubEmulatorExtension(Consumer<HubEmulator.Builder> configure) {
-    this.configure = Objects.requireNonNull(configure, "configure");
+    if (configure == null) {
+      throw new IllegalArgumentException("configure must not be null");
+    }
+    this.configure = configure;
   }
 
   /** A builder-style variant: an emulator with the given clock. */

@@ -26,13 +26,13 @@ public final class TelemetryMessage {
   private final String topic;
 
   private TelemetryMessage(Builder b) {
-    this.deviceId = Objects.requireNonNull(b.deviceId, "deviceId");
+    this.deviceId = Objects.requireNonNull(b.deviceId);
     this.moduleId = b.moduleId;
     this.payload = b.payload.clone();
     this.systemProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.systemProperties));
     this.applicationProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.applicationProperties));
-    this.enqueuedTime = Objects.requireNonNull(b.enqueuedTime, "enqueuedTime");
-    this.topic = Objects.requireNonNull(b.topic, "topic");
+    this.enqueuedTime = Objects.requireNonNull(b.enqueuedTime);
+    this.topic = Objects.requireNonNull(b.topic);
   }
 
   /** Returns a new builder. */
@@ -138,7 +138,10 @@ public final class TelemetryMessage {
 
     /** Sets the device id (required). */
     public Builder deviceId(String deviceId) {
-      this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
+      if (deviceId == null) {
+        throw new IllegalArgumentException("deviceId must not be null");
+      }
+      this.deviceId = deviceId;
       return this;
     }
 
@@ -150,31 +153,46 @@ public final class TelemetryMessage {
 
     /** Sets the body (copied). */
     public Builder payload(byte[] payload) {
-      this.payload = Objects.requireNonNull(payload, "payload").clone();
+      if (payload == null) {
+        throw new IllegalArgumentException("payload must not be null");
+      }
+      this.payload = payload.clone();
       return this;
     }
 
     /** Adds or replaces a system property. */
     public Builder systemProperty(String key, @Nullable String value) {
-      systemProperties.put(Objects.requireNonNull(key, "key"), value);
+      if (key == null) {
+        throw new IllegalArgumentException("key must not be null");
+      }
+      systemProperties.put(key, value);
       return this;
     }
 
     /** Adds or replaces an application property (order of first insertion is kept). */
     public Builder applicationProperty(String key, @Nullable String value) {
-      applicationProperties.put(Objects.requireNonNull(key, "key"), value);
+      if (key == null) {
+        throw new IllegalArgumentException("key must not be null");
+      }
+      applicationProperties.put(key, value);
       return this;
     }
 
     /** Sets the enqueued time (required). */
     public Builder enqueuedTime(Instant enqueuedTime) {
-      this.enqueuedTime = Objects.requireNonNull(enqueuedTime, "enqueuedTime");
+      if (enqueuedTime == null) {
+        throw new IllegalArgumentException("enqueuedTime must not be null");
+      }
+      this.enqueuedTime = enqueuedTime;
       return this;
     }
 
     /** Sets the raw topic (required). */
     public Builder topic(String topic) {
-      this.topic = Objects.requireNonNull(topic, "topic");
+      if (topic == null) {
+        throw new IllegalArgumentException("topic must not be null");
+      }
+      this.topic = topic;
       return this;
     }
 

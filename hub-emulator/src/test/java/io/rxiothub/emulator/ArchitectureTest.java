@@ -13,4 +13,9 @@ class ArchitectureTest {
   void publicApiExposesNoInternalType() {
     ArchitectureRules.noInternalTypesInPublicApi("io.rxiothub.emulator").check(classes);
   }
+
+  @Test
+  void nullArgumentsFailWithIllegalArgumentException() {
+    ArchitectureRules.nullArgumentsFailWithIllegalArgument("io.rxiothub.emulator").check(classes);
+  }
 }
