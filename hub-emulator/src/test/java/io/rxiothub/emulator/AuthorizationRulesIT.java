@@ -13,9 +13,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(60)
 class AuthorizationRulesIT {
@@ -46,49 +50,46 @@ class AuthorizationRulesIT {
     client.disconnect();
   }
 
-  @Test
-  void subscribingToAnotherDevicesTopicClosesTheConnection() {
-    Mqtt3BlockingClient client = connected("sub-other");
-    client.toAsync().subscribeWith().topicFilter("devices/someone-else/messages/devicebound/#")
-        .qos(MqttQos.AT_LEAST_ONCE).send();
-    assertClosedByHub(client, "sub-other");
+  static Stream<Arguments> forbiddenSubscriptions() {
+    return Stream.of(
+        Arguments.of("another device's topic", "sub-other", "devices/someone-else/messages/devicebound/#"),
+        Arguments.of("a wildcard", "sub-wild", "#"));
   }
 
-  @Test
-  void subscribingToWildcardsClosesTheConnection() {
-    Mqtt3BlockingClient client = connected("sub-wild");
-    client.toAsync().subscribeWith().topicFilter("#").qos(MqttQos.AT_LEAST_ONCE).send();
-    assertClosedByHub(client, "sub-wild");
+  @ParameterizedTest(name = "subscribing to {0} closes the connection")
+  @MethodSource("forbiddenSubscriptions")
+  void forbiddenSubscriptionClosesTheConnection(String what, String deviceId, String filter) {
+    Mqtt3BlockingClient client = connected(deviceId);
+    client.toAsync().subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send();
+    assertClosedByHub(client, deviceId);
   }
 
-  @Test
-  void publishingToAnotherDevicesTelemetryClosesTheConnectionAndNothingIsCaptured() {
-    HUB.createDevice("victim");
-    Mqtt3BlockingClient client = connected("pub-other");
-    assertThatThrownBy(() -> client.toAsync().publishWith().topic("devices/victim/messages/events/").qos(MqttQos.AT_LEAST_ONCE)
+  /** Each publish is refused: {@code {other}} stands for another device of the hub, created for the case. */
+  static Stream<Arguments> forbiddenPublishes() {
+    return Stream.of(
+        Arguments.of("to another device's telemetry", "pub-other", "devices/{other}/messages/events/",
+            MqttQos.AT_LEAST_ONCE),
+        Arguments.of("to an undocumented topic", "pub-odd", "$iothub/twin/PATCH/properties/desired/?$rid=1",
+            MqttQos.AT_LEAST_ONCE),
+        Arguments.of("with QoS 2", "pub-qos2", "devices/pub-qos2/messages/events/", MqttQos.EXACTLY_ONCE),
+        Arguments.of("with a malformed property bag", "pub-badbag", "devices/pub-badbag/messages/events/a=%zz",
+            MqttQos.AT_LEAST_ONCE));
+  }
+
+  @ParameterizedTest(name = "publishing {0} closes the connection and nothing is captured")
+  @MethodSource("forbiddenPublishes")
+  void forbiddenPublishClosesTheConnectionAndNothingIsCaptured(String what, String deviceId, String topic,
+      MqttQos qos) {
+    String other = deviceId + "-other";
+    HUB.createDevice(other);
+    Mqtt3BlockingClient client = connected(deviceId);
+    String target = topic.replace("{other}", other);
+    assertThatThrownBy(() -> client.toAsync().publishWith().topic(target).qos(qos)
         .payload(new byte[] {1}).send().get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class);
-    assertClosedByHub(client, "pub-other");
-    assertThat(HUB.hub().telemetry("victim")).isEmpty();
-  }
-
-  @Test
-  void publishingToAnUndocumentedTopicClosesTheConnection() {
-    Mqtt3BlockingClient client = connected("pub-odd");
-    assertThatThrownBy(() -> client.toAsync().publishWith().topic("$iothub/twin/PATCH/properties/desired/?$rid=1")
-        .qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send().get(5, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class);
-    assertClosedByHub(client, "pub-odd");
-  }
-
-  @Test
-  void publishWithQos2ClosesTheConnection() {
-    Mqtt3BlockingClient client = connected("pub-qos2");
-    assertThatThrownBy(() -> client.toAsync().publishWith().topic("devices/pub-qos2/messages/events/")
-        .qos(MqttQos.EXACTLY_ONCE).payload(new byte[] {1}).send().get(5, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class);
-    assertClosedByHub(client, "pub-qos2");
-    assertThat(HUB.hub().telemetry("pub-qos2")).isEmpty();
+    assertClosedByHub(client, deviceId);
+    assertThat(HUB.hub().telemetry(deviceId)).isEmpty();
+    assertThat(HUB.hub().telemetry(other)).isEmpty();
   }
 
   @Test
@@ -105,15 +106,6 @@ class AuthorizationRulesIT {
         .isInstanceOf(ExecutionException.class);
     assertClosedByHub(client, "pub-big");
     assertThat(HUB.hub().telemetry("pub-big")).hasSize(1);
-  }
-
-  @Test
-  void malformedPropertyBagClosesTheConnection() {
-    Mqtt3BlockingClient client = connected("pub-badbag");
-    assertThatThrownBy(() -> client.toAsync().publishWith().topic("devices/pub-badbag/messages/events/a=%zz")
-        .qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send().get(5, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class);
-    assertClosedByHub(client, "pub-badbag");
   }
 
   @Test
@@ -150,26 +142,26 @@ class AuthorizationRulesIT {
     moduleClient.disconnect();
   }
 
+  /** Connects with a persistent session and a Will to the device's telemetry topic. */
+  private static void connectWithWill(Mqtt3BlockingClient client, DeviceIdentity dev) {
+    client.connectWith().cleanSession(false)
+        .simpleAuth().username(RawDevice.userName(HUB.hub(), dev))
+        .password(RawDevice.token(HUB.hub(), dev).getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+        .willPublish().topic("devices/" + dev.deviceId() + "/messages/events/reason=gone").qos(MqttQos.AT_LEAST_ONCE)
+        .payload("bye".getBytes(StandardCharsets.UTF_8)).applyWillPublish()
+        .send();
+  }
+
   @Test
   void willIsDeliveredAsTelemetryWhenTheConnectionIsLostButNotOnDisconnect() {
     DeviceIdentity dev = HUB.createDevice("will-dev");
     Mqtt3BlockingClient client = RawDevice.client(HUB.hub(), dev);
-    client.connectWith().cleanSession(false)
-        .simpleAuth().username(RawDevice.userName(HUB.hub(), dev))
-        .password(RawDevice.token(HUB.hub(), dev).getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
-        .willPublish().topic("devices/will-dev/messages/events/reason=gone").qos(MqttQos.AT_LEAST_ONCE)
-        .payload("bye".getBytes(StandardCharsets.UTF_8)).applyWillPublish()
-        .send();
+    connectWithWill(client, dev);
     client.disconnect();
     await().atMost(Duration.ofSeconds(5)).until(() -> !HUB.hub().isConnected("will-dev"));
     assertThat(HUB.hub().telemetry("will-dev")).isEmpty();
 
-    client.connectWith().cleanSession(false)
-        .simpleAuth().username(RawDevice.userName(HUB.hub(), dev))
-        .password(RawDevice.token(HUB.hub(), dev).getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
-        .willPublish().topic("devices/will-dev/messages/events/reason=gone").qos(MqttQos.AT_LEAST_ONCE)
-        .payload("bye".getBytes(StandardCharsets.UTF_8)).applyWillPublish()
-        .send();
+    connectWithWill(client, dev);
     HUB.hub().dropConnection("will-dev");
     await().atMost(Duration.ofSeconds(5)).until(() -> HUB.hub().telemetry("will-dev").size() == 1);
     TelemetryMessage will = HUB.hub().telemetry("will-dev").get(0);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.InternalClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.device.Message;
@@ -23,12 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,122 +93,48 @@ class AzureSdkConformanceIT {
     }
   }
 
-  /** The SDK as device or as module, behind one small facade. */
-  private interface SdkClient {
-    void open() throws IotHubClientException;
-
-    void send(Message message) throws Exception;
-
-    void onMessage(List<Message> sink);
-
-    void subscribeToDesired(List<TwinCollection> sink) throws Exception;
-
-    Twin getTwin() throws Exception;
-
-    int updateReported(TwinCollection reported) throws Exception;
-
-    void subscribeToMethods() throws Exception;
-
-    void close();
-  }
-
   private static ClientOptions options() {
     return ClientOptions.builder().sslContext(hub.sslContext()).build();
   }
 
-  private static SdkClient device(String connectionString, IotHubClientProtocol protocol) {
-    DeviceClient client = new DeviceClient(connectionString, protocol, options());
-    return new SdkClient() {
-      @Override
-      public void open() throws IotHubClientException {
-        client.open(false);
-      }
+  /** The identity a case runs as: a device, or a module of its parent device; the hub calls for it. */
+  private static final class Identity {
+    final String deviceId;
+    final @Nullable String moduleId;
+    final String connectionString;
 
-      @Override
-      public void send(Message message) throws Exception {
-        client.sendEvent(message, 10_000);
-      }
+    Identity(String deviceId, @Nullable String moduleId, String connectionString) {
+      this.deviceId = deviceId;
+      this.moduleId = moduleId;
+      this.connectionString = connectionString;
+    }
 
-      @Override
-      public void onMessage(List<Message> sink) {
-        client.setMessageCallback((message, context) -> {
-          sink.add(message);
-          return IotHubMessageResult.COMPLETE;
-        }, null);
-      }
+    InternalClient sdkClient(IotHubClientProtocol protocol) {
+      return moduleId == null ? new DeviceClient(connectionString, protocol, options())
+          : new ModuleClient(connectionString, protocol, options());
+    }
 
-      @Override
-      public void subscribeToDesired(List<TwinCollection> sink) throws Exception {
-        client.subscribeToDesiredProperties((twin, context) -> sink.add(twin.getDesiredProperties()), null, 10_000);
-      }
+    boolean isConnected() {
+      return moduleId == null ? hub.isConnected(deviceId) : hub.isConnected(deviceId, moduleId);
+    }
 
-      @Override
-      public Twin getTwin() throws Exception {
-        return client.getTwin(3_000);
-      }
+    List<TelemetryMessage> telemetry() {
+      return moduleId == null ? hub.telemetry(deviceId) : hub.telemetry(deviceId, moduleId);
+    }
 
-      @Override
-      public int updateReported(TwinCollection reported) throws Exception {
-        return client.updateReportedProperties(reported, 3_000).getVersion();
-      }
+    String twin() {
+      return (moduleId == null ? hub.twin(deviceId) : hub.twin(deviceId, moduleId)).blockingGet();
+    }
 
-      @Override
-      public void subscribeToMethods() throws Exception {
-        client.subscribeToMethods((name, payload, context) ->
-            new DirectMethodResponse(200, "echo:" + name + ":" + payload.getPayloadAsJsonString()), null, 10_000);
-      }
+    long updateDesired(String patch) {
+      return (moduleId == null ? hub.updateDesired(deviceId, patch)
+          : hub.updateDesired(deviceId, moduleId, patch)).blockingGet();
+    }
 
-      @Override
-      public void close() {
-        client.close();
-      }
-    };
-  }
-
-  private static SdkClient module(String connectionString, IotHubClientProtocol protocol) {
-    ModuleClient client = new ModuleClient(connectionString, protocol, options());
-    return new SdkClient() {
-      @Override
-      public void open() throws IotHubClientException {
-        client.open(false);
-      }
-
-      @Override
-      public void send(Message message) throws Exception {
-        client.sendEvent(message, 10_000);
-      }
-
-      @Override
-      public void onMessage(List<Message> sink) {
-        // IoT Hub sends C2D to devices only.
-      }
-
-      @Override
-      public void subscribeToDesired(List<TwinCollection> sink) throws Exception {
-        client.subscribeToDesiredProperties((twin, context) -> sink.add(twin.getDesiredProperties()), null, 10_000);
-      }
-
-      @Override
-      public Twin getTwin() throws Exception {
-        return client.getTwin(3_000);
-      }
-
-      @Override
-      public int updateReported(TwinCollection reported) throws Exception {
-        return client.updateReportedProperties(reported, 3_000).getVersion();
-      }
-
-      @Override
-      public void subscribeToMethods() throws Exception {
-        client.subscribeToMethods((name, payload, context) ->
-            new DirectMethodResponse(200, "echo:" + name + ":" + payload.getPayloadAsJsonString()), null, 10_000);
-      }
-
-      @Override
-      public void close() {
-        client.close();
-      }
-    };
+    MethodResult invokeMethod(String name, String payload) {
+      return (moduleId == null ? hub.invokeMethod(deviceId, name, payload, Duration.ofSeconds(10))
+          : hub.invokeMethod(deviceId, moduleId, name, payload, Duration.ofSeconds(10))).blockingGet();
+    }
   }
 
   /**
@@ -232,32 +162,44 @@ class AzureSdkConformanceIT {
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "MQTT_WS"})
-  void deviceConforms(IotHubClientProtocol protocol) throws Exception {
-    assumeTransportAvailable(protocol);
-    String deviceId = "sdk-device-" + protocol.name().toLowerCase().replace('_', '-');
-    DeviceIdentity identity = hub.registry().createDevice(deviceId);
-    conforms(device(identity.connectionString(), protocol), deviceId, null);
+  static Stream<Arguments> identitiesAndTransports() {
+    return Stream.of(false, true).flatMap(module -> Stream.of(IotHubClientProtocol.MQTT, IotHubClientProtocol.MQTT_WS)
+        .map(protocol -> Arguments.of(module ? "module" : "device", protocol)));
   }
 
-  @ParameterizedTest
-  @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "MQTT_WS"})
-  void moduleConforms(IotHubClientProtocol protocol) throws Exception {
+  @ParameterizedTest(name = "the SDK as {0} over {1} conforms")
+  @MethodSource("identitiesAndTransports")
+  void sdkConforms(String kind, IotHubClientProtocol protocol) throws Exception {
     assumeTransportAvailable(protocol);
-    String deviceId = "sdk-parent-" + protocol.name().toLowerCase().replace('_', '-');
-    hub.registry().createDevice(deviceId);
-    DeviceIdentity identity = hub.registry().createModule(deviceId, "sdk-module");
-    conforms(module(identity.connectionString(), protocol), deviceId, "sdk-module");
+    String transport = protocol.name().toLowerCase().replace('_', '-');
+    Identity identity;
+    if (kind.equals("device")) {
+      String deviceId = "sdk-device-" + transport;
+      identity = new Identity(deviceId, null, hub.registry().createDevice(deviceId).connectionString());
+    } else {
+      String deviceId = "sdk-parent-" + transport;
+      hub.registry().createDevice(deviceId);
+      identity = new Identity(deviceId, "sdk-module",
+          hub.registry().createModule(deviceId, "sdk-module").connectionString());
+    }
+    conforms(identity, identity.sdkClient(protocol));
   }
 
-  private static void conforms(SdkClient client, String deviceId, String moduleId) throws Exception {
+  private static void conforms(Identity identity, InternalClient client) throws Exception {
+    String deviceId = identity.deviceId;
+    String moduleId = identity.moduleId;
     List<Message> c2d = new CopyOnWriteArrayList<>();
     List<TwinCollection> desired = new CopyOnWriteArrayList<>();
-    client.onMessage(c2d);
-    client.open();
+    if (client instanceof DeviceClient) {
+      // IoT Hub sends C2D to devices only.
+      ((DeviceClient) client).setMessageCallback((message, context) -> {
+        c2d.add(message);
+        return IotHubMessageResult.COMPLETE;
+      }, null);
+    }
+    client.open(false);
     try {
-      assertThat(moduleId == null ? hub.isConnected(deviceId) : hub.isConnected(deviceId, moduleId)).isTrue();
+      assertThat(identity.isConnected()).isTrue();
 
       // Telemetry with system and application properties, captured exactly.
       Message message = new Message("{\"temperature\":21.5}");
@@ -267,8 +209,8 @@ class AzureSdkConformanceIT {
       message.setContentEncoding("utf-8");
       message.setProperty("prop with space", "value with space");
       message.setProperty("weird", "a&b=c/d%e é");
-      client.send(message);
-      List<TelemetryMessage> captured = moduleId == null ? hub.telemetry(deviceId) : hub.telemetry(deviceId, moduleId);
+      client.sendEvent(message, 10_000);
+      List<TelemetryMessage> captured = identity.telemetry();
       assertThat(captured).hasSize(1);
       TelemetryMessage telemetry = captured.get(0);
       assertThat(telemetry.payloadAsString()).isEqualTo("{\"temperature\":21.5}");
@@ -293,29 +235,28 @@ class AzureSdkConformanceIT {
       }
 
       // Twin: subscribe to desired, get, patch reported, receive a desired update.
-      client.subscribeToDesired(desired);
-      Twin twin = retrySdkRace("getTwin", client::getTwin);
+      client.subscribeToDesiredProperties((update, context) -> desired.add(update.getDesiredProperties()), null,
+          10_000);
+      Twin twin = retrySdkRace("getTwin", () -> client.getTwin(3_000));
       assertThat(twin.getDesiredProperties().getVersion()).isEqualTo(1);
       TwinCollection reported = new TwinCollection();
       reported.put("firmware", "1.2.3");
-      int reportedVersion = retrySdkRace("updateReportedProperties", () -> client.updateReported(reported));
-      JsonNode serviceTwin = JSON.readTree(moduleId == null ? hub.twin(deviceId).blockingGet()
-          : hub.twin(deviceId, moduleId).blockingGet());
+      int reportedVersion = retrySdkRace("updateReportedProperties",
+          () -> client.updateReportedProperties(reported, 3_000).getVersion());
+      JsonNode serviceTwin = JSON.readTree(identity.twin());
       JsonNode serviceReported = serviceTwin.path("properties").path("reported");
       assertThat(serviceReported.path("firmware").asText()).isEqualTo("1.2.3");
       // 2, plus one for each retry that re-applied a patch whose response the SDK lost.
       assertThat(serviceReported.path("$version").asInt()).isEqualTo(reportedVersion)
           .isBetween(2, 1 + SDK_ATTEMPTS);
-      long version = (moduleId == null ? hub.updateDesired(deviceId, "{\"interval\":30}")
-          : hub.updateDesired(deviceId, moduleId, "{\"interval\":30}")).blockingGet();
+      long version = identity.updateDesired("{\"interval\":30}");
       await().atMost(Duration.ofSeconds(10)).until(() -> desired.stream()
           .anyMatch(d -> d.containsKey("interval") && d.getVersion() != null && d.getVersion() == version));
 
       // Direct method answered by the SDK.
-      client.subscribeToMethods();
-      MethodResult result = (moduleId == null
-          ? hub.invokeMethod(deviceId, "reboot", "{\"delay\":5}", Duration.ofSeconds(10))
-          : hub.invokeMethod(deviceId, moduleId, "reboot", "{\"delay\":5}", Duration.ofSeconds(10))).blockingGet();
+      client.subscribeToMethods((name, payload, context) ->
+          new DirectMethodResponse(200, "echo:" + name + ":" + payload.getPayloadAsJsonString()), null, 10_000);
+      MethodResult result = identity.invokeMethod("reboot", "{\"delay\":5}");
       assertThat(result.status()).isEqualTo(200);
       assertThat(result.payload()).isEqualTo("\"echo:reboot:{\\\"delay\\\":5}\"");
     } finally {
