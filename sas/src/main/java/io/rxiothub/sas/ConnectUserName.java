@@ -61,7 +61,7 @@ public final class ConnectUserName {
    */
   public static ConnectUserName parse(String userName) {
     if (userName == null) {
-      throw new IllegalArgumentException("CONNECT user name must not be null");
+      throw new IllegalArgumentException("userName must not be null");
     }
     int hostEnd = userName.indexOf('/');
     if (hostEnd < 0) {

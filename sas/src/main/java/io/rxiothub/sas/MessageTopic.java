@@ -55,8 +55,11 @@ public final class MessageTopic {
    */
   public static MessageTopic of(Kind kind, String deviceId, @Nullable String moduleId,
       Map<String, ? extends @Nullable String> properties) {
-    if (kind == null || properties == null) {
-      throw new IllegalArgumentException("message topic kind and properties must not be null");
+    if (kind == null) {
+      throw new IllegalArgumentException("kind must not be null");
+    }
+    if (properties == null) {
+      throw new IllegalArgumentException("properties must not be null");
     }
     Map<String, @Nullable String> copy = new LinkedHashMap<>();
     for (Map.Entry<String, ? extends @Nullable String> e : properties.entrySet()) {
@@ -77,7 +80,7 @@ public final class MessageTopic {
    */
   public static MessageTopic parse(String topic) {
     if (topic == null) {
-      throw new IllegalArgumentException("message topic must not be null");
+      throw new IllegalArgumentException("topic must not be null");
     }
     if (!topic.startsWith(DEVICES)) {
       throw bad(topic, "must start with 'devices/'");
@@ -236,7 +239,7 @@ public final class MessageTopic {
      */
     public Identity(String deviceId, @Nullable String moduleId) {
       if (deviceId == null) {
-        throw new IllegalArgumentException("DeviceId of a message topic must not be null");
+        throw new IllegalArgumentException("deviceId must not be null");
       }
       this.messagesPrefix = DEVICES + deviceId + (moduleId == null ? "" : "/" + MODULES + moduleId)
           + "/" + MESSAGES;

@@ -109,7 +109,7 @@ public final class PropertyBag {
 
   private static Map<String, @Nullable String> decode(@Nullable String bag, boolean values) {
     if (bag == null) {
-      throw new IllegalArgumentException("property bag must not be null");
+      throw new IllegalArgumentException("bag must not be null");
     }
     Map<String, @Nullable String> out = new LinkedHashMap<>();
     int start = bag.startsWith("?") ? 1 : 0;

@@ -33,8 +33,14 @@ public final class TwinResponse {
    */
   public static TwinResponse of(
       TwinRequest.Operation operation, String rid, int status, @Nullable Long version, byte[] body) {
-    if (operation == null || rid == null || rid.isEmpty() || body == null) {
-      throw new IllegalArgumentException("twin response needs an operation, a non-empty $rid and a body");
+    if (operation == null) {
+      throw new IllegalArgumentException("operation must not be null");
+    }
+    if (rid == null || rid.isEmpty()) {
+      throw new IllegalArgumentException("rid must be a non-empty $rid");
+    }
+    if (body == null) {
+      throw new IllegalArgumentException("body must not be null");
     }
     return new TwinResponse(operation, rid, status, version, body.clone());
   }
