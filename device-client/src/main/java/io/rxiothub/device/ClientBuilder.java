@@ -353,7 +353,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
   /**
    * Sets how early, as a fraction of the lifetime, tokens are renewed (default 0.15: at 85 %).
    *
-   * @throws IllegalArgumentException unless 0 < margin < 1
+   * @throws IllegalArgumentException unless {@code 0 < margin < 1}
    */
   public B sasTokenRenewalMargin(double margin) {
     if (!(margin > 0 && margin < 1)) {
