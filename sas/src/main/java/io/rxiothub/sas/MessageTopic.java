@@ -254,7 +254,7 @@ public final class MessageTopic {
     /** Appends {@link #telemetryPrefix()} to {@code out} without building it; the bag follows. */
     public StringBuilder appendTelemetryPrefix(StringBuilder out) {
       if (out == null) {
-        throw new IllegalArgumentException("output of a telemetry topic must not be null");
+        throw new IllegalArgumentException("out must not be null");
       }
       return out.append(messagesPrefix).append(EVENTS).append('/');
     }
@@ -262,7 +262,7 @@ public final class MessageTopic {
     /** Returns the telemetry topic carrying {@code bag}, which may be empty. */
     public String telemetry(String bag) {
       if (bag == null) {
-        throw new IllegalArgumentException("bag of a telemetry topic must not be null (use \"\")");
+        throw new IllegalArgumentException("bag must not be null (use \"\" for no properties)");
       }
       return telemetryPrefix() + bag;
     }
@@ -280,7 +280,7 @@ public final class MessageTopic {
      */
     public String deviceboundBag(String topic) {
       if (topic == null) {
-        throw new IllegalArgumentException("cloud-to-device topic must not be null");
+        throw new IllegalArgumentException("topic must not be null");
       }
       int prefix = deviceboundPrefix.length() - 1;
       if (topic.length() == prefix && deviceboundPrefix.startsWith(topic)) {

@@ -29,7 +29,7 @@ public final class PropertyBag {
    */
   public static String encode(Map<String, ? extends @Nullable String> properties) {
     if (properties == null) {
-      throw new IllegalArgumentException("properties of a property bag must not be null");
+      throw new IllegalArgumentException("properties must not be null");
     }
     StringBuilder out = new StringBuilder();
     for (Map.Entry<String, ? extends @Nullable String> e : properties.entrySet()) {
@@ -51,7 +51,7 @@ public final class PropertyBag {
   public static StringBuilder appendPair(StringBuilder out, int bagStart, String key,
       @Nullable String value) {
     if (out == null) {
-      throw new IllegalArgumentException("output of a property bag must not be null");
+      throw new IllegalArgumentException("out must not be null");
     }
     if (value != null) {
       writePair(out, bagStart, key, value);

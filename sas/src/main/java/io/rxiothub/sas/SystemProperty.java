@@ -68,7 +68,7 @@ public enum SystemProperty {
   /** Returns the system property whose decoded key is {@code key}, or null. */
   public static @Nullable SystemProperty ofKey(String key) {
     if (key == null) {
-      throw new IllegalArgumentException("property key must not be null");
+      throw new IllegalArgumentException("key must not be null");
     }
     for (SystemProperty p : ALL) {
       if (p.key.equals(key)) {
@@ -84,7 +84,7 @@ public enum SystemProperty {
    */
   public static boolean isReserved(String key) {
     if (key == null) {
-      throw new IllegalArgumentException("property key must not be null");
+      throw new IllegalArgumentException("key must not be null");
     }
     return key.startsWith("$.") || key.startsWith("iothub-");
   }
