@@ -36,7 +36,6 @@ public final class ClientFactory {
   public static ClientParts create(ClientSettings s, boolean module,
       @Nullable MqttConnector connector) {
     ConnectionString cs = check(s, module);
-    String clientId = cs.isModule() ? cs.deviceId() + "/" + cs.moduleId() : cs.deviceId();
     String product = "rxiothub/" + Version.VERSION
         + (s.productInfo == null ? "" : " " + s.productInfo);
     String username = ConnectUserName.builder().hostName(cs.hostName()).deviceId(cs.deviceId())
@@ -47,10 +46,11 @@ public final class ClientFactory {
       Scheduler callbacks = s.callbackScheduler != null ? s.callbackScheduler
           : lease.callbackScheduler();
       Scheduler time = s.timeScheduler != null ? s.timeScheduler : lease.timeScheduler();
+      Credentials credentials = Credentials.of(cs, username, s.sasTokenTimeToLiveSeconds,
+          s.sasTokenRenewalMargin);
       CoreSettings settings = CoreSettings.builder()
-          .identity(clientId)
-          .credentials(Credentials.of(cs, username, s.sasTokenTimeToLiveSeconds,
-              s.sasTokenRenewalMargin))
+          .identity(credentials.clientId())
+          .credentials(credentials)
           .failures(AzureFailures.INSTANCE)
           .keepAliveSeconds(s.keepAliveSeconds)
           .cleanSession(s.cleanSession)

@@ -121,14 +121,14 @@ public final class ClientCore {
     machine.close();
   }
 
-  /** Accepts a stream's batch of sends under one lock; see {@link ConnectionMachine#submitAll}. */
+  /** Accepts a stream's batch of sends under one lock; see {@link SendQueue#submitAll}. */
   void submitAll(List<PendingSend> batch) {
-    machine.submitAll(batch);
+    machine.sends.submitAll(batch);
   }
 
   /** Forgets the queued sends of {@code sink} (its stream was cancelled). */
   void cancelSends(SendSink sink) {
-    machine.cancelSends(sink);
+    machine.sends.cancelSends(sink);
   }
 
   /**
@@ -156,7 +156,7 @@ public final class ClientCore {
     protected void subscribeActual(CompletableObserver observer) {
       PendingSend p = new PendingSend(machine, topic, payload, atMostOnce, expiry, observer, null);
       observer.onSubscribe(p);
-      machine.submitAll(Collections.singletonList(p));
+      machine.sends.submitAll(Collections.singletonList(p));
     }
   }
 }

@@ -104,7 +104,7 @@ public class PendingSend implements Disposable {
   public final void dispose() {
     if (!disposed) {
       disposed = true;
-      machine.cancelSend(this);
+      machine.sends.cancel(this);
     }
   }
 

@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepted messages live in {@code queue} (not yet handed to a connection) or {@code inFlight}
+ * The send path of one client. Accepted messages live in {@code queue} (not yet handed to a connection) or {@code inFlight}
  * (handed over, waiting for PUBACK); when a connection ends, every in-flight message goes back to the
  * head of the queue, so nothing accepted is lost (at least once: a message whose PUBACK was lost is
- * sent again). Every method runs under the machine's lock; effects go to {@code fx}, run after it.
+ * sent again). The entry points (sends accepted, outcomes, expiry, cancellation) take the machine's
+ * lock; the rest runs under it, with effects collected in {@code fx} and run after it.
  */
 final class SendQueue {
 
@@ -25,16 +26,119 @@ final class SendQueue {
   /** Publishes handed to MQTT at once; HiveMQ blocks its caller beyond ~65k (send maximum). */
   static final int MAX_IN_FLIGHT = 8192;
 
-  private final ConnectionMachine machine;
+  private final ConnectionMachine m;
   private final CoreSettings s;
   final OutboundBatch outbound = new OutboundBatch();
   final ArrayDeque<PendingSend> queue = new ArrayDeque<>();
   final LinkedHashSet<PendingSend> inFlight = new LinkedHashSet<>();
 
   SendQueue(ConnectionMachine machine, CoreSettings settings) {
-    this.machine = machine;
+    this.m = machine;
     this.s = settings;
   }
+
+  // ---------------------------------------------------------------- entry points: take the machine's lock
+
+  /**
+   * Accepts sends in one go: one lock and one hand-over to MQTT for the batch (a stream's). The
+   * sends of a stream are not refused for a full offline queue: the stream's window bounds them.
+   */
+  void submitAll(List<PendingSend> batch) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (m.lock) {
+      Attempt current = m.renewal.draining() ? null : m.connected;
+      boolean transmitted = false;
+      for (int i = 0, n = batch.size(); i < n; i++) {
+        PendingSend p = batch.get(i);
+        if (p.disposed) {
+          continue;
+        } else if (m.closed) {
+          fx.add(() -> p.fail(m.closedError()));
+        } else if (!m.wanted && m.connected == null) {
+          fx.add(() -> p.fail(m.notConnected("connect() was not called, or disconnect() was")));
+        } else if (!m.wanted) {
+          fx.add(() -> p.fail(m.notConnected("disconnect() is in progress")));
+        } else {
+          transmitted |= accept(p, current, fx);
+        }
+      }
+      if (transmitted) {
+        fx.add(outbound);
+      }
+    }
+    ConnectionMachine.run(fx);
+  }
+
+  /** The PUBACK of {@code p} on {@code a} arrived ({@code error} null), or its publish failed. */
+  void onPublishDone(PendingSend p, Attempt a, @Nullable Throwable error) {
+    List<Runnable> fx = null;
+    synchronized (m.lock) {
+      if (!acknowledged(p, a)) {
+        return;
+      }
+      // The common case, once per PUBACK (acknowledged, nothing queued, no drain): no effect list.
+      if (error != null || !queue.isEmpty() || m.connected == a && m.renewal.draining()) {
+        fx = new ArrayList<>();
+        if (error == null) {
+          fx.add(p::complete);
+        } else {
+          Throwable failure = s.failures.isOwn(error) ? error
+              : s.failures.connection("Publish of " + s.identity + " failed: "
+                  + error.getMessage(), error);
+          fx.add(() -> p.fail(failure));
+        }
+        if (m.connected == a) {
+          roomInFlight(a, fx);
+        }
+      }
+    }
+    if (fx == null) {
+      p.complete();
+    } else {
+      ConnectionMachine.run(fx);
+    }
+  }
+
+  /** Under the lock: a message left flight on the current connection {@code a}. */
+  private void roomInFlight(Attempt a, List<Runnable> fx) {
+    if (!m.renewal.draining()) {
+      pump(a, fx);
+    } else if (inFlight.isEmpty()) {
+      m.renewal.finishDrain(a, fx);
+    }
+  }
+
+  /** A stream was cancelled: see {@link #removeSends}. */
+  void cancelSends(SendSink sink) {
+    synchronized (m.lock) {
+      removeSends(sink);
+    }
+  }
+
+  /**
+   * The observer of {@code p} disposed it: a queued message is forgotten; one already handed to MQTT
+   * cannot be recalled (and is not sent again: requeueInFlight skips disposed sends).
+   */
+  void cancel(PendingSend p) {
+    synchronized (m.lock) {
+      queue.remove(p);
+    }
+  }
+
+  /** The expiry timer of {@code p} fired. */
+  void expired(PendingSend p) {
+    List<Runnable> fx = new ArrayList<>();
+    synchronized (m.lock) {
+      boolean sent = expire(p, fx);
+      Attempt a = m.connected;
+      if (sent && a != null) {
+        roomInFlight(a, fx);
+      }
+    }
+    ConnectionMachine.run(fx);
+  }
+
+  // ---------------------------------------------------------------- under the machine's lock
 
   /**
    * Queues or transmits {@code p} (the client wants a connection); {@code current}: the connection to
@@ -74,7 +178,7 @@ final class SendQueue {
     while (!queue.isEmpty() && inFlight.size() < MAX_IN_FLIGHT) {
       PendingSend p = queue.poll();
       if (p.expiry != null) {
-        now = now < 0 ? machine.now() : now;
+        now = now < 0 ? m.now() : now;
         if (p.isExpired(now)) {
           fx.add(() -> p.fail(expiredInQueue(p)));
           continue;
@@ -107,7 +211,7 @@ final class SendQueue {
     outbound.add(p, a);
   }
 
-  /** Takes {@code p} out of flight if its PUBACK (or failure) on {@code a} still counts. */
+  /** Under the lock: takes {@code p} out of flight if its PUBACK (or failure) on {@code a} still counts. */
   boolean acknowledged(PendingSend p, Attempt a) {
     return p.attempt == a && inFlight.remove(p);
   }
@@ -165,7 +269,7 @@ final class SendQueue {
    * Forgets the sends of {@code sink} that wait in the queue, and stops those already handed to MQTT
    * from being sent again or reported (they cannot be recalled).
    */
-  void cancelSends(SendSink sink) {
+  private void removeSends(SendSink sink) {
     for (Iterator<PendingSend> it = queue.iterator(); it.hasNext(); ) {
       PendingSend p = it.next();
       if (p.sink == sink) {
@@ -180,20 +284,12 @@ final class SendQueue {
     }
   }
 
-  /**
-   * A queued message is forgotten; one already handed to MQTT cannot be recalled (and is not sent
-   * again: requeueInFlight skips disposed sends).
-   */
-  void cancel(PendingSend p) {
-    queue.remove(p);
-  }
-
   /** Schedules the end of a message with an expiry: it is never sent, or sent again, after it. */
   private void armExpiry(PendingSend p) {
     Long expiry = p.expiry;
     if (expiry != null) {
-      p.expiryTimer = s.timeScheduler.scheduleDirect(() -> machine.expire(p),
-          Math.max(0, expiry - machine.now()), TimeUnit.MILLISECONDS);
+      p.expiryTimer = s.timeScheduler.scheduleDirect(() -> expired(p),
+          Math.max(0, expiry - m.now()), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -201,7 +297,7 @@ final class SendQueue {
    * Removes an expired {@code p} and adds its failure to {@code fx}; returns false if it was no
    * longer waiting, true if it was (then {@link #inFlight} may have room again).
    */
-  boolean expire(PendingSend p, List<Runnable> fx) {
+  private boolean expire(PendingSend p, List<Runnable> fx) {
     boolean queued = queue.remove(p);
     boolean sent = !queued && inFlight.remove(p);
     if (!queued && !sent) {
