@@ -1,4 +1,4 @@
-// The device twin over MQTT: requests correlated by $rid, retries, timeouts, desired updates kept in order.
+// The device twin over MQTT: a thin Rx driver of the twin module's TwinSession, plus desired updates kept in order.
 package io.rxiothub.device.internal;
 
 import io.reactivex.rxjava3.core.Flowable;
@@ -7,52 +7,41 @@ import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.core.SingleEmitter;
 import io.reactivex.rxjava3.disposables.Disposable;
-import io.reactivex.rxjava3.processors.PublishProcessor;
-import io.rxiothub.transport.TransportState.Status;
 import io.rxiothub.device.IotHubClientStateException;
-import io.rxiothub.device.IotHubException;
 import io.rxiothub.device.IotHubProtocolException;
-import io.rxiothub.device.IotHubRequestException;
-import io.rxiothub.device.IotHubTimeoutException;
 import io.rxiothub.device.TwinOperations;
-import io.rxiothub.twin.DesiredStateTracker;
 import io.rxiothub.twin.Twin;
 import io.rxiothub.twin.TwinPatch;
 import io.rxiothub.twin.TwinRequest;
-import io.rxiothub.twin.TwinRequestCorrelator;
 import io.rxiothub.twin.TwinResponse;
-import io.rxiothub.twin.TwinResponseListener;
+import io.rxiothub.twin.TwinSession;
+import io.rxiothub.twin.TwinSession.Effect;
 import io.rxiothub.twin.TwinTopic;
+import io.rxiothub.transport.TransportState.Status;
 import io.rxiothub.transport.internal.ClientCore;
-import java.nio.charset.Charset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Implements {@link TwinOperations} on a {@link ClientCore}. Requests wait until the response
- * subscription of the current connection is acknowledged, then are registered with the correlator
- * (which assigns the {@code $rid}) and published. Responses arrive on the response route's callback
- * worker and complete their request there, so a request costs one hop (I/O thread to callback
- * scheduler) and no polling. Desired changes go through a {@link DesiredStateTracker}, guarded by
- * {@code lock}; its output is emitted outside the lock by a serializing drain loop.
+ * Implements {@link TwinOperations} on a {@link ClientCore}. The twin protocol's rules (subscribe before
+ * the request, {@code $rid}s, retries, time-outs, resend after a reconnect) are the twin module's
+ * {@link TwinSession}; this class feeds it the client's events under {@code lock} and runs the effects
+ * it hands back outside the lock: publishes, timers on the {@code timeScheduler}, outcomes. Responses
+ * arrive on the response route's callback worker and complete their request there. Desired changes go
+ * through a {@link DesiredStream}.
  */
 public final class TwinEngine implements TwinOperations, ClientCore.ConnectionListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(TwinEngine.class);
-  private static final Charset UTF_8 = Charset.forName("UTF-8");
   private static final byte[] EMPTY = new byte[0];
-  private static final Object COMPLETE = new Object();
   /** Retry jitter of every client: Random is thread-safe, and one per client costs 56 bytes. */
   private static final Random RANDOM = new Random();
 
@@ -61,21 +50,14 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   private final Scheduler callbacks;
   private final Scheduler time;
   private final String id;
-  private final TwinRequestCorrelator correlator;
-  private final Set<Exchange> active = ConcurrentHashMap.newKeySet();
-  private final PublishProcessor<TwinPatch> desired = PublishProcessor.create();
+  private final DesiredStream desired;
   private final Flowable<TwinPatch> desiredUpdates;
-  private final ConcurrentLinkedQueue<Object> toEmit = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger emitWip = new AtomicInteger();
 
   private final Object lock = new Object();
   // Guarded by lock.
-  private final DesiredStateTracker tracker;
-  private final List<Exchange> waiting = new ArrayList<>();
+  private final TwinSession session;
+  private final Map<Long, Exchange> exchanges = new HashMap<>();
   private @Nullable Object connection;
-  private @Nullable Object responsesReadyOn;
-  private @Nullable Object desiredReadyOn;
-  private boolean responsesStarted;
   private boolean desiredStarted;
   private boolean syncInFlight;
   private @Nullable Exchange syncExchange;
@@ -88,11 +70,12 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     this.callbacks = core.settings().callbackScheduler();
     this.time = core.settings().timeScheduler();
     this.id = core.settings().identity();
-    this.correlator = TwinRequestCorrelator.builder().timeoutMillis(features.twinTimeoutMillis)
+    this.session = TwinSession.builder().timeoutMillis(features.twinTimeoutMillis)
+        .maxRetries(features.twinMaxRetries)
+        .retryDelayMillis(retry -> features.retryDelayMillis(retry, RANDOM.nextDouble()))
         .logId(id).build();
-    this.tracker = DesiredStateTracker.builder().logId(id).build();
-    this.desiredUpdates = desired.onBackpressureBuffer(FeatureSettings.BUFFER_ISLAND, false, true)
-        .doOnSubscribe(s -> startDesired());
+    this.desired = new DesiredStream(id);
+    this.desiredUpdates = desired.updates(this::startDesired);
     core.addConnectionListener(this);
   }
 
@@ -165,12 +148,13 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
 
   /** Returns the number of requests waiting for their response (for tests). */
   int pendingCount() {
-    return correlator.pendingCount();
+    synchronized (lock) {
+      return session.pendingCount();
+    }
   }
 
   private void start(Exchange x, SingleEmitter<?> emitter) {
     emitter.setCancellable(x::dispose);
-    active.add(x);
     x.send();
   }
 
@@ -180,33 +164,26 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   public void connected(Object newConnection) {
     boolean sync = false;
     Exchange stale = null;
-    List<Exchange> unanswered = new ArrayList<>();
+    List<Effect> fx;
     synchronized (lock) {
       connection = newConnection;
-      responsesReadyOn = null;
-      desiredReadyOn = null;
-      for (Exchange x : active) {
-        // Only PUBACKed requests: the client itself sends an unacknowledged one again, same $rid.
-        if (x.sentOn != null && x.sentOn != newConnection && x.acked && !x.afterDesired) {
-          unanswered.add(x);
-        }
-      }
+      // Requests the hub acknowledged on an older connection go out again (the session's rule).
+      session.connected(newConnection, now());
       if (desiredStarted) {
         // Notifications sent while offline are lost: reconcile by a full GET (protocol.md §6). On
         // the first connection this GET is the baseline of a stream subscribed before connect().
-        sync = tracker.onReconnected().getRequired();
+        sync = desired.onReconnected();
         // A reconciliation GET of the old connection may have lost its answer with it.
         stale = syncExchange;
         syncExchange = null;
         syncInFlight = false;
       }
+      fx = drain();
     }
     if (stale != null) {
       stale.dispose();
     }
-    for (Exchange x : unanswered) {
-      x.again();
-    }
+    run(fx, false);
     if (sync) {
       startSync();
     }
@@ -214,42 +191,73 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
 
   @Override
   public void subscribed(String filter, Object on) {
-    boolean responses = TwinTopic.RESPONSE_FILTER.equals(filter);
-    if (!responses && !TwinTopic.DESIRED_PATCH_FILTER.equals(filter)) {
+    if (!TwinTopic.RESPONSE_FILTER.equals(filter) && !TwinTopic.DESIRED_PATCH_FILTER.equals(filter)) {
       return;
     }
-    List<Exchange> ready = new ArrayList<>();
+    List<Effect> fx;
     synchronized (lock) {
-      if (on != connection) {
-        return;
-      }
-      if (responses) {
-        responsesReadyOn = on;
-      } else {
-        desiredReadyOn = on;
-      }
-      for (java.util.Iterator<Exchange> it = waiting.iterator(); it.hasNext(); ) {
-        Exchange x = it.next();
-        if (readyFor(x)) {
-          it.remove();
-          ready.add(x);
-        }
-      }
+      checkConnection();
+      session.subscribed(filter, on);
+      fx = drain();
     }
-    for (Exchange x : ready) {
-      x.transmit();
+    run(fx, false);
+  }
+
+  /** Tells the session when the connection it knows has ended. Call under {@code lock}. */
+  private void checkConnection() {
+    Object c = connection;
+    if (c != null && !core.isCurrentConnection(c)) {
+      connection = null;
+      session.connectionLost();
     }
   }
 
-  /**
-   * Whether {@code x} may be published now: its response subscription is acknowledged on the current
-   * connection and, for the GET that reconciles desired properties, so is the desired subscription
-   * (protocol.md §6: subscribe to desired notifications, then GET, or a change made in between is
-   * neither in the GET nor notified). Call under {@code lock}.
-   */
-  private boolean readyFor(Exchange x) {
-    return responsesReadyOn != null && core.isCurrentConnection(responsesReadyOn)
-        && (!x.afterDesired || desiredReadyOn != null && core.isCurrentConnection(desiredReadyOn));
+  // ---------------------------------------------------------------- the session's effects
+
+  /** Takes the session's effects. Call under {@code lock}. */
+  private List<Effect> drain() {
+    List<Effect> fx = new ArrayList<>(2);
+    for (Effect e = session.poll(); e != null; e = session.poll()) {
+      fx.add(e);
+    }
+    return fx;
+  }
+
+  /** Runs effects outside the lock; time-outs reach their caller on the callback scheduler. */
+  private void run(List<Effect> fx, boolean onTimer) {
+    for (Effect e : fx) {
+      if (e.kind() == Effect.Kind.FOLLOW_RESPONSES) {
+        startResponses();
+        continue;
+      }
+      Exchange x;
+      synchronized (lock) {
+        x = e.kind() == Effect.Kind.COMPLETE || e.kind() == Effect.Kind.FAIL
+            ? exchanges.remove(e.id()) : exchanges.get(e.id());
+      }
+      if (x == null) {
+        continue; // disposed meanwhile
+      }
+      switch (e.kind()) {
+        case PUBLISH:
+          x.publish(e);
+          break;
+        case TIMER:
+          x.arm(e.atMillis());
+          break;
+        case COMPLETE:
+          x.finish(e.response(), null);
+          break;
+        default:
+          Throwable error = TwinErrors.of(e, x.operation, id, f.twinTimeoutMillis);
+          if (onTimer) {
+            callbacks.scheduleDirect(() -> x.finish(null, error));
+          } else {
+            x.finish(null, error);
+          }
+          break;
+      }
+    }
   }
 
   // ---------------------------------------------------------------- routes
@@ -260,7 +268,12 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
         .subscribe(new InternalSubscriber<Inbound>() {
           @Override
           void next(Inbound in) {
-            correlator.onResponse(in.topic, in.body);
+            List<Effect> fx;
+            synchronized (lock) {
+              session.response(in.topic, in.body, now());
+              fx = drain();
+            }
+            run(fx, false);
           }
         });
   }
@@ -277,13 +290,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
         .subscribe(new InternalSubscriber<TwinPatch>() {
           @Override
           void next(TwinPatch patch) {
-            DesiredStateTracker.Step step;
-            synchronized (lock) {
-              step = tracker.onDesiredPatch(patch);
-              toEmit.addAll(step.updates());
-            }
-            drainEmissions();
-            if (step.getRequired()) {
+            if (desired.onPatch(patch)) {
               startSync();
             }
           }
@@ -293,16 +300,12 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
 
   /** Feeds a GET result to the tracker (when desired updates are followed) and emits what it says. */
   private void feedTracker(Twin twin) {
-    DesiredStateTracker.Step step;
     synchronized (lock) {
       if (!desiredStarted) {
         return;
       }
-      step = tracker.onTwin(twin);
-      toEmit.addAll(step.updates());
     }
-    drainEmissions();
-    if (step.getRequired()) {
+    if (desired.onTwin(twin)) {
       startSync();
     }
   }
@@ -343,7 +346,6 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     synchronized (lock) {
       syncExchange = x;
     }
-    active.add(x);
     x.send();
   }
 
@@ -369,7 +371,10 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     time.scheduleDirect(() -> {
       boolean again;
       synchronized (lock) {
-        again = tracker.isGetRequired() && !closed;
+        again = !closed;
+      }
+      if (again) {
+        again = desired.isGetRequired();
       }
       if (again) {
         startSync();
@@ -377,48 +382,18 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }, f.twinRetryMaxMillis, TimeUnit.MILLISECONDS);
   }
 
-  private void drainEmissions() {
-    if (emitWip.getAndIncrement() != 0) {
-      return;
-    }
-    int missed = 1;
-    for (;;) {
-      Object next;
-      while ((next = toEmit.poll()) != null) {
-        if (next == COMPLETE) {
-          desired.onComplete();
-        } else {
-          desired.onNext((TwinPatch) next);
-        }
-      }
-      missed = emitWip.addAndGet(-missed);
-      if (missed == 0) {
-        return;
-      }
-    }
-  }
-
   private void closed() {
-    List<Exchange> all;
+    List<Effect> fx;
     synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
-      waiting.clear();
-      all = new ArrayList<>(active);
-      toEmit.add(COMPLETE);
+      session.close();
+      fx = drain();
     }
-    IotHubClientStateException error = closedError();
-    for (Exchange x : all) {
-      x.finish(null, error);
-    }
-    drainEmissions();
-  }
-
-  private IotHubClientStateException closedError() {
-    return new IotHubClientStateException("Client of " + id + " is closed; its twin request was "
-        + "not answered", null);
+    run(fx, false);
+    desired.complete();
   }
 
   private long now() {
@@ -446,29 +421,19 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   }
 
   /**
-   * One request from subscription to outcome, over its retries. Each attempt registers a fresh
-   * {@code $rid} and has {@code twinTimeoutMillis} from its start, waiting for the subscriptions
-   * included, so a request made while the client reconnects, or whose subscription is never
-   * acknowledged, ends with a timeout instead of hanging; {@code done} makes the outcome happen at
-   * most once.
+   * The I/O side of one request of the session, from subscription to outcome: its timer, its publish,
+   * its caller. The outcome happens at most once ({@code done}, guarded by {@code lock}).
    */
-  private final class Exchange implements TwinResponseListener {
+  private final class Exchange {
     final TwinRequest.Operation operation;
     final byte[] body;
     final boolean afterDesired;
     final Outcome outcome;
-    final AtomicBoolean done = new AtomicBoolean();
-    int retries;
-    volatile long attemptStartMillis;
-    volatile @Nullable String rid;
-    /** The connection the current attempt was published on; guarded by {@code lock}. */
-    @Nullable Object sentOn;
-    /** Whether the hub acknowledged (PUBACK) the current attempt's PUBLISH. */
-    volatile boolean acked;
-    volatile @Nullable Disposable timer;
-    volatile @Nullable Disposable waitTimer;
-    volatile @Nullable Disposable retryTimer;
-    volatile @Nullable Disposable publishing;
+    // Guarded by lock.
+    long sessionId;
+    boolean done;
+    @Nullable Disposable timer;
+    @Nullable Disposable publishing;
 
     Exchange(TwinRequest.Operation operation, byte[] body, boolean afterDesired, Outcome outcome) {
       this.operation = operation;
@@ -477,134 +442,84 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       this.outcome = outcome;
     }
 
-    /** Sends now if the response subscription is active on the current connection, else waits. */
+    /** Hands the request to the session, or refuses it while the client is not connecting. */
     void send() {
-      boolean startRoute = false;
-      boolean now = false;
-      IotHubException refused = null;
-      attemptStartMillis = now();
+      IotHubClientStateException refused = null;
+      List<Effect> fx = null;
       synchronized (lock) {
         Status status = core.currentState().status();
-        if (done.get()) {
+        if (done) {
           return;
         } else if (closed || status == Status.CLOSED) {
-          refused = closedError();
+          refused = TwinErrors.closed(id);
         } else if (status == Status.DISCONNECTED) {
           refused = new IotHubClientStateException(id + " is not connected (connect() was not "
               + "called, or disconnect() was); call connect() first", null);
-        } else if (readyFor(this)) {
-          now = true;
         } else {
-          waiting.add(this);
-          startRoute = !responsesStarted;
-          responsesStarted = true;
+          checkConnection();
+          sessionId = session.request(operation, body, afterDesired, now());
+          exchanges.put(sessionId, this);
+          fx = drain();
         }
-      }
-      if (!now && refused == null) {
-        waitTimer = time.scheduleDirect(this::notSentInTime, f.twinTimeoutMillis,
-            TimeUnit.MILLISECONDS);
       }
       if (refused != null) {
-        IotHubException error = refused;
+        IotHubClientStateException error = refused;
         callbacks.scheduleDirect(() -> finish(null, error));
-      } else if (startRoute) {
-        startResponses();
-      } else if (now) {
-        transmit();
-      }
-    }
-
-    /** The attempt's time is up while it still waits for its subscriptions. */
-    void notSentInTime() {
-      boolean wasWaiting;
-      synchronized (lock) {
-        wasWaiting = waiting.remove(this);
-      }
-      if (wasWaiting) {
-        callbacks.scheduleDirect(() -> finish(null, new IotHubTimeoutException("The twin "
-            + operation + " of " + id + " could not be sent within " + f.twinTimeoutMillis
-            + " ms: the client was not connected with its twin subscriptions acknowledged "
-            + "meanwhile", null)));
-      }
-    }
-
-    void transmit() {
-      if (done.get()) {
-        return;
-      }
-      synchronized (lock) {
-        sentOn = connection;
-      }
-      acked = false;
-      disposeQuietly(waitTimer);
-      TwinRequest request = correlator.register(operation, attemptStartMillis, this);
-      rid = request.rid();
-      timer = time.scheduleDirect(() -> correlator.expire(now()),
-          Math.max(0, request.deadlineMillis() - now()), TimeUnit.MILLISECONDS);
-      if (done.get()) {
-        correlator.cancel(request.rid());
-        return;
-      }
-      publishing = core.publish(request.topic(), body, false, null).subscribe(() -> acked = true, error -> {
-        if (correlator.cancel(request.rid())) {
-          finish(null, error);
-        }
-      });
-    }
-
-    /**
-     * The connection on which the hub acknowledged this attempt ended before the answer came (an
-     * answer never crosses connections): publish it again, with a fresh {@code $rid} and time, on
-     * the new connection. A reported patch may so be applied twice; its content is the same.
-     */
-    void again() {
-      String r = rid;
-      if (r == null || !correlator.cancel(r)) {
-        return; // answered, timed out or disposed meanwhile
-      }
-      disposeQuietly(timer);
-      synchronized (lock) {
-        sentOn = null;
-      }
-      LOG.debug("{}: the connection of twin {} $rid={} ended before its answer; sending it again",
-          id, operation, r);
-      send();
-    }
-
-    @Override
-    public void onResponse(TwinResponse response) {
-      disposeQuietly(timer);
-      if (response.isSuccess()) {
-        finish(response, null);
-      } else if (response.isRetryable() && retries < f.twinMaxRetries && !done.get()) {
-        long delay = f.retryDelayMillis(retries, nextRandom());
-        retries++;
-        LOG.debug("{}: twin {} answered {} ($rid={}); retry {} of {} in {} ms", id, operation,
-            response.status(), response.rid(), retries, f.twinMaxRetries, delay);
-        retryTimer = time.scheduleDirect(this::send, delay, TimeUnit.MILLISECONDS);
       } else {
-        String text = new String(response.body(), UTF_8);
-        if (text.length() > 300) {
-          text = text.substring(0, 300) + "…";
-        }
-        finish(null, new IotHubRequestException(response.status(), response.rid(), "The hub "
-            + "answered the twin " + operation + " of " + id + " with status " + response.status()
-            + " ($rid=" + response.rid() + (retries > 0 ? ", after " + retries + " retries" : "")
-            + ")" + (text.isEmpty() ? "" : ": " + text), null));
+        run(fx, false);
       }
     }
 
-    @Override
-    public void onTimeout(TwinRequest request) {
-      // Called on the time scheduler: the outcome reaches user code on the callback scheduler.
-      callbacks.scheduleDirect(() -> finish(null, new IotHubTimeoutException("The hub did not "
-          + "answer the twin " + operation + " of " + id + " ($rid=" + request.rid() + ") within "
-          + f.twinTimeoutMillis + " ms", null)));
+    void publish(Effect e) {
+      TwinRequest request = e.request();
+      if (request == null) {
+        return;
+      }
+      String r = request.rid();
+      Disposable p = core.publish(request.topic(), body, false, null).subscribe(() -> {
+        synchronized (lock) {
+          session.published(sessionId, r);
+        }
+      }, error -> {
+        List<Effect> fx;
+        synchronized (lock) {
+          session.publishFailed(sessionId, r, error);
+          fx = drain();
+        }
+        run(fx, false);
+      });
+      synchronized (lock) {
+        publishing = p;
+      }
+    }
+
+    /** (Re)arms this request's one timer (a stale one firing is ignored by the session). */
+    void arm(long atMillis) {
+      Disposable next = time.scheduleDirect(this::timerFired, Math.max(0, atMillis - now()),
+          TimeUnit.MILLISECONDS);
+      Disposable previous;
+      synchronized (lock) {
+        previous = timer;
+        timer = next;
+      }
+      disposeQuietly(previous);
+    }
+
+    void timerFired() {
+      List<Effect> fx;
+      synchronized (lock) {
+        session.timerFired(sessionId, now());
+        fx = drain();
+      }
+      run(fx, true);
     }
 
     void finish(@Nullable TwinResponse response, @Nullable Throwable error) {
-      if (!done.compareAndSet(false, true)) {
-        return;
+      synchronized (lock) {
+        if (done) {
+          return;
+        }
+        done = true;
       }
       cleanUp();
       if (response != null) {
@@ -615,32 +530,28 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }
 
     void dispose() {
-      if (done.compareAndSet(false, true)) {
-        cleanUp();
-        Disposable p = publishing;
-        if (p != null) {
-          p.dispose(); // a request still queued offline is forgotten
+      Disposable p;
+      synchronized (lock) {
+        if (done) {
+          return;
         }
+        done = true;
+        session.cancel(sessionId);
+        exchanges.remove(sessionId);
+        p = publishing;
       }
+      cleanUp();
+      disposeQuietly(p); // a request still queued offline is forgotten
     }
 
     private void cleanUp() {
-      active.remove(this);
+      Disposable t;
       synchronized (lock) {
-        waiting.remove(this);
+        t = timer;
+        timer = null;
       }
-      String r = rid;
-      if (r != null) {
-        correlator.cancel(r);
-      }
-      disposeQuietly(timer);
-      disposeQuietly(waitTimer);
-      disposeQuietly(retryTimer);
+      disposeQuietly(t);
     }
-  }
-
-  private static double nextRandom() {
-    return RANDOM.nextDouble();
   }
 
   private static void disposeQuietly(@Nullable Disposable d) {

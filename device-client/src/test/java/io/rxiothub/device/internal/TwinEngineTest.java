@@ -22,7 +22,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class TwinEngineTest {
 
@@ -54,6 +58,28 @@ class TwinEngineTest {
     return a.topics().stream().filter(t -> t.startsWith("$iothub/twin/")).collect(Collectors.toList());
   }
 
+  /** Connects with the hub holding back every SUBACK until the test releases it. */
+  FakeAttempt connectHoldingSubAcks() {
+    core.connect().test();
+    scheduler.triggerActions();
+    FakeAttempt a = connector.last();
+    a.holdSubAcks = true;
+    a.accept();
+    scheduler.triggerActions();
+    return a;
+  }
+
+  /** Drops {@code a}'s connection and returns the next one, accepted. */
+  FakeAttempt reconnect(FakeAttempt a) {
+    a.drop("network");
+    scheduler.advanceTimeBy(1, TimeUnit.SECONDS);
+    FakeAttempt b = connector.last();
+    assertThat(b).isNotSameAs(a);
+    b.accept();
+    scheduler.triggerActions();
+    return b;
+  }
+
   /** PUBACKs what the client sent, then delivers the hub's answer. */
   void answer(FakeAttempt a, String topic, String body) {
     a.ackAll();
@@ -63,12 +89,7 @@ class TwinEngineTest {
 
   @Test
   void getSubscribesToResponsesAndWaitsForTheSubAckBeforePublishing() {
-    core.connect().test();
-    scheduler.triggerActions();
-    FakeAttempt a = connector.last();
-    a.holdSubAcks = true;
-    a.accept();
-    scheduler.triggerActions();
+    FakeAttempt a = connectHoldingSubAcks();
     assertThat(a.subscribed).isEmpty();
 
     TestObserver<Twin> got = twin.get().test();
@@ -138,35 +159,33 @@ class TwinEngineTest {
     done.assertValue(4L);
   }
 
-  @Test
-  void retryableAnswersFailWithStatusAndRidAfterTheLastRetry() {
-    FakeAttempt a = connect();
-    TestObserver<Twin> got = twin.get().test();
-    scheduler.triggerActions();
-    for (int rid = 1; rid <= 3; rid++) {
-      answer(a, "$iothub/twin/res/500/?$rid=" + rid, "{\"errorCode\":500001}");
-      scheduler.advanceTimeBy(1, TimeUnit.SECONDS);
-    }
-    assertThat(twinTopics(a)).hasSize(3);
-    got.assertError(e -> e instanceof IotHubRequestException
-        && ((IotHubRequestException) e).status() == 500
-        && ((IotHubRequestException) e).requestId().equals("3")
-        && ((IotHubRequestException) e).isRetryable()
-        && e.getMessage().contains("500001"));
+  static Stream<Arguments> answersThatEndARequest() {
+    return Stream.of(
+        Arguments.of("get", 500, 3), Arguments.of("get", 429, 3), Arguments.of("updateReported", 503, 3),
+        Arguments.of("updateReported", 400, 1), Arguments.of("get", 404, 1));
   }
 
-  @Test
-  void badRequestFailsAtOnceWithoutRetry() {
+  @ParameterizedTest(name = "{0} answered {1} fails with status and $rid after {2} attempt(s)")
+  @MethodSource
+  void answersThatEndARequest(String operation, int status, int attempts) {
     FakeAttempt a = connect();
-    TestObserver<Long> done = twin.updateReported(TwinPatch.builder().put("x", 1).build()).test();
+    TestObserver<?> done = operation.equals("get") ? twin.get().test()
+        : twin.updateReported(TwinPatch.builder().put("x", 1).build()).test();
     scheduler.triggerActions();
-    answer(a, "$iothub/twin/res/400/?$rid=1", "{\"errorCode\":400004}");
+    String errorCode = status + "001";
+    for (int rid = 1; rid <= attempts; rid++) {
+      answer(a, "$iothub/twin/res/" + status + "/?$rid=" + rid, "{\"errorCode\":" + errorCode + "}");
+      scheduler.advanceTimeBy(1, TimeUnit.SECONDS);
+    }
     scheduler.advanceTimeBy(10, TimeUnit.SECONDS);
-    assertThat(twinTopics(a)).hasSize(1);
+    assertThat(twinTopics(a)).as("retried only while retryable and retries are left").hasSize(attempts);
+    String lastRid = Integer.toString(attempts);
+    boolean retryable = status == 429 || status >= 500;
     done.assertError(e -> e instanceof IotHubRequestException
-        && ((IotHubRequestException) e).status() == 400
-        && ((IotHubRequestException) e).requestId().equals("1")
-        && !((IotHubRequestException) e).isRetryable());
+        && ((IotHubRequestException) e).status() == status
+        && ((IotHubRequestException) e).requestId().equals(lastRid)
+        && ((IotHubRequestException) e).isRetryable() == retryable
+        && e.getMessage().contains(errorCode));
   }
 
   @Test
@@ -189,12 +208,7 @@ class TwinEngineTest {
 
   @Test
   void aRequestWaitingForItsSubscriptionTimesOutInsteadOfHanging() {
-    core.connect().test();
-    scheduler.triggerActions();
-    FakeAttempt a = connector.last();
-    a.holdSubAcks = true;
-    a.accept();
-    scheduler.triggerActions();
+    FakeAttempt a = connectHoldingSubAcks();
     TestObserver<Twin> got = twin.get().test();
     scheduler.triggerActions();
     scheduler.advanceTimeBy(4_999, TimeUnit.MILLISECONDS);
@@ -241,12 +255,7 @@ class TwinEngineTest {
 
   @Test
   void theReconcilingGetWaitsForTheDesiredSubscriptionButOtherRequestsDoNot() {
-    core.connect().test();
-    scheduler.triggerActions();
-    FakeAttempt a = connector.last();
-    a.holdSubAcks = true;
-    a.accept();
-    scheduler.triggerActions();
+    FakeAttempt a = connectHoldingSubAcks();
     TestSubscriber<TwinPatch> updates = twin.desiredUpdates().test();
     scheduler.triggerActions();
     int responses = a.subscribed.indexOf(TwinTopic.RESPONSE_FILTER);
@@ -330,12 +339,7 @@ class TwinEngineTest {
     TestObserver<Twin> got = twin.get().test();
     scheduler.triggerActions();
     a.ackAll();
-    a.drop("network");
-    scheduler.advanceTimeBy(1, TimeUnit.SECONDS);
-    FakeAttempt b = connector.last();
-    assertThat(b).isNotSameAs(a);
-    b.accept();
-    scheduler.triggerActions();
+    FakeAttempt b = reconnect(a);
     assertThat(twinTopics(b)).as("a fresh $rid, at once, not after the 5 s timeout")
         .containsExactly("$iothub/twin/GET/?$rid=2");
     answer(b, "$iothub/twin/res/200/?$rid=1", TWIN_JSON);
@@ -350,10 +354,7 @@ class TwinEngineTest {
     FakeAttempt a = connect();
     TestObserver<Long> done = twin.updateReported(TwinPatch.builder().put("x", 1).build()).test();
     scheduler.triggerActions();
-    a.drop("network");
-    scheduler.advanceTimeBy(1, TimeUnit.SECONDS);
-    FakeAttempt b = connector.last().accept();
-    scheduler.triggerActions();
+    FakeAttempt b = reconnect(a);
     assertThat(twinTopics(b)).as("the client's own resend of the unacknowledged PUBLISH, only once")
         .containsExactly("$iothub/twin/PATCH/properties/reported/?$rid=1");
     answer(b, "$iothub/twin/res/204/?$rid=1&$version=5", "");
@@ -382,10 +383,7 @@ class TwinEngineTest {
     assertThat(updates.values().get(1).properties().getString("mode")).isEqualTo("c");
 
     // Offline: version 6 is missed; after the reconnect a GET brings it, emitted once.
-    a.drop("network");
-    scheduler.advanceTimeBy(1, TimeUnit.SECONDS);
-    FakeAttempt b = connector.last().accept();
-    scheduler.triggerActions();
+    FakeAttempt b = reconnect(a);
     assertThat(b.subscribed).containsExactlyInAnyOrder(TwinTopic.RESPONSE_FILTER,
         TwinTopic.DESIRED_PATCH_FILTER);
     assertThat(twinTopics(b)).containsExactly("$iothub/twin/GET/?$rid=3");
