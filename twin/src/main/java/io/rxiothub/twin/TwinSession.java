@@ -43,7 +43,7 @@ public final class TwinSession {
   private final String logId;
   private final Map<Long, Request> requests = new LinkedHashMap<>();
   private final Map<String, Request> byRid = new HashMap<>();
-  private final ArrayDeque<Effect> effects = new ArrayDeque<>();
+  private final ArrayDeque<Effect> effects = new ArrayDeque<>(4);
   private long lastId;
   private long lastRid;
   private @Nullable Object connection;
@@ -188,7 +188,7 @@ public final class TwinSession {
           response.status(), response.rid(), r.retries, maxRetries, delay);
       r.state = State.RETRY_WAIT;
       r.dueMillis = saturatedAdd(nowMillis, delay);
-      effects.add(Effect.timer(r.id, r.dueMillis));
+      effects.add(Effect.timer(r.id, r.dueMillis, true));
     } else {
       end(r);
       effects.add(Effect.fail(r.id, Failure.REJECTED, response.rid(), response, r.retries, null));
@@ -260,7 +260,7 @@ public final class TwinSession {
   private void attempt(Request r, long nowMillis) {
     r.dueMillis = saturatedAdd(nowMillis, timeoutMillis);
     r.state = State.WAITING;
-    effects.add(Effect.timer(r.id, r.dueMillis));
+    effects.add(Effect.timer(r.id, r.dueMillis, false));
     if (ready(r)) {
       transmit(r);
     } else if (!followingResponses) {
@@ -363,10 +363,18 @@ public final class TwinSession {
     private final @Nullable String rid;
     private final int retries;
     private final @Nullable Object error;
+    private final boolean retry;
 
     private Effect(Kind kind, long id, @Nullable TwinRequest request, byte @Nullable [] body, long atMillis,
         @Nullable TwinResponse response, @Nullable Failure failure, @Nullable String rid, int retries,
         @Nullable Object error) {
+      this(kind, id, request, body, atMillis, response, failure, rid, retries, error, false);
+    }
+
+    private Effect(Kind kind, long id, @Nullable TwinRequest request, byte @Nullable [] body, long atMillis,
+        @Nullable TwinResponse response, @Nullable Failure failure, @Nullable String rid, int retries,
+        @Nullable Object error, boolean retry) {
+      this.retry = retry;
       this.kind = kind;
       this.id = id;
       this.request = request;
@@ -387,8 +395,8 @@ public final class TwinSession {
       return new Effect(Kind.PUBLISH, id, request, body, 0, null, null, request.rid(), 0, null);
     }
 
-    static Effect timer(long id, long atMillis) {
-      return new Effect(Kind.TIMER, id, null, null, atMillis, null, null, null, 0, null);
+    static Effect timer(long id, long atMillis, boolean retry) {
+      return new Effect(Kind.TIMER, id, null, null, atMillis, null, null, null, 0, null, retry);
     }
 
     static Effect complete(long id, TwinResponse response) {
@@ -446,6 +454,14 @@ public final class TwinSession {
     /** Returns how many retries the request had made when it failed. */
     public int retries() {
       return retries;
+    }
+
+    /**
+     * Returns whether a {@link Kind#TIMER} is the wait before a retry (else it ends its attempt's
+     * time): a driver may refuse a retry when its client is no longer connecting.
+     */
+    public boolean isRetry() {
+      return retry;
     }
 
     /** Returns the driver's error of a {@link Failure#PUBLISH_FAILED}. */

@@ -48,7 +48,9 @@ class TwinSessionTest {
   void followsResponsesAndPublishesOnlyOnceTheirSubscriptionIsAcknowledged() {
     session.connected(C1, 0);
     long id = session.request(TwinRequest.Operation.GET, EMPTY, false, 10);
-    assertThat(kinds(drain())).containsExactly("TIMER#1 at 1010", "FOLLOW_RESPONSES#0");
+    List<Effect> first = drain();
+    assertThat(kinds(first)).containsExactly("TIMER#1 at 1010", "FOLLOW_RESPONSES#0");
+    assertThat(first.get(0).isRetry()).isFalse();
     session.subscribed(TwinTopic.DESIRED_PATCH_FILTER, C1);
     assertThat(drain()).isEmpty();
     session.subscribed(TwinTopic.RESPONSE_FILTER, C2);
@@ -84,7 +86,9 @@ class TwinSessionTest {
     session.request(TwinRequest.Operation.GET, EMPTY, false, 0);
     drain();
     session.response(res(status, "1"), EMPTY, 50);
-    assertThat(kinds(drain())).containsExactly("TIMER#1 at 150");
+    List<Effect> retry = drain();
+    assertThat(kinds(retry)).containsExactly("TIMER#1 at 150");
+    assertThat(retry.get(0).isRetry()).as("a retry's wait, not an attempt's end").isTrue();
     session.timerFired(1, 149);
     assertThat(drain()).as("not yet due").isEmpty();
     session.timerFired(1, 150);

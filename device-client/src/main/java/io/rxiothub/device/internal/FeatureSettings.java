@@ -1,6 +1,9 @@
 // The settings of the twin and direct-method engines, fixed when the client is built.
 package io.rxiothub.device.internal;
 
+import io.rxiothub.transport.internal.Backoff;
+import java.util.Random;
+
 /** Immutable settings of {@link TwinEngine} and {@link MethodEngine}. */
 public final class FeatureSettings {
   /**
@@ -9,12 +12,16 @@ public final class FeatureSettings {
    * subscribed, and an idle client buffers nothing.
    */
   static final int BUFFER_ISLAND = 8;
+  /** Never drawn from: the twin's jitter is equal jitter, computed in {@link #retryDelayMillis}. */
+  private static final Random JITTER = new Random();
 
   final long twinTimeoutMillis;
   final int twinMaxRetries;
   final long twinRetryInitialMillis;
   final long twinRetryMaxMillis;
   final boolean methodRepliesAtMostOnce;
+  /** The ceilings of twin retries: the reconnection's formula, one {@link Backoff} for both. */
+  private final Backoff twinBackoff;
 
   /**
    * Creates the settings.
@@ -33,6 +40,7 @@ public final class FeatureSettings {
     this.twinRetryInitialMillis = twinRetryInitialMillis;
     this.twinRetryMaxMillis = twinRetryMaxMillis;
     this.methodRepliesAtMostOnce = methodRepliesAtMostOnce;
+    this.twinBackoff = new Backoff(twinRetryInitialMillis, twinRetryMaxMillis, JITTER);
   }
 
   /** The defaults: 30 s timeout, 4 retries from 200 ms up to 5 s, method replies with QoS 1. */
@@ -42,15 +50,12 @@ public final class FeatureSettings {
 
   /**
    * Returns the delay before retry {@code retry} (0-based): "equal jitter", uniform in
-   * {@code [c/2, c]} with {@code c = min(max, initial * 2^retry)}, so retries of many devices
-   * spread out yet never come back at once.
+   * {@code [c/2, c]} with {@code c} the {@link Backoff#ceilingMillis} of the twin retry settings
+   * ({@code min(max, initial * 2^retry)}), so retries of many devices spread out yet never come back
+   * at once.
    */
   long retryDelayMillis(int retry, double random) {
-    long ceiling = twinRetryInitialMillis;
-    for (int i = 0; i < retry && ceiling > 0 && ceiling < twinRetryMaxMillis; i++) {
-      ceiling *= 2;
-    }
-    ceiling = Math.min(ceiling, twinRetryMaxMillis);
+    long ceiling = twinBackoff.ceilingMillis(retry);
     long half = ceiling / 2;
     return half + (long) (random * (ceiling - half + 1));
   }

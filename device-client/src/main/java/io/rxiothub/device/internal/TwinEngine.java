@@ -19,6 +19,7 @@ import io.rxiothub.twin.TwinSession.Effect;
 import io.rxiothub.twin.TwinTopic;
 import io.rxiothub.transport.TransportState.Status;
 import io.rxiothub.transport.internal.ClientCore;
+import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,7 +80,6 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     core.addConnectionListener(this);
   }
 
-  // ---------------------------------------------------------------- public operations
 
   @Override
   public Single<Twin> get() {
@@ -158,7 +158,6 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     x.send();
   }
 
-  // ---------------------------------------------------------------- connection events
 
   @Override
   public void connected(Object newConnection) {
@@ -212,7 +211,6 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }
   }
 
-  // ---------------------------------------------------------------- the session's effects
 
   /** Takes the session's effects. Call under {@code lock}. */
   private List<Effect> drain() {
@@ -243,7 +241,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
           x.publish(e);
           break;
         case TIMER:
-          x.arm(e.atMillis());
+          x.arm(e.atMillis(), e.isRetry());
           break;
         case COMPLETE:
           x.finish(e.response(), null);
@@ -260,17 +258,17 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }
   }
 
-  // ---------------------------------------------------------------- routes
 
   private void startResponses() {
-    core.inbound(TwinTopic.RESPONSE_FILTER, publish -> new Inbound(
+    // A response on the route: its parsed topic and its body.
+    core.inbound(TwinTopic.RESPONSE_FILTER, publish -> new SimpleImmutableEntry<>(
             TwinTopic.parse(publish.topic()), publish.payload()))
-        .subscribe(new InternalSubscriber<Inbound>() {
+        .subscribe(new InternalSubscriber<Map.Entry<TwinTopic, byte[]>>() {
           @Override
-          void next(Inbound in) {
+          void next(Map.Entry<TwinTopic, byte[]> in) {
             List<Effect> fx;
             synchronized (lock) {
-              session.response(in.topic, in.body, now());
+              session.response(in.getKey(), in.getValue(), now());
               fx = drain();
             }
             run(fx, false);
@@ -400,24 +398,12 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     return time.now(TimeUnit.MILLISECONDS);
   }
 
-  // ---------------------------------------------------------------- one request
 
   /** What the caller of one request hears. */
   private interface Outcome {
     void success(TwinResponse response);
 
     void failure(Throwable error);
-  }
-
-  /** A twin received on a route: the parsed topic and the body. */
-  private static final class Inbound {
-    final TwinTopic topic;
-    final byte[] body;
-
-    Inbound(TwinTopic topic, byte[] body) {
-      this.topic = topic;
-      this.body = body;
-    }
   }
 
   /**
@@ -447,15 +433,11 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       IotHubClientStateException refused = null;
       List<Effect> fx = null;
       synchronized (lock) {
-        Status status = core.currentState().status();
         if (done) {
           return;
-        } else if (closed || status == Status.CLOSED) {
-          refused = TwinErrors.closed(id);
-        } else if (status == Status.DISCONNECTED) {
-          refused = new IotHubClientStateException(id + " is not connected (connect() was not "
-              + "called, or disconnect() was); call connect() first", null);
-        } else {
+        }
+        refused = refusal();
+        if (refused == null) {
           checkConnection();
           sessionId = session.request(operation, body, afterDesired, now());
           exchanges.put(sessionId, this);
@@ -468,6 +450,18 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       } else {
         run(fx, false);
       }
+    }
+
+    /** Returns why a request cannot start now, or null. Call under {@code lock}. */
+    private @Nullable IotHubClientStateException refusal() {
+      Status status = core.currentState().status();
+      if (closed || status == Status.CLOSED) {
+        return TwinErrors.closed(id);
+      } else if (status == Status.DISCONNECTED) {
+        return new IotHubClientStateException(id + " is not connected (connect() was not "
+            + "called, or disconnect() was); call connect() first", null);
+      }
+      return null;
     }
 
     void publish(Effect e) {
@@ -494,8 +488,8 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }
 
     /** (Re)arms this request's one timer (a stale one firing is ignored by the session). */
-    void arm(long atMillis) {
-      Disposable next = time.scheduleDirect(this::timerFired, Math.max(0, atMillis - now()),
+    void arm(long atMillis, boolean retry) {
+      Disposable next = time.scheduleDirect(() -> timerFired(retry), Math.max(0, atMillis - now()),
           TimeUnit.MILLISECONDS);
       Disposable previous;
       synchronized (lock) {
@@ -505,8 +499,20 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       disposeQuietly(previous);
     }
 
-    void timerFired() {
+    void timerFired(boolean retry) {
       List<Effect> fx;
+      IotHubClientStateException refused = null;
+      synchronized (lock) {
+        if (retry && !done && (refused = refusal()) != null) {
+          session.cancel(sessionId);
+          exchanges.remove(sessionId);
+        }
+      }
+      if (refused != null) {
+        IotHubClientStateException error = refused; // as a new request: the client stopped connecting
+        callbacks.scheduleDirect(() -> finish(null, error));
+        return;
+      }
       synchronized (lock) {
         session.timerFired(sessionId, now());
         fx = drain();
