@@ -122,6 +122,17 @@ public final class MethodDispatcher {
    * @throws IllegalArgumentException if an argument is null
    */
   public void dispatch(MethodRequest request, MethodReplySink sink) {
+    dispatch(request, sink, null);
+  }
+
+  /**
+   * Dispatches {@code request} as {@link #dispatch(MethodRequest, MethodReplySink)} does, except that a
+   * request neither a handler of its own nor the default takes goes to {@code unhandled} when it is not
+   * null (for example a stream of requests), before the {@value #NOT_IMPLEMENTED} reply.
+   *
+   * @throws IllegalArgumentException if {@code request} or {@code sink} is null
+   */
+  public void dispatch(MethodRequest request, MethodReplySink sink, @Nullable MethodHandler unhandled) {
     if (request == null) {
       throw new IllegalArgumentException("request must not be null");
     }
@@ -131,6 +142,9 @@ public final class MethodDispatcher {
     MethodHandler handler = handlers.get(request.methodName());
     if (handler == null) {
       handler = defaultHandler.get();
+    }
+    if (handler == null) {
+      handler = unhandled;
     }
     OnceReply reply = new OnceReply(request, sink);
     if (handler == null) {

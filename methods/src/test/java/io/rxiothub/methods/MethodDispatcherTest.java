@@ -42,6 +42,20 @@ class MethodDispatcherTest {
   }
 
   @Test
+  void theUnhandledHandlerComesAfterNamedAndDefaultHandlersAndBefore501() {
+    MethodHandler unhandled = (req, reply) -> reply.send(MethodResponse.of(299));
+    dispatcher.register("named", (req, reply) -> reply.send(MethodResponse.of(200)));
+    dispatcher.dispatch(request("named"), sink, unhandled);
+    dispatcher.dispatch(request("other"), sink, unhandled);
+    dispatcher.dispatch(request("other"), sink, null);
+    MethodDispatcher.Registration fallback =
+        dispatcher.registerDefault((req, reply) -> reply.send(MethodResponse.of(298)));
+    dispatcher.dispatch(request("other"), sink, unhandled);
+    fallback.unregister();
+    assertThat(replies).extracting(MethodResponse::status).containsExactly(200, 299, 501, 298);
+  }
+
+  @Test
   void unknownMethodGets501WithAJsonBody() {
     dispatcher.dispatch(request("nope"), sink);
     assertThat(replies).hasSize(1);

@@ -13,6 +13,7 @@ import io.reactivex.rxjava3.processors.PublishProcessor;
 import io.rxiothub.device.DirectMethods;
 import io.rxiothub.device.MethodInvocation;
 import io.rxiothub.methods.MethodDispatcher;
+import io.rxiothub.methods.MethodHandler;
 import io.rxiothub.methods.MethodReply;
 import io.rxiothub.methods.MethodReplySink;
 import io.rxiothub.methods.MethodRequest;
@@ -23,8 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +41,10 @@ public final class MethodEngine implements DirectMethods, MethodReplySink {
   private final boolean atMostOnce;
   private final String id;
   private final MethodDispatcher dispatcher;
-  private final AtomicReference<@Nullable Function<MethodRequest, Single<MethodResponse>>>
-      defaultHandler = new AtomicReference<>();
   private final PublishProcessor<MethodInvocation> invocations = PublishProcessor.create();
+  /** Hands a request nobody else takes to {@link #requests()} (called on the route's worker only). */
+  private final MethodHandler toStream =
+      (request, reply) -> invocations.onNext(new Invocation(request, reply));
   private final AtomicInteger streamSubscribers = new AtomicInteger();
   private final Flowable<MethodInvocation> requests;
   private final ConcurrentMap<MethodRequest, CompletableEmitter> replyWaiters =
@@ -57,7 +57,6 @@ public final class MethodEngine implements DirectMethods, MethodReplySink {
     this.atMostOnce = features.methodRepliesAtMostOnce;
     this.id = core.settings().identity();
     this.dispatcher = MethodDispatcher.create(id);
-    this.dispatcher.registerDefault(this::fallback);
     this.requests = invocations.onBackpressureBuffer(FeatureSettings.BUFFER_ISLAND, false, true)
         .doOnSubscribe(s -> {
           streamSubscribers.incrementAndGet();
@@ -83,12 +82,10 @@ public final class MethodEngine implements DirectMethods, MethodReplySink {
     if (handler == null) {
       throw new IllegalArgumentException("default method handler must not be null");
     }
-    if (!defaultHandler.compareAndSet(null, handler)) {
-      throw new IllegalStateException("a default method handler is already registered; dispose "
-          + "its registration first");
-    }
+    MethodDispatcher.Registration registration =
+        dispatcher.registerDefault((request, reply) -> run(handler, request, reply));
     start();
-    return Disposable.fromAction(() -> defaultHandler.compareAndSet(handler, null));
+    return Disposable.fromAction(registration::unregister);
   }
 
   @Override
@@ -130,7 +127,9 @@ public final class MethodEngine implements DirectMethods, MethodReplySink {
 
           @Override
           public void onNext(MethodRequest request) {
-            dispatcher.dispatch(request, MethodEngine.this);
+            // Named handler, else default handler (the dispatcher's), else the stream, else 501.
+            dispatcher.dispatch(request, MethodEngine.this,
+                streamSubscribers.get() > 0 ? toStream : null);
           }
 
           @Override
@@ -144,21 +143,6 @@ public final class MethodEngine implements DirectMethods, MethodReplySink {
             invocations.onComplete();
           }
         });
-  }
-
-  /** Requests without a handler of their own: default handler, else the stream, else 501. */
-  private void fallback(MethodRequest request, MethodReply reply) {
-    Function<MethodRequest, Single<MethodResponse>> handler = defaultHandler.get();
-    if (handler != null) {
-      run(handler, request, reply);
-    } else if (streamSubscribers.get() > 0) {
-      // Called on the route's worker only, so onNext calls are serialized.
-      invocations.onNext(new Invocation(request, reply));
-    } else {
-      LOG.debug("{}: no handler for method '{}' ($rid={}): replying {}", id,
-          request.methodName(), request.rid(), MethodDispatcher.NOT_IMPLEMENTED);
-      reply.send(MethodDispatcher.notImplemented(request.methodName()));
-    }
   }
 
   private static void run(Function<MethodRequest, Single<MethodResponse>> handler,
