@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * outside it, collected as effects ({@code fx}) and run after the lock is released. The jobs around
  * it keep their own state under the same lock: {@link SendQueue} (offline queue, in flight, expiry),
  * {@link Renewal} (token renewal and the drain before a clean disconnect), {@link Routes} (inbound),
- * {@link Takeover}; {@link SignalQueue} and {@link OutboundBatch} run outside it.
+ * {@link ReconnectPolicy} (pure: when to retry, give up, or stop for a takeover); {@link SignalQueue}
+ * and {@link OutboundBatch} run outside it.
  */
 final class ConnectionMachine {
 
@@ -36,7 +37,7 @@ final class ConnectionMachine {
   final SendQueue sends;
   final Routes routes;
   final Renewal renewal;
-  private final Takeover takeover;
+  private final ReconnectPolicy reconnect;
 
   // Everything below is guarded by lock.
   Status status = Status.DISCONNECTED;
@@ -46,8 +47,6 @@ final class ConnectionMachine {
   @Nullable Attempt connected;
   final List<CompletableEmitter> connectWaiters = new ArrayList<>();
   final List<CompletableEmitter> disconnectWaiters = new ArrayList<>();
-  private int failures;
-  private long firstFailureMillis;
   private @Nullable Disposable retryTimer;
 
   ConnectionMachine(CoreSettings settings, MqttConnector connector, Runnable onClose) {
@@ -58,7 +57,8 @@ final class ConnectionMachine {
     this.sends = new SendQueue(this, settings);
     this.routes = new Routes(this, settings.identity);
     this.renewal = new Renewal(this);
-    this.takeover = new Takeover(settings.takeoverWindowMillis, settings.identity);
+    this.reconnect = new ReconnectPolicy(settings.backoff, settings.giveUpMillis,
+        new Takeover(settings.takeoverWindowMillis, settings.identity));
   }
 
   // ---------------------------------------------------------------- asked by the user
@@ -80,8 +80,7 @@ final class ConnectionMachine {
         connectWaiters.add(emitter);
         if (!wanted) {
           wanted = true;
-          failures = 0;
-          takeover.reset();
+          reconnect.connectAsked();
           setStatus(Status.CONNECTING, Reason.USER_CONNECT, null);
           startAttempt(fx);
         }
@@ -197,10 +196,9 @@ final class ConnectionMachine {
         fx.add(connection::abort);
       } else {
         a.connection = connection;
-        a.afterServerClose = takeover.afterServerClose();
+        a.afterServerClose = reconnect.accepted();
         a.connectedAtMillis = now();
         connected = a;
-        failures = 0;
         LOG.info("Connected {}", s.identity);
         setStatus(Status.CONNECTED, Reason.CONNECTION_OK, null);
         renewal.scheduleTokenTimer(a);
@@ -222,32 +220,27 @@ final class ConnectionMachine {
       if (!wanted || closed) {
         return;
       }
-      // In a takeover every reconnect is accepted at once (the server then closes the other client);
-      // a failed attempt means the server itself was unavailable (restart, outage, fault mode), not
-      // that another client holds the identity.
-      takeover.reset();
       if (s.failures.isRefused(error)) {
+        reconnect.attemptRefused();
         LOG.warn("Hub refused the connection of {}: {}", s.identity, error.getMessage());
         fatal(Reason.REFUSED, error, fx);
       } else if (s.failures.isFatal(error)) {
+        reconnect.attemptRefused();
         fatal(Reason.REFUSED, error, fx);
       } else {
         long now = now();
-        if (failures == 0) {
-          firstFailureMillis = now;
-        }
-        failures++;
-        if (now - firstFailureMillis >= s.giveUpMillis) {
+        long delay = reconnect.attemptFailed(now);
+        if (delay == ReconnectPolicy.STOP) {
           RuntimeException gaveUp = s.failures.connection("Gave up connecting "
-              + s.identity + " after " + (now - firstFailureMillis) + " ms and " + failures
-              + " attempts; last error: " + error.getMessage(), error);
+              + s.identity + " after " + reconnect.failingForMillis(now) + " ms and "
+              + reconnect.failures() + " attempts; last error: " + error.getMessage(), error);
           LOG.warn("{}", gaveUp.getMessage());
           fatal(Reason.RETRY_EXPIRED, gaveUp, fx);
         } else {
-          LOG.warn("Connection attempt {} of {} failed: {}", failures, s.identity,
+          LOG.warn("Connection attempt {} of {} failed: {}", reconnect.failures(), s.identity,
               error.getMessage());
           setStatus(status, Reason.NETWORK_LOST, error);
-          scheduleRetry(s.backoff.delayMillis(failures - 1));
+          scheduleRetry(delay);
         }
       }
     }
@@ -273,25 +266,34 @@ final class ConnectionMachine {
         sends.failAll(notConnected("the connection closed while disconnecting"), fx);
         setStatus(Status.DISCONNECTED, Reason.USER_DISCONNECT, null);
         completeWaiters(disconnectWaiters, fx);
-      } else if (takeover.isTakeover(a, cause, resendOutstanding, now())) {
-        RuntimeException error = s.failures.connection("Another client connected "
-            + "as " + s.identity + ": the hub closed this client's connection " + takeover.closes()
-            + " times in a row, each time soon after it reconnected (session takeover). It "
-            + "stopped reconnecting so that the two do not take turns; stop the other client, or call "
-            + "connect() to take the identity back", cause);
-        LOG.warn("{}", error.getMessage());
-        fatal(Reason.TAKEN_OVER, error, fx);
       } else {
-        RuntimeException error = s.failures.connection(
-            "Connection of " + s.identity + " lost: " + cause.getMessage(), cause);
-        LOG.warn("Connection of {} lost ({}); {} messages wait for the reconnection",
-            s.identity, cause.getMessage(), sends.queue.size());
-        setStatus(Status.RECONNECTING, Reason.NETWORK_LOST, error);
-        failures = 0;
-        scheduleRetry(s.backoff.delayMillis(0));
+        reconnectAfterLoss(a, cause, resendOutstanding, fx);
       }
     }
     run(fx);
+  }
+
+  /** Under the lock: the connection {@code a} was lost while wanted; a takeover, or reconnect. */
+  private void reconnectAfterLoss(Attempt a, Throwable cause, boolean resendOutstanding,
+      List<Runnable> fx) {
+    long delay = reconnect.connectionLost(a.afterServerClose, a.connectedAtMillis, cause,
+        resendOutstanding, now());
+    if (delay == ReconnectPolicy.STOP) {
+      RuntimeException error = s.failures.connection("Another client connected "
+          + "as " + s.identity + ": the hub closed this client's connection "
+          + reconnect.serverCloses() + " times in a row, each time soon after it reconnected "
+          + "(session takeover). It stopped reconnecting so that the two do not take turns; stop "
+          + "the other client, or call connect() to take the identity back", cause);
+      LOG.warn("{}", error.getMessage());
+      fatal(Reason.TAKEN_OVER, error, fx);
+    } else {
+      RuntimeException error = s.failures.connection(
+          "Connection of " + s.identity + " lost: " + cause.getMessage(), cause);
+      LOG.warn("Connection of {} lost ({}); {} messages wait for the reconnection",
+          s.identity, cause.getMessage(), sends.queue.size());
+      setStatus(Status.RECONNECTING, Reason.NETWORK_LOST, error);
+      scheduleRetry(delay);
+    }
   }
 
   private void scheduleRetry(long delayMillis) {

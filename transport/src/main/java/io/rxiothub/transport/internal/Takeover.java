@@ -50,10 +50,12 @@ final class Takeover {
   }
 
   /**
-   * Counts the end of connection {@code a} at {@code nowMillis} and returns whether it makes a takeover.
-   * {@code resendOutstanding}: a message sent more than once still waits for its PUBACK.
+   * Counts the end, at {@code nowMillis}, of the connection accepted at {@code connectedAtMillis} and
+   * returns whether it makes a takeover. {@code afterServerClose}: that connection followed one the
+   * server closed; {@code resendOutstanding}: a message sent more than once still waits for its PUBACK.
    */
-  boolean isTakeover(Attempt a, Throwable cause, boolean resendOutstanding, long nowMillis) {
+  boolean isTakeover(boolean afterServerClose, long connectedAtMillis, Throwable cause,
+      boolean resendOutstanding, long nowMillis) {
     if (windowMillis <= 0 || !(cause instanceof MqttConnector.ClosedByHubException)) {
       serverCloses = 0;
     } else if (resendOutstanding) {
@@ -62,7 +64,7 @@ final class Takeover {
       // close says nothing about another client, so it is not counted (nor does it reset the count).
       LOG.debug("{}: hub close with a resent message outstanding, not counted as a takeover",
           identity);
-    } else if (a.afterServerClose && nowMillis - a.connectedAtMillis < windowMillis) {
+    } else if (afterServerClose && nowMillis - connectedAtMillis < windowMillis) {
       serverCloses++;
     } else {
       serverCloses = 1;

@@ -1,0 +1,95 @@
+// The reconnect rules of one client as pure code: when to retry, after what delay, when to give up,
+// when the server's quick closes mean a takeover. No lock, thread or clock inside: time is passed in.
+package io.rxiothub.transport.internal;
+
+/**
+ * Decides what follows a failed attempt or a lost connection. The connection machine tells it what
+ * happened (connect asked, connection accepted, attempt failed, connection lost) with the time, and
+ * runs what it answers. Not thread-safe: the machine calls it under its lock.
+ */
+final class ReconnectPolicy {
+
+  /** {@link #attemptFailed} and {@link #connectionLost}: stop instead of retrying. */
+  static final long STOP = -1;
+
+  private final Backoff backoff;
+  private final long giveUpMillis;
+  private final Takeover takeover;
+  /** Failed attempts in a row since the last accepted connection or connect(). */
+  private int failures;
+  private long firstFailureMillis;
+
+  ReconnectPolicy(Backoff backoff, long giveUpMillis, Takeover takeover) {
+    this.backoff = backoff;
+    this.giveUpMillis = giveUpMillis;
+    this.takeover = takeover;
+  }
+
+  /** connect() started a new wish to be connected: nothing counts from before. */
+  void connectAsked() {
+    failures = 0;
+    takeover.reset();
+  }
+
+  /**
+   * The server accepted a connection; returns whether it follows a connection the server closed (the
+   * takeover count goes on if the server closes this one soon too).
+   */
+  boolean accepted() {
+    failures = 0;
+    return takeover.afterServerClose();
+  }
+
+  /**
+   * An attempt failed. In a takeover every reconnect is accepted at once (the server then closes the
+   * other client); a failed attempt means the server itself was unavailable (restart, outage, fault
+   * mode), not that another client holds the identity, so the takeover count restarts.
+   */
+  void attemptRefused() {
+    takeover.reset();
+  }
+
+  /**
+   * A retryable attempt failed at {@code nowMillis}: returns the delay before the next attempt, or
+   * {@link #STOP} once the attempts have failed for {@code giveUpMillis}.
+   */
+  long attemptFailed(long nowMillis) {
+    takeover.reset();
+    if (failures == 0) {
+      firstFailureMillis = nowMillis;
+    }
+    failures++;
+    return nowMillis - firstFailureMillis >= giveUpMillis ? STOP : backoff.delayMillis(failures - 1);
+  }
+
+  /** Returns the failed attempts in a row. */
+  int failures() {
+    return failures;
+  }
+
+  /** Returns how long the attempts have been failing at {@code nowMillis}. */
+  long failingForMillis(long nowMillis) {
+    return nowMillis - firstFailureMillis;
+  }
+
+  /**
+   * The connection accepted at {@code connectedAtMillis} ended at {@code nowMillis} with
+   * {@code cause}; returns the delay before reconnecting, or {@link #STOP} for a takeover (see
+   * {@link Takeover}). {@code afterServerClose}: what {@link #accepted} said for it;
+   * {@code resendOutstanding}: a message sent more than once still waits for its PUBACK.
+   */
+  long connectionLost(boolean afterServerClose, long connectedAtMillis, Throwable cause,
+      boolean resendOutstanding, long nowMillis) {
+    if (takeover.isTakeover(afterServerClose, connectedAtMillis, cause, resendOutstanding,
+        nowMillis)) {
+      return STOP;
+    }
+    failures = 0;
+    return backoff.delayMillis(0);
+  }
+
+  /** Returns the server's quick closes counted so far (for the takeover's error text). */
+  int serverCloses() {
+    return takeover.closes();
+  }
+}
