@@ -1,6 +1,7 @@
 // Orchestrates the end-to-end benchmarks: emulator JVM(s), one client JVM per scenario, table and JSON out.
 package io.rxiothub.benchmarks.e2e;
 
+import io.rxiothub.benchmarks.heap.HeapAttribution;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -18,7 +19,8 @@ import java.util.Optional;
 /**
  * {@code E2eMain <quick|full> <resultFile> [scenario...]}. The emulator always runs in its own JVM, and each
  * client scenario in a fresh JVM, so client threads, heap, CPU and allocation are the client's alone (both still
- * share the machine's cores). Scenarios: d2c, method, twin, reconnect, scale, azure (default: all).
+ * share the machine's cores). Scenarios: d2c, method, twin, reconnect, scale, azure (default: all), and heap
+ * (only when named: the heap attribution of idle clients).
  */
 public final class E2eMain {
 
@@ -44,29 +46,19 @@ public final class E2eMain {
     main.results.put("cores", Runtime.getRuntime().availableProcessors());
     main.results.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     main.results.put("startedAt", java.time.Instant.now().toString());
-    try (HubProcess hub = HubProcess.start("localhost", 0, HUB_JVM)) {
-      hub.command("devices d 8"); // d0..d5: the D2C clients, d7: the warm-up run
-      hub.command("devices m 4");
-      hub.command("devices t 4");
-      hub.command("devices rc 4");
-      if (only.isEmpty() || only.contains("d2c")) {
-        main.d2c(hub);
-      }
-      if (only.isEmpty() || only.contains("method")) {
-        main.method(hub);
-      }
-      if (only.isEmpty() || only.contains("twin")) {
-        main.twin(hub);
-      }
-      if (only.isEmpty() || only.contains("reconnect")) {
-        main.reconnect(hub);
-      }
+    if (only.isEmpty() || only.stream().anyMatch(List.of("d2c", "method", "twin", "reconnect")::contains)) {
+      main.sharedHub(only);
     }
     if (only.isEmpty() || only.contains("scale")) {
       main.scale();
     }
     if (only.isEmpty() || only.contains("azure")) {
       main.azure();
+    }
+    if (only.contains("heap")) {
+      // named only: two heap dumps and their attribution (1-2 minutes), not part of the default run
+      List<Integer> sizes = sizes("bench.heapSizes", "200,1000");
+      main.results.put("heap", HeapAttribution.run(sizes.get(0), sizes.get(1)));
     }
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, Json.write(main.results) + "\n", StandardCharsets.UTF_8);
@@ -79,6 +71,36 @@ public final class E2eMain {
       System.out.println("FAILED scenarios: " + failed);
       System.exit(1);
     }
+  }
+
+  /** The scenarios that share one emulator JVM. */
+  private void sharedHub(List<String> only) throws IOException {
+    try (HubProcess hub = HubProcess.start("localhost", 0, HUB_JVM)) {
+      hub.command("devices d 8"); // d0..d5: the D2C clients, d7: the warm-up run
+      hub.command("devices m 4");
+      hub.command("devices t 4");
+      hub.command("devices rc 4");
+      if (only.isEmpty() || only.contains("d2c")) {
+        d2c(hub);
+      }
+      if (only.isEmpty() || only.contains("method")) {
+        method(hub);
+      }
+      if (only.isEmpty() || only.contains("twin")) {
+        twin(hub);
+      }
+      if (only.isEmpty() || only.contains("reconnect")) {
+        reconnect(hub);
+      }
+    }
+  }
+
+  private static List<Integer> sizes(String property, String defaults) {
+    List<Integer> sizes = new ArrayList<>();
+    for (String v : System.getProperty(property, defaults).split(",")) {
+      sizes.add(Integer.parseInt(v.trim()));
+    }
+    return sizes;
   }
 
   /** Scenario errors (crashes, time-outs) of our code; the official SDK's part is best effort and never fails. */
@@ -239,10 +261,7 @@ public final class E2eMain {
   }
 
   private void scale() throws IOException {
-    List<Integer> sizes = new ArrayList<>();
-    for (String v : System.getProperty("bench.scaleSizes", full ? "1000,10000" : "30").split(",")) {
-      sizes.add(Integer.parseInt(v.trim()));
-    }
+    List<Integer> sizes = sizes("bench.scaleSizes", full ? "1000,10000" : "30");
     Map<String, Object> m = new LinkedHashMap<>();
     for (int n : sizes) {
       // one emulator JVM holds ~3 file descriptors per client (TLS front, relay, broker) under a 20000 limit

@@ -33,7 +33,7 @@ public final class ScaleBench {
 
   private ScaleBench() {}
 
-  private static void connect(List<DeviceClient> clients, long[] connectNanos, AtomicLong failures, int from,
+  public static void connect(List<DeviceClient> clients, long[] connectNanos, AtomicLong failures, int from,
       int to) {
     Flowable.range(from, to - from).flatMapCompletable(i -> {
       long[] start = new long[1];
@@ -51,7 +51,7 @@ public final class ScaleBench {
    * Builds clients {@code clients.size()} to {@code to - 1} (device i on emulator i % hubs) and subscribes each to
    * C2D, desired updates and the {@code ping} method.
    */
-  private static void build(List<DeviceClient> clients, String[] hosts, int[] ports, KeyStore[] trust,
+  public static void build(List<DeviceClient> clients, String[] hosts, int[] ports, KeyStore[] trust,
       AtomicLong c2d, AtomicLong desired, int to) {
     int hubs = hosts.length;
     for (int i = clients.size(); i < to; i++) {
