@@ -3,6 +3,7 @@ package io.rxiothub.emulator;
 
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
+import io.rxiothub.emulator.dps.DpsEndpoint;
 import io.rxiothub.emulator.internal.C2dEntry;
 import io.rxiothub.emulator.internal.HubCore;
 import io.rxiothub.emulator.internal.HubRuntime;
@@ -44,6 +45,7 @@ public final class HubEmulator implements AutoCloseable {
   private final HubCore core;
   private final DeviceRegistry registry;
   private final Faults faults;
+  private @Nullable DpsEndpoint dps;
 
   private HubEmulator(HubSettings settings) {
     this.hostName = settings.hostName();
@@ -86,7 +88,20 @@ public final class HubEmulator implements AutoCloseable {
   /** Stops listeners and broker; the emulator cannot be started again. Idempotent. */
   @Override
   public void close() {
+    synchronized (this) {
+      if (dps != null) {
+        dps.close();
+      }
+    }
     runtime.close();
+  }
+
+  /** This emulator's Device Provisioning Service endpoint (started by its own {@code start}); one per emulator. */
+  public synchronized DpsEndpoint dps() {
+    if (dps == null) {
+      dps = new DpsEndpoint(this, runtime.tls().keyManagerFactory());
+    }
+    return dps;
   }
 
   /** The hub host name that connection strings carry. */

@@ -80,6 +80,7 @@ public final class HubRuntime {
     names.add(settings.hostName().toLowerCase(Locale.ROOT));
     names.add("localhost");
     names.add("hub.localhost");
+    names.add("dps.localhost");
     names.addAll(settings.certificateNames());
     return names;
   }
