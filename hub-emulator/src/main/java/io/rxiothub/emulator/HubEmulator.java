@@ -4,11 +4,13 @@ package io.rxiothub.emulator;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.emulator.dps.DpsEndpoint;
+import io.rxiothub.emulator.http.HttpRoutes;
 import io.rxiothub.emulator.internal.C2dEntry;
 import io.rxiothub.emulator.internal.HubCore;
 import io.rxiothub.emulator.internal.HubRuntime;
 import io.rxiothub.emulator.internal.HubSettings;
 import io.rxiothub.emulator.internal.Identity;
+import io.rxiothub.emulator.service.internal.ServiceFace;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
@@ -53,6 +55,7 @@ public final class HubEmulator implements AutoCloseable {
     this.core = runtime.core();
     this.registry = new DeviceRegistry(core.registry(), runtime::save);
     this.faults = new Faults(core.faults(), core::acceptedConnections, runtime::outage, runtime::restart);
+    ServiceFace.install(runtime.routes(), core, runtime::save, settings.clock());
   }
 
   /** Returns a builder with the defaults: host {@code localhost}, ports 8883 and 443, in memory, system clock. */
@@ -142,6 +145,38 @@ public final class HubEmulator implements AutoCloseable {
   /** The CA certificate as a PEM file (in the data dir, or a temporary file deleted on close). */
   public Path caFile() {
     return runtime.caFile();
+  }
+
+  /**
+   * The HTTPS route table served on the WebSocket port beside MQTT over WebSocket: IoT Hub's service REST API is
+   * in it (docs/service-api.md); other faces add their routes here.
+   */
+  public HttpRoutes routes() {
+    return runtime.routes();
+  }
+
+  /**
+   * The service connection string of the {@code iothubowner} policy,
+   * {@code HostName={host};SharedAccessKeyName=iothubowner;SharedAccessKey=…} (a secret), for the official service
+   * SDKs and the REST API on {@link #webSocketPort()}.
+   */
+  public String serviceConnectionString() {
+    return serviceConnectionString("iothubowner");
+  }
+
+  /**
+   * The service connection string of a shared access policy: {@code iothubowner}, {@code service},
+   * {@code registryRead}, {@code registryReadWrite} or {@code device}.
+   *
+   * @throws IllegalArgumentException if there is no such policy
+   */
+  public String serviceConnectionString(String policy) {
+    if (policy == null) {
+      throw new IllegalArgumentException("policy must not be null");
+    }
+    String key = registry.policyKey(policy).orElseThrow(() -> new IllegalArgumentException("policy '" + policy
+        + "' does not exist; use one of " + registry.policies().keySet()));
+    return "HostName=" + hostName + ";SharedAccessKeyName=" + policy + ";SharedAccessKey=" + key;
   }
 
   /** The registry of devices and modules. */

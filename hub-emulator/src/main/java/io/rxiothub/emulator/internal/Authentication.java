@@ -102,7 +102,8 @@ public final class Authentication {
     try {
       if (token.keyName() != null) {
         String policyKey = registry.policyKey(token.keyName());
-        return policyKey != null && token.verify(policyKey);
+        return policyKey != null && SharedAccessPolicies.canConnectDevices(token.keyName())
+            && token.verify(policyKey);
       }
       return token.verify(registered.primaryKey()) || token.verify(registered.secondaryKey());
     } catch (IllegalArgumentException e) {

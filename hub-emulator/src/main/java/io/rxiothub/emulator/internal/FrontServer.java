@@ -21,6 +21,8 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.reactivex.rxjava3.core.Scheduler;
+import io.rxiothub.emulator.http.HttpRoutes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -72,6 +74,14 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
   /** Binds MQTT over secure WebSocket on {@code port} (0 = ephemeral) and returns the bound port. */
   public int bindWebSocket(int port) {
     return listeners.bindWebSocket(port, WebSocketRelay::new);
+  }
+
+  /**
+   * Binds MQTT over secure WebSocket and the HTTPS route table on {@code port} (0 = ephemeral), handlers running on
+   * {@code workers}; returns the bound port.
+   */
+  public int bindWebSocket(int port, HttpRoutes routes, Scheduler workers) {
+    return listeners.bindWebSocket(port, WebSocketRelay::new, () -> new RestFront(routes, workers));
   }
 
   @Override

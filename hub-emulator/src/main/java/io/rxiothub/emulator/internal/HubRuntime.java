@@ -3,11 +3,14 @@
 package io.rxiothub.emulator.internal;
 
 import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.schedulers.Schedulers;
+import io.rxiothub.emulator.http.HttpRoutes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -22,12 +25,16 @@ public final class HubRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(HubRuntime.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** Threads answering REST calls (blocking registry work; long waits such as methods do not hold one). */
+  private static final int HTTP_WORKERS = 8;
 
   private final HubSettings settings;
   private final ScheduledExecutorService timer;
   private final DataDir store;
   private final TlsMaterial tls;
   private final HubCore core;
+  private final HttpRoutes routes = new HttpRoutes();
+  private final ExecutorService httpWorkers;
 
   private @Nullable FrontServer front;
   private @Nullable Broker broker;
@@ -52,6 +59,12 @@ public final class HubRuntime {
       return t;
     };
     this.timer = Executors.newSingleThreadScheduledExecutor(threads);
+    AtomicInteger httpThreads = new AtomicInteger();
+    this.httpWorkers = Executors.newFixedThreadPool(HTTP_WORKERS, r -> {
+      Thread t = new Thread(r, "hub-emulator-" + instance + "-http-" + httpThreads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
     this.core = new HubCore(settings.hostName(), settings.clock(), timer, settings.telemetryRetention());
     DataDir opened = null;
     try {
@@ -61,18 +74,13 @@ public final class HubRuntime {
       store.load(core);
     } catch (RuntimeException e) {
       timer.shutdownNow();
+      httpWorkers.shutdownNow();
       if (opened != null) {
         opened.close();
       }
       throw e;
     }
-    RegistryStore registry = core.registry();
-    if (registry.policyKey("iothubowner") == null) {
-      registry.putPolicy("iothubowner", RegistryStore.newKey());
-    }
-    if (registry.policyKey("device") == null) {
-      registry.putPolicy("device", RegistryStore.newKey());
-    }
+    SharedAccessPolicies.ensureDefaults(core.registry());
   }
 
   private static Set<String> certificateNames(HubSettings settings) {
@@ -88,6 +96,11 @@ public final class HubRuntime {
   /** The hub core. */
   public HubCore core() {
     return core;
+  }
+
+  /** The HTTPS route table served on the WebSocket port. */
+  public HttpRoutes routes() {
+    return routes;
   }
 
   /** The TLS material. */
@@ -123,7 +136,8 @@ public final class HubRuntime {
     listeners.brokerPort(started.port());
     try {
       mqttPort = listeners.bindTls(settings.mqttPort());
-      webSocketPort = settings.webSocketPort() < 0 ? -1 : listeners.bindWebSocket(settings.webSocketPort());
+      webSocketPort = settings.webSocketPort() < 0 ? -1 : listeners.bindWebSocket(settings.webSocketPort(),
+          routes, Schedulers.from(httpWorkers));
       plainPort = settings.plainTcpPort() < 0 ? -1 : listeners.bindPlain(settings.plainTcpPort());
     } catch (RuntimeException e) {
       listeners.close();
@@ -134,7 +148,7 @@ public final class HubRuntime {
     }
     front = listeners;
     core.faults().connections(listeners);
-    LOG.info("hub emulator {} started: MQTT/TLS {}:{}, MQTT/WSS {}, plain MQTT {}", settings.hostName(),
+    LOG.info("hub emulator {} started: MQTT/TLS {}:{}, MQTT/WSS and HTTPS REST {}, plain MQTT {}", settings.hostName(),
         settings.bindAddress(), mqttPort, webSocketPort < 0 ? "off" : Integer.toString(webSocketPort),
         plainPort < 0 ? "off" : plainPort);
   }
@@ -222,6 +236,7 @@ public final class HubRuntime {
     }
     save();
     timer.shutdownNow();
+    httpWorkers.shutdownNow();
     store.close();
   }
 

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,8 @@ final class Listeners implements AutoCloseable {
   /** The path IoT Hub serves MQTT over WebSocket on; any query string is accepted. */
   static final String WEBSOCKET_PATH = "/$iothub/websocket";
   private static final int MAX_WEBSOCKET_FRAME = 2 * 1024 * 1024;
+  /** The largest REST request body (docs/service-api.md §1). */
+  static final int MAX_REST_BODY = 256 * 1024;
 
   private final EventLoopGroup group;
   private final SslContext sslContext;
@@ -81,6 +84,14 @@ final class Listeners implements AutoCloseable {
 
   /** Binds MQTT over secure WebSocket; {@code relay} gives each connection its handler of WebSocket frames. */
   int bindWebSocket(int port, Supplier<ChannelHandler> relay) {
+    return bindWebSocket(port, relay, null);
+  }
+
+  /**
+   * Binds MQTT over secure WebSocket and, when {@code rest} is given, the HTTPS REST face on the same port: every
+   * request that is not the upgrade on {@link #WEBSOCKET_PATH} goes to {@code rest}'s handler.
+   */
+  int bindWebSocket(int port, Supplier<ChannelHandler> relay, @Nullable Supplier<ChannelHandler> rest) {
     WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
         .websocketPath(WEBSOCKET_PATH)
         .subprotocols("mqtt")
@@ -95,7 +106,12 @@ final class Listeners implements AutoCloseable {
       protected void initChannel(SocketChannel ch) {
         ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
         ch.pipeline().addLast(new HttpServerCodec());
-        ch.pipeline().addLast(new HttpObjectAggregator(64 * 1024));
+        if (rest == null) {
+          ch.pipeline().addLast(new HttpObjectAggregator(64 * 1024));
+        } else {
+          ch.pipeline().addLast(new RestBodyLimit(MAX_REST_BODY));
+          ch.pipeline().addLast(rest.get());
+        }
         ch.pipeline().addLast(new WebSocketServerProtocolHandler(config));
         ch.pipeline().addLast(relay.get());
       }

@@ -1,0 +1,79 @@
+// The service face's authorization: a SAS token signed with a shared access policy's key that holds the permission
+// the route needs (docs/service-api.md §3).
+package io.rxiothub.emulator.service.internal;
+
+import io.rxiothub.emulator.internal.RegistryStore;
+import io.rxiothub.emulator.internal.SharedAccessPolicies;
+import io.rxiothub.emulator.internal.SharedAccessPolicies.Permission;
+import io.rxiothub.sas.SasToken;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/** Checks {@code Authorization} headers; never puts a token, key or signature in a message. */
+final class ServiceAuth {
+
+  private final RegistryStore registry;
+  private final Clock clock;
+
+  ServiceAuth(RegistryStore registry, Clock clock) {
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  /**
+   * Checks that {@code authorization} is a valid policy token for this hub whose policy holds one of
+   * {@code anyOf}.
+   *
+   * @throws HubError 401 naming the rule that failed
+   */
+  void check(@Nullable String authorization, Set<Permission> anyOf) {
+    if (authorization == null || authorization.isEmpty()) {
+      throw HubError.unauthorized("the Authorization header is missing: send 'SharedAccessSignature sr=…&sig=…"
+          + "&se=…&skn={policy}' signed with a shared access policy key");
+    }
+    SasToken token;
+    try {
+      token = SasToken.parse(authorization);
+    } catch (IllegalArgumentException e) {
+      throw HubError.unauthorized("the Authorization header is not a SAS token: " + e.getMessage());
+    }
+    String policy = token.keyName();
+    if (policy == null) {
+      throw HubError.unauthorized("the SAS token has no skn: the service API takes tokens signed with a shared"
+          + " access policy (iothubowner, service, registryRead, registryReadWrite), not device keys");
+    }
+    String host = registry.hostName().toLowerCase(Locale.ROOT);
+    if (!token.covers(host)) {
+      throw HubError.unauthorized("the SAS token's resource '" + token.resourceUri() + "' does not cover the hub '"
+          + host + "'");
+    }
+    if (token.isExpired(clock.instant().getEpochSecond())) {
+      throw HubError.unauthorized("the SAS token expired at " + Instant.ofEpochSecond(token.expiryEpochSeconds()));
+    }
+    String key = registry.policyKey(policy);
+    boolean valid;
+    try {
+      valid = key != null && token.verify(key);
+    } catch (IllegalArgumentException e) {
+      valid = false;
+    }
+    if (!valid) {
+      throw HubError.unauthorized("the SAS token's signature does not match the key of policy '" + policy + "'"
+          + (key == null ? " (no such policy)" : ""));
+    }
+    Set<Permission> granted = SharedAccessPolicies.permissions(policy);
+    for (Permission permission : anyOf) {
+      if (granted.contains(permission)) {
+        return;
+      }
+    }
+    StringBuilder needed = new StringBuilder();
+    for (Permission permission : anyOf) {
+      needed.append(needed.length() == 0 ? "" : " or ").append(permission.wireName());
+    }
+    throw HubError.unauthorized("policy '" + policy + "' lacks the " + needed + " permission this operation needs");
+  }
+}

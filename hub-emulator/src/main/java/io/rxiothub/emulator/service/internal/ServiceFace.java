@@ -1,0 +1,95 @@
+// IoT Hub's service REST API on the emulator's route table: which route needs which permission, api-version and
+// error handling around every handler (docs/service-api.md).
+package io.rxiothub.emulator.service.internal;
+
+import io.reactivex.rxjava3.core.Single;
+import io.rxiothub.emulator.http.HttpAnswer;
+import io.rxiothub.emulator.http.HttpCall;
+import io.rxiothub.emulator.http.HttpRoutes;
+import io.rxiothub.emulator.internal.HubCore;
+import io.rxiothub.emulator.internal.SharedAccessPolicies.Permission;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Installs the service routes. */
+public final class ServiceFace {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceFace.class);
+  /** The api-version the emulator serves (azure-iot-sdk-java 2.x sends it); any dated version is answered alike. */
+  public static final String API_VERSION = "2021-04-12";
+  private static final Pattern API_VERSION_FORM = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(-preview)?");
+
+  private static final Set<Permission> READ = EnumSet.of(Permission.REGISTRY_READ);
+  private static final Set<Permission> WRITE = EnumSet.of(Permission.REGISTRY_WRITE);
+  private static final Set<Permission> SERVICE = EnumSet.of(Permission.SERVICE_CONNECT);
+  private static final Set<Permission> QUERY = EnumSet.of(Permission.SERVICE_CONNECT, Permission.REGISTRY_READ);
+
+  private final HttpRoutes routes;
+  private final ServiceAuth auth;
+
+  private ServiceFace(HttpRoutes routes, ServiceAuth auth) {
+    this.routes = routes;
+    this.auth = auth;
+  }
+
+  /** Adds the service API's routes over {@code core} to {@code routes}; {@code save} persists after a change. */
+  public static void install(HttpRoutes routes, HubCore core, Runnable save, Clock clock) {
+    ServiceFace face = new ServiceFace(routes, new ServiceAuth(core.registry(), clock));
+    RegistryRoutes registry = new RegistryRoutes(core, save, clock);
+    TwinRoutes twins = new TwinRoutes(core, registry, save);
+    MethodRoutes methods = new MethodRoutes(core, registry);
+    face.sync("PUT", "/devices/{id}", WRITE, registry::put);
+    face.sync("GET", "/devices/{id}", READ, registry::get);
+    face.sync("DELETE", "/devices/{id}", WRITE, registry::delete);
+    face.sync("GET", "/devices", READ, registry::list);
+    face.sync("PUT", "/devices/{id}/modules/{mid}", WRITE, registry::put);
+    face.sync("GET", "/devices/{id}/modules/{mid}", READ, registry::get);
+    face.sync("DELETE", "/devices/{id}/modules/{mid}", WRITE, registry::delete);
+    face.sync("GET", "/devices/{id}/modules", READ, registry::modules);
+    face.sync("GET", "/statistics/devices", READ, registry::statistics);
+    for (String twin : new String[] {"/twins/{id}", "/twins/{id}/modules/{mid}"}) {
+      face.sync("GET", twin, SERVICE, twins::get);
+      face.sync("PATCH", twin, SERVICE, twins::patch);
+      face.sync("PUT", twin, SERVICE, twins::replace);
+      face.async("POST", twin + "/methods", SERVICE, methods::invoke);
+    }
+  }
+
+  private void sync(String method, String template, Set<Permission> permissions, Function<HttpCall, HttpAnswer> h) {
+    async(method, template, permissions, call -> Single.just(h.apply(call)));
+  }
+
+  private void async(String method, String template, Set<Permission> permissions,
+      Function<HttpCall, Single<HttpAnswer>> handler) {
+    routes.add(method, template, call -> Single.defer(() -> {
+      checkApiVersion(call);
+      auth.check(call.header("Authorization"), permissions);
+      return handler.apply(call);
+    }).onErrorReturn(ServiceFace::errorAnswer));
+  }
+
+  private static void checkApiVersion(HttpCall call) {
+    String version = call.query("api-version");
+    if (version != null && !API_VERSION_FORM.matcher(version).matches()) {
+      throw new HubError(400, "InvalidProtocolVersion", 400001, "api-version '" + version + "' is not of the"
+          + " form YYYY-MM-DD[-preview]; the emulator serves " + API_VERSION + " (and answers any dated version"
+          + " alike)");
+    }
+  }
+
+  private static HttpAnswer errorAnswer(Throwable e) throws Throwable {
+    if (e instanceof HubError hub) {
+      return hub.answer();
+    }
+    if (e instanceof IllegalArgumentException) {
+      return HubError.badRequest(String.valueOf(e.getMessage())).answer();
+    }
+    LOG.warn("hub emulator: a service API call failed", e);
+    throw e;
+  }
+}

@@ -1,0 +1,169 @@
+// The twin routes of the service face: get, patch (tags and desired), replace, for devices and modules, with etags
+// (docs/service-api.md §6).
+package io.rxiothub.emulator.service.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rxiothub.emulator.DeviceIdentity;
+import io.rxiothub.emulator.http.HttpAnswer;
+import io.rxiothub.emulator.http.HttpCall;
+import io.rxiothub.emulator.internal.HubCore;
+import io.rxiothub.emulator.internal.Identity;
+import java.util.Iterator;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** Twin operations over the hub core; a change of desired properties reaches the connected device at once. */
+final class TwinRoutes {
+
+  private final HubCore core;
+  private final RegistryRoutes registry;
+  private final Runnable save;
+
+  TwinRoutes(HubCore core, RegistryRoutes registry, Runnable save) {
+    this.core = core;
+    this.registry = registry;
+    this.save = save;
+  }
+
+  HttpAnswer get(HttpCall call) {
+    return ServiceJson.ok(twin(RegistryRoutes.identity(call)));
+  }
+
+  HttpAnswer patch(HttpCall call) {
+    Identity id = RegistryRoutes.identity(call);
+    ObjectNode body = ServiceJson.object(call.body(), "the twin patch");
+    JsonNode properties = body.path("properties");
+    if (properties.has("reported")) {
+      throw HubError.badRequest("properties.reported cannot be changed by the service: only the device reports");
+    }
+    JsonNode tags = body.get("tags");
+    JsonNode desired = properties.get("desired");
+    synchronized (this) {
+      checkIfMatch(id, call.header("If-Match"));
+      apply(id, section(tags, "tags"), section(desired, "properties.desired"));
+    }
+    save.run();
+    return ServiceJson.ok(twin(id));
+  }
+
+  HttpAnswer replace(HttpCall call) {
+    Identity id = RegistryRoutes.identity(call);
+    ObjectNode body = ServiceJson.object(call.body(), "the twin");
+    ObjectNode tags = section(body.get("tags"), "tags");
+    ObjectNode desired = section(body.path("properties").get("desired"), "properties.desired");
+    synchronized (this) {
+      checkIfMatch(id, call.header("If-Match"));
+      ObjectNode current = twin(id);
+      ObjectNode currentDesired = (ObjectNode) current.path("properties").path("desired").deepCopy();
+      currentDesired.remove("$version");
+      currentDesired.remove("$metadata");
+      apply(id, diff((ObjectNode) current.get("tags"), tags == null ? empty() : tags),
+          diff(currentDesired, desired == null ? empty() : desired));
+    }
+    save.run();
+    return ServiceJson.ok(twin(id));
+  }
+
+  private void apply(Identity id, @Nullable ObjectNode tags, @Nullable ObjectNode desired) {
+    try {
+      if (desired != null && desired.size() > 0) {
+        core.updateDesired(id, desired.toString());
+      }
+      if (tags != null && tags.size() > 0) {
+        core.updateTags(id, tags.toString());
+      }
+    } catch (IllegalArgumentException e) {
+      throw HubError.badRequest(e.getMessage());
+    }
+  }
+
+  private void checkIfMatch(Identity id, @Nullable String ifMatch) {
+    if (ifMatch == null) {
+      return;
+    }
+    String etag = twin(id).path("etag").asText();
+    if (!ServiceJson.ifMatch(ifMatch, etag)) {
+      throw HubError.preconditionFailed("If-Match " + ifMatch + " does not match the twin's etag " + etag);
+    }
+  }
+
+  /** The twin JSON the SDKs parse (TwinState). */
+  ObjectNode twin(Identity id) {
+    DeviceIdentity identity = registry.require(id);
+    String view = core.twin(id);
+    ObjectNode twin;
+    try {
+      twin = (ObjectNode) ServiceJson.JSON.readTree(view);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the twin store produced invalid JSON", e);
+    }
+    ObjectNode registryView = registry.json(identity);
+    ObjectNode out = ServiceJson.JSON.createObjectNode();
+    out.put("deviceId", id.deviceId());
+    if (id.moduleId() != null) {
+      out.put("moduleId", id.moduleId());
+    }
+    out.put("etag", ServiceJson.etag("twin\n" + view));
+    out.put("deviceEtag", registryView.get("etag").asText());
+    out.set("version", twin.get("version"));
+    for (String field : new String[] {"status", "statusReason", "statusUpdatedTime", "connectionState",
+        "lastActivityTime", "cloudToDeviceMessageCount"}) {
+      out.set(field, registryView.get(field));
+    }
+    out.put("authenticationType", "sas");
+    out.putObject("x509Thumbprint").putNull("primaryThumbprint").putNull("secondaryThumbprint");
+    out.put("modelId", "");
+    if (id.moduleId() == null) {
+      out.putObject("capabilities").put("iotEdge", false);
+    }
+    out.set("tags", twin.get("tags"));
+    out.set("properties", twin.get("properties"));
+    return out;
+  }
+
+  private static @Nullable ObjectNode section(@Nullable JsonNode node, String what) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw HubError.badRequest(what + " must be a JSON object");
+    }
+    return (ObjectNode) node;
+  }
+
+  private static ObjectNode empty() {
+    return ServiceJson.JSON.createObjectNode();
+  }
+
+  /** The patch that turns {@code from} into {@code to}: removed keys are null, objects compared recursively. */
+  static ObjectNode diff(ObjectNode from, ObjectNode to) {
+    ObjectNode patch = empty();
+    Iterator<String> names = from.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!to.has(name) || to.get(name).isNull()) {
+        patch.putNull(name);
+      }
+    }
+    Iterator<Map.Entry<String, JsonNode>> fields = to.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      JsonNode old = from.get(field.getKey());
+      JsonNode now = field.getValue();
+      if (now.isNull()) {
+        continue;
+      }
+      if (old != null && old.isObject() && now.isObject()) {
+        ObjectNode inner = diff((ObjectNode) old, (ObjectNode) now);
+        if (inner.size() > 0) {
+          patch.set(field.getKey(), inner);
+        }
+      } else if (old == null || !old.equals(now)) {
+        patch.set(field.getKey(), now);
+      }
+    }
+    return patch;
+  }
+}
