@@ -1,0 +1,38 @@
+// A Device Provisioning Service registration that ended without an assignment.
+package io.rxiothub.device;
+
+import io.rxiothub.provisioning.ProvisioningFailure;
+
+/**
+ * DPS refused, failed, disabled, throttled or did not finish a registration; {@link #failure()} has the reason,
+ * status and DPS error code. Retryable only when throttled or timed out.
+ */
+public class ProvisioningException extends IotHubException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final transient ProvisioningFailure failure;
+
+  /** Creates the exception of {@code failure}; its message is the failure's. */
+  public ProvisioningException(ProvisioningFailure failure) {
+    super(checked(failure).message(), null);
+    this.failure = failure;
+  }
+
+  private static ProvisioningFailure checked(ProvisioningFailure failure) {
+    if (failure == null) {
+      throw new IllegalArgumentException("failure must not be null");
+    }
+    return failure;
+  }
+
+  /** Why the registration failed: reason, status, DPS error code and message. */
+  public ProvisioningFailure failure() {
+    return failure;
+  }
+
+  @Override
+  public boolean isRetryable() {
+    return failure.isRetryable();
+  }
+}
