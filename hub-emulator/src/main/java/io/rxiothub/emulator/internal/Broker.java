@@ -3,6 +3,7 @@ package io.rxiothub.emulator.internal;
 
 import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.extension.sdk.api.ExtensionMain;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,11 +28,11 @@ public final class Broker implements AutoCloseable {
   private static final Object START_LOCK = new Object();
 
   private final EmbeddedHiveMQ hivemq;
-  private final HubExtension extension;
+  private final ExtensionMain extension;
   private final Path workDir;
   private final int port;
 
-  private Broker(EmbeddedHiveMQ hivemq, HubExtension extension, Path workDir, int port) {
+  private Broker(EmbeddedHiveMQ hivemq, ExtensionMain extension, Path workDir, int port) {
     this.hivemq = hivemq;
     this.extension = extension;
     this.workDir = workDir;
@@ -40,6 +41,17 @@ public final class Broker implements AutoCloseable {
 
   /** Starts a broker for {@code core} and attaches it. */
   public static Broker start(HubCore core) {
+    HubExtension extension = new HubExtension(core);
+    Broker broker = start(extension, "rxiothub-hub-emulator", "rxiothub hub emulator");
+    core.attach(extension);
+    return broker;
+  }
+
+  /**
+   * Starts a broker whose only extension is {@code extension} (the hub's, or another dialect's such as the Watson
+   * organisation mode), on a free loopback port.
+   */
+  public static Broker start(ExtensionMain extension, String extensionId, String extensionName) {
     // IoT Hub topics start with '$'; HiveMQ refuses such PUBLISHes unless this switch is on (protocol.md §13).
     InternalConfigurations.MQTT_ALLOW_DOLLAR_TOPICS.set(true);
     RuntimeException last = null;
@@ -50,15 +62,14 @@ public final class Broker implements AutoCloseable {
         int port = freePort();
         Path config = Files.createDirectories(workDir.resolve("conf"));
         Files.writeString(config.resolve("config.xml"), configXml(port), StandardCharsets.UTF_8);
-        HubExtension extension = new HubExtension(core);
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
             .withConfigurationFolder(config)
             .withDataFolder(Files.createDirectories(workDir.resolve("data")))
             .withExtensionsFolder(Files.createDirectories(workDir.resolve("extensions")))
             .withoutLoggingBootstrap()
             .withEmbeddedExtension(EmbeddedExtension.builder()
-                .withId("rxiothub-hub-emulator")
-                .withName("rxiothub hub emulator")
+                .withId(extensionId)
+                .withName(extensionName)
                 .withVersion("1")
                 .withPriority(1000)
                 .withStartPriority(1000)
@@ -69,7 +80,6 @@ public final class Broker implements AutoCloseable {
         synchronized (START_LOCK) {
           hivemq.start().get(60, TimeUnit.SECONDS);
         }
-        core.attach(extension);
         LOG.debug("hub emulator broker started on 127.0.0.1:{}", port);
         return new Broker(hivemq, extension, workDir, port);
       } catch (IOException e) {
@@ -90,8 +100,8 @@ public final class Broker implements AutoCloseable {
     return port;
   }
 
-  /** The extension (the broker link). */
-  public HubExtension extension() {
+  /** The extension the broker runs. */
+  public ExtensionMain extension() {
     return extension;
   }
 

@@ -1,0 +1,252 @@
+// The device-management server (protocol.md §14.5): manage state, device requests answered with rc, platform
+// requests correlated by reqId with expiry.
+package io.rxiothub.emulator.watson.internal;
+
+import io.rxiothub.watson.ClientId;
+import io.rxiothub.watson.DmMessage;
+import io.rxiothub.watson.DmOperation;
+import io.rxiothub.watson.ReqIdCorrelator;
+import io.rxiothub.watson.WatsonTopic;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Device-management state and requests of one organisation. Thread-safe (one monitor). */
+public final class DmServer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DmServer.class);
+
+  /** What the server knows of one device. */
+  public static final class State {
+    boolean managed;
+    long lifetimeSeconds;
+    long managedAtMillis;
+    boolean deviceActions;
+    boolean firmwareActions;
+    @Nullable String manageData;
+    @Nullable String location;
+    final List<String> errorCodes = new ArrayList<>();
+    final List<String> logs = new ArrayList<>();
+    int manageCount;
+  }
+
+  private record Waiter(CompletableFuture<DmMessage> result, String device) {}
+
+  private final String orgId;
+  private final ScheduledExecutorService timer;
+  private final LongSupplier clock;
+  private final Map<String, State> states = new HashMap<>();
+  private final ReqIdCorrelator<Waiter> requests = new ReqIdCorrelator<>("dm");
+  private final List<DmMessage> lateResponses = new ArrayList<>();
+  private volatile @Nullable WatsonLink link;
+
+  /** Creates the server; {@code clock} gives epoch milliseconds. */
+  public DmServer(String orgId, ScheduledExecutorService timer, LongSupplier clock) {
+    this.orgId = orgId;
+    this.timer = timer;
+    this.clock = clock;
+  }
+
+  void attach(@Nullable WatsonLink link) {
+    this.link = link;
+  }
+
+  /** Handles a DM message that {@code client} published about device {@code typeId/deviceId}. */
+  void fromDevice(ClientId client, String typeId, String deviceId, @Nullable String operation, byte[] payload) {
+    String key = WatsonRegistry.key(typeId, deviceId);
+    DmOperation op = operation == null ? null
+        : DmOperation.of(client.kind() == ClientId.Kind.GATEWAY
+            ? WatsonTopic.dm(true, typeId, deviceId, operation) : WatsonTopic.parse("iotdevice-1/" + operation));
+    if (op == DmOperation.RESPONSE_TO_PLATFORM) {
+      response(key, payload);
+      return;
+    }
+    DmMessage request;
+    try {
+      request = DmMessage.parseRequest(payload);
+    } catch (IllegalArgumentException e) {
+      LOG.info("watson emulator: malformed DM request from {} about {}: {}", client, key, e.getMessage());
+      return;
+    }
+    int rc = apply(key, op, request);
+    if (request.reqId() != null) {
+      String topic = client.kind() == ClientId.Kind.GATEWAY
+          ? DmOperation.RESPONSE.topic(typeId, deviceId).toString() : "iotdm-1/response";
+      WatsonLink l = link;
+      if (l != null) {
+        l.publishToClient(client.toString(), topic, DmMessage.response(rc, null, null, request.reqId()).toBytes(), 1);
+      }
+    }
+  }
+
+  private synchronized int apply(String key, @Nullable DmOperation op, DmMessage request) {
+    if (op == null || !op.toPlatform()) {
+      return DmMessage.RC_NOT_FOUND;
+    }
+    State state = states.computeIfAbsent(key, k -> new State());
+    expireLifetime(state);
+    if (op == DmOperation.MANAGE) {
+      state.managed = true;
+      state.managedAtMillis = clock.getAsLong();
+      state.manageData = request.dataJson();
+      state.manageCount++;
+      String d = request.dataJson() == null ? "" : request.dataJson();
+      state.deviceActions = d.contains("\"deviceActions\":true");
+      state.firmwareActions = d.contains("\"firmwareActions\":true");
+      state.lifetimeSeconds = lifetime(d);
+      return DmMessage.RC_OK;
+    }
+    if (!state.managed) {
+      return DmMessage.RC_FORBIDDEN;
+    }
+    switch (op) {
+      case UNMANAGE -> state.managed = false;
+      case UPDATE_LOCATION -> {
+        String d = request.dataJson();
+        if (d == null || !d.contains("\"latitude\"") || !d.contains("\"longitude\"")) {
+          return DmMessage.RC_BAD_REQUEST;
+        }
+        state.location = d;
+      }
+      case ADD_ERROR_CODE -> state.errorCodes.add(request.dataJson() == null ? "" : request.dataJson());
+      case CLEAR_ERROR_CODES -> state.errorCodes.clear();
+      case ADD_LOG -> state.logs.add(request.dataJson() == null ? "" : request.dataJson());
+      case CLEAR_LOGS -> state.logs.clear();
+      default -> {
+        return DmMessage.RC_OK;
+      }
+    }
+    return DmMessage.RC_OK;
+  }
+
+  private static long lifetime(String d) {
+    int at = d.indexOf("\"lifetime\":");
+    if (at < 0) {
+      return 0;
+    }
+    int end = at + 11;
+    while (end < d.length() && Character.isDigit(d.charAt(end))) {
+      end++;
+    }
+    try {
+      return Long.parseLong(d.substring(at + 11, end));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private void expireLifetime(State state) {
+    if (state.managed && state.lifetimeSeconds > 0
+        && clock.getAsLong() > state.managedAtMillis + state.lifetimeSeconds * 1000) {
+      state.managed = false;
+    }
+  }
+
+  private void response(String key, byte[] payload) {
+    DmMessage response;
+    try {
+      response = DmMessage.parseResponse(payload);
+    } catch (IllegalArgumentException e) {
+      LOG.info("watson emulator: malformed DM response about {}: {}", key, e.getMessage());
+      return;
+    }
+    Waiter waiter;
+    synchronized (this) {
+      waiter = requests.complete(response.reqId());
+      if (waiter == null) {
+        lateResponses.add(response);
+      }
+    }
+    if (waiter != null) {
+      waiter.result().complete(response);
+    } else {
+      LOG.info("watson emulator: DM response with unknown or expired reqId about {}: {}", key, response);
+    }
+  }
+
+  /**
+   * Sends a platform request {@code op} to device {@code typeId/deviceId} (to a gateway acting for it, and to the
+   * device's own connection) and returns its response, or a {@link TimeoutException} after {@code timeoutMillis}.
+   */
+  public CompletableFuture<DmMessage> initiate(String typeId, String deviceId, DmOperation op,
+      @Nullable String dataJson, long timeoutMillis) {
+    if (op.toPlatform()) {
+      throw new IllegalArgumentException(op + " is sent by devices, not by the platform");
+    }
+    WatsonLink l = link;
+    if (l == null) {
+      throw new IllegalStateException("the Watson emulator is not started");
+    }
+    String reqId = UUID.randomUUID().toString();
+    CompletableFuture<DmMessage> result = new CompletableFuture<>();
+    synchronized (this) {
+      requests.register(reqId, new Waiter(result, WatsonRegistry.key(typeId, deviceId)), clock.getAsLong(),
+          timeoutMillis);
+    }
+    timer.schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
+    byte[] body = DmMessage.request(dataJson, reqId).toBytes();
+    l.publish(op.topic(typeId, deviceId).toString(), body, 1);
+    l.publishToClient(ClientId.device(orgId, typeId, deviceId).toString(), "iotdm-1/" + op.suffix(), body, 1);
+    return result;
+  }
+
+  private void expire() {
+    List<Waiter> expired;
+    synchronized (this) {
+      expired = requests.expire(clock.getAsLong());
+    }
+    for (Waiter w : expired) {
+      w.result().completeExceptionally(new TimeoutException("device-management request to " + w.device()
+          + " expired without a response (the device may still process it when it reconnects)"));
+    }
+  }
+
+  /** Returns whether the device is managed now. */
+  public synchronized boolean isManaged(String typeId, String deviceId) {
+    State state = states.get(WatsonRegistry.key(typeId, deviceId));
+    if (state == null) {
+      return false;
+    }
+    expireLifetime(state);
+    return state.managed;
+  }
+
+  /** Returns how many manage requests the device sent. */
+  public synchronized int manageCount(String typeId, String deviceId) {
+    State state = states.get(WatsonRegistry.key(typeId, deviceId));
+    return state == null ? 0 : state.manageCount;
+  }
+
+  /** Returns the device's last location ({@code d} JSON), or null. */
+  public synchronized @Nullable String location(String typeId, String deviceId) {
+    State state = states.get(WatsonRegistry.key(typeId, deviceId));
+    return state == null ? null : state.location;
+  }
+
+  /** Returns the device's diagnostic error codes ({@code d} JSON each). */
+  public synchronized List<String> errorCodes(String typeId, String deviceId) {
+    State state = states.get(WatsonRegistry.key(typeId, deviceId));
+    return state == null ? List.of() : List.copyOf(state.errorCodes);
+  }
+
+  /** Returns the device's diagnostic logs ({@code d} JSON each). */
+  public synchronized List<String> logs(String typeId, String deviceId) {
+    State state = states.get(WatsonRegistry.key(typeId, deviceId));
+    return state == null ? List.of() : List.copyOf(state.logs);
+  }
+
+  /** Returns the responses that arrived after their request expired (or with an unknown reqId). */
+  public synchronized List<DmMessage> lateResponses() {
+    return List.copyOf(lateResponses);
+  }
+}
