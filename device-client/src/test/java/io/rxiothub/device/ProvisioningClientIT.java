@@ -149,6 +149,21 @@ class ProvisioningClientIT {
   }
 
   @Test
+  void connectionLostMidPollReconnectsAndPollsAgain() {
+    dps.retryAfterSeconds(2);
+    try {
+      TestObserver<Registration> observer = client("lost-poll", Transport.MQTT).groupKey(GROUP_KEY).build()
+          .register().test();
+      await().atMost(Duration.ofSeconds(10)).until(() -> dps.registrations().stream()
+          .anyMatch(r -> r.registrationId().equals("lost-poll")));
+      assertThat(dps.dropConnections()).isEqualTo(1);
+      observer.awaitDone(20, TimeUnit.SECONDS).assertNoErrors().assertValue(r -> "lost-poll".equals(r.deviceId()));
+    } finally {
+      dps.retryAfterSeconds(0);
+    }
+  }
+
+  @Test
   void unreachableEndpointFailsWithinTheTimeOut() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {

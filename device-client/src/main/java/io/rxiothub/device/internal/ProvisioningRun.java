@@ -52,15 +52,15 @@ public final class ProvisioningRun implements ClientCore.ConnectionListener {
     core.addConnectionListener(run);
     run.resources.add(core.inbound(DpsTopics.RESPONSE_FILTER, publish -> publish).subscribe(
         publish -> run.onResponse(publish.topic(), publish.payload()), run::onError));
-    run.resources.add(core.connectionStates().subscribe(state -> {
-      if (state.status() != io.rxiothub.transport.TransportState.Status.CONNECTED) {
-        run.onConnectionLost();
-      }
-    }, run::onError));
     run.schedule(flow.deadlineMillis());
     run.resources.add(core.connect().subscribe(() -> LOG.debug("DPS: {} connected", registrationId), run::onError));
   }
 
+  /**
+   * A new connection: if there was one before, it was lost, so the flow forgets the outstanding request (the
+   * transport's connection states are not used: they arrive on the callback scheduler, after this call, and a late
+   * "connecting" would undo the connection that follows it).
+   */
   @Override
   public void connected(Object connection) {
     @Nullable FlowStep step = null;
@@ -83,18 +83,6 @@ public final class ProvisioningRun implements ClientCore.ConnectionListener {
     FlowStep step;
     synchronized (this) {
       step = flow.connected(now());
-    }
-    apply(step);
-  }
-
-  private void onConnectionLost() {
-    FlowStep step;
-    synchronized (this) {
-      if (connection == null) {
-        return;
-      }
-      connection = null;
-      step = flow.connectionLost(now());
     }
     apply(step);
   }

@@ -193,6 +193,11 @@ public final class DpsEndpoint implements AutoCloseable {
     return this;
   }
 
+  /** Fault: closes every open DPS connection now (TCP close, no MQTT); returns how many there were. */
+  public synchronized int dropConnections() {
+    return server == null ? 0 : server.dropConnections();
+  }
+
   /** The last registration state of every registration id, in order of first registration. */
   public List<Registration> registrations() {
     return service.registrations();

@@ -8,6 +8,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -52,6 +55,7 @@ public final class DpsServer implements AutoCloseable {
   private final SslContext sslContext;
   private final EventLoopGroup group;
   private final List<Channel> serverChannels = new ArrayList<>();
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
   /** Creates the event loops and the TLS context from the emulator's server key; nothing is bound yet. */
   public DpsServer(DpsService service, KeyManagerFactory keys, Clock clock) {
@@ -71,6 +75,7 @@ public final class DpsServer implements AutoCloseable {
     return bind(address, port, "DPS MQTT/TLS", new ChannelInitializer<SocketChannel>() {
       @Override
       protected void initChannel(SocketChannel ch) {
+        connections.add(ch);
         ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
         ch.pipeline().addLast(new PacketSplitter());
         ch.pipeline().addLast(new DpsConnection(service, clock));
@@ -86,6 +91,7 @@ public final class DpsServer implements AutoCloseable {
     return bind(address, port, "DPS MQTT/WSS", new ChannelInitializer<SocketChannel>() {
       @Override
       protected void initChannel(SocketChannel ch) {
+        connections.add(ch);
         ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
         ch.pipeline().addLast(new HttpServerCodec());
         ch.pipeline().addLast(new HttpObjectAggregator(64 * 1024));
@@ -115,8 +121,16 @@ public final class DpsServer implements AutoCloseable {
     return bound;
   }
 
+  /** Closes every open connection (fault injection); returns how many there were. */
+  public int dropConnections() {
+    int count = connections.size();
+    connections.close().awaitUninterruptibly();
+    return count;
+  }
+
   @Override
   public void close() {
+    connections.close().awaitUninterruptibly();
     synchronized (serverChannels) {
       for (Channel channel : serverChannels) {
         channel.close().syncUninterruptibly();
