@@ -62,6 +62,23 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  /** The pure connection machine: events in, effects out (issue 14, item 2). */
+  private static final String PURE_MACHINE = ".*\\.transport\\.internal\\.(ConnectionStateMachine|Outbox"
+      + "|Timers|Effects|Outgoing|ReconnectPolicy|Takeover|Backoff)(\\$.*)?";
+
+  @Test
+  void theConnectionStateMachineHasNoLockThreadClockRxOrDriverInside() {
+    noClasses().that().haveNameMatching(PURE_MACHINE)
+        .should().dependOnClassesThat().resideInAnyPackage("io.reactivex..", "java.util.concurrent..",
+            "com.hivemq..", "io.netty..", "java.time..")
+        .orShould().dependOnClassesThat().belongToAnyOf(Thread.class, System.class, Runtime.class)
+        .orShould().dependOnClassesThat().haveNameMatching(".*\\.transport\\.internal\\."
+            + "(ConnectionMachine|Attempt|PendingSend|OutboundBatch|SignalQueue|Routes?|ClientCore)(\\$.*)?")
+        .because("the machine is pure: its driver holds the lock, reads the clock and runs the effects, "
+            + "so the machine is tested by feeding it events (ConnectionStateMachineProperties)")
+        .check(classes);
+  }
+
   @Test
   void onlyTheHiveMqAdapterUsesTheMqttLibrary() {
     noClasses().that().resideInAPackage("io.rxiothub.transport..")

@@ -9,16 +9,16 @@ import org.jspecify.annotations.Nullable;
 /** One attempt of a {@link ConnectionMachine}: forwards the connector's events to it. */
 final class Attempt implements MqttConnector.Listener, MqttConnector.ConnectCallback {
   final ConnectionMachine machine;
+  /** The machine's id of this attempt. */
+  final long id;
   private @Nullable Cancellation cancellation;
   private boolean cancelled;
+  /** Set under the machine's lock when the server accepted the attempt. */
   @Nullable MqttConnection connection;
-  /** Guarded by the machine's lock: this connection followed one that the server closed. */
-  boolean afterServerClose;
-  /** Guarded by the machine's lock: when the server accepted this connection. */
-  long connectedAtMillis;
 
-  Attempt(ConnectionMachine machine) {
+  Attempt(ConnectionMachine machine, long id) {
     this.machine = machine;
+    this.id = id;
   }
 
   MqttConnection connection() {

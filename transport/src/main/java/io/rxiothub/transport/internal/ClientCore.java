@@ -10,7 +10,6 @@ import io.rxiothub.transport.TransportState;
 import io.rxiothub.transport.TransportState.Reason;
 import io.rxiothub.transport.TransportState.Status;
 import io.rxiothub.transport.internal.MqttConnector.InboundPublish;
-import java.util.Collections;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -121,14 +120,14 @@ public final class ClientCore {
     machine.close();
   }
 
-  /** Accepts a stream's batch of sends under one lock; see {@link SendQueue#submitAll}. */
+  /** Accepts a stream's batch of sends under one lock; see {@link ConnectionMachine#submitAll}. */
   void submitAll(List<PendingSend> batch) {
-    machine.sends.submitAll(batch);
+    machine.submitAll(batch);
   }
 
   /** Forgets the queued sends of {@code sink} (its stream was cancelled). */
   void cancelSends(SendSink sink) {
-    machine.sends.cancelSends(sink);
+    machine.streamCancelled(sink);
   }
 
   /**
@@ -156,7 +155,7 @@ public final class ClientCore {
     protected void subscribeActual(CompletableObserver observer) {
       PendingSend p = new PendingSend(machine, topic, payload, atMostOnce, expiry, observer, null);
       observer.onSubscribe(p);
-      machine.sends.submitAll(Collections.singletonList(p));
+      machine.submit(p);
     }
   }
 }

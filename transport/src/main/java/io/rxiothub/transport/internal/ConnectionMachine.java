@@ -1,4 +1,4 @@
-// Connection state and reconnection of one client: attempts, backoff, give-up, takeover, fatal ends.
+// The driver of one client's pure connection machine: one lock, events in, effects run on the world.
 package io.rxiothub.transport.internal;
 
 import io.reactivex.rxjava3.core.CompletableEmitter;
@@ -7,8 +7,8 @@ import io.reactivex.rxjava3.subjects.BehaviorSubject;
 import io.rxiothub.transport.TransportState;
 import io.rxiothub.transport.TransportState.Reason;
 import io.rxiothub.transport.TransportState.Status;
+import io.rxiothub.transport.internal.Effects.Timer;
 import io.rxiothub.transport.internal.MqttConnector.MqttConnection;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -16,12 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state of one client's connection under a single lock; MQTT calls and user signals happen
- * outside it, collected as effects ({@code fx}) and run after the lock is released. The jobs around
- * it keep their own state under the same lock: {@link SendQueue} (offline queue, in flight, expiry),
- * {@link Renewal} (token renewal and the drain before a clean disconnect), {@link Routes} (inbound),
- * {@link ReconnectPolicy} (pure: when to retry, give up, or stop for a takeover); {@link SignalQueue}
- * and {@link OutboundBatch} run outside it.
+ * Drives {@link ConnectionStateMachine}: each event (a user's call, a connector's callback, a timer)
+ * takes the lock, reads the clock, feeds the machine and collects its effects in a {@link Step};
+ * the state, timer and expiry effects run at once under the lock, the MQTT calls and user signals
+ * after it is released, in the order the machine asked for them. Inbound routing ({@link Routes})
+ * and the send signals ({@link SignalQueue}, {@link OutboundBatch}) live beside it.
  */
 final class ConnectionMachine {
 
@@ -34,128 +33,67 @@ final class ConnectionMachine {
   final BehaviorSubject<TransportState> states =
       BehaviorSubject.createDefault(TransportState.of(Status.DISCONNECTED, Reason.CREATED, null));
   final SignalQueue signals;
-  final SendQueue sends;
+  final OutboundBatch outbound = new OutboundBatch();
   final Routes routes;
-  final Renewal renewal;
-  private final ReconnectPolicy reconnect;
-
-  // Everything below is guarded by lock.
-  Status status = Status.DISCONNECTED;
-  boolean wanted;
-  boolean closed;
-  @Nullable Attempt attempt;
-  @Nullable Attempt connected;
-  final List<CompletableEmitter> connectWaiters = new ArrayList<>();
-  final List<CompletableEmitter> disconnectWaiters = new ArrayList<>();
+  /** Guarded by lock, as is everything below. */
+  final ConnectionStateMachine<PendingSend> machine;
+  /** The attempt the machine opened last: the only one its effects name, but for stale events. */
+  private @Nullable Attempt live;
   private @Nullable Disposable retryTimer;
+  private @Nullable Disposable tokenTimer;
+  private @Nullable Disposable drainTimer;
 
   ConnectionMachine(CoreSettings settings, MqttConnector connector, Runnable onClose) {
     this.s = settings;
     this.connector = connector;
     this.onClose = onClose;
     this.signals = new SignalQueue(settings.callbackScheduler);
-    this.sends = new SendQueue(this, settings);
     this.routes = new Routes(this, settings.identity);
-    this.renewal = new Renewal(this);
-    this.reconnect = new ReconnectPolicy(settings.backoff, settings.giveUpMillis,
-        new Takeover(settings.takeoverWindowMillis, settings.identity));
+    this.machine = new ConnectionStateMachine<>(settings);
   }
 
   // ---------------------------------------------------------------- asked by the user
 
   void connect(CompletableEmitter emitter) {
-    List<Runnable> fx = new ArrayList<>();
     emitter.setCancellable(() -> cancelConnect(emitter));
+    Step fx = new Step(this, null);
     synchronized (lock) {
       if (emitter.isDisposed()) {
         return;
-      } else if (closed) {
-        fx.add(() -> emitter.tryOnError(closedError()));
-      } else if (renewal.userDisconnecting()) {
-        fx.add(() -> emitter.tryOnError(s.failures.clientState("disconnect() of "
-            + s.identity + " is still in progress; call connect() after it completed")));
-      } else if (status == Status.CONNECTED) {
-        fx.add(emitter::onComplete);
-      } else {
-        connectWaiters.add(emitter);
-        if (!wanted) {
-          wanted = true;
-          reconnect.connectAsked();
-          setStatus(Status.CONNECTING, Reason.USER_CONNECT, null);
-          startAttempt(fx);
-        }
       }
+      machine.connectAsked(emitter, now(), fx);
     }
-    run(fx);
+    fx.run();
   }
 
   private void cancelConnect(CompletableEmitter emitter) {
-    List<Runnable> fx = new ArrayList<>();
+    Step fx = new Step(this, null);
     synchronized (lock) {
-      if (!connectWaiters.remove(emitter) || !connectWaiters.isEmpty()
-          || status != Status.CONNECTING || !wanted) {
-        return;
-      }
-      // Disposing the only pending connect() aborts the first connection attempt.
-      wanted = false;
-      cancelTimers();
-      endConnection(fx, false);
-      sends.failQueued(notConnected("the pending connect() was disposed"), fx);
-      setStatus(Status.DISCONNECTED, Reason.USER_DISCONNECT, null);
+      machine.connectCancelled(emitter, fx);
     }
-    run(fx);
+    fx.run();
   }
 
   void disconnect(CompletableEmitter emitter) {
-    List<Runnable> fx = new ArrayList<>();
+    Step fx = new Step(this, null);
     synchronized (lock) {
-      if (closed || (!wanted && connected == null && !renewal.draining())) {
-        fx.add(emitter::onComplete);
-      } else {
-        wanted = false;
-        if (retryTimer != null) {
-          retryTimer.dispose();
-          retryTimer = null;
-        }
-        renewal.cancelTokenTimer();
-        failWaiters(connectWaiters, notConnected("disconnect() was called first"), fx);
-        Attempt current = connected;
-        if (current != null) {
-          disconnectWaiters.add(emitter);
-          renewal.userDisconnect(current, fx);
-        } else {
-          endConnection(fx, false);
-          sends.failQueued(notConnected("disconnect() was called before it could be sent"), fx);
-          setStatus(Status.DISCONNECTED, Reason.USER_DISCONNECT, null);
-          fx.add(emitter::onComplete);
-        }
-      }
+      machine.disconnectAsked(emitter, now(), fx);
     }
-    run(fx);
+    fx.run();
   }
 
   /** Closes at once: fails pending work, sends DISCONNECT. Idempotent; true the first time. */
   boolean close() {
-    List<Runnable> fx = new ArrayList<>();
+    Step fx = new Step(this, null);
     List<Route<?>> toComplete;
     synchronized (lock) {
-      if (closed) {
+      if (!machine.close(fx)) {
         return false;
       }
-      closed = true;
-      wanted = false;
-      cancelTimers();
-      RuntimeException error = s.failures.clientState(
-          "Client of " + s.identity + " was closed; build a new client to continue");
-      sends.failAll(error, fx);
-      failWaiters(connectWaiters, error, fx);
-      completeWaiters(disconnectWaiters, fx);
-      endConnection(fx, true);
       toComplete = routes.snapshot();
-      setStatus(Status.CLOSED, Reason.USER_CLOSE, null);
       states.onComplete();
     }
-    run(fx);
+    fx.run();
     for (Route<?> route : toComplete) {
       route.complete();
     }
@@ -164,258 +102,275 @@ final class ConnectionMachine {
     return true;
   }
 
-  // ---------------------------------------------------------------- attempts and their events
-
-  void startAttempt(List<Runnable> fx) {
-    long now = now();
-    byte[] password;
-    try {
-      password = s.credentials.password(now);
-    } catch (RuntimeException e) {
-      if (s.failures.isCredentialsExpired(e)) {
-        fatal(Reason.TOKEN_EXPIRED, e, fx);
-      } else {
-        fatal(Reason.REFUSED, s.failures.connection("Could not make the credentials of "
-            + s.identity + ": " + e.getMessage(), e), fx);
+  /** Accepts sends in one go: one lock and one hand-over to MQTT for the batch (a stream's). */
+  void submitAll(List<PendingSend> batch) {
+    Step fx = new Step(this, null);
+    synchronized (lock) {
+      long now = now();
+      for (int i = 0, n = batch.size(); i < n; i++) {
+        machine.submit(batch.get(i), now, fx);
       }
-      return;
     }
-    Attempt a = new Attempt(this);
-    attempt = a;
-    MqttConnector.ConnectRequest request = new MqttConnector.ConnectRequest(
-        s.credentials.clientId(), s.credentials.username(), password, s.keepAliveSeconds,
-        s.cleanSession);
-    LOG.debug("Connecting {}", s.identity);
-    fx.add(() -> a.start(connector, request));
+    fx.run();
   }
 
-  void onConnected(Attempt a, MqttConnection connection) {
-    List<Runnable> fx = new ArrayList<>();
+  /** Accepts one send. */
+  void submit(PendingSend p) {
+    Step fx = new Step(this, null);
     synchronized (lock) {
-      if (attempt != a || !wanted || closed) {
-        fx.add(connection::abort);
-      } else {
-        a.connection = connection;
-        a.afterServerClose = reconnect.accepted();
-        a.connectedAtMillis = now();
-        connected = a;
-        LOG.info("Connected {}", s.identity);
-        setStatus(Status.CONNECTED, Reason.CONNECTION_OK, null);
-        renewal.scheduleTokenTimer(a);
-        routes.connected(a, fx);
-        sends.pump(a, fx);
-        completeWaiters(connectWaiters, fx);
-      }
+      machine.submit(p, now(), fx);
     }
-    run(fx);
+    fx.run();
+  }
+
+  /** The observer of {@code p} disposed it; see {@link Outbox#disposed}. */
+  void disposed(PendingSend p) {
+    synchronized (lock) {
+      machine.outbox.disposed(p);
+    }
+  }
+
+  /** A stream was cancelled; see {@link Outbox#streamCancelled}. */
+  void streamCancelled(SendSink sink) {
+    synchronized (lock) {
+      machine.outbox.streamCancelled(sink);
+    }
+  }
+
+  // ---------------------------------------------------------------- the connector's and timers' events
+
+  void onConnected(Attempt a, MqttConnection connection) {
+    Step fx = new Step(this, a);
+    synchronized (lock) {
+      a.connection = connection;
+      machine.connectSucceeded(a.id, now(), fx);
+    }
+    fx.run();
   }
 
   void onConnectFailed(Attempt a, Throwable error) {
-    List<Runnable> fx = new ArrayList<>();
+    Step fx = new Step(this, a);
     synchronized (lock) {
-      if (attempt != a) {
-        return;
-      }
-      attempt = null;
-      if (!wanted || closed) {
-        return;
-      }
-      if (s.failures.isRefused(error)) {
-        reconnect.attemptRefused();
-        LOG.warn("Hub refused the connection of {}: {}", s.identity, error.getMessage());
-        fatal(Reason.REFUSED, error, fx);
-      } else if (s.failures.isFatal(error)) {
-        reconnect.attemptRefused();
-        fatal(Reason.REFUSED, error, fx);
-      } else {
-        long now = now();
-        long delay = reconnect.attemptFailed(now);
-        if (delay == ReconnectPolicy.STOP) {
-          RuntimeException gaveUp = s.failures.connection("Gave up connecting "
-              + s.identity + " after " + reconnect.failingForMillis(now) + " ms and "
-              + reconnect.failures() + " attempts; last error: " + error.getMessage(), error);
-          LOG.warn("{}", gaveUp.getMessage());
-          fatal(Reason.RETRY_EXPIRED, gaveUp, fx);
-        } else {
-          LOG.warn("Connection attempt {} of {} failed: {}", reconnect.failures(), s.identity,
-              error.getMessage());
-          setStatus(status, Reason.NETWORK_LOST, error);
-          scheduleRetry(delay);
-        }
-      }
+      machine.connectFailed(a.id, error, now(), fx);
     }
-    run(fx);
+    fx.run();
   }
 
   void onClosed(Attempt a, Throwable cause) {
-    List<Runnable> fx = new ArrayList<>();
+    Step fx = new Step(this, a);
     synchronized (lock) {
-      if (connected != a) {
-        return;
-      }
-      connected = null;
-      attempt = null;
-      cancelTimers();
-      boolean userDisconnect = renewal.endDrain();
-      boolean resendOutstanding = sends.resendOutstanding();
-      sends.requeueInFlight();
-      if (closed) {
-        return;
-      }
-      if (!wanted || userDisconnect) {
-        sends.failAll(notConnected("the connection closed while disconnecting"), fx);
-        setStatus(Status.DISCONNECTED, Reason.USER_DISCONNECT, null);
-        completeWaiters(disconnectWaiters, fx);
-      } else {
-        reconnectAfterLoss(a, cause, resendOutstanding, fx);
-      }
+      machine.connectionLost(a.id, cause, now(), fx);
     }
-    run(fx);
+    fx.run();
   }
 
-  /** Under the lock: the connection {@code a} was lost while wanted; a takeover, or reconnect. */
-  private void reconnectAfterLoss(Attempt a, Throwable cause, boolean resendOutstanding,
-      List<Runnable> fx) {
-    long delay = reconnect.connectionLost(a.afterServerClose, a.connectedAtMillis, cause,
-        resendOutstanding, now());
-    if (delay == ReconnectPolicy.STOP) {
-      RuntimeException error = s.failures.connection("Another client connected "
-          + "as " + s.identity + ": the hub closed this client's connection "
-          + reconnect.serverCloses() + " times in a row, each time soon after it reconnected "
-          + "(session takeover). It stopped reconnecting so that the two do not take turns; stop "
-          + "the other client, or call connect() to take the identity back", cause);
-      LOG.warn("{}", error.getMessage());
-      fatal(Reason.TAKEN_OVER, error, fx);
-    } else {
-      RuntimeException error = s.failures.connection(
-          "Connection of " + s.identity + " lost: " + cause.getMessage(), cause);
-      LOG.warn("Connection of {} lost ({}); {} messages wait for the reconnection",
-          s.identity, cause.getMessage(), sends.queue.size());
-      setStatus(Status.RECONNECTING, Reason.NETWORK_LOST, error);
-      scheduleRetry(delay);
-    }
-  }
-
-  private void scheduleRetry(long delayMillis) {
-    LOG.debug("Reconnecting {} in {} ms", s.identity, delayMillis);
-    retryTimer = s.timeScheduler.scheduleDirect(this::retryNow, delayMillis, TimeUnit.MILLISECONDS);
-  }
-
-  private void retryNow() {
-    List<Runnable> fx = new ArrayList<>();
+  void onDisconnected(Attempt a) {
+    Step fx = new Step(this, a);
     synchronized (lock) {
-      retryTimer = null;
-      if (!wanted || closed || attempt != null) {
-        return;
-      }
-      startAttempt(fx);
+      machine.disconnected(a.id, now(), fx);
     }
-    run(fx);
+    fx.run();
   }
 
-  /** Under the lock: ends the client's wish to connect with {@code error}; connect() starts afresh. */
-  void fatal(Reason reason, Throwable error, List<Runnable> fx) {
-    wanted = false;
-    cancelTimers();
-    endConnection(fx, false);
-    sends.failAll(error, fx);
-    failWaiters(connectWaiters, error, fx);
-    completeWaiters(disconnectWaiters, fx);
-    setStatus(Status.DISCONNECTED, reason, error);
+  /** The PUBACK of {@code p} on {@code a} arrived ({@code error} null), or its publish failed. */
+  void onPublished(PendingSend p, Attempt a, @Nullable Throwable error) {
+    Step fx = new Step(this, a);
+    synchronized (lock) {
+      machine.published(p, a.id, error, now(), fx);
+    }
+    fx.run();
+  }
+
+  private void timerFired(Timer timer, long id) {
+    Step fx = new Step(this, null);
+    synchronized (lock) {
+      machine.timerFired(timer, id, now(), fx);
+    }
+    fx.run();
+  }
+
+  private void expired(PendingSend p) {
+    Step fx = new Step(this, null);
+    synchronized (lock) {
+      machine.expired(p, now(), fx);
+    }
+    fx.run();
   }
 
   // ---------------------------------------------------------------- inbound
 
   void routeWanted(Route<?> route) {
-    List<Runnable> fx = new ArrayList<>();
+    Step fx = new Step(this, null);
     synchronized (lock) {
       if (route.wanted) {
         return;
       }
       route.wanted = true;
-      Attempt current = connected;
-      if (current != null) {
+      Attempt current = live;
+      if (current != null && machine.connected() == current.id) {
         routes.subscribe(route, current, fx);
       }
     }
-    run(fx);
+    fx.run();
   }
 
   boolean isCurrent(Object attemptToken) {
     synchronized (lock) {
-      return connected == attemptToken;
+      return attemptToken instanceof Attempt
+          && ((Attempt) attemptToken).id == machine.connected();
     }
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  void setStatus(Status newStatus, Reason reason, @Nullable Throwable error) {
-    status = newStatus;
-    states.onNext(TransportState.of(newStatus, reason, error));
-  }
-
-  /** Under the lock: forgets the connection or attempt and ends it, politely (DISCONNECT) or not. */
-  void endConnection(List<Runnable> fx, boolean polite) {
-    Attempt a = connected != null ? connected : attempt;
-    connected = null;
-    attempt = null;
-    renewal.endDrain();
-    sends.requeueInFlight();
-    if (a != null) {
-      MqttConnection connection = a.connection;
-      if (connection != null && polite) {
-        fx.add(() -> connection.disconnect(() -> { }));
-      } else {
-        fx.add(a::cancel);
-      }
-    }
-  }
-
-  private void cancelTimers() {
-    if (retryTimer != null) {
-      retryTimer.dispose();
-    }
-    retryTimer = null;
-    renewal.cancelTimers();
-  }
-
-  static void failWaiters(List<CompletableEmitter> waiters, Throwable error, List<Runnable> fx) {
-    List<CompletableEmitter> copy = new ArrayList<>(waiters);
-    waiters.clear();
-    fx.add(() -> {
-      for (CompletableEmitter w : copy) {
-        w.tryOnError(error);
-      }
-    });
-  }
-
-  static void completeWaiters(List<CompletableEmitter> waiters, List<Runnable> fx) {
-    List<CompletableEmitter> copy = new ArrayList<>(waiters);
-    waiters.clear();
-    fx.add(() -> {
-      for (CompletableEmitter w : copy) {
-        w.onComplete();
-      }
-    });
-  }
-
-  RuntimeException closedError() {
-    return s.failures.clientState("Client of " + s.identity + " is closed; build a new "
-        + "client to continue");
-  }
-
-  RuntimeException notConnected(String why) {
-    return s.failures.clientState(s.identity + " is not connected (" + why + "); call "
-        + "connect() first");
   }
 
   long now() {
     return s.timeScheduler.now(TimeUnit.MILLISECONDS);
   }
 
-  static void run(List<Runnable> fx) {
-    for (Runnable r : fx) {
-      r.run();
+  /**
+   * The effects of one event. The state, timer and expiry effects and the publishes' hand-over to
+   * {@link #outbound} run at once (under the lock); the rest is kept and run by {@link #run} after it.
+   * The common single effect (a send's completion on its PUBACK) is kept without a list entry.
+   */
+  static final class Step extends java.util.ArrayList<Runnable> implements Effects<PendingSend> {
+    private static final long serialVersionUID = 1L;
+
+    private final transient ConnectionMachine m;
+    /** The attempt whose event this is (it may be stale), or null. */
+    private final transient @Nullable Attempt event;
+    /** A send to complete before the kept effects. */
+    private transient @Nullable PendingSend first;
+    private boolean outbound;
+
+    Step(ConnectionMachine machine, @Nullable Attempt event) {
+      this.m = machine;
+      this.event = event;
+    }
+
+    private Attempt attempt(long id) {
+      Attempt a = m.live;
+      if (a != null && a.id == id) {
+        return a;
+      }
+      Attempt e = event;
+      if (e != null && e.id == id) {
+        return e;
+      }
+      throw new IllegalStateException("no attempt " + id + " of " + m.s.identity);
+    }
+
+    @Override
+    public void state(Status status, Reason reason, @Nullable Throwable error) {
+      m.states.onNext(TransportState.of(status, reason, error));
+    }
+
+    @Override
+    public void open(long connection, MqttConnector.ConnectRequest request) {
+      Attempt a = new Attempt(m, connection);
+      m.live = a;
+      add(() -> a.start(m.connector, request));
+    }
+
+    @Override
+    public void cancelAttempt(long connection) {
+      add(attempt(connection)::cancel);
+    }
+
+    @Override
+    public void abort(long connection) {
+      add(attempt(connection).connection()::abort);
+    }
+
+    @Override
+    public void disconnect(long connection) {
+      Attempt a = attempt(connection);
+      MqttConnection c = a.connection();
+      add(() -> c.disconnect(() -> m.onDisconnected(a)));
+    }
+
+    @Override
+    public void connected(long connection) {
+      m.routes.connected(attempt(connection), this);
+    }
+
+    @Override
+    public void publish(PendingSend message, long connection) {
+      m.outbound.add(message, attempt(connection));
+      if (!outbound) {
+        outbound = true;
+        add(m.outbound);
+      }
+    }
+
+    @Override
+    public void schedule(Timer timer, long id, long atMillis) {
+      Disposable d = m.s.timeScheduler.scheduleDirect(() -> m.timerFired(timer, id),
+          Math.max(0, atMillis - m.now()), TimeUnit.MILLISECONDS);
+      cancelTimer(timer);
+      if (timer == Timer.RETRY) {
+        m.retryTimer = d;
+      } else if (timer == Timer.TOKEN) {
+        m.tokenTimer = d;
+      } else {
+        m.drainTimer = d;
+      }
+    }
+
+    @Override
+    public void cancelTimer(Timer timer) {
+      Disposable d;
+      if (timer == Timer.RETRY) {
+        d = m.retryTimer;
+        m.retryTimer = null;
+      } else if (timer == Timer.TOKEN) {
+        d = m.tokenTimer;
+        m.tokenTimer = null;
+      } else {
+        d = m.drainTimer;
+        m.drainTimer = null;
+      }
+      if (d != null) {
+        d.dispose();
+      }
+    }
+
+    @Override
+    public void expireAt(PendingSend message, long atMillis) {
+      message.expiryTimer = m.s.timeScheduler.scheduleDirect(() -> m.expired(message),
+          Math.max(0, atMillis - m.now()), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void complete(PendingSend message) {
+      if (first == null && isEmpty()) {
+        first = message;
+      } else {
+        add(message::complete);
+      }
+    }
+
+    @Override
+    public void fail(PendingSend message, Throwable error) {
+      add(() -> message.fail(error));
+    }
+
+    @Override
+    public void completeWaiter(Object waiter) {
+      add(((CompletableEmitter) waiter)::onComplete);
+    }
+
+    @Override
+    public void failWaiter(Object waiter, Throwable error) {
+      add(() -> ((CompletableEmitter) waiter).tryOnError(error));
+    }
+
+    /** Runs the kept effects, in order, outside the lock. */
+    void run() {
+      PendingSend p = first;
+      if (p != null) {
+        p.complete();
+      }
+      for (int i = 0, n = size(); i < n; i++) {
+        get(i).run();
+      }
     }
   }
 }

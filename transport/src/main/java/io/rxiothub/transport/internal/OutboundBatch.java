@@ -58,7 +58,7 @@ final class OutboundBatch extends AtomicInteger implements Runnable {
 
     @Override
     public void done(@Nullable Throwable error) {
-      attempt.machine.sends.onPublishDone(send, attempt, error);
+      attempt.machine.onPublished(send, attempt, error);
     }
   }
 }

@@ -10,22 +10,13 @@ import org.jspecify.annotations.Nullable;
  * One accepted message, and the disposable its observer holds. A dialect extends it for the sends of
  * a stream ({@link SendFactory}), so that the send itself is the result the stream emits.
  */
-public class PendingSend implements Disposable {
+public class PendingSend extends Outgoing implements Disposable {
   final String topic;
   final byte[] payload;
   final boolean atMostOnce;
-  final @Nullable Long expiry;
   private final ConnectionMachine machine;
   private final @Nullable CompletableObserver observer;
-  /** Where the outcome goes instead of {@link #observer}, for the sends of a stream. */
-  final @Nullable SendSink sink;
-  /** Guarded by the machine's lock: the connection the message was last handed to. */
-  @Nullable Attempt attempt;
-  /** Guarded by the machine's lock: how many connections the message was handed to. */
-  int transmissions;
   @Nullable Disposable expiryTimer;
-  /** The observer disposed its subscription, or its outcome was delivered. */
-  volatile boolean disposed;
   /** The outcome was decided (once): {@link #error} null means completed. */
   private final AtomicBoolean decided = new AtomicBoolean();
   private @Nullable Throwable error;
@@ -38,22 +29,17 @@ public class PendingSend implements Disposable {
 
   PendingSend(ConnectionMachine machine, String topic, byte[] payload, boolean atMostOnce,
       @Nullable Long expiry, @Nullable CompletableObserver observer, @Nullable SendSink sink) {
+    super(expiry, sink);
     this.machine = machine;
     this.topic = topic;
     this.payload = payload;
     this.atMostOnce = atMostOnce;
-    this.expiry = expiry;
     this.observer = observer;
-    this.sink = sink;
   }
 
   /** Returns the failure, or null if the message was acknowledged (or is not decided yet). */
   public @Nullable Throwable error() {
     return error;
-  }
-
-  boolean isExpired(long nowMillis) {
-    return expiry != null && nowMillis >= expiry;
   }
 
   void complete() {
@@ -104,7 +90,7 @@ public class PendingSend implements Disposable {
   public final void dispose() {
     if (!disposed) {
       disposed = true;
-      machine.sends.cancel(this);
+      machine.disposed(this);
     }
   }
 
