@@ -1,0 +1,375 @@
+// An IBM Watson IoT Platform gateway over MQTT (docs/protocol.md §14) on the rxiothub transport: events for itself
+// and devices behind it, commands, notifications; reconnect, resubscribe and the offline queue come from transport.
+package io.rxiothub.watson.client;
+
+import io.reactivex.rxjava3.annotations.CheckReturnValue;
+import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.Observable;
+import io.reactivex.rxjava3.core.Scheduler;
+import io.rxiothub.transport.QueuePolicy;
+import io.rxiothub.transport.TransportState;
+import io.rxiothub.transport.internal.Backoff;
+import io.rxiothub.transport.internal.ClientCore;
+import io.rxiothub.transport.internal.CoreSettings;
+import io.rxiothub.transport.internal.MqttConnector;
+import io.rxiothub.transport.internal.SharedThreads;
+import io.rxiothub.transport.internal.hivemq.HiveMqConnector;
+import io.rxiothub.watson.ClientId;
+import io.rxiothub.watson.Notification;
+import io.rxiothub.watson.WatsonIds;
+import io.rxiothub.watson.WatsonTopic;
+import io.rxiothub.watson.client.internal.EventSends;
+import io.rxiothub.watson.client.internal.TokenCredentials;
+import io.rxiothub.watson.client.internal.WatsonFailures;
+import java.security.SecureRandom;
+import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Watson IoT gateway ({@code g:{org}:{type}:{id}}, token authentication, MQTT over TLS).
+ *
+ * <pre>{@code
+ * GatewayClient gw = GatewayClient.builder().orgId("abc123").typeId("gwtype").deviceId("gw1").token(token).build();
+ * gw.commands("sensor", "+").subscribe(c -> System.out.println(c));
+ * gw.notifications().subscribe(n -> System.err.println(n));
+ * gw.connect().blockingAwait();
+ * gw.publishEvent(GatewayEvent.builder().device("sensor", "s1").eventId("status")
+ *     .payload("{\"t\":21}".getBytes(UTF_8)).build()).blockingAwait();   // completes on PUBACK
+ * gw.close();
+ * }</pre>
+ *
+ * <p>Every operation is cold. Signals reach users on the callback scheduler, never on an I/O thread. Publishes made
+ * while disconnected wait in the offline queue and are sent, in order, after the reconnect; subscriptions
+ * ({@link #commands}, {@link #notifications}) are made on the first subscriber and again after every reconnect.
+ * Errors are {@link WatsonException}s. Thread-safe.
+ */
+public final class GatewayClient implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayClient.class);
+  private static final SecureRandom JITTER = new SecureRandom();
+
+  private final ClientId clientId;
+  private final ClientCore core;
+  private final EventSends sends = new EventSends(GatewayEvent::payloadNoCopy);
+
+  private GatewayClient(ClientId clientId, ClientCore core) {
+    this.clientId = clientId;
+    this.core = core;
+  }
+
+  /** Returns a new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the gateway's client id, {@code g:{org}:{type}:{id}}. */
+  public String clientId() {
+    return clientId.toString();
+  }
+
+  /**
+   * Returns a cold Completable: each subscription asks for the connection and completes once connected; fails with
+   * a {@link WatsonException} of kind {@code REFUSED} (not retried) or {@code CONNECTION} when the client gives up.
+   */
+  @CheckReturnValue
+  public Completable connect() {
+    return core.connect();
+  }
+
+  /** Returns a cold Completable: stops reconnecting, lets in-flight events finish (bounded) and disconnects. */
+  @CheckReturnValue
+  public Completable disconnect() {
+    return core.disconnect();
+  }
+
+  /** Returns the connection states: the current one, then each change, on the callback scheduler. */
+  @CheckReturnValue
+  public Observable<TransportState> connectionStates() {
+    return core.connectionStates();
+  }
+
+  /**
+   * Returns a cold Completable that publishes {@code event} on {@code iot-2/type/{t}/id/{d}/evt/{e}/fmt/{f}} and
+   * completes on PUBACK (QoS 1) or once written (QoS 0). While disconnected the event waits in the offline queue.
+   *
+   * @throws IllegalArgumentException if {@code event} is null
+   */
+  @CheckReturnValue
+  public Completable publishEvent(GatewayEvent event) {
+    if (event == null) {
+      throw new IllegalArgumentException("event must not be null");
+    }
+    return core.publish(sends.topic(event), event.payloadNoCopy(), event.qos() == 0, null);
+  }
+
+  /**
+   * Returns a cold Flowable that sends every event of {@code events} (pulled as the in-flight window allows) and
+   * emits each one's {@link EventResult} in order; an event that fails alone (expiry, full queue) is a failed
+   * result, an error of the client ends the stream.
+   *
+   * @throws IllegalArgumentException if {@code events} is null
+   */
+  @CheckReturnValue
+  public Flowable<EventResult> sendAll(Publisher<GatewayEvent> events) {
+    if (events == null) {
+      throw new IllegalArgumentException("events must not be null");
+    }
+    return core.sendAll(events, sends);
+  }
+
+  /**
+   * Returns the hot stream of commands for devices matching {@code typeId}/{@code deviceId} (either may be
+   * {@code +}), any command and format; see {@link #commands(String, String, String, String)}.
+   *
+   * @throws IllegalArgumentException if an argument is neither a valid id nor {@code +}
+   */
+  @CheckReturnValue
+  public Flowable<Command> commands(String typeId, String deviceId) {
+    return commands(typeId, deviceId, "+", "+");
+  }
+
+  /**
+   * Returns the hot stream of commands matching the filter {@code iot-2/type/{t}/id/{d}/cmd/{c}/fmt/{f}} (each
+   * level an id or {@code +}). The filter is subscribed on the first subscriber and after every reconnect; the
+   * PUBACK of a command goes after it was handed to the subscriber, whose backpressure holds further PUBACKs.
+   * A message on the filter that is not a command is logged and skipped; the stream goes on.
+   *
+   * @throws IllegalArgumentException if an argument is neither a valid id nor {@code +}
+   */
+  @CheckReturnValue
+  public Flowable<Command> commands(String typeId, String deviceId, String commandId, String format) {
+    WatsonTopic filter = WatsonTopic.commandFilter(typeId, deviceId, commandId, format);
+    return core.inbound(filter.toString(), publish -> {
+      try {
+        WatsonTopic topic = WatsonTopic.parse(publish.topic());
+        if (topic.kind() == WatsonTopic.Kind.COMMAND) {
+          return new Command(topic.typeId(), topic.deviceId(), topic.name(), topic.format(), publish.payload());
+        }
+      } catch (IllegalArgumentException e) {
+        LOG.warn("{}: skipped a message on '{}' that is not a command: {}", clientId, publish.topic(), e.getMessage());
+        return null;
+      }
+      LOG.warn("{}: skipped a message on '{}' that is not a command", clientId, publish.topic());
+      return null;
+    });
+  }
+
+  /**
+   * Returns the hot stream of the gateway's notifications ({@code iot-2/type/{t}/id/{d}/notify} of the gateway
+   * itself, protocol.md §14.3), subscribed on the first subscriber and after every reconnect. A malformed
+   * notification is logged and skipped; the stream goes on.
+   */
+  @CheckReturnValue
+  public Flowable<Notification> notifications() {
+    String topic = WatsonTopic.notify(clientId.typeId(), clientId.deviceId()).toString();
+    return core.inbound(topic, publish -> {
+      try {
+        return Notification.parse(publish.payload());
+      } catch (IllegalArgumentException e) {
+        LOG.warn("{}: skipped a malformed notification: {}", clientId, e.getMessage());
+        return null;
+      }
+    });
+  }
+
+  /** Closes at once: fails pending work, sends DISCONNECT, releases shared threads. Idempotent. */
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  @Override
+  public String toString() {
+    return "GatewayClient{" + clientId + ", " + core.currentState() + "}";
+  }
+
+  /** Builds a {@link GatewayClient}. */
+  public static final class Builder {
+    private @Nullable String orgId;
+    private @Nullable String typeId;
+    private @Nullable String deviceId;
+    private @Nullable String token;
+    private String domain = "internetofthings.ibmcloud.com";
+    private @Nullable String host;
+    private int port = 8883;
+    private @Nullable TrustManagerFactory trustManagerFactory;
+    private int keepAliveSeconds = 60;
+    private boolean cleanSession = false;
+    private long reconnectInitialDelayMillis = 1_000;
+    private long reconnectMaxDelayMillis = 60_000;
+    private long reconnectGiveUpMillis = -1;
+    private int offlineQueueCapacity = 10_000;
+    private QueuePolicy overflowPolicy = QueuePolicy.FAIL;
+    private long connectTimeoutMillis = 30_000;
+    private long disconnectTimeoutMillis = 10_000;
+    private @Nullable Scheduler callbackScheduler;
+    private @Nullable Scheduler timeScheduler;
+    private @Nullable MqttConnector connector;
+
+    private Builder() {}
+
+    /** Sets the organisation id (required). @throws IllegalArgumentException if it breaks the rule */
+    public Builder orgId(String orgId) {
+      this.orgId = WatsonIds.requireOrgId(orgId);
+      return this;
+    }
+
+    /** Sets the gateway's device type (required). @throws IllegalArgumentException if it breaks the rule */
+    public Builder typeId(String typeId) {
+      this.typeId = WatsonIds.requireId("typeId", typeId);
+      return this;
+    }
+
+    /** Sets the gateway's device id (required). @throws IllegalArgumentException if it breaks the rule */
+    public Builder deviceId(String deviceId) {
+      this.deviceId = WatsonIds.requireId("deviceId", deviceId);
+      return this;
+    }
+
+    /** Sets the gateway's authentication token (required; never logged). @throws IllegalArgumentException if null */
+    public Builder token(String token) {
+      if (token == null || token.isEmpty()) {
+        throw new IllegalArgumentException("token must not be null or empty");
+      }
+      this.token = token;
+      return this;
+    }
+
+    /** Sets the domain (default {@code internetofthings.ibmcloud.com}); the host is {@code {org}.messaging.{domain}}. */
+    public Builder domain(String domain) {
+      if (domain == null || domain.isEmpty()) {
+        throw new IllegalArgumentException("domain must not be null or empty");
+      }
+      this.domain = domain;
+      return this;
+    }
+
+    /** Sets the host outright (instead of {@code {org}.messaging.{domain}}). */
+    public Builder host(String host) {
+      if (host == null || host.isEmpty()) {
+        throw new IllegalArgumentException("host must not be null or empty");
+      }
+      this.host = host;
+      return this;
+    }
+
+    /** Sets the MQTT over TLS port (default 8883). */
+    public Builder port(int port) {
+      if (port <= 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 1 to 65535, was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Sets the trust for the platform's certificate (default: the JVM's). */
+    public Builder trustManagerFactory(TrustManagerFactory trustManagerFactory) {
+      if (trustManagerFactory == null) {
+        throw new IllegalArgumentException("trustManagerFactory must not be null");
+      }
+      this.trustManagerFactory = trustManagerFactory;
+      return this;
+    }
+
+    /** Sets the keep-alive in seconds (default 60). */
+    public Builder keepAliveSeconds(int seconds) {
+      this.keepAliveSeconds = seconds;
+      return this;
+    }
+
+    /**
+     * Sets clean session (default false: the platform keeps the gateway's subscriptions and queues QoS 1 commands
+     * while it is offline; the session belongs to the gateway, not to the devices behind it).
+     */
+    public Builder cleanSession(boolean cleanSession) {
+      this.cleanSession = cleanSession;
+      return this;
+    }
+
+    /** Sets the reconnect backoff: first and largest delay in milliseconds (defaults 1 s and 60 s). */
+    public Builder reconnectDelays(long initialMillis, long maxMillis) {
+      this.reconnectInitialDelayMillis = initialMillis;
+      this.reconnectMaxDelayMillis = maxMillis;
+      return this;
+    }
+
+    /** Sets after how long without a connection the client gives up (default -1: never). */
+    public Builder reconnectGiveUpMillis(long millis) {
+      this.reconnectGiveUpMillis = millis;
+      return this;
+    }
+
+    /** Sets the offline queue's capacity (default 10,000) and what a full queue does (default: fail the new send). */
+    public Builder offlineQueue(int capacity, QueuePolicy policy) {
+      if (policy == null) {
+        throw new IllegalArgumentException("policy must not be null");
+      }
+      this.offlineQueueCapacity = capacity;
+      this.overflowPolicy = policy;
+      return this;
+    }
+
+    /** Sets the scheduler user code runs on (default: rxiothub's shared callback threads). */
+    public Builder callbackScheduler(Scheduler scheduler) {
+      if (scheduler == null) {
+        throw new IllegalArgumentException("scheduler must not be null");
+      }
+      this.callbackScheduler = scheduler;
+      return this;
+    }
+
+    /** Sets the scheduler of timers (default: rxiothub's shared timer). */
+    public Builder timeScheduler(Scheduler scheduler) {
+      if (scheduler == null) {
+        throw new IllegalArgumentException("scheduler must not be null");
+      }
+      this.timeScheduler = scheduler;
+      return this;
+    }
+
+    Builder connector(MqttConnector connector) {
+      this.connector = connector;
+      return this;
+    }
+
+    /** Returns the client (not connected). @throws IllegalStateException if a required option is missing */
+    public GatewayClient build() {
+      if (orgId == null || typeId == null || deviceId == null) {
+        throw new IllegalStateException("orgId, typeId and deviceId are required");
+      }
+      if (token == null) {
+        throw new IllegalStateException("token is required");
+      }
+      ClientId id = ClientId.gateway(orgId, typeId, deviceId);
+      SharedThreads.Lease lease = SharedThreads.acquire();
+      try {
+        CoreSettings settings = CoreSettings.builder()
+            .identity(id.toString())
+            .credentials(new TokenCredentials(id.toString(), token))
+            .failures(WatsonFailures.INSTANCE)
+            .keepAliveSeconds(keepAliveSeconds)
+            .cleanSession(cleanSession)
+            .backoff(new Backoff(reconnectInitialDelayMillis, reconnectMaxDelayMillis, JITTER))
+            .giveUpMillis(reconnectGiveUpMillis)
+            .offlineQueue(offlineQueueCapacity, overflowPolicy)
+            .callbackScheduler(callbackScheduler != null ? callbackScheduler : lease.callbackScheduler())
+            .timeScheduler(timeScheduler != null ? timeScheduler : lease.timeScheduler())
+            .drainTimeoutMillis(disconnectTimeoutMillis)
+            .maxHeldInbound(1024)
+            .build();
+        MqttConnector mqtt = connector != null ? connector
+            : new HiveMqConnector(new HiveMqConnector.Endpoint(host != null ? host : orgId + ".messaging." + domain,
+                port, null, trustManagerFactory, null, null, 0, null, null, connectTimeoutMillis,
+                WatsonFailures.INSTANCE));
+        return new GatewayClient(id, new ClientCore(settings, mqtt, lease::release));
+      } catch (RuntimeException e) {
+        lease.release();
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+// GatewayClient against the emulator's Watson organisation mode over TLS on loopback: events for itself and devices
+// behind it, commands, notifications, auto-registration of 1,000 devices, refusals, reconnects with nothing lost.
+package io.rxiothub.watson.client;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.subscribers.TestSubscriber;
+import io.rxiothub.emulator.watson.WatsonEmulator;
+import io.rxiothub.testing.SecretScanner;
+import io.rxiothub.watson.Notification;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(120)
+class GatewayClientIT {
+
+  private WatsonEmulator org;
+  private GatewayClient gateway;
+
+  @BeforeEach
+  void start() {
+    org = WatsonEmulator.builder().orgId("abc123").maxDevicesPerGateway(1_010).build();
+    org.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (gateway != null) {
+      gateway.close();
+    }
+    org.close();
+  }
+
+  private GatewayClient gateway(String id) throws Exception {
+    String token = org.registerGateway("gw", id);
+    SecretScanner.register(token);
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(org.trustStore());
+    gateway = GatewayClient.builder().orgId("abc123").typeId("gw").deviceId(id).token(token)
+        .host("localhost").port(org.mqttPort()).trustManagerFactory(trust).reconnectDelays(100, 500).build();
+    return gateway;
+  }
+
+  private static GatewayEvent event(String type, String device, String text) {
+    return GatewayEvent.builder().device(type, device).eventId("status").payload(text.getBytes(UTF_8)).build();
+  }
+
+  @Test
+  void publishesForItselfAndForADeviceBehindItWhichIsAutoRegistered() throws Exception {
+    GatewayClient gw = gateway("gw1");
+    gw.connect().blockingAwait(20, TimeUnit.SECONDS);
+
+    gw.publishEvent(event("gw", "gw1", "{\"up\":true}")).blockingAwait(20, TimeUnit.SECONDS);
+    gw.publishEvent(event("sensor", "s1", "{\"t\":21}").toBuilder().qos(0).build())
+        .blockingAwait(20, TimeUnit.SECONDS);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> org.events().size() == 2);
+    assertThat(org.events()).extracting(e -> e.typeId() + "/" + e.deviceId() + " " + e.payloadAsString() + " q"
+        + e.qos()).containsExactly("gw/gw1 {\"up\":true} q1", "sensor/s1 {\"t\":21} q0");
+    assertThat(org.registeredBy("sensor", "s1")).isEqualTo("gw/gw1");
+  }
+
+  @Test
+  void receivesCommandsForDevicesBehindItThroughAWildcardFilter() throws Exception {
+    GatewayClient gw = gateway("gw2");
+    org.registerDevice("valve", "v1");
+    TestSubscriber<Command> commands = gw.commands("valve", "+").test();
+    gw.connect().blockingAwait(20, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      org.sendCommand("valve", "v1", "open", "json", "{\"pct\":40}".getBytes(UTF_8), 1);
+      assertThat(commands.values()).isNotEmpty();
+    });
+    Command first = commands.values().get(0);
+    assertThat(first.typeId()).isEqualTo("valve");
+    assertThat(first.deviceId()).isEqualTo("v1");
+    assertThat(first.commandId()).isEqualTo("open");
+    assertThat(first.payloadAsString()).isEqualTo("{\"pct\":40}");
+  }
+
+  @Test
+  void getsANotificationForEachRefusalAndItsStreamsSurvive() throws Exception {
+    WatsonEmulator limited = org;
+    GatewayClient gw = gateway("gw3");
+    org.registerGateway("gw", "other");
+    TestSubscriber<Notification> notifications = gw.notifications().test();
+    gw.connect().blockingAwait(20, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      gw.publishEvent(event("gw", "other", "{}")).blockingAwait(20, TimeUnit.SECONDS);
+      return !notifications.values().isEmpty();
+    });
+    limited.failNextRegistrations(1);
+    gw.publishEvent(event("sensor", "broken", "{}")).blockingAwait(20, TimeUnit.SECONDS);
+    gw.publishEvent(event("sensor", "broken", "{}")).blockingAwait(20, TimeUnit.SECONDS);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> notifications.values().stream()
+        .filter(n -> n.deviceId().equals("broken")).count() == 2);
+    List<Notification> got = notifications.values();
+    assertThat(got.get(0).rc()).isEqualTo(Notification.RC_TOPIC_NOT_ALLOWED);
+    assertThat(got.get(0).topic()).isEqualTo("iot-2/type/gw/id/other/evt/status/fmt/json");
+    assertThat(got).filteredOn(n -> n.deviceId().equals("broken")).extracting(Notification::rc)
+        .containsExactly(Notification.RC_DEVICE_CREATION_FAILED, Notification.RC_REGISTRATION_BACKED_OFF);
+    assertThat(org.deviceExists("sensor", "broken")).isFalse();
+    notifications.assertNotComplete().assertNoErrors();
+  }
+
+  @Test
+  void autoRegistersAThousandDevicesBehindOneGatewayAndEveryEventIsAcknowledged() throws Exception {
+    GatewayClient gw = gateway("gw4");
+    gw.connect().blockingAwait(20, TimeUnit.SECONDS);
+    int before = org.deviceCount();
+    List<EventResult> results = gw.sendAll(Flowable.range(0, 1_000)
+            .map(i -> event("sensor", "dev-" + i, "{\"i\":" + i + "}")))
+        .toList().blockingGet();
+    assertThat(results).hasSize(1_000).allMatch(EventResult::isSuccess);
+    await().atMost(Duration.ofSeconds(20)).until(() -> org.events().size() == 1_000);
+    assertThat(org.deviceCount() - before).isEqualTo(1_000);
+    assertThat(org.registeredBy("sensor", "dev-999")).isEqualTo("gw/gw4");
+  }
+
+  @Test
+  void aWrongTokenIsRefusedWithCode4AndNotRetried() throws Exception {
+    org.registerGateway("gw", "gw5");
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(org.trustStore());
+    gateway = GatewayClient.builder().orgId("abc123").typeId("gw").deviceId("gw5").token("wrong-token-123456789")
+        .host("localhost").port(org.mqttPort()).trustManagerFactory(trust).build();
+    Throwable error = gateway.connect().toSingleDefault((Throwable) new AssertionError("connected"))
+        .onErrorReturn(e -> e).blockingGet();
+    assertThat(error).isInstanceOf(WatsonException.class);
+    assertThat(((WatsonException) error).kind()).isEqualTo(WatsonException.Kind.REFUSED);
+    assertThat(((WatsonException) error).returnCode()).isEqualTo(4);
+    assertThat(error.getMessage()).doesNotContain("wrong-token");
+  }
+
+  @Test
+  void afterAKilledConnectionItReconnectsResubscribesAndSendsWhatWasQueued() throws Exception {
+    GatewayClient gw = gateway("gw6");
+    org.registerDevice("valve", "v2");
+    TestSubscriber<Command> commands = gw.commands("valve", "v2").test();
+    gw.connect().blockingAwait(20, TimeUnit.SECONDS);
+    assertThat(org.killTcp(gw.clientId())).isTrue();
+    List<Throwable> outcomes = Flowable.range(0, 50)
+        .concatMapSingle(i -> gw.publishEvent(event("sensor", "q" + i, "{}"))
+            .toSingleDefault((Throwable) new Exception("ok")).onErrorReturn(e -> e))
+        .toList().blockingGet();
+    assertThat(outcomes).allMatch(t -> "ok".equals(t.getMessage()));
+    await().atMost(Duration.ofSeconds(20)).until(() -> org.events().size() == 50);
+    assertThat(org.events()).extracting(e -> e.deviceId()).startsWith("q0", "q1", "q2").endsWith("q49");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      org.sendCommand("valve", "v2", "close", "json", "{}".getBytes(UTF_8), 1);
+      assertThat(commands.values()).isNotEmpty();
+    });
+  }
+}

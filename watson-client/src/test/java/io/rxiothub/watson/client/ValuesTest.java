@@ -1,0 +1,49 @@
+// The gateway client's values: equality, the event builder's rules and messages.
+package io.rxiothub.watson.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import nl.jqno.equalsverifier.EqualsVerifier;
+import nl.jqno.equalsverifier.Warning;
+import org.junit.jupiter.api.Test;
+
+class ValuesTest {
+
+  @Test
+  void eventsAndCommandsHaveValueEquality() {
+    EqualsVerifier.forClass(GatewayEvent.class).suppress(Warning.NULL_FIELDS).verify();
+    EqualsVerifier.forClass(Command.class).suppress(Warning.NULL_FIELDS).verify();
+  }
+
+  @Test
+  void anEventOverThePlatformsLimitIsRefusedNamingItsSize() {
+    assertThatThrownBy(() -> GatewayEvent.builder().payload(new byte[131_073]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("131073 bytes")
+        .hasMessageContaining("131072");
+    assertThat(GatewayEvent.builder().device("t", "d").eventId("e").payload(new byte[131_072]).build().qos())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void eventIdsAndQosFollowTheDialectsRules() {
+    assertThatThrownBy(() -> GatewayEvent.builder().device("bad type", "d")).hasMessageContaining("typeId");
+    assertThatThrownBy(() -> GatewayEvent.builder().eventId("+")).hasMessageContaining("eventId");
+    assertThatThrownBy(() -> GatewayEvent.builder().qos(2)).hasMessageContaining("qos must be 0 or 1");
+    assertThatThrownBy(() -> GatewayEvent.builder().device("t", "d").payload(new byte[0]).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("eventId is required");
+  }
+
+  @Test
+  void theBuilderNamesWhatIsMissingAndTheTokenNeverShows() {
+    assertThatThrownBy(() -> GatewayClient.builder().orgId("abc123").typeId("t").deviceId("d").build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("token is required");
+    assertThatThrownBy(() -> GatewayClient.builder().orgId("ABC"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("orgId");
+    try (GatewayClient client = GatewayClient.builder().orgId("abc123").typeId("t").deviceId("d")
+        .token("secret-token-0123456789").build()) {
+      assertThat(client.clientId()).isEqualTo("g:abc123:t:d");
+      assertThat(client.toString()).doesNotContain("secret-token");
+    }
+  }
+}
