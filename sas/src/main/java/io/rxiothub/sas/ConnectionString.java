@@ -51,7 +51,9 @@ public final class ConnectionString {
   private final boolean x509;
 
   private ConnectionString(Builder b) {
-    this.hostName = b.hostName;
+    // Many clients of one process name the same hub: one string for all of them (a client keeps its
+    // connection string for life).
+    this.hostName = b.hostName.intern();
     this.deviceId = b.deviceId;
     this.moduleId = b.moduleId;
     this.sharedAccessKey = b.sharedAccessKey;

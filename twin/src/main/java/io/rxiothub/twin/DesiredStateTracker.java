@@ -41,7 +41,8 @@ public final class DesiredStateTracker {
 
   private final int maxBuffered;
   private final String logId;
-  private final TreeMap<Long, TwinPatch> buffered = new TreeMap<>();
+  /** Out-of-order patches by version; null while there are none (a client keeps its tracker for life). */
+  private @Nullable TreeMap<Long, TwinPatch> buffered;
   private TwinCollection desired = TwinCollection.empty();
   private @Nullable Long version;
   private boolean getRequired = true;
@@ -77,12 +78,17 @@ public final class DesiredStateTracker {
       drain(emitted);
       return new Step(emitted, false);
     }
-    buffered.put(v, patch);
+    TreeMap<Long, TwinPatch> b = buffered;
+    if (b == null) {
+      b = new TreeMap<>();
+      buffered = b;
+    }
+    b.put(v, patch);
     boolean askGet = false;
-    if (buffered.size() > maxBuffered) {
+    if (b.size() > maxBuffered) {
       LOG.debug("{}: more than {} desired patches buffered; dropping them, a GET will catch up",
           logId, maxBuffered);
-      buffered.clear();
+      buffered = null;
     }
     if (!getRequired) {
       LOG.debug("{}: desired $version gap (current {}, got {}): GET required", logId, current, v);
@@ -120,10 +126,13 @@ public final class DesiredStateTracker {
     } else {
       LOG.debug("{}: ignoring GET with desired $version={} (current {})", logId, g, current);
     }
-    buffered.headMap(version, true).clear();
+    TreeMap<Long, TwinPatch> b = buffered;
+    if (b != null) {
+      b.headMap(version, true).clear();
+    }
     drain(emitted);
     boolean askGet = false;
-    if (!buffered.isEmpty()) {
+    if (buffered != null) {
       getRequired = true;
       askGet = true;
     }
@@ -156,7 +165,8 @@ public final class DesiredStateTracker {
 
   /** Returns how many out-of-order patches wait for the gap before them to close. */
   public int bufferedCount() {
-    return buffered.size();
+    TreeMap<Long, TwinPatch> b = buffered;
+    return b == null ? 0 : b.size();
   }
 
   private void apply(TwinPatch patch, List<TwinPatch> emitted) {
@@ -165,14 +175,22 @@ public final class DesiredStateTracker {
     emitted.add(patch);
   }
 
+  /** Applies the buffered patches that follow the current version; the buffer goes when it empties. */
   private void drain(List<TwinPatch> emitted) {
-    while (version != null && !buffered.isEmpty()) {
-      Map.Entry<Long, TwinPatch> first = buffered.firstEntry();
+    TreeMap<Long, TwinPatch> b = buffered;
+    if (b == null) {
+      return;
+    }
+    while (version != null && !b.isEmpty()) {
+      Map.Entry<Long, TwinPatch> first = b.firstEntry();
       if (first.getKey() != version + 1) {
-        return;
+        break;
       }
-      buffered.pollFirstEntry();
+      b.pollFirstEntry();
       apply(first.getValue(), emitted);
+    }
+    if (b.isEmpty()) {
+      buffered = null;
     }
   }
 

@@ -3,6 +3,7 @@ package io.rxiothub.twin;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,9 +42,11 @@ public final class TwinSession {
   private final int maxRetries;
   private final IntToLongFunction retryDelayMillis;
   private final String logId;
-  private final Map<Long, Request> requests = new LinkedHashMap<>();
-  private final Map<String, Request> byRid = new HashMap<>();
-  private final ArrayDeque<Effect> effects = new ArrayDeque<>(4);
+  // A client keeps one session for its life and is mostly idle: the collections exist only while they
+  // hold something (an empty shared map, or null, otherwise), about 340 bytes less per idle client.
+  private Map<Long, Request> requests = Collections.emptyMap();
+  private Map<String, Request> byRid = Collections.emptyMap();
+  private @Nullable ArrayDeque<Effect> effects;
   private long lastId;
   private long lastRid;
   private @Nullable Object connection;
@@ -80,8 +83,11 @@ public final class TwinSession {
     }
     Request r = new Request(++lastId, operation, body, afterDesired);
     if (closed) {
-      effects.add(Effect.fail(r.id, Failure.CLOSED, null, null, 0, null));
+      emit(Effect.fail(r.id, Failure.CLOSED, null, null, 0, null));
       return r.id;
+    }
+    if (requests.isEmpty()) {
+      requests = new LinkedHashMap<>(4);
     }
     requests.put(r.id, r);
     attempt(r, nowMillis);
@@ -156,7 +162,7 @@ public final class TwinSession {
     Request r = requests.get(id);
     if (r != null && r.state == State.SENT && rid.equals(r.rid)) {
       end(r);
-      effects.add(Effect.fail(id, Failure.PUBLISH_FAILED, rid, null, r.retries, error));
+      emit(Effect.fail(id, Failure.PUBLISH_FAILED, rid, null, r.retries, error));
     }
   }
 
@@ -180,7 +186,7 @@ public final class TwinSession {
     TwinResponse response = TwinResponse.of(r.operation, topic.rid(), topic.status(), topic.version(), body);
     if (response.isSuccess()) {
       end(r);
-      effects.add(Effect.complete(r.id, response));
+      emit(Effect.complete(r.id, response));
     } else if (response.isRetryable() && r.retries < maxRetries) {
       long delay = Math.max(0, retryDelayMillis.applyAsLong(r.retries));
       r.retries++;
@@ -188,10 +194,10 @@ public final class TwinSession {
           response.status(), response.rid(), r.retries, maxRetries, delay);
       r.state = State.RETRY_WAIT;
       r.dueMillis = saturatedAdd(nowMillis, delay);
-      effects.add(Effect.timer(r.id, r.dueMillis, true));
+      emit(Effect.timer(r.id, r.dueMillis, true));
     } else {
       end(r);
-      effects.add(Effect.fail(r.id, Failure.REJECTED, response.rid(), response, r.retries, null));
+      emit(Effect.fail(r.id, Failure.REJECTED, response.rid(), response, r.retries, null));
     }
     return true;
   }
@@ -206,11 +212,11 @@ public final class TwinSession {
       attempt(r, nowMillis);
     } else if (r.state == State.WAITING) {
       end(r);
-      effects.add(Effect.fail(id, Failure.NOT_SENT_IN_TIME, null, null, r.retries, null));
+      emit(Effect.fail(id, Failure.NOT_SENT_IN_TIME, null, null, r.retries, null));
     } else {
       String rid = r.rid;
       end(r);
-      effects.add(Effect.fail(id, Failure.NO_ANSWER_IN_TIME, rid, null, r.retries, null));
+      emit(Effect.fail(id, Failure.NO_ANSWER_IN_TIME, rid, null, r.retries, null));
     }
   }
 
@@ -229,7 +235,7 @@ public final class TwinSession {
     closed = true;
     for (Request r : new ArrayList<>(requests.values())) {
       end(r);
-      effects.add(Effect.fail(r.id, Failure.CLOSED, null, null, r.retries, null));
+      emit(Effect.fail(r.id, Failure.CLOSED, null, null, r.retries, null));
     }
   }
 
@@ -237,7 +243,15 @@ public final class TwinSession {
 
   /** Returns the next effect to run, or null when there is none. */
   public @Nullable Effect poll() {
-    return effects.poll();
+    ArrayDeque<Effect> q = effects;
+    if (q == null) {
+      return null;
+    }
+    Effect e = q.poll();
+    if (q.isEmpty()) {
+      effects = null;
+    }
+    return e;
   }
 
   /** Returns the number of requests that have not ended. */
@@ -260,12 +274,12 @@ public final class TwinSession {
   private void attempt(Request r, long nowMillis) {
     r.dueMillis = saturatedAdd(nowMillis, timeoutMillis);
     r.state = State.WAITING;
-    effects.add(Effect.timer(r.id, r.dueMillis, false));
+    emit(Effect.timer(r.id, r.dueMillis, false));
     if (ready(r)) {
       transmit(r);
     } else if (!followingResponses) {
       followingResponses = true;
-      effects.add(Effect.followResponses());
+      emit(Effect.followResponses());
     }
   }
 
@@ -280,20 +294,34 @@ public final class TwinSession {
     r.sentOn = connection;
     r.acked = false;
     r.state = State.SENT;
+    if (byRid.isEmpty()) {
+      byRid = new HashMap<>(4);
+    }
     byRid.put(rid, r);
     LOG.debug("{}: twin {} sent with $rid={}", logId, r.operation, rid);
-    effects.add(Effect.publish(r.id, TwinRequest.of(r.operation, rid, r.dueMillis), r.body));
+    emit(Effect.publish(r.id, TwinRequest.of(r.operation, rid, r.dueMillis), r.body));
   }
 
   private void forgetRid(Request r) {
-    if (r.rid != null) {
-      byRid.remove(r.rid);
+    if (r.rid != null && byRid.remove(r.rid) != null && byRid.isEmpty()) {
+      byRid = Collections.emptyMap();
     }
   }
 
   private void end(Request r) {
     forgetRid(r);
-    requests.remove(r.id);
+    if (requests.remove(r.id) != null && requests.isEmpty()) {
+      requests = Collections.emptyMap();
+    }
+  }
+
+  private void emit(Effect e) {
+    ArrayDeque<Effect> q = effects;
+    if (q == null) {
+      q = new ArrayDeque<>(4);
+      effects = q;
+    }
+    q.add(e);
   }
 
   private static long saturatedAdd(long a, long b) {
