@@ -26,6 +26,11 @@ public final class Backoff {
     this.random = random;
   }
 
+  /** Whether this backoff has these delays (its random source is the caller's to compare). */
+  public boolean hasDelays(long initialMillis, long maxMillis) {
+    return this.initialMillis == initialMillis && this.maxMillis == maxMillis;
+  }
+
   /** Returns the upper bound of the delay before attempt {@code attempt} (0 for the first retry). */
   public long ceilingMillis(int attempt) {
     long ceiling = initialMillis;

@@ -50,7 +50,8 @@ final class ExecutorScheduler extends Scheduler {
       execute(task);
     } else {
       try {
-        task.future = timer.schedule(() -> execute(task), delay, unit);
+        task.hop = this;
+        task.future = timer.schedule(task, delay, unit);
       } catch (RejectedExecutionException e) {
         LOG.debug("Dropped a timer task: the shared timer was shut down");
         return Disposable.disposed();
@@ -142,6 +143,11 @@ final class ExecutorScheduler extends Scheduler {
     private final Runnable run;
     volatile @Nullable ScheduledFuture<?> future;
     private volatile boolean disposed;
+    /**
+     * Set for a delayed task: the timer runs this task first, which then goes on to the executor of
+     * {@code hop} (one object per timer instead of a task and a lambda: every idle client has one).
+     */
+    @Nullable ExecutorScheduler hop;
 
     Task(Runnable run) {
       this.run = run;
@@ -149,6 +155,12 @@ final class ExecutorScheduler extends Scheduler {
 
     @Override
     public void run() {
+      ExecutorScheduler h = hop;
+      if (h != null) {
+        hop = null;
+        h.execute(this);
+        return;
+      }
       if (!disposed) {
         try {
           run.run();

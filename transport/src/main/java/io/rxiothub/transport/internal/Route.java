@@ -37,11 +37,12 @@ final class Route<T> extends AtomicInteger implements Runnable {
   private final int maxHeld;
   // Every client has four routes, mostly idle, so a route is lean: the value of this AtomicInteger
   // is the drain's work-in-progress count (one drain at a time, so no serial worker), the route is
-  // its own drain task, the queue of held messages is made for the first message, and the
-  // subscribers are an array replaced on each change. This route's monitor guards held and those
+  // its own drain task, the queue of held messages exists only while it holds some, and the
+  // subscribers are replaced on each change: the one subscriber itself (the common case, no array),
+  // or an array of two or more, or the empty array. This route's monitor guards held and those
   // changes.
   private @Nullable ArrayDeque<Held<T>> held;
-  private volatile RouteSubscription<T>[] subscribers = none();
+  private volatile Object subscribers = NONE;
   private volatile boolean completed;
 
   Route(ConnectionMachine machine, String filter, Function<InboundPublish, @Nullable T> decoder,
@@ -122,12 +123,12 @@ final class Route<T> extends AtomicInteger implements Runnable {
       for (;;) {
         if (completed) {
           // Terminal: the work-in-progress count stays raised, so no drain runs again.
-          RouteSubscription<T>[] last;
+          Object last;
           synchronized (this) {
             last = subscribers;
-            subscribers = none();
+            subscribers = NONE;
           }
-          for (RouteSubscription<T> s : last) {
+          for (RouteSubscription<T> s : Route.<T>asArray(last)) {
             s.actual.onComplete();
           }
           return;
@@ -140,23 +141,29 @@ final class Route<T> extends AtomicInteger implements Runnable {
             break;
           }
           if (!machine.isCurrent(next.attemptToken)) {
-            q.poll();
+            poll(q);
             continue;
           }
         }
-        RouteSubscription<T>[] live = subscribers;
-        if (live.length == 0 || !allHaveDemand(live)) {
+        Object live = subscribers;
+        if (!allHaveDemand(live)) {
           break;
         }
         synchronized (this) {
           ArrayDeque<Held<T>> q = held;
           if (q != null) {
-            q.poll();
+            poll(q);
           }
         }
-        for (RouteSubscription<T> s : live) {
-          s.produced();
-          s.actual.onNext(next.value);
+        if (live instanceof RouteSubscription) {
+          RouteSubscription<T> only = Route.<T>cast(live);
+          only.produced();
+          only.actual.onNext(next.value);
+        } else {
+          for (RouteSubscription<T> s : Route.<T>asArray(live)) {
+            s.produced();
+            s.actual.onNext(next.value);
+          }
         }
         next.publish.acknowledge();
       }
@@ -167,34 +174,63 @@ final class Route<T> extends AtomicInteger implements Runnable {
     }
   }
 
-  private static <T> boolean allHaveDemand(RouteSubscription<T>[] live) {
-    for (RouteSubscription<T> s : live) {
+  /** Under this route's monitor: takes the head of {@code q}; the queue goes when it empties. */
+  private void poll(ArrayDeque<Held<T>> q) {
+    q.poll();
+    if (q.isEmpty() && held == q) {
+      held = null;
+    }
+  }
+
+  /** Whether there is a subscriber and every one has demand. */
+  private static boolean allHaveDemand(Object live) {
+    if (live instanceof RouteSubscription) {
+      return ((RouteSubscription<?>) live).get() != 0;
+    }
+    RouteSubscription<?>[] all = (RouteSubscription<?>[]) live;
+    for (RouteSubscription<?> s : all) {
       if (s.get() == 0) {
         return false;
       }
     }
-    return true;
+    return all.length > 0;
   }
 
   @SuppressWarnings("unchecked")
-  private static <T> RouteSubscription<T>[] none() {
-    return (RouteSubscription<T>[]) NONE;
+  private static <T> RouteSubscription<T> cast(Object subscription) {
+    return (RouteSubscription<T>) subscription;
+  }
+
+  /** The subscribers as an array (made for one subscriber: on completion and removal only). */
+  @SuppressWarnings("unchecked")
+  private static <T> RouteSubscription<T>[] asArray(Object subscribers) {
+    if (subscribers instanceof RouteSubscription) {
+      return new RouteSubscription[] {(RouteSubscription<T>) subscribers};
+    }
+    return (RouteSubscription<T>[]) subscribers;
   }
 
   private synchronized void add(RouteSubscription<T> subscription) {
-    RouteSubscription<T>[] old = subscribers;
-    RouteSubscription<T>[] grown = Arrays.copyOf(old, old.length + 1);
-    grown[old.length] = subscription;
+    Object old = subscribers;
+    if (old == NONE) {
+      subscribers = subscription;
+      return;
+    }
+    RouteSubscription<T>[] all = asArray(old);
+    RouteSubscription<T>[] grown = Arrays.copyOf(all, all.length + 1);
+    grown[all.length] = subscription;
     subscribers = grown;
   }
 
   private void remove(RouteSubscription<T> subscription) {
     synchronized (this) {
-      RouteSubscription<T>[] old = subscribers;
+      RouteSubscription<T>[] old = asArray(subscribers);
       for (int i = 0; i < old.length; i++) {
         if (old[i] == subscription) {
           if (old.length == 1) {
-            subscribers = none();
+            subscribers = NONE;
+          } else if (old.length == 2) {
+            subscribers = old[1 - i];
           } else {
             RouteSubscription<T>[] shrunk = Arrays.copyOf(old, old.length - 1);
             System.arraycopy(old, i + 1, shrunk, i, old.length - 1 - i);

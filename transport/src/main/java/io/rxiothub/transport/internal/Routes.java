@@ -5,8 +5,8 @@ import io.rxiothub.transport.internal.ClientCore.ConnectionListener;
 import io.rxiothub.transport.internal.MqttConnector.InboundPublish;
 import io.rxiothub.transport.internal.MqttConnector.MqttConnection;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +22,11 @@ final class Routes {
 
   private final ConnectionMachine machine;
   private final String identity;
-  private final List<Route<?>> routes = new ArrayList<>();
-  private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+  // Arrays replaced on each change (a client has a few routes and listeners, added once): lighter than
+  // an ArrayList and a CopyOnWriteArrayList with its lock. routes is guarded by the machine's lock,
+  // listeners are written under this object's monitor and read without a lock.
+  private Route<?>[] routes = new Route<?>[0];
+  private volatile ConnectionListener[] listeners = new ConnectionListener[0];
 
   Routes(ConnectionMachine machine, String identity) {
     this.machine = machine;
@@ -32,16 +35,20 @@ final class Routes {
 
   /** Under the lock: adds a route. */
   void add(Route<?> route) {
-    routes.add(route);
+    Route<?>[] grown = Arrays.copyOf(routes, routes.length + 1);
+    grown[routes.length] = route;
+    routes = grown;
   }
 
-  void addListener(ConnectionListener listener) {
-    listeners.add(listener);
+  synchronized void addListener(ConnectionListener listener) {
+    ConnectionListener[] grown = Arrays.copyOf(listeners, listeners.length + 1);
+    grown[listeners.length] = listener;
+    listeners = grown;
   }
 
   /** Under the lock: a copy of the routes (to complete them on close). */
   List<Route<?>> snapshot() {
-    return new ArrayList<>(routes);
+    return new ArrayList<>(Arrays.asList(routes));
   }
 
   /**

@@ -35,7 +35,7 @@ public final class SharedThreads {
   private SharedThreads() {}
 
   /** A client's hold on the shared timer and callback threads. */
-  public static final class Lease {
+  public static final class Lease implements Runnable {
     private final Scheduler time;
     private final Scheduler callback;
     private boolean released;
@@ -53,6 +53,12 @@ public final class SharedThreads {
     /** Returns the shared scheduler on {@code rxiothub-callback-N}. */
     public Scheduler callbackScheduler() {
       return callback;
+    }
+
+    /** Gives the lease back, as {@link #release()} does (a client's close hook, without a lambda). */
+    @Override
+    public void run() {
+      release();
     }
 
     /** Gives the lease back; the last one shuts the pools down. Idempotent. */

@@ -51,7 +51,7 @@ class HiveMqInternalsIT {
   }
 
   /** Connects {@code id} through {@code connector} and returns the connection's HiveMQ client. */
-  static HiveMqConnector.HiveMqConnection connect(HiveMqConnector connector, DeviceIdentity id) throws Exception {
+  static HiveMqConnection connect(HiveMqConnector connector, DeviceIdentity id) throws Exception {
     byte[] password = Credentials.of(ConnectionString.parse(id.connectionString()), "user", 3600, 0.15)
         .password(System.currentTimeMillis());
     ConnectRequest request = new ConnectRequest(id.clientId(),
@@ -74,16 +74,16 @@ class HiveMqInternalsIT {
         connected.completeExceptionally(error);
       }
     });
-    return (HiveMqConnector.HiveMqConnection) connected.get(20, TimeUnit.SECONDS);
+    return (HiveMqConnection) connected.get(20, TimeUnit.SECONDS);
   }
 
-  static SslContext tlsContextOf(HiveMqConnector.HiveMqConnection connection) {
+  static SslContext tlsContextOf(HiveMqConnection connection) {
     MqttClientConfig config = HiveMqInternals.config((Mqtt3RxClient) connection.client);
     assertThat(config).as("the pinned HiveMQ client's configuration is reachable").isNotNull();
     return config.getCurrentSslContext();
   }
 
-  static void close(HiveMqConnector.HiveMqConnection connection) {
+  static void close(HiveMqConnection connection) {
     CompletableFuture<Void> closed = new CompletableFuture<>();
     connection.disconnect(() -> closed.complete(null));
     closed.join();
@@ -93,7 +93,7 @@ class HiveMqInternalsIT {
   @Timeout(60)
   void clientsWithTheSameTrustShareOneTlsContextAndEveryConnectionHasNoDelay() throws Exception {
     TrustManagerFactory trust = hubTrust();
-    HiveMqConnector.HiveMqConnection[] connections = {
+    HiveMqConnection[] connections = {
         connect(connector(trust, null), HUB.createDevice("internals-a")),
         connect(connector(trust, null), HUB.createDevice("internals-b")),
         connect(connector(hubTrust(), null), HUB.createDevice("internals-c"))};
@@ -103,13 +103,13 @@ class HiveMqInternalsIT {
       assertThat(tlsContextOf(connections[1])).isSameAs(first);
       // Another factory, even with the same certificates, may trust differently: its own context.
       assertThat(tlsContextOf(connections[2])).isNotNull().isNotSameAs(first);
-      for (HiveMqConnector.HiveMqConnection c : connections) {
+      for (HiveMqConnection c : connections) {
         Channel channel = HiveMqInternals.channel((Mqtt3RxClient) c.client);
         assertThat(channel).isNotNull();
         assertThat(channel.config().getOption(ChannelOption.TCP_NODELAY)).isTrue();
       }
     } finally {
-      for (HiveMqConnector.HiveMqConnection c : connections) {
+      for (HiveMqConnection c : connections) {
         close(c);
       }
     }
@@ -130,7 +130,7 @@ class HiveMqInternalsIT {
   @Timeout(60)
   void anAcknowledgedSubscriptionLeavesNothingInTheConnectionsFlows() throws Exception {
     DeviceIdentity id = HUB.createDevice("internals-sub");
-    HiveMqConnector.HiveMqConnection connection = connect(connector(hubTrust(), null), id);
+    HiveMqConnection connection = connect(connector(hubTrust(), null), id);
     try {
       // The inbound publish flow, subscribed before CONNECT, lives as long as the connection.
       assertThat(connection.flows.size()).isEqualTo(1);

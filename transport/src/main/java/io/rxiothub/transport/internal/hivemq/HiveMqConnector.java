@@ -10,34 +10,20 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.MqttProxyConfig;
 import com.hivemq.client.mqtt.MqttProxyProtocol;
 import com.hivemq.client.mqtt.MqttWebSocketConfig;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.exceptions.ConnectionClosedException;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3RxClient;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3Connect;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3ConnectBuilder;
-import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
-import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3PublishResult;
-import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAck;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
-import io.reactivex.disposables.CompositeDisposable;
-import io.reactivex.observers.DisposableSingleObserver;
-import io.reactivex.processors.UnicastProcessor;
 import io.reactivex.schedulers.Schedulers;
-import io.reactivex.subscribers.DisposableSubscriber;
 import io.rxiothub.transport.Failures;
 import io.rxiothub.transport.internal.MqttConnector;
 import io.rxiothub.transport.internal.SharedThreads;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -104,6 +90,23 @@ public final class HiveMqConnector implements MqttConnector {
       this.proxyPassword = proxyPassword;
       this.connectTimeoutMillis = connectTimeoutMillis;
     }
+
+    /** Whether {@code o} describes the same server, trust, keys, proxy and errors as this. */
+    boolean sameAs(Endpoint o) {
+      return host.equals(o.host) && port == o.port && Objects.equals(webSocketPath, o.webSocketPath)
+          && trustManagerFactory == o.trustManagerFactory && keyManagerFactory == o.keyManagerFactory
+          && Objects.equals(proxyHost, o.proxyHost) && proxyPort == o.proxyPort
+          && Objects.equals(proxyUser, o.proxyUser) && Objects.equals(proxyPassword, o.proxyPassword)
+          && connectTimeoutMillis == o.connectTimeoutMillis && failures == o.failures;
+    }
+  }
+
+  /**
+   * Whether this connector connects to {@code endpoint} exactly as one made for it would: a connector
+   * keeps nothing of a connection, so clients of equal endpoints may share one.
+   */
+  public boolean serves(Endpoint endpoint) {
+    return this.endpoint.sameAs(endpoint);
   }
 
   /** Creates a connector for {@code endpoint}. */
@@ -150,7 +153,7 @@ public final class HiveMqConnector implements MqttConnector {
         .identifier(request.clientId())
         .transportConfig(transportConfig)
         .executorConfig(EXECUTOR_CONFIG)
-        .addDisconnectedListener(context -> connection.closed(context.getCause()))
+        .addDisconnectedListener(connection)
         .buildRx();
     connection.client = client;
     SslContext tls = sslContext();
@@ -159,7 +162,7 @@ public final class HiveMqConnector implements MqttConnector {
     }
     // Subscribed before CONNECT: a persistent session may deliver right after CONNACK.
     connection.flows.add(client.publishes(MqttGlobalPublishFilter.ALL, true)
-        .subscribe(connection::inbound, error -> { }));
+        .subscribe(connection, error -> { }));
     Mqtt3ConnectBuilder connect = Mqtt3Connect.builder()
         .cleanSession(request.cleanSession())
         .keepAlive(request.keepAliveSeconds());
@@ -168,13 +171,12 @@ public final class HiveMqConnector implements MqttConnector {
         ? connect.simpleAuth().username(request.username()).applySimpleAuth().build()
         : connect.simpleAuth().username(request.username()).password(password).applySimpleAuth()
             .build();
-    AtomicBoolean decided = new AtomicBoolean();
     // Not disposed on cancel: disposing HiveMQ's connect does not stop a CONNECT already on its way,
     // and the connection it then opens would stay open, unowned, holding the shared event loop. So a
     // cancelled attempt waits for its outcome (bounded by the connect timeout) and closes it.
     client.connect(message).subscribe(
         connAck -> {
-          if (decided.compareAndSet(false, true)) {
+          if (connection.decide()) {
             Channel channel = HiveMqInternals.channel(client);
             if (channel != null) {
               HiveMqInternals.noDelay(channel);
@@ -187,15 +189,12 @@ public final class HiveMqConnector implements MqttConnector {
           }
         },
         error -> {
-          if (decided.compareAndSet(false, true)) {
+          if (connection.decide()) {
             connection.flows.dispose();
             callback.failed(map(error, request.password() == null, endpoint.failures));
           }
         });
-    return () -> {
-      decided.set(true);
-      connection.abort();
-    };
+    return connection;
   }
 
   /**
@@ -243,303 +242,4 @@ public final class HiveMqConnector implements MqttConnector {
     return cause;
   }
 
-  /** A publish handed to HiveMQ and waiting for its result. */
-  private static final class Outgoing {
-    final Mqtt3Publish publish;
-    final Callback done;
-
-    Outgoing(Mqtt3Publish publish, Callback done) {
-      this.publish = publish;
-      this.done = done;
-    }
-  }
-
-  /**
-   * Receives the results of one publish flow and hands each to the callback of its publish. HiveMQ
-   * reports QoS 1 results in PUBACK order (normally the publish order, so the oldest outstanding
-   * publish matches at once) and QoS 0 results once written; a result that is not the oldest (a
-   * QoS 0 publish between QoS 1 ones, a PUBACK the hub never sent) is matched by content.
-   */
-  private static final class Results extends DisposableSubscriber<Mqtt3PublishResult> {
-    private final HiveMqConnection connection;
-    private final UnicastProcessor<Mqtt3Publish> outbox;
-
-    Results(HiveMqConnection connection, UnicastProcessor<Mqtt3Publish> outbox) {
-      this.connection = connection;
-      this.outbox = outbox;
-    }
-
-    @Override
-    public void onNext(Mqtt3PublishResult result) {
-      Outgoing outgoing = connection.resolve(result.getPublish(), outbox);
-      if (outgoing != null) {
-        Throwable error = result.getError().isPresent() ? result.getError().get() : null;
-        outgoing.done.done(error);
-      }
-    }
-
-    @Override
-    public void onError(Throwable error) {
-      connection.flows.delete(this);
-      // Only when the connection ends (MQTT 3.1.1 has no negative PUBACK): the state machine hears
-      // of that through Listener.onClosed and sends what is still unacknowledged again. A publish
-      // after this opens a new flow rather than feeding this dead one.
-      connection.forget(outbox);
-      LOG.debug("Publish flow ended: {}", error.toString());
-    }
-
-    @Override
-    public void onComplete() {
-      connection.flows.delete(this);
-    }
-  }
-
-  /**
-   * Hands a SUBSCRIBE's outcome to its callback and leaves the connection's flows then, so that a
-   * connection keeps nothing of its acknowledged subscriptions (about 80 bytes each otherwise).
-   */
-  private static final class SubscribeOutcome extends DisposableSingleObserver<Mqtt3SubAck> {
-    private final CompositeDisposable flows;
-    private final Callback done;
-
-    SubscribeOutcome(CompositeDisposable flows, Callback done) {
-      this.flows = flows;
-      this.done = done;
-    }
-
-    @Override
-    public void onSuccess(Mqtt3SubAck subAck) {
-      flows.delete(this);
-      done.done(null);
-    }
-
-    @Override
-    public void onError(Throwable error) {
-      flows.delete(this);
-      done.done(error);
-    }
-  }
-
-  /** One HiveMQ client and its single connection. */
-  static final class HiveMqConnection implements MqttConnection {
-    private final Listener listener;
-    final CompositeDisposable flows = new CompositeDisposable();
-    private final AtomicBoolean closedOnce = new AtomicBoolean();
-    private final Object publishLock = new Object();
-    /** Guarded by publishLock: publishes handed to HiveMQ, oldest first, without a result yet. */
-    private final ArrayDeque<Outgoing> unacknowledged = new ArrayDeque<>(2);
-    /** Guarded by publishLock: the open publish flow's source, or null when none is open. */
-    private @Nullable UnicastProcessor<Mqtt3Publish> outbox;
-    volatile boolean established;
-    @Nullable Mqtt3RxClient client;
-    /** The event loop of the connection, once connected; null if HiveMQ hides its channel. */
-    volatile @Nullable EventLoop loop;
-    /** Publishes waiting to be handed to HiveMQ on {@link #loop}, in order. */
-    private final ConcurrentLinkedQueue<Outgoing> toFeed = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger feedWip = new AtomicInteger();
-    private final Runnable feedTask = this::feed;
-
-    HiveMqConnection(Listener listener) {
-      this.listener = listener;
-    }
-
-    private Mqtt3RxClient client() {
-      Mqtt3RxClient c = client;
-      if (c == null) {
-        throw new IllegalStateException("connection has no client");
-      }
-      return c;
-    }
-
-    void inbound(Mqtt3Publish publish) {
-      listener.onPublish(new InboundPublish() {
-        @Override
-        public String topic() {
-          return publish.getTopic().toString();
-        }
-
-        @Override
-        public byte[] payload() {
-          return publish.getPayloadAsBytes();
-        }
-
-        @Override
-        public void acknowledge() {
-          try {
-            publish.acknowledge();
-          } catch (RuntimeException e) {
-            // HiveMQ refuses a second acknowledgement; the first one already went out.
-            LOG.debug("PUBACK of a message on '{}' not sent: {}", publish.getTopic(), e.toString());
-          }
-        }
-      });
-    }
-
-    void closed(Throwable cause) {
-      if (established && closedOnce.compareAndSet(false, true)) {
-        // Pending publish flows hold the shared event loop; end them with the connection.
-        abandonPublishes();
-        listener.onClosed(classifyClose(cause));
-      }
-    }
-
-    /**
-     * Publishes through one publish flow per connection, created when a publish finds none and
-     * completed when its last publish has its result, so an idle connection holds no flow. One
-     * long flow lets HiveMQ batch writes; a flow per message costs a queue, an ack flow and a
-     * scheduler worker each (benchmarks/RESULTS.md).
-     */
-    @Override
-    public void publish(String topic, byte[] payload, boolean atMostOnce, boolean more,
-        Callback done) {
-      Mqtt3Publish publish = Mqtt3Publish.builder()
-          .topic(topic)
-          .qos(atMostOnce ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE)
-          .payload(payload)
-          .build();
-      Outgoing outgoing = new Outgoing(publish, done);
-      EventLoop l = loop;
-      if (l == null) {
-        synchronized (publishLock) {
-          hand(outgoing);
-        }
-        return;
-      }
-      toFeed.offer(outgoing);
-      if (more) {
-        // The caller's next publish schedules the hand-over of both.
-        return;
-      }
-      if (feedWip.getAndIncrement() == 0) {
-        if (l.inEventLoop()) {
-          feed();
-        } else {
-          try {
-            l.execute(feedTask);
-          } catch (RejectedExecutionException e) {
-            // The loop is shutting down with the connection: hand over here, HiveMQ fails them.
-            feed();
-          }
-        }
-      }
-    }
-
-    /**
-     * On the connection's event loop: hands the waiting publishes to HiveMQ. HiveMQ writes what its
-     * queue holds when its own task runs next on the loop, and flushes once: publishes handed over
-     * here, from the loop, go out together in a few TLS records and one write, where publishes
-     * handed over from another thread each wake the loop and often leave in a flush of their own.
-     */
-    private void feed() {
-      int missed = 1;
-      for (;;) {
-        synchronized (publishLock) {
-          Outgoing o;
-          while ((o = toFeed.poll()) != null) {
-            hand(o);
-          }
-        }
-        missed = feedWip.addAndGet(-missed);
-        if (missed == 0) {
-          return;
-        }
-      }
-    }
-
-    /** Under publishLock: hands {@code o} to the publish flow, opening one if none is open. */
-    private void hand(Outgoing o) {
-      if (closedOnce.get()) {
-        // Abandoned like the publishes in flight: the state machine sends it again elsewhere.
-        return;
-      }
-      unacknowledged.add(o);
-      UnicastProcessor<Mqtt3Publish> box = outbox;
-      if (box == null) {
-        box = UnicastProcessor.create(16);
-        outbox = box;
-        Results results = new Results(this, box);
-        flows.add(results);
-        client().publish(box).subscribe(results);
-      }
-      box.onNext(o.publish);
-    }
-
-    /** Stops feeding {@code box}, a flow that ended with an error; the next publish opens another. */
-    void forget(UnicastProcessor<Mqtt3Publish> box) {
-      synchronized (publishLock) {
-        if (outbox == box) {
-          outbox = null;
-        }
-      }
-    }
-
-    /** Ends the publish flows; what had no result yet is the state machine's to send again. */
-    private void abandonPublishes() {
-      flows.dispose();
-      synchronized (publishLock) {
-        toFeed.clear();
-        unacknowledged.clear();
-        outbox = null;
-      }
-    }
-
-    /**
-     * Takes the publish that {@code result} belongs to off the outstanding ones, and ends the flow
-     * {@code box} when nothing is left in it; null if the result matches nothing (a late result
-     * after the connection closed).
-     */
-    @Nullable Outgoing resolve(Mqtt3Publish published, UnicastProcessor<Mqtt3Publish> box) {
-      synchronized (publishLock) {
-        Outgoing match = null;
-        Outgoing head = unacknowledged.peekFirst();
-        if (head != null && head.publish.equals(published)) {
-          match = unacknowledged.pollFirst();
-        } else {
-          for (Iterator<Outgoing> it = unacknowledged.iterator(); it.hasNext(); ) {
-            Outgoing o = it.next();
-            if (o.publish.equals(published)) {
-              it.remove();
-              match = o;
-              break;
-            }
-          }
-        }
-        if (unacknowledged.isEmpty() && outbox == box) {
-          outbox = null;
-          box.onComplete();
-        }
-        return match;
-      }
-    }
-
-    @Override
-    public void subscribe(String filter, Callback done) {
-      SubscribeOutcome outcome = new SubscribeOutcome(flows, done);
-      // Added before subscribing, so that a SUBACK arriving at once still finds it to delete.
-      flows.add(outcome);
-      client().subscribeWith()
-          .topicFilter(filter)
-          .qos(MqttQos.AT_LEAST_ONCE)
-          .applySubscribe()
-          .subscribe(outcome);
-    }
-
-    @Override
-    public void disconnect(Runnable done) {
-      closedOnce.set(true);
-      abandonPublishes();
-      client().disconnect().subscribe(done::run, error -> done.run());
-    }
-
-    @Override
-    public void abort() {
-      closedOnce.set(true);
-      abandonPublishes();
-      Mqtt3RxClient c = client;
-      if (c != null) {
-        // MQTT 3.1.1 has no abort without DISCONNECT in HiveMQ's API; DISCONNECT is harmless here.
-        c.disconnect().subscribe(() -> { }, error -> { });
-      }
-    }
-  }
 }
