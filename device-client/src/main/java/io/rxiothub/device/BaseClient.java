@@ -26,7 +26,8 @@ abstract class BaseClient implements IotHubClient {
   private final @Nullable String moduleId;
   private final ClientCore core;
   private final MessageCodec codec;
-  private final Telemetry telemetry;
+  /** Made by the first sendAll (most clients never call it). */
+  private @Nullable Telemetry telemetry;
   private final Flowable<CloudMessage> cloudMessages;
   private final TwinEngine twin;
   private final MethodEngine methods;
@@ -38,7 +39,6 @@ abstract class BaseClient implements IotHubClient {
     this.moduleId = parts.moduleId;
     this.core = core;
     this.codec = codec;
-    this.telemetry = new Telemetry(codec, Message::payloadArray);
     this.twin = new TwinEngine(core, parts.features);
     this.methods = new MethodEngine(core, parts.features);
     this.cloudMessages = core.inbound(codec.topics().deviceboundFilter(), publish -> {
@@ -100,7 +100,12 @@ abstract class BaseClient implements IotHubClient {
     if (messages == null) {
       throw new IllegalArgumentException("messages must not be null");
     }
-    return core.sendAll(messages, telemetry);
+    Telemetry t = telemetry;
+    if (t == null) {
+      t = new Telemetry(codec, Message::payloadArray); // stateless: a race makes two, both fine
+      telemetry = t;
+    }
+    return core.sendAll(messages, t);
   }
 
   @Override

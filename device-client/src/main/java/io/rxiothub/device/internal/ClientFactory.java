@@ -25,7 +25,49 @@ public final class ClientFactory {
   /** The path of MQTT over WebSocket on IoT Hub (protocol.md §2). */
   private static final String WEBSOCKET_PATH = "$iothub/websocket";
 
+  /** The DeviceClientType of a client without product information: one string for all clients. */
+  private static final String PRODUCT = "rxiothub/" + Version.VERSION;
+
+  // Clients built alike (one builder, or a loop over builders with the same options) share their
+  // immutable settings and their connector: the last ones made are kept and reused when equal (about
+  // 270 bytes per client, and HiveMQ's transport configuration).
+  private static volatile @Nullable Backoff lastBackoff;
+  private static volatile @Nullable FeatureSettings lastFeatures;
+  private static volatile @Nullable HiveMqConnector lastConnector;
+
   private ClientFactory() {}
+
+  /** The reconnect backoff of these delays, shared with the last client's when equal. */
+  private static Backoff backoff(long initialMillis, long maxMillis) {
+    Backoff b = lastBackoff;
+    if (b == null || !b.hasDelays(initialMillis, maxMillis)) {
+      b = new Backoff(initialMillis, maxMillis, RECONNECT_JITTER);
+      lastBackoff = b;
+    }
+    return b;
+  }
+
+  /** The connector of {@code endpoint}, shared with the last client's when it serves the same one. */
+  private static HiveMqConnector hiveMq(HiveMqConnector.Endpoint endpoint) {
+    HiveMqConnector c = lastConnector;
+    if (c == null || !c.serves(endpoint)) {
+      c = new HiveMqConnector(endpoint);
+      lastConnector = c;
+    }
+    return c;
+  }
+
+  /** The twin and method settings of {@code s}, shared with the last client's when equal. */
+  private static FeatureSettings features(ClientSettings s) {
+    FeatureSettings f = lastFeatures;
+    if (f == null || !f.hasValues(s.twinRequestTimeoutMillis, s.twinMaxRetries,
+        s.twinRetryInitialDelayMillis, s.twinRetryMaxDelayMillis, s.methodRepliesAtMostOnce)) {
+      f = new FeatureSettings(s.twinRequestTimeoutMillis, s.twinMaxRetries,
+          s.twinRetryInitialDelayMillis, s.twinRetryMaxDelayMillis, s.methodRepliesAtMostOnce);
+      lastFeatures = f;
+    }
+    return f;
+  }
 
   /**
    * Returns the parts of a client of {@code settings}; {@code module} says which identity the builder
@@ -36,11 +78,10 @@ public final class ClientFactory {
   public static ClientParts create(ClientSettings s, boolean module,
       @Nullable MqttConnector connector) {
     ConnectionString cs = check(s, module);
-    String product = "rxiothub/" + Version.VERSION
-        + (s.productInfo == null ? "" : " " + s.productInfo);
-    String username = ConnectUserName.builder().hostName(cs.hostName()).deviceId(cs.deviceId())
-        .moduleId(cs.moduleId()).apiVersion(s.apiVersion).deviceClientType(product)
-        .modelId(s.modelId).build().format();
+    String product = s.productInfo == null ? PRODUCT : PRODUCT + " " + s.productInfo;
+    ConnectUserName username = ConnectUserName.builder().hostName(cs.hostName())
+        .deviceId(cs.deviceId()).moduleId(cs.moduleId()).apiVersion(s.apiVersion)
+        .deviceClientType(product).modelId(s.modelId).build();
     SharedThreads.Lease lease = SharedThreads.acquire();
     try {
       Scheduler callbacks = s.callbackScheduler != null ? s.callbackScheduler
@@ -54,8 +95,7 @@ public final class ClientFactory {
           .failures(AzureFailures.INSTANCE)
           .keepAliveSeconds(s.keepAliveSeconds)
           .cleanSession(s.cleanSession)
-          .backoff(new Backoff(s.reconnectInitialDelayMillis, s.reconnectMaxDelayMillis,
-              RECONNECT_JITTER))
+          .backoff(backoff(s.reconnectInitialDelayMillis, s.reconnectMaxDelayMillis))
           .giveUpMillis(s.reconnectGiveUpMillis)
           .offlineQueue(s.offlineQueueCapacity, s.overflowPolicy == OverflowPolicy.DROP_OLDEST
               ? QueuePolicy.DROP_OLDEST : QueuePolicy.FAIL)
@@ -67,17 +107,16 @@ public final class ClientFactory {
           .build();
       String gateway = cs.gatewayHostName();
       MqttConnector mqtt = connector != null ? connector
-          : new HiveMqConnector(new HiveMqConnector.Endpoint(
+          : hiveMq(new HiveMqConnector.Endpoint(
               gateway != null ? gateway : cs.hostName(),
               s.port > 0 ? s.port : s.transport.defaultPort(),
               s.transport == Transport.MQTT_WS ? WEBSOCKET_PATH : null,
               s.trustManagerFactory, s.keyManagerFactory, s.proxyHost, s.proxyPort, s.proxyUser,
               s.proxyPassword, s.connectTimeoutMillis, AzureFailures.INSTANCE));
-      ClientCore core = new ClientCore(settings, mqtt, lease::release);
+      ClientCore core = new ClientCore(settings, mqtt, lease);
       return new ClientParts(cs.deviceId(), cs.moduleId(), core,
           new MessageCodec(cs.deviceId(), cs.moduleId()),
-          new FeatureSettings(s.twinRequestTimeoutMillis, s.twinMaxRetries,
-              s.twinRetryInitialDelayMillis, s.twinRetryMaxDelayMillis, s.methodRepliesAtMostOnce));
+          features(s));
     } catch (RuntimeException e) {
       lease.release();
       throw e;

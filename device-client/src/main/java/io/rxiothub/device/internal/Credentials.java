@@ -2,6 +2,7 @@
 package io.rxiothub.device.internal;
 
 import io.rxiothub.device.IotHubTokenExpiredException;
+import io.rxiothub.sas.ConnectUserName;
 import io.rxiothub.sas.ConnectionString;
 import io.rxiothub.sas.SasToken;
 import io.rxiothub.transport.ConnectCredentials;
@@ -18,13 +19,14 @@ public final class Credentials implements ConnectCredentials {
   private final Kind kind;
   private final ConnectionString connectionString;
   private final String clientId;
-  private final String username;
+  /** The CONNECT user name: a String, or a ConnectUserName formatted for each attempt (smaller). */
+  private final Object username;
   private final long ttlSeconds;
   private final double renewalMargin;
   private final @Nullable SasToken fixedToken;
   private long renewAtMillis = -1;
 
-  private Credentials(Kind kind, ConnectionString cs, String username, long ttlSeconds,
+  private Credentials(Kind kind, ConnectionString cs, Object username, long ttlSeconds,
       double renewalMargin) {
     this.kind = kind;
     this.connectionString = cs;
@@ -40,6 +42,20 @@ public final class Credentials implements ConnectCredentials {
    * made from a key live {@code ttlSeconds}.
    */
   public static Credentials of(ConnectionString cs, String username, long ttlSeconds,
+      double renewalMargin) {
+    return create(cs, username, ttlSeconds, renewalMargin);
+  }
+
+  /**
+   * Returns the credentials {@code cs} describes, with the CONNECT user name {@code username}, formatted
+   * for each attempt: a client keeps its parts (strings it holds anyway) instead of the long text.
+   */
+  public static Credentials of(ConnectionString cs, ConnectUserName username, long ttlSeconds,
+      double renewalMargin) {
+    return create(cs, username, ttlSeconds, renewalMargin);
+  }
+
+  private static Credentials create(ConnectionString cs, Object username, long ttlSeconds,
       double renewalMargin) {
     switch (cs.authentication()) {
       case SHARED_ACCESS_KEY:
@@ -59,7 +75,8 @@ public final class Credentials implements ConnectCredentials {
 
   @Override
   public String username() {
-    return username;
+    Object u = username;
+    return u instanceof ConnectUserName ? ((ConnectUserName) u).format() : (String) u;
   }
 
   /**

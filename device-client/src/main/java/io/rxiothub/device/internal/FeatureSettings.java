@@ -43,6 +43,15 @@ public final class FeatureSettings {
     this.twinBackoff = new Backoff(twinRetryInitialMillis, twinRetryMaxMillis, JITTER);
   }
 
+  /** Whether these settings hold exactly these values (so that clients built alike share them). */
+  boolean hasValues(long twinTimeoutMillis, int twinMaxRetries, long twinRetryInitialMillis,
+      long twinRetryMaxMillis, boolean methodRepliesAtMostOnce) {
+    return this.twinTimeoutMillis == twinTimeoutMillis && this.twinMaxRetries == twinMaxRetries
+        && this.twinRetryInitialMillis == twinRetryInitialMillis
+        && this.twinRetryMaxMillis == twinRetryMaxMillis
+        && this.methodRepliesAtMostOnce == methodRepliesAtMostOnce;
+  }
+
   /** The defaults: 30 s timeout, 4 retries from 200 ms up to 5 s, method replies with QoS 1. */
   public static FeatureSettings defaults() {
     return new FeatureSettings(30_000, 4, 200, 5_000, false);

@@ -22,8 +22,8 @@ import io.rxiothub.methods.MethodTopic;
 import io.rxiothub.transport.internal.ClientCore;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * callback worker and are dispatched there, so a handler is called one hop after the I/O thread; the
  * reply is handed straight to the client's send path on the thread that produced it.
  */
-public final class MethodEngine implements DirectMethods, MethodReplySink {
+public final class MethodEngine implements DirectMethods, MethodReplySink, MethodHandler,
+    FlowableSubscriber<MethodRequest> {
 
   private static final Logger LOG = LoggerFactory.getLogger(MethodEngine.class);
 
@@ -41,15 +42,20 @@ public final class MethodEngine implements DirectMethods, MethodReplySink {
   private final boolean atMostOnce;
   private final String id;
   private final MethodDispatcher dispatcher;
-  private final PublishProcessor<MethodInvocation> invocations = PublishProcessor.create();
-  /** Hands a request nobody else takes to {@link #requests()} (called on the route's worker only). */
-  private final MethodHandler toStream =
-      (request, reply) -> invocations.onNext(new Invocation(request, reply));
-  private final AtomicInteger streamSubscribers = new AtomicInteger();
-  private final Flowable<MethodInvocation> requests;
-  private final ConcurrentMap<MethodRequest, CompletableEmitter> replyWaiters =
-      new ConcurrentHashMap<>();
-  private final AtomicBoolean started = new AtomicBoolean();
+  // A client that never calls requests() needs none of the stream's parts: they are made by the first
+  // call (under this object's monitor), as is the map of replies awaited there.
+  private volatile @Nullable PublishProcessor<MethodInvocation> invocations;
+  private @Nullable Flowable<MethodInvocation> requests;
+  private volatile @Nullable ConcurrentMap<MethodRequest, CompletableEmitter> replyWaiters;
+  /** Subscribers of {@link #requests()} (only when there are some does it take requests). */
+  private volatile int streamSubscribers;
+  /** Guarded by this object's monitor: the methods route is subscribed. */
+  private boolean started;
+  /** Guarded by this object's monitor: the methods route ended (the client closed). */
+  private boolean ended;
+
+  private static final AtomicIntegerFieldUpdater<MethodEngine> STREAM_SUBSCRIBERS =
+      AtomicIntegerFieldUpdater.newUpdater(MethodEngine.class, "streamSubscribers");
 
   /** Creates the engine; nothing is subscribed on the hub until a handler or subscriber appears. */
   public MethodEngine(ClientCore core, FeatureSettings features) {
@@ -57,12 +63,6 @@ public final class MethodEngine implements DirectMethods, MethodReplySink {
     this.atMostOnce = features.methodRepliesAtMostOnce;
     this.id = core.settings().identity();
     this.dispatcher = MethodDispatcher.create(id);
-    this.requests = invocations.onBackpressureBuffer(FeatureSettings.BUFFER_ISLAND, false, true)
-        .doOnSubscribe(s -> {
-          streamSubscribers.incrementAndGet();
-          start();
-        })
-        .doFinally(streamSubscribers::decrementAndGet);
   }
 
   @Override
@@ -90,13 +90,31 @@ public final class MethodEngine implements DirectMethods, MethodReplySink {
 
   @Override
   public Flowable<MethodInvocation> requests() {
-    return requests;
+    synchronized (this) {
+      Flowable<MethodInvocation> r = requests;
+      if (r == null) {
+        PublishProcessor<MethodInvocation> p = PublishProcessor.create();
+        if (ended) {
+          p.onComplete();
+        }
+        invocations = p;
+        r = p.onBackpressureBuffer(FeatureSettings.BUFFER_ISLAND, false, true)
+            .doOnSubscribe(s -> {
+              STREAM_SUBSCRIBERS.incrementAndGet(this);
+              start();
+            })
+            .doFinally(() -> STREAM_SUBSCRIBERS.decrementAndGet(this));
+        requests = r;
+      }
+      return r;
+    }
   }
 
   /** Publishes the one reply of {@code request} (called by the dispatcher, on any thread). */
   @Override
   public void reply(MethodRequest request, MethodResponse response) {
-    CompletableEmitter waiter = replyWaiters.remove(request);
+    ConcurrentMap<MethodRequest, CompletableEmitter> waiters = replyWaiters;
+    CompletableEmitter waiter = waiters == null ? null : waiters.remove(request);
     LOG.debug("{}: replying {} to method '{}' ($rid={})", id, response.status(),
         request.methodName(), request.rid());
     core.publish(request.responseTopic(response.status()), response.payload(), atMostOnce, null)
@@ -113,36 +131,77 @@ public final class MethodEngine implements DirectMethods, MethodReplySink {
         });
   }
 
+  /**
+   * Hands a request nobody else takes to {@link #requests()} (called on the route's worker only, and
+   * only while the stream has subscribers, so after it was made).
+   */
+  @Override
+  public void handle(MethodRequest request, MethodReply reply) {
+    PublishProcessor<MethodInvocation> p = invocations;
+    if (p != null) {
+      p.onNext(new Invocation(request, reply));
+    }
+  }
+
   private void start() {
-    if (!started.compareAndSet(false, true)) {
-      return;
+    synchronized (this) {
+      if (started) {
+        return;
+      }
+      started = true;
     }
     core.inbound(MethodTopic.REQUEST_FILTER,
             publish -> MethodRequest.fromPublish(publish.topic(), publish.payload()))
-        .subscribe(new FlowableSubscriber<MethodRequest>() {
-          @Override
-          public void onSubscribe(Subscription s) {
-            s.request(Long.MAX_VALUE);
-          }
+        .subscribe(this);
+  }
 
-          @Override
-          public void onNext(MethodRequest request) {
-            // Named handler, else default handler (the dispatcher's), else the stream, else 501.
-            dispatcher.dispatch(request, MethodEngine.this,
-                streamSubscribers.get() > 0 ? toStream : null);
-          }
+  /** The methods route: requests with unbounded demand. */
+  @Override
+  public void onSubscribe(Subscription s) {
+    s.request(Long.MAX_VALUE);
+  }
 
-          @Override
-          public void onError(Throwable t) {
-            LOG.warn("{}: method route failed", id, t);
-            invocations.onComplete();
-          }
+  @Override
+  public void onNext(MethodRequest request) {
+    // Named handler, else default handler (the dispatcher's), else the stream, else 501.
+    dispatcher.dispatch(request, this, streamSubscribers > 0 ? this : null);
+  }
 
-          @Override
-          public void onComplete() {
-            invocations.onComplete();
-          }
-        });
+  @Override
+  public void onError(Throwable t) {
+    LOG.warn("{}: method route failed", id, t);
+    routeEnded();
+  }
+
+  @Override
+  public void onComplete() {
+    routeEnded();
+  }
+
+  private void routeEnded() {
+    PublishProcessor<MethodInvocation> p;
+    synchronized (this) {
+      ended = true;
+      p = invocations;
+    }
+    if (p != null) {
+      p.onComplete();
+    }
+  }
+
+  /** The map of replies awaited by {@code respond(...)}, made by the first. */
+  private ConcurrentMap<MethodRequest, CompletableEmitter> replyWaiters() {
+    ConcurrentMap<MethodRequest, CompletableEmitter> w = replyWaiters;
+    if (w == null) {
+      synchronized (this) {
+        w = replyWaiters;
+        if (w == null) {
+          w = new ConcurrentHashMap<>();
+          replyWaiters = w;
+        }
+      }
+    }
+    return w;
   }
 
   private static void run(Function<MethodRequest, Single<MethodResponse>> handler,
@@ -185,9 +244,10 @@ public final class MethodEngine implements DirectMethods, MethodReplySink {
             + "MethodResponse.of(status)");
       }
       return Completable.create(emitter -> {
-        replyWaiters.put(request, emitter);
+        ConcurrentMap<MethodRequest, CompletableEmitter> waiters = replyWaiters();
+        waiters.put(request, emitter);
         if (!reply.send(response)) {
-          replyWaiters.remove(request, emitter);
+          waiters.remove(request, emitter);
           emitter.tryOnError(new IllegalStateException("method '" + request.methodName()
               + "' ($rid=" + request.rid() + ") was answered already; only the first reply is "
               + "sent"));

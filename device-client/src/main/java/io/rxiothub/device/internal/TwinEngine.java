@@ -2,7 +2,6 @@
 package io.rxiothub.device.internal;
 
 import io.reactivex.rxjava3.core.Flowable;
-import io.reactivex.rxjava3.core.FlowableSubscriber;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.core.SingleEmitter;
@@ -21,13 +20,14 @@ import io.rxiothub.transport.TransportState.Status;
 import io.rxiothub.transport.internal.ClientCore;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntToLongFunction;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * arrive on the response route's callback worker and complete their request there. Desired changes go
  * through a {@link DesiredStream}.
  */
-public final class TwinEngine implements TwinOperations, ClientCore.ConnectionListener {
+public final class TwinEngine implements TwinOperations, ClientCore.ConnectionListener,
+    IntToLongFunction, Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TwinEngine.class);
   private static final byte[] EMPTY = new byte[0];
@@ -52,12 +53,13 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   private final Scheduler time;
   private final String id;
   private final DesiredStream desired;
-  private final Flowable<TwinPatch> desiredUpdates;
 
-  private final Object lock = new Object();
+  /** The session, which is also the lock of this engine. */
+  private final Object lock;
   // Guarded by lock.
   private final TwinSession session;
-  private final Map<Long, Exchange> exchanges = new HashMap<>();
+  /** The requests under way by their session id; an empty shared map while there are none. */
+  private Map<Long, Exchange> exchanges = Collections.emptyMap();
   private @Nullable Object connection;
   private boolean desiredStarted;
   private boolean syncInFlight;
@@ -73,13 +75,24 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     this.id = core.settings().identity();
     this.session = TwinSession.builder().timeoutMillis(features.twinTimeoutMillis)
         .maxRetries(features.twinMaxRetries)
-        .retryDelayMillis(retry -> features.retryDelayMillis(retry, RANDOM.nextDouble()))
+        .retryDelayMillis(this)
         .logId(id).build();
-    this.desired = new DesiredStream(id);
-    this.desiredUpdates = desired.updates(this::startDesired);
+    this.lock = session;
+    this.desired = new DesiredStream(id, this);
     core.addConnectionListener(this);
   }
 
+  /** The session's retry delay (this engine is it, and the desired stream's hook: no lambdas). */
+  @Override
+  public long applyAsLong(int retry) {
+    return f.retryDelayMillis(retry, RANDOM.nextDouble());
+  }
+
+  /** A subscriber of {@code desiredUpdates()} arrived: follows desired updates from now on. */
+  @Override
+  public void run() {
+    startDesired();
+  }
 
   @Override
   public Single<Twin> get() {
@@ -143,7 +156,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
 
   @Override
   public Flowable<TwinPatch> desiredUpdates() {
-    return desiredUpdates;
+    return desired;
   }
 
   /** Returns the number of requests waiting for their response (for tests). */
@@ -157,7 +170,6 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     emitter.setCancellable(x::dispose);
     x.send();
   }
-
 
   @Override
   public void connected(Object newConnection) {
@@ -211,7 +223,6 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }
   }
 
-
   /** Takes the session's effects. Call under {@code lock}. */
   private List<Effect> drain() {
     List<Effect> fx = new ArrayList<>(2);
@@ -231,7 +242,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       Exchange x;
       synchronized (lock) {
         x = e.kind() == Effect.Kind.COMPLETE || e.kind() == Effect.Kind.FAIL
-            ? exchanges.remove(e.id()) : exchanges.get(e.id());
+            ? forget(e.id()) : exchanges.get(e.id());
       }
       if (x == null) {
         continue; // disposed meanwhile
@@ -258,12 +269,15 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }
   }
 
-
   private void startResponses() {
     // A response on the route: its parsed topic and its body.
     core.inbound(TwinTopic.RESPONSE_FILTER, publish -> new SimpleImmutableEntry<>(
             TwinTopic.parse(publish.topic()), publish.payload()))
-        .subscribe(new InternalSubscriber<Map.Entry<TwinTopic, byte[]>>() {
+        .subscribe(new TwinRouteSubscriber<Map.Entry<TwinTopic, byte[]>>(id) {
+          @Override
+          void ended() {
+            closed();
+          }
           @Override
           void next(Map.Entry<TwinTopic, byte[]> in) {
             List<Effect> fx;
@@ -285,7 +299,11 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }
     core.inbound(TwinTopic.DESIRED_PATCH_FILTER, publish -> TwinPatch.fromDesiredNotification(
             TwinTopic.parse(publish.topic()), publish.payload()))
-        .subscribe(new InternalSubscriber<TwinPatch>() {
+        .subscribe(new TwinRouteSubscriber<TwinPatch>(id) {
+          @Override
+          void ended() {
+            closed();
+          }
           @Override
           void next(TwinPatch patch) {
             if (desired.onPatch(patch)) {
@@ -398,6 +416,14 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     return time.now(TimeUnit.MILLISECONDS);
   }
 
+  /** Under {@code lock}: takes the exchange of {@code sessionId} out; the map goes when it empties. */
+  private @Nullable Exchange forget(long sessionId) {
+    Exchange x = exchanges.remove(sessionId);
+    if (x != null && exchanges.isEmpty()) {
+      exchanges = Collections.emptyMap();
+    }
+    return x;
+  }
 
   /** What the caller of one request hears. */
   private interface Outcome {
@@ -440,6 +466,9 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
         if (refused == null) {
           checkConnection();
           sessionId = session.request(operation, body, afterDesired, now());
+          if (exchanges.isEmpty()) {
+            exchanges = new HashMap<>(4);
+          }
           exchanges.put(sessionId, this);
           fx = drain();
         }
@@ -505,7 +534,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       synchronized (lock) {
         if (retry && !done && (refused = refusal()) != null) {
           session.cancel(sessionId);
-          exchanges.remove(sessionId);
+          forget(sessionId);
         }
       }
       if (refused != null) {
@@ -543,7 +572,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
         }
         done = true;
         session.cancel(sessionId);
-        exchanges.remove(sessionId);
+        forget(sessionId);
         p = publishing;
       }
       cleanUp();
@@ -563,36 +592,6 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   private static void disposeQuietly(@Nullable Disposable d) {
     if (d != null) {
       d.dispose();
-    }
-  }
-
-  /** Consumes a route with unbounded demand; the route's completion means the client closed. */
-  private abstract class InternalSubscriber<T> implements FlowableSubscriber<T> {
-    @Override
-    public void onSubscribe(Subscription s) {
-      s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(T t) {
-      try {
-        next(t);
-      } catch (RuntimeException e) {
-        LOG.warn("{}: could not process a twin message: {}", id, e.toString(), e);
-      }
-    }
-
-    abstract void next(T t);
-
-    @Override
-    public void onError(Throwable t) {
-      LOG.warn("{}: twin route failed", id, t);
-      closed();
-    }
-
-    @Override
-    public void onComplete() {
-      closed();
     }
   }
 }
