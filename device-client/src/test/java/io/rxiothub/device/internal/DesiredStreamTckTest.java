@@ -31,7 +31,7 @@ public class DesiredStreamTckTest extends PublisherVerification<TwinPatch> {
       if (d == null || !fed.compareAndSet(false, true)) {
         return;
       }
-      d.onTwin(Twin.builder().desiredVersion(0).build());
+      d.onTwin(Twin.builder().desiredVersion(0).reportedVersion(0).build());
       for (long v = 1; v <= elements; v++) {
         d.onPatch(TwinPatch.builder().put("n", v).version(v).build());
       }
