@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-@Timeout(120)
+@Timeout(60)
 class GatewayClientIT {
 
   private WatsonEmulator org;
@@ -159,5 +159,36 @@ class GatewayClientIT {
       org.sendCommand("valve", "v2", "close", "json", "{}".getBytes(UTF_8), 1);
       assertThat(commands.values()).isNotEmpty();
     });
+  }
+
+  @Test
+  void managesItselfAndADeviceBehindItAndAnswersAPlatformRebootWithItsRc() throws Exception {
+    GatewayClient gw = gateway("gw7");
+    org.registerDevice("sensor", "m1");
+    TestSubscriber<PlatformRequest> requests = gw.platformRequests().test();
+    gw.connect().blockingAwait(20, TimeUnit.SECONDS);
+
+    assertThat(gw.manage("gw", "gw7", 0, true, false).blockingGet()).isEqualTo(200);
+    assertThat(gw.manage("sensor", "m1", 3600, true, true).blockingGet()).isEqualTo(200);
+    assertThat(gw.updateLocation("sensor", "m1", 48.85, 2.35).blockingGet()).isEqualTo(200);
+    assertThat(gw.addLog("sensor", "m1", "battery \"low\"", 1).blockingGet()).isEqualTo(200);
+    assertThat(org.isManaged("gw", "gw7")).isTrue();
+    assertThat(org.isManaged("sensor", "m1")).isTrue();
+    assertThat(org.location("sensor", "m1")).contains("\"latitude\":48.85");
+    assertThat(org.logs("sensor", "m1")).singleElement().asString().contains("battery \\\"low\\\"");
+
+    requests.values().clear();
+    var reboot = org.initiate("sensor", "m1", io.rxiothub.watson.DmOperation.REBOOT, null, Duration.ofSeconds(20))
+        .toFuture();
+    await().atMost(Duration.ofSeconds(20)).until(() -> !requests.values().isEmpty());
+    PlatformRequest request = requests.values().get(0);
+    assertThat(request.operation()).isEqualTo(io.rxiothub.watson.DmOperation.REBOOT);
+    assertThat(request.deviceId()).isEqualTo("m1");
+    gw.respond(request, 202, null).blockingAwait(20, TimeUnit.SECONDS);
+    assertThat(reboot.get(20, TimeUnit.SECONDS).rc()).isEqualTo(202);
+
+    assertThat(gw.unmanage("sensor", "m1").blockingGet()).isEqualTo(200);
+    assertThat(gw.addErrorCode("sensor", "m1", 7).blockingGet()).as("an unmanaged device is refused")
+        .isEqualTo(403);
   }
 }

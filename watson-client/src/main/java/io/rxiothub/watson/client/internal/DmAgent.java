@@ -1,0 +1,184 @@
+// The gateway's side of device management (protocol.md §14.5): requests to the platform correlated by reqId with
+// a time-out, sent once the response filter is active; platform requests as a stream; responses to them.
+package io.rxiothub.watson.client.internal;
+
+import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.Single;
+import io.reactivex.rxjava3.core.SingleEmitter;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.subjects.BehaviorSubject;
+import io.rxiothub.transport.internal.ClientCore;
+import io.rxiothub.watson.DmMessage;
+import io.rxiothub.watson.DmOperation;
+import io.rxiothub.watson.ReqIdCorrelator;
+import io.rxiothub.watson.WatsonTopic;
+import io.rxiothub.watson.client.PlatformRequest;
+import io.rxiothub.watson.client.WatsonException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Device management of one gateway client. Thread-safe (one monitor around the correlator). */
+public final class DmAgent {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DmAgent.class);
+  /** Responses of the platform about any device the gateway manages. */
+  public static final String RESPONSES = "iotdm-1/type/+/id/+/response";
+
+  private final ClientCore core;
+  private final String who;
+  private final long timeoutMillis;
+  private final ReqIdCorrelator<SingleEmitter<DmMessage>> pending;
+  private static final Object NONE = new Object();
+  /** The last connection on which the response filter was acknowledged (replayed to late waiters). */
+  private final BehaviorSubject<Object> subscribedOn = BehaviorSubject.createDefault(NONE);
+  private @Nullable Disposable responses;
+
+  /** Creates the agent of client {@code who}; requests time out after {@code timeoutMillis}. */
+  public DmAgent(ClientCore core, String who, long timeoutMillis) {
+    this.core = core;
+    this.who = who;
+    this.timeoutMillis = timeoutMillis;
+    this.pending = new ReqIdCorrelator<>("gw");
+    core.addConnectionListener(new ClientCore.ConnectionListener() {
+      @Override
+      public void connected(Object connection) {
+        // Nothing: the response filter is resubscribed by its route; subscribed(...) says when.
+      }
+
+      @Override
+      public void subscribed(String filter, Object connection) {
+        if (RESPONSES.equals(filter)) {
+          subscribedOn.onNext(connection);
+        }
+      }
+    });
+  }
+
+  private synchronized void ensureResponses() {
+    if (responses == null) {
+      responses = core.inbound(RESPONSES, publish -> {
+        try {
+          return DmMessage.parseResponse(publish.payload());
+        } catch (IllegalArgumentException e) {
+          LOG.warn("{}: skipped a malformed device-management response: {}", who, e.getMessage());
+          return null;
+        }
+      }).subscribe(this::onResponse, e -> LOG.warn("{}: device-management responses ended: {}", who, e.toString()));
+    }
+  }
+
+  private void onResponse(DmMessage response) {
+    SingleEmitter<DmMessage> emitter;
+    synchronized (this) {
+      emitter = pending.complete(response.reqId());
+    }
+    if (emitter == null) {
+      LOG.info("{}: device-management response with unknown or expired reqId {}", who, response.reqId());
+    } else {
+      emitter.onSuccess(response);
+    }
+  }
+
+  /** Cold: sends {@code op} about {@code typeId/deviceId} with {@code d} and returns the platform's response. */
+  public Single<DmMessage> request(String typeId, String deviceId, DmOperation op, @Nullable String dataJson) {
+    String topic = op.topic(typeId, deviceId).toString();
+    return Completable.defer(() -> {
+      ensureResponses();
+      return subscribedOn.filter(c -> c != NONE && core.isCurrentConnection(c)).firstElement().ignoreElement()
+          // the acknowledgement arrives on an I/O thread: publish from the callback scheduler
+          .observeOn(core.settings().callbackScheduler());
+    }).andThen(Single.<DmMessage>create(emitter -> {
+      String reqId;
+      synchronized (this) {
+        reqId = pending.register(emitter, core.settings().timeScheduler().now(TimeUnit.MILLISECONDS), timeoutMillis);
+      }
+      Disposable timer = core.settings().timeScheduler().scheduleDirect(this::expire, timeoutMillis,
+          TimeUnit.MILLISECONDS);
+      Disposable send = core.publish(topic, DmMessage.request(dataJson, reqId).toBytes(), false, null)
+          .subscribe(() -> { }, e -> {
+            synchronized (this) {
+              pending.cancel(reqId);
+            }
+            emitter.tryOnError(e);
+          });
+      emitter.setCancellable(() -> {
+        timer.dispose();
+        send.dispose();
+        synchronized (this) {
+          pending.cancel(reqId);
+        }
+      });
+    }));
+  }
+
+  private void expire() {
+    List<SingleEmitter<DmMessage>> expired;
+    synchronized (this) {
+      expired = new ArrayList<>(pending.expire(core.settings().timeScheduler().now(TimeUnit.MILLISECONDS)));
+    }
+    for (SingleEmitter<DmMessage> e : expired) {
+      e.tryOnError(new WatsonException(WatsonException.Kind.TIMEOUT, 0,
+          "no device-management response within " + timeoutMillis + " ms", null));
+    }
+  }
+
+  /** The hot stream of platform requests, one route per operation the platform sends. */
+  public Flowable<PlatformRequest> platformRequests() {
+    List<Flowable<PlatformRequest>> routes = new ArrayList<>();
+    for (DmOperation op : DmOperation.values()) {
+      if (op.toPlatform() || op == DmOperation.RESPONSE) {
+        continue;
+      }
+      routes.add(core.inbound("iotdm-1/type/+/id/+/" + op.suffix(), publish -> {
+        try {
+          WatsonTopic topic = WatsonTopic.parse(publish.topic());
+          DmMessage request = DmMessage.parseRequest(publish.payload());
+          return new PlatformRequest(topic.typeId(), topic.deviceId(), op, request.dataJson(), request.reqId());
+        } catch (IllegalArgumentException e) {
+          LOG.warn("{}: skipped a malformed device-management request on '{}': {}", who, publish.topic(),
+              e.getMessage());
+          return null;
+        }
+      }));
+    }
+    return Flowable.merge(routes);
+  }
+
+  /** Cold: answers {@code request} with {@code rc} (and {@code message}); completes on PUBACK. */
+  public Completable respond(PlatformRequest request, int rc, @Nullable String message) {
+    String reqId = request.reqId();
+    if (reqId == null) {
+      return Completable.complete();
+    }
+    String topic = DmOperation.RESPONSE_TO_PLATFORM.topic(request.typeId(), request.deviceId()).toString();
+    return core.publish(topic, DmMessage.response(rc, message, null, reqId).toBytes(), false, null);
+  }
+
+  /** Returns {@code text} as a JSON string literal. */
+  public static String quote(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  /** Disposes the response route. */
+  public synchronized void close() {
+    if (responses != null) {
+      responses.dispose();
+    }
+  }
+}
