@@ -174,6 +174,16 @@ final class ConnectionMachine {
 
   /** The PUBACK of {@code p} on {@code a} arrived ({@code error} null), or its publish failed. */
   void onPublished(PendingSend p, Attempt a, @Nullable Throwable error) {
+    if (error == null) {
+      boolean alone;
+      synchronized (lock) {
+        alone = machine.acknowledgedAlone(p, a.id);
+      }
+      if (alone) {
+        p.complete();
+        return;
+      }
+    }
     Step fx = new Step(this, a);
     synchronized (lock) {
       machine.published(p, a.id, error, now(), fx);

@@ -39,9 +39,8 @@ final class ConnectionStateMachine<M extends Outgoing> {
   private Status status = Status.DISCONNECTED;
   private boolean wanted;
   private boolean closed;
-  /** The last id given to an attempt. */
+  /** The last id given to an attempt; the attempt under way or connected; the accepted connection. */
   private long lastId;
-  /** The attempt under way or connected, and the accepted connection (the same id, or NONE). */
   private long attempt;
   private long connected;
   /** Of {@link #connected}: it followed a connection the server closed; when it was accepted. */
@@ -70,10 +69,6 @@ final class ConnectionStateMachine<M extends Outgoing> {
   /** Returns the accepted connection, or NONE. */
   long connected() {
     return connected;
-  }
-
-  Status status() {
-    return status;
   }
 
   // ---------------------------------------------------------------- asked by the user
@@ -173,6 +168,15 @@ final class ConnectionStateMachine<M extends Outgoing> {
     }
   }
 
+  /**
+   * The common PUBACK (current connection, nothing queued, no drain): true if so, then {@code p} left
+   * flight and its completion is the one effect, for the caller; false changes nothing: see published.
+   */
+  boolean acknowledgedAlone(M p, long connection) {
+    return connection == connected && connection != NONE && drain == null
+        && outbox.queue.isEmpty() && outbox.acknowledged(p, connection);
+  }
+
   /** The PUBACK of {@code p} on {@code connection} arrived ({@code error} null), or its publish failed. */
   void published(M p, long connection, @Nullable Throwable error, long now, Effects<M> fx) {
     if (!outbox.acknowledged(p, connection)) {
@@ -253,10 +257,10 @@ final class ConnectionStateMachine<M extends Outgoing> {
       return;
     }
     if (failures.isRefused(error) || failures.isFatal(error)) {
-      reconnect.attemptRefused();
       if (failures.isRefused(error)) {
         LOG.warn("Hub refused the connection of {}: {}", identity, error.getMessage());
       }
+      reconnect.attemptRefused();
       fatal(Reason.REFUSED, error, fx);
       return;
     }

@@ -50,7 +50,7 @@ class ConnectionStateMachineProperties {
       @ForAll("chains") ActionChain<MachineWorld> chain) {
     MachineWorld world = chain.run();
     world.close();
-    assertThat(world.machine.status()).isEqualTo(io.rxiothub.transport.TransportState.Status.CLOSED);
+    assertThat(world.status).isEqualTo(io.rxiothub.transport.TransportState.Status.CLOSED);
     assertThat(world.timers).as("timers running after close").isEmpty();
     assertThat(world.pending).as("attempts under way after close").isEmpty();
     assertThat(world.current).as("the connection after close").isZero();

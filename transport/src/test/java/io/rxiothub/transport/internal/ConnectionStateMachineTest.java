@@ -36,7 +36,7 @@ class ConnectionStateMachineTest {
     assertThat(effectsOf(world::accept)).containsExactly("state CONNECTED CONNECTION_OK",
         "connected 1", "publish m0 on 1", "publish m1 on 1", "complete connect0");
     assertThat(effectsOf(() -> world.ack(null))).containsExactly("complete m0");
-    assertThat(world.machine.status()).isEqualTo(Status.CONNECTED);
+    assertThat(world.status).isEqualTo(Status.CONNECTED);
   }
 
   @Test
@@ -45,6 +45,24 @@ class ConnectionStateMachineTest {
     assertThat(effectsOf(() -> world.send(null, false))).containsExactly("publish m0 on 1");
     assertThat(effectsOf(() -> world.ack(new java.io.IOException("write")))).hasSize(1)
         .allMatch(e -> e.startsWith("fail m0 IllegalStateException"));
+  }
+
+  @Test
+  void theInFlightWindowHoldsBackFurtherSendsUntilAPubackMakesRoom() {
+    connected();
+    for (int i = 0; i < Outbox.MAX_IN_FLIGHT; i++) {
+      world.send(null, false);
+    }
+    assertThat(world.publishedOn.get(1L)).hasSize(Outbox.MAX_IN_FLIGHT);
+    int last = Outbox.MAX_IN_FLIGHT;
+    assertThat(effectsOf(() -> world.send(null, false))).as("the window is full").isEmpty();
+    world.send(null, false);
+    assertThat(effectsOf(() -> world.ack(null))).containsExactly("complete m0",
+        "publish m" + last + " on 1");
+    assertThat(effectsOf(() -> world.ack(null))).containsExactly("complete m1",
+        "publish m" + (last + 1) + " on 1");
+    assertThat(effectsOf(() -> world.ack(null))).as("nothing queued: the PUBACK alone")
+        .containsExactly("complete m2");
   }
 
   @Test

@@ -194,9 +194,14 @@ final class MachineWorld extends MachineModel {
     }
   }
 
+  /** As the driver does: the common PUBACK first, without effects, else the full event. */
   private void puback(Msg m, long connection, @Nullable Throwable error) {
     pubackOf = error == null ? m : null;
-    machine.published(m, connection, error, now, this);
+    if (error == null && machine.acknowledgedAlone(m, connection)) {
+      complete(m);
+    } else {
+      machine.published(m, connection, error, now, this);
+    }
     pubackOf = null;
   }
 
