@@ -40,7 +40,6 @@ public final class MethodEngine implements DirectMethods, MethodReplySink, Metho
 
   private final ClientCore core;
   private final boolean atMostOnce;
-  private final String id;
   private final MethodDispatcher dispatcher;
   // A client that never calls requests() needs none of the stream's parts: they are made by the first
   // call (under this object's monitor), as is the map of replies awaited there.
@@ -61,8 +60,7 @@ public final class MethodEngine implements DirectMethods, MethodReplySink, Metho
   public MethodEngine(ClientCore core, FeatureSettings features) {
     this.core = core;
     this.atMostOnce = features.methodRepliesAtMostOnce;
-    this.id = core.settings().identity();
-    this.dispatcher = MethodDispatcher.create(id);
+    this.dispatcher = MethodDispatcher.create(core.settings().identity());
   }
 
   @Override
@@ -115,7 +113,7 @@ public final class MethodEngine implements DirectMethods, MethodReplySink, Metho
   public void reply(MethodRequest request, MethodResponse response) {
     ConcurrentMap<MethodRequest, CompletableEmitter> waiters = replyWaiters;
     CompletableEmitter waiter = waiters == null ? null : waiters.remove(request);
-    LOG.debug("{}: replying {} to method '{}' ($rid={})", id, response.status(),
+    LOG.debug("{}: replying {} to method '{}' ($rid={})", id(), response.status(),
         request.methodName(), request.rid());
     core.publish(request.responseTopic(response.status()), response.payload(), atMostOnce, null)
         .subscribe(() -> {
@@ -123,7 +121,7 @@ public final class MethodEngine implements DirectMethods, MethodReplySink, Metho
             waiter.onComplete();
           }
         }, error -> {
-          LOG.warn("{}: reply {} to method '{}' ($rid={}) was not delivered: {}", id,
+          LOG.warn("{}: reply {} to method '{}' ($rid={}) was not delivered: {}", id(),
               response.status(), request.methodName(), request.rid(), error.getMessage());
           if (waiter != null) {
             waiter.tryOnError(error);
@@ -169,7 +167,7 @@ public final class MethodEngine implements DirectMethods, MethodReplySink, Metho
 
   @Override
   public void onError(Throwable t) {
-    LOG.warn("{}: method route failed", id, t);
+    LOG.warn("{}: method route failed", id(), t);
     routeEnded();
   }
 
@@ -187,6 +185,11 @@ public final class MethodEngine implements DirectMethods, MethodReplySink, Metho
     if (p != null) {
       p.onComplete();
     }
+  }
+
+  /** The identity, for log lines (read from the settings: one field less per client). */
+  private String id() {
+    return core.settings().identity();
   }
 
   /** The map of replies awaited by {@code respond(...)}, made by the first. */

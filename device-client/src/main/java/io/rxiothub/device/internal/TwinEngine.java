@@ -2,7 +2,6 @@
 package io.rxiothub.device.internal;
 
 import io.reactivex.rxjava3.core.Flowable;
-import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.core.SingleEmitter;
 import io.reactivex.rxjava3.disposables.Disposable;
@@ -49,9 +48,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
 
   private final ClientCore core;
   private final FeatureSettings f;
-  private final Scheduler callbacks;
-  private final Scheduler time;
-  private final String id;
+  // The schedulers and the identity are read from the core's settings (three fields less per client).
   private final DesiredStream desired;
 
   /** The session, which is also the lock of this engine. */
@@ -70,9 +67,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   public TwinEngine(ClientCore core, FeatureSettings features) {
     this.core = core;
     this.f = features;
-    this.callbacks = core.settings().callbackScheduler();
-    this.time = core.settings().timeScheduler();
-    this.id = core.settings().identity();
+    String id = core.settings().identity();
     this.session = TwinSession.builder().timeoutMillis(features.twinTimeoutMillis)
         .maxRetries(features.twinMaxRetries)
         .retryDelayMillis(this)
@@ -104,7 +99,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
           try {
             twin = response.twin();
           } catch (IllegalArgumentException e) {
-            emitter.tryOnError(new IotHubProtocolException("The twin of " + id + " sent by the hub "
+            emitter.tryOnError(new IotHubProtocolException("The twin of " + id() + " sent by the hub "
                 + "($rid=" + response.rid() + ") is not a valid twin document: " + e.getMessage(),
                 e));
             return;
@@ -139,7 +134,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
           Long version = response.version();
           if (version == null) {
             emitter.tryOnError(new IotHubProtocolException("The hub accepted the reported patch of "
-                + id + " ($rid=" + response.rid() + ") without a $version", null));
+                + id() + " ($rid=" + response.rid() + ") without a $version", null));
           } else {
             emitter.onSuccess(version);
           }
@@ -258,9 +253,9 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
           x.finish(e.response(), null);
           break;
         default:
-          Throwable error = TwinErrors.of(e, x.operation, id, f.twinTimeoutMillis);
+          Throwable error = TwinErrors.of(e, x.operation, id(), f.twinTimeoutMillis);
           if (onTimer) {
-            callbacks.scheduleDirect(() -> x.finish(null, error));
+            core.settings().callbackScheduler().scheduleDirect(() -> x.finish(null, error));
           } else {
             x.finish(null, error);
           }
@@ -273,7 +268,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     // A response on the route: its parsed topic and its body.
     core.inbound(TwinTopic.RESPONSE_FILTER, publish -> new SimpleImmutableEntry<>(
             TwinTopic.parse(publish.topic()), publish.payload()))
-        .subscribe(new TwinRouteSubscriber<Map.Entry<TwinTopic, byte[]>>(id) {
+        .subscribe(new TwinRouteSubscriber<Map.Entry<TwinTopic, byte[]>>(id()) {
           @Override
           void ended() {
             closed();
@@ -299,7 +294,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }
     core.inbound(TwinTopic.DESIRED_PATCH_FILTER, publish -> TwinPatch.fromDesiredNotification(
             TwinTopic.parse(publish.topic()), publish.payload()))
-        .subscribe(new TwinRouteSubscriber<TwinPatch>(id) {
+        .subscribe(new TwinRouteSubscriber<TwinPatch>(id()) {
           @Override
           void ended() {
             closed();
@@ -343,7 +338,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
         try {
           feedTracker(response.twin());
         } catch (IllegalArgumentException e) {
-          LOG.warn("{}: the hub sent an invalid twin document ($rid={}): {}", id, response.rid(),
+          LOG.warn("{}: the hub sent an invalid twin document ($rid={}): {}", id(), response.rid(),
               e.getMessage());
           retrySyncLater();
         }
@@ -354,7 +349,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
         if (!endSync(this)) {
           return;
         }
-        LOG.warn("{}: GET of the twin to reconcile desired properties failed: {}", id,
+        LOG.warn("{}: GET of the twin to reconcile desired properties failed: {}", id(),
             error.getMessage());
         retrySyncLater();
       }
@@ -384,7 +379,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     if (status == Status.CLOSED || status == Status.DISCONNECTED) {
       return; // the next connection reconciles
     }
-    time.scheduleDirect(() -> {
+    core.settings().timeScheduler().scheduleDirect(() -> {
       boolean again;
       synchronized (lock) {
         again = !closed;
@@ -413,7 +408,11 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   }
 
   private long now() {
-    return time.now(TimeUnit.MILLISECONDS);
+    return core.settings().timeScheduler().now(TimeUnit.MILLISECONDS);
+  }
+
+  private String id() {
+    return core.settings().identity();
   }
 
   /** Under {@code lock}: takes the exchange of {@code sessionId} out; the map goes when it empties. */
@@ -475,7 +474,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       }
       if (refused != null) {
         IotHubClientStateException error = refused;
-        callbacks.scheduleDirect(() -> finish(null, error));
+        core.settings().callbackScheduler().scheduleDirect(() -> finish(null, error));
       } else {
         run(fx, false);
       }
@@ -485,9 +484,9 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     private @Nullable IotHubClientStateException refusal() {
       Status status = core.currentState().status();
       if (closed || status == Status.CLOSED) {
-        return TwinErrors.closed(id);
+        return TwinErrors.closed(id());
       } else if (status == Status.DISCONNECTED) {
-        return new IotHubClientStateException(id + " is not connected (connect() was not "
+        return new IotHubClientStateException(id() + " is not connected (connect() was not "
             + "called, or disconnect() was); call connect() first", null);
       }
       return null;
@@ -518,8 +517,8 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
 
     /** (Re)arms this request's one timer (a stale one firing is ignored by the session). */
     void arm(long atMillis, boolean retry) {
-      Disposable next = time.scheduleDirect(() -> timerFired(retry), Math.max(0, atMillis - now()),
-          TimeUnit.MILLISECONDS);
+      Disposable next = core.settings().timeScheduler().scheduleDirect(() -> timerFired(retry),
+          Math.max(0, atMillis - now()), TimeUnit.MILLISECONDS);
       Disposable previous;
       synchronized (lock) {
         previous = timer;
@@ -539,7 +538,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       }
       if (refused != null) {
         IotHubClientStateException error = refused; // as a new request: the client stopped connecting
-        callbacks.scheduleDirect(() -> finish(null, error));
+        core.settings().callbackScheduler().scheduleDirect(() -> finish(null, error));
         return;
       }
       synchronized (lock) {
