@@ -58,6 +58,7 @@ public final class ServiceFace {
       face.sync("PUT", twin, SERVICE, twins::replace);
       face.async("POST", twin + "/methods", SERVICE, methods::invoke);
     }
+    face.sync("POST", "/devices/query", QUERY, new QueryRoutes(core, twins)::query);
   }
 
   private void sync(String method, String template, Set<Permission> permissions, Function<HttpCall, HttpAnswer> h) {
