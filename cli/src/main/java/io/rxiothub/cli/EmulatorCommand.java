@@ -1,5 +1,5 @@
-// `rxiothub emulator`: runs the hub emulator in the foreground with a loopback service API; its subcommands use
-// that API from other terminals (add a device, send C2D, patch desired, read a twin, drop a connection, stop).
+// `rxiothub emulator`: runs the hub emulator in the foreground; its subcommands use its service REST API from other
+// terminals (add a device or module, send C2D, patch desired, read a twin, drop a connection, stop).
 package io.rxiothub.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.rxiothub.emulator.DeviceIdentity;
 import io.rxiothub.emulator.HubEmulator;
-import io.rxiothub.emulator.service.ServiceApiServer;
 import io.rxiothub.emulator.service.ServiceClient;
 import io.rxiothub.emulator.service.ServiceFile;
 import io.rxiothub.cli.wire.WireFrame;
@@ -23,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,11 +35,12 @@ import picocli.CommandLine.Spec;
     description = {
         "Run a local IoT Hub (the hub emulator) in the foreground until Ctrl-C. It prints its host, ports, CA file and"
             + " a connection string per device, and the telemetry it receives.",
-        "It also serves a service API on 127.0.0.1 for the subcommands below and for `methods invoke`, found through"
-            + " a service file readable by you only (default ~/.rxiothub/emulator-service.json)."},
+        "It serves IoT Hub's service REST API on its WebSocket port (the official service SDKs run against it, with"
+            + " the service connection string it prints); the subcommands below and `methods invoke` find it through a"
+            + " service file readable by you only (~/.rxiothub/emulator-{port}.json)."},
     subcommands = {EmulatorCommand.AddDevice.class, EmulatorCommand.CloudToDevice.class,
         EmulatorCommand.Desired.class, EmulatorCommand.ShowTwin.class, EmulatorCommand.Drop.class,
-        EmulatorCommand.Stop.class},
+        EmulatorCommand.Monitor.class, EmulatorCommand.Token.class, EmulatorCommand.Stop.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped by `rxiothub emulator stop` or --timeout",
         "2:bad option (for example a port already in use)", "130:stopped by Ctrl-C"})
@@ -73,12 +74,8 @@ final class EmulatorCommand implements Callable<Integer> {
       description = "Register this device (repeatable; default: device1).")
   List<String> devices = new ArrayList<>();
 
-  @Option(names = "--service-port", paramLabel = "N", defaultValue = "0",
-      description = "Port of the loopback service API (default: any free port).")
-  int servicePort;
-
   @Option(names = "--service-file", paramLabel = "PATH",
-      description = "Where to write the service file (default: ~/.rxiothub/emulator-service.json).")
+      description = "Where to write the service file (default: ~/.rxiothub/emulator-{ws port}.json).")
   @Nullable Path serviceFile;
 
   @Option(names = "--timeout", paramLabel = "SECONDS",
@@ -119,24 +116,31 @@ final class EmulatorCommand implements Callable<Integer> {
       throw new IllegalArgumentException(Failures.firstLine(e) + "; is another emulator running? pass --mqtt-port 0"
           + " --ws-port 0 for free ports");
     }
-    Path file = serviceFile != null ? serviceFile : ServiceFile.defaultPath();
-    try (ServiceApiServer api = ServiceApiServer.start(hub, servicePort)) {
+    if (hub.webSocketPort() < 0) {
+      hub.close();
+      throw new IllegalArgumentException("--ws-port -1 turns the service REST API off, which the emulator's"
+          + " subcommands need; give a port (0 = any free port)");
+    }
+    String url = "https://" + (bind.equals("0.0.0.0") ? "127.0.0.1" : bind) + ":" + hub.webSocketPort();
+    Path file = serviceFile != null ? serviceFile : ServiceFile.defaultPath(hub.webSocketPort());
+    try {
       Map<String, DeviceIdentity> identities = new LinkedHashMap<>();
       for (String id : devices.isEmpty() ? List.of("device1") : devices) {
         identities.put(id, hub.registry().get(id).orElseGet(() -> hub.registry().createDevice(id)));
       }
-      new ServiceFile(api.url(), api.token(), hub.hostName(), hub.mqttPort(), hub.caFile().toAbsolutePath().toString())
-          .write(file);
-      printBanner(out, style, hub, api, file, identities);
+      new ServiceFile(url, hub.serviceConnectionString(), hub.hostName(), hub.mqttPort(),
+          hub.caFile().toAbsolutePath().toString()).write(file);
+      printBanner(out, style, hub, url, file, identities);
       Disposable telemetry = quiet ? Disposable.empty() : hub.telemetry().subscribe(m -> {
         out.println(style.dim("telemetry") + "  " + m.deviceId() + (m.moduleId() == null ? "" : "/" + m.moduleId())
-            + "  " + WireFrame.describePayload(m.payload()) + "  " + m.applicationProperties());
+            + "  " + WireFrame.describePayload(m.payload()) + "  " + m.systemProperties() + " "
+            + m.applicationProperties());
         out.flush();
       });
       try {
         long deadline = timeoutSeconds == null ? Long.MAX_VALUE : System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         while (!stop.requested() && System.nanoTime() < deadline) {
-          if (api.awaitShutdown(200, TimeUnit.MILLISECONDS)) {
+          if (hub.awaitShutdownRequest(200, TimeUnit.MILLISECONDS)) {
             break;
           }
         }
@@ -156,7 +160,7 @@ final class EmulatorCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private void printBanner(PrintWriter out, Style style, HubEmulator hub, ServiceApiServer api, Path file,
+  private void printBanner(PrintWriter out, Style style, HubEmulator hub, String url, Path file,
       Map<String, DeviceIdentity> identities) {
     out.println(style.bold("rxiothub hub emulator running") + " (Ctrl-C or `rxiothub emulator stop` to stop)");
     row(out, "host name", hub.hostName());
@@ -165,7 +169,9 @@ final class EmulatorCommand implements Callable<Integer> {
         hub.webSocketPort() < 0 ? "off" : bind + ":" + hub.webSocketPort() + "/$iothub/websocket");
     row(out, "CA certificate", hub.caFile().toAbsolutePath().toString());
     row(out, "data dir", dataDir == null ? "none (in memory)" : dataDir.toString());
-    row(out, "service API", api.url() + " (token in " + file + ")");
+    row(out, "service REST API", url + " (IoT Hub's; service file " + file + ")");
+    out.println("  " + style.bold("service") + " connection string (a secret; for the official service SDKs):");
+    out.println("    " + hub.serviceConnectionString());
     for (DeviceIdentity identity : identities.values()) {
       out.println("  " + style.bold("device " + identity.deviceId()) + " connection string (a secret):");
       out.println("    " + identity.connectionString());
@@ -197,13 +203,17 @@ final class EmulatorCommand implements Callable<Integer> {
 
   /** Registers a device in the running emulator and prints its connection string. */
   @Command(name = "add-device", mixinStandardHelpOptions = true,
-      description = "Register a device in the running emulator (or find it) and print its connection string.")
+      description = "Register a device, or a module of a device with --module, in the running emulator (or find it)"
+          + " and print its connection string.")
   static final class AddDevice extends ServiceCommand {
     @Parameters(paramLabel = "DEVICE_ID", description = "The device id.") String deviceId;
+    @Option(names = {"-m", "--module"}, paramLabel = "ID", description = "Register this module of the device"
+        + " (the device must exist).")
+    @Nullable String moduleId;
 
     @Override
     void run(ServiceClient client, PrintWriter out) {
-      out.println(client.createDevice(deviceId).path("connectionString").asText());
+      out.println(client.createDevice(deviceId, moduleId).path("connectionString").asText());
     }
   }
 
@@ -225,35 +235,106 @@ final class EmulatorCommand implements Callable<Integer> {
 
   /** Patches desired properties through the running emulator. */
   @Command(name = "desired", mixinStandardHelpOptions = true,
-      description = "Merge a desired-properties patch (JSON) into a device twin of the running emulator.")
-  static final class Desired extends ServiceCommand.OnDevice {
+      description = "Merge a desired-properties patch (JSON) into a device or module twin of the running emulator.")
+  static final class Desired extends ServiceCommand.OnIdentity {
     @Parameters(paramLabel = "JSON", description = "The patch, e.g. '{\"interval\":10}'; null deletes.")
     String patch;
 
     @Override
     void run(ServiceClient client, PrintWriter out) {
-      out.println("desired $version " + client.updateDesired(deviceId, patch).path("version").asLong());
+      out.println("desired $version " + client.updateDesired(deviceId, moduleId, patch).path("version").asLong());
     }
   }
 
   /** Prints a twin as the service side sees it. */
   @Command(name = "twin", mixinStandardHelpOptions = true,
-      description = "Print a device twin of the running emulator as the service sees it (tags, desired, reported).")
-  static final class ShowTwin extends ServiceCommand.OnDevice {
+      description = "Print a device or module twin of the running emulator as the service sees it (tags, desired,"
+          + " reported).")
+  static final class ShowTwin extends ServiceCommand.OnIdentity {
     @Override
     void run(ServiceClient client, PrintWriter out) {
-      printJson(out, client.twin(deviceId));
+      printJson(out, client.twin(deviceId, moduleId));
     }
   }
 
   /** Severs a device's connection (to watch it reconnect). */
   @Command(name = "drop", mixinStandardHelpOptions = true,
-      description = "Sever a device's connection without MQTT close, to watch the device reconnect.")
-  static final class Drop extends ServiceCommand.OnDevice {
+      description = "Sever a device's or module's connection without MQTT close, to watch it reconnect.")
+  static final class Drop extends ServiceCommand.OnIdentity {
     @Override
     void run(ServiceClient client, PrintWriter out) {
-      boolean dropped = client.dropConnection(deviceId).path("dropped").asBoolean();
-      out.println(dropped ? "dropped the connection of " + deviceId : deviceId + " was not connected");
+      boolean dropped = client.dropConnection(deviceId, moduleId).path("dropped").asBoolean();
+      out.println(dropped ? "dropped the connection of " + name() : name() + " was not connected");
+    }
+  }
+
+  /** Prints the telemetry the running emulator receives, from its monitor stream (like az iot hub monitor-events). */
+  @Command(name = "monitor", mixinStandardHelpOptions = true,
+      description = "Print the telemetry the running emulator receives (identity, payload, system and application"
+          + " properties), like the Azure CLI's monitor-events, through its monitor stream (Server-Sent Events).",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:--count messages printed, or --timeout passed without --count", "4:no running emulator",
+          "5:--timeout passed before --count messages"})
+  static final class Monitor implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ServiceOptions service;
+
+    @Option(names = {"-d", "--device"}, paramLabel = "ID", description = "Only this device (and its modules).")
+    @Nullable String deviceId;
+
+    @Option(names = "--from", paramLabel = "latest|earliest", defaultValue = "latest",
+        description = "Start with new messages (latest, the default) or with the stored ones (earliest).")
+    String from = "latest";
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N messages.")
+    @Nullable Integer count;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop after this many seconds.")
+    @Nullable Long timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!from.equals("latest") && !from.equals("earliest")) {
+        throw new IllegalArgumentException("--from must be latest or earliest, was " + from);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      ServiceClient client = service.client();
+      java.util.concurrent.atomic.AtomicInteger printed = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.stream.Stream<JsonNode> events = client.monitor(from, deviceId);
+      Thread reader = new Thread(() -> {
+        try {
+          java.util.Iterator<JsonNode> it = events.iterator();
+          while (it.hasNext() && (count == null || printed.get() < count)) {
+            JsonNode e = it.next();
+            out.println(e.path("enqueuedTime").asText() + "  " + e.path("deviceId").asText()
+                + (e.has("moduleId") ? "/" + e.path("moduleId").asText() : "") + "  " + e.path("payload").asText()
+                + "  " + e.path("systemProperties") + " " + e.path("applicationProperties"));
+            out.flush();
+            printed.incrementAndGet();
+          }
+        } catch (RuntimeException e) {
+          // the stream closed
+        }
+      }, "rxiothub-monitor");
+      reader.setDaemon(true);
+      reader.start();
+      reader.join(timeoutSeconds == null ? 0 : timeoutSeconds * 1000);
+      events.close();
+      if (count != null && printed.get() < count) {
+        return ExitCodes.TIMEOUT;
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  /** Prints a service SAS token of the running emulator, for curl and scripts. */
+  @Command(name = "token", mixinStandardHelpOptions = true,
+      description = "Print a SAS token (a secret, valid 1 hour) for the running emulator's service REST API, signed"
+          + " with its iothubowner key: curl -H \"Authorization: $(rxiothub emulator token)\" …")
+  static final class Token extends ServiceCommand {
+    @Override
+    void run(ServiceClient client, PrintWriter out) {
+      out.println(client.sasToken());
     }
   }
 

@@ -158,6 +158,9 @@ final class MethodsCommand implements Callable<Integer> {
     @Option(names = {"-d", "--device"}, required = true, paramLabel = "ID", description = "The device id.")
     String deviceId;
 
+    @Option(names = {"-m", "--module"}, paramLabel = "ID", description = "Invoke on this module of the device.")
+    @Nullable String moduleId;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
         description = "How long the device has to answer, 1..300 (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds = 30;
@@ -173,7 +176,7 @@ final class MethodsCommand implements Callable<Integer> {
       if (timeoutSeconds < 1 || timeoutSeconds > 300) {
         throw new IllegalArgumentException("--timeout must be 1..300 seconds");
       }
-      JsonNode answer = service.client().invokeMethod(deviceId, method, payload == null ? "" : payload,
+      JsonNode answer = service.client().invokeMethod(deviceId, moduleId, method, payload == null ? "" : payload,
           timeoutSeconds);
       int status = answer.path("status").asInt();
       PrintWriter out = spec.commandLine().getOut();

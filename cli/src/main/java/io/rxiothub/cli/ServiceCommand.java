@@ -29,4 +29,15 @@ abstract class ServiceCommand implements Callable<Integer> {
     @Option(names = {"-d", "--device"}, required = true, paramLabel = "ID", description = "The device id.")
     String deviceId;
   }
+
+  /** A service command about one device or one of its modules ({@code -d} and {@code -m}). */
+  abstract static class OnIdentity extends OnDevice {
+    @Option(names = {"-m", "--module"}, paramLabel = "ID", description = "A module of the device (default: the"
+        + " device itself).")
+    @org.jspecify.annotations.Nullable String moduleId;
+
+    String name() {
+      return moduleId == null ? deviceId : deviceId + "/" + moduleId;
+    }
+  }
 }

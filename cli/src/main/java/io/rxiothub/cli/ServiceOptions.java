@@ -1,4 +1,4 @@
-// The option of every command that talks to a running `rxiothub emulator` through its service API.
+// The option of every command that talks to a running `rxiothub emulator` through its service REST API.
 package io.rxiothub.cli;
 
 import io.rxiothub.emulator.service.ServiceClient;
@@ -11,19 +11,16 @@ import picocli.CommandLine.Option;
 final class ServiceOptions {
 
   @Option(names = "--service-file", paramLabel = "PATH",
-      description = "The service file of the running emulator (default: ~/.rxiothub/emulator-service.json).")
+      description = "The service file of the running emulator (default: the one ~/.rxiothub/emulator-{port}.json;"
+          + " needed when several emulators run).")
   @Nullable Path serviceFile;
 
   @Option(names = {"-v", "--verbose"}, description = "Print stack traces.")
   boolean verbose;
 
-  Path path() {
-    return serviceFile != null ? serviceFile : ServiceFile.defaultPath();
-  }
-
   ServiceClient client() {
     try {
-      return new ServiceClient(ServiceFile.read(path()));
+      return new ServiceClient(ServiceFile.read(serviceFile != null ? serviceFile : ServiceFile.discover()));
     } catch (IllegalStateException e) {
       throw new CliException(ExitCodes.CONNECTION, e.getMessage(), e);
     }

@@ -28,13 +28,15 @@ class EmulatorCommandIT {
   void servesDevicesAndTheServiceCommandsUntilStopped() throws Exception {
     Path serviceFile = dir.resolve("service.json");
     String service = serviceFile.toString();
-    Cli.Running emulator = Cli.start("emulator", "--mqtt-port", "0", "--ws-port", "-1", "--device", "alpha",
+    Cli.Running emulator = Cli.start("emulator", "--mqtt-port", "0", "--ws-port", "0", "--device", "alpha",
         "--service-file", service);
     await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(serviceFile)
         && emulator.out().contains("Try in another terminal"));
     String banner = emulator.out();
     assertThat(banner).contains("rxiothub hub emulator running", "host name        localhost", "CA certificate",
-        "service API      http://127.0.0.1:", "device alpha connection string (a secret):");
+        "service REST API https://127.0.0.1:", "service connection string (a secret",
+        "HostName=localhost;SharedAccessKeyName=iothubowner;SharedAccessKey=",
+        "device alpha connection string (a secret):");
     Matcher cs = Pattern.compile("(HostName=localhost;DeviceId=alpha;SharedAccessKey=\\S+)").matcher(banner);
     assertThat(cs.find()).isTrue();
     ServiceFile file = ServiceFile.read(serviceFile);
@@ -44,11 +46,20 @@ class EmulatorCommandIT {
     Cli send = Cli.run(Cli.concat(new String[] {"send", "-p", "room=lab", "hello hub"}, connect));
     assertThat(send.exitCode).as(send.toString()).isZero();
     await().atMost(Duration.ofSeconds(10)).until(() -> emulator.out().contains("telemetry  alpha  hello hub"));
+    assertThat(emulator.out()).containsPattern("telemetry  alpha  hello hub.*\\$\\.cdid=alpha.*room=lab");
 
     // add-device prints a working connection string
     Cli added = Cli.run("emulator", "add-device", "beta", "--service-file", service);
     assertThat(added.exitCode).as(added.toString()).isZero();
     assertThat(added.out).startsWith("HostName=localhost;DeviceId=beta;SharedAccessKey=");
+    Cli module = Cli.run("emulator", "add-device", "beta", "--module", "cam", "--service-file", service);
+    assertThat(module.out).as(module.toString()).startsWith("HostName=localhost;DeviceId=beta;ModuleId=cam;"
+        + "SharedAccessKey=");
+    Cli moduleDesired = Cli.run("emulator", "desired", "--device", "beta", "--module", "cam", "{\"fps\":30}",
+        "--service-file", service);
+    assertThat(moduleDesired.out).as(moduleDesired.toString()).contains("desired $version 2");
+    assertThat(Cli.run("emulator", "twin", "--device", "beta", "-m", "cam", "--service-file", service).out)
+        .contains("\"moduleId\" : \"cam\"").contains("\"fps\" : 30");
 
     // c2d is queued and received
     Cli c2d = Cli.run("emulator", "c2d", "--device", "alpha", "-p", "color=red", "ping", "--service-file", service);
@@ -85,9 +96,19 @@ class EmulatorCommandIT {
     // unknown device: exit 2; drop of an offline device
     Cli unknown = Cli.run("emulator", "c2d", "--device", "nobody", "x", "--service-file", service);
     assertThat(unknown.exitCode).isEqualTo(2);
-    assertThat(unknown.err).contains("device 'nobody' does not exist");
+    assertThat(unknown.err).contains("DeviceNotFound").contains("'nobody'");
     assertThat(Cli.run("emulator", "drop", "--device", "beta", "--service-file", service).out)
         .contains("beta was not connected");
+
+    // the monitor replays the telemetry with its system and application properties
+    Cli monitor = Cli.run("emulator", "monitor", "--from", "earliest", "-d", "alpha", "--count", "1", "--timeout", "20",
+        "--service-file", service);
+    assertThat(monitor.exitCode).as(monitor.toString()).isZero();
+    assertThat(monitor.out).contains("alpha  hello hub").contains("\"$.cdid\":\"alpha\"").contains("\"room\":\"lab\"");
+
+    // a service token for curl
+    Cli token = Cli.run("emulator", "token", "--service-file", service);
+    assertThat(token.out).startsWith("SharedAccessSignature sr=localhost&sig=").contains("&skn=iothubowner");
 
     // stop
     Cli stop = Cli.run("emulator", "stop", "--service-file", service);
@@ -108,27 +129,28 @@ class EmulatorCommandIT {
   }
 
   @Test
-  void aWrongTokenIsRefused() throws Exception {
+  void aWrongKeyIsRefused() throws Exception {
     Path serviceFile = dir.resolve("service.json");
-    Cli.Running emulator = Cli.start("emulator", "--mqtt-port", "0", "--ws-port", "-1", "--quiet",
+    Cli.Running emulator = Cli.start("emulator", "--mqtt-port", "0", "--ws-port", "0", "--quiet",
         "--service-file", serviceFile.toString());
     await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(serviceFile));
     ServiceFile real = ServiceFile.read(serviceFile);
     Path forged = dir.resolve("forged.json");
-    new ServiceFile(real.url(), "not-the-token", real.hostName(), real.mqttPort(), real.caFile()).write(forged);
+    new ServiceFile(real.url(), "HostName=localhost;SharedAccessKeyName=iothubowner;SharedAccessKey="
+        + "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", real.hostName(), real.mqttPort(), real.caFile()).write(forged);
 
     Cli run = Cli.run("emulator", "twin", "--device", "device1", "--service-file", forged.toString());
     Cli.run("emulator", "stop", "--service-file", serviceFile.toString());
 
     assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).contains("missing or wrong token");
+    assertThat(run.err).contains("IotHubUnauthorizedAccess").contains("signature does not match");
     assertThat(emulator.await().exitCode).isZero();
   }
 
   @Test
   void aTakenPortIsABadOption() throws Exception {
     try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      Cli run = Cli.run("emulator", "--mqtt-port", Integer.toString(socket.getLocalPort()), "--ws-port", "-1",
+      Cli run = Cli.run("emulator", "--mqtt-port", Integer.toString(socket.getLocalPort()), "--ws-port", "0",
           "--service-file", dir.resolve("s.json").toString(), "--timeout", "1");
 
       assertThat(run.exitCode).as(run.toString()).isEqualTo(2);

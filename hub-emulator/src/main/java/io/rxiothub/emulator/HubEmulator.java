@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
@@ -47,6 +49,7 @@ public final class HubEmulator implements AutoCloseable {
   private final HubCore core;
   private final DeviceRegistry registry;
   private final Faults faults;
+  private final CountDownLatch shutdownRequest = new CountDownLatch(1);
   private @Nullable DpsEndpoint dps;
 
   private HubEmulator(HubSettings settings) {
@@ -55,7 +58,7 @@ public final class HubEmulator implements AutoCloseable {
     this.core = runtime.core();
     this.registry = new DeviceRegistry(core.registry(), runtime::save);
     this.faults = new Faults(core.faults(), core::acceptedConnections, runtime::outage, runtime::restart);
-    ServiceFace.install(runtime.routes(), core, runtime::save, settings.clock());
+    ServiceFace.install(runtime.routes(), core, runtime::save, settings.clock(), shutdownRequest::countDown);
   }
 
   /** Returns a builder with the defaults: host {@code localhost}, ports 8883 and 443, in memory, system clock. */
@@ -177,6 +180,18 @@ public final class HubEmulator implements AutoCloseable {
     String key = registry.policyKey(policy).orElseThrow(() -> new IllegalArgumentException("policy '" + policy
         + "' does not exist; use one of " + registry.policies().keySet()));
     return "HostName=" + hostName + ";SharedAccessKeyName=" + policy + ";SharedAccessKey=" + key;
+  }
+
+  /**
+   * Waits until a service client asked the emulator's process to stop ({@code POST /emulator/shutdown} with an
+   * iothubowner token) or the time passed; returns whether one asked. The emulator itself keeps running: the
+   * process that owns it decides.
+   */
+  public boolean awaitShutdownRequest(long timeout, TimeUnit unit) throws InterruptedException {
+    if (unit == null) {
+      throw new IllegalArgumentException("unit must not be null");
+    }
+    return shutdownRequest.await(timeout, unit);
   }
 
   /** The registry of devices and modules. */

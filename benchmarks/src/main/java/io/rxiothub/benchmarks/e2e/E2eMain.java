@@ -20,7 +20,8 @@ import java.util.Optional;
  * {@code E2eMain <quick|full> <resultFile> [scenario...]}. The emulator always runs in its own JVM, and each
  * client scenario in a fresh JVM, so client threads, heap, CPU and allocation are the client's alone (both still
  * share the machine's cores). Scenarios: d2c, method, twin, reconnect, scale, azure (default: all), and heap
- * (only when named: the heap attribution of idle clients).
+ * (only when named: the heap attribution of idle clients), and service (only when named: the emulator's service REST
+ * API, {@link ServiceBench}).
  */
 public final class E2eMain {
 
@@ -59,6 +60,11 @@ public final class E2eMain {
       // named only: two heap dumps and their attribution (1-2 minutes), not part of the default run
       List<Integer> sizes = sizes("bench.heapSizes", "200,1000");
       main.results.put("heap", HeapAttribution.run(sizes.get(0), sizes.get(1)));
+    }
+    if (only.contains("service")) {
+      // named only: the emulator's service REST API (issue 17), in one JVM with its HTTP client
+      main.results.put("service", ServiceBench.run(Integer.getInteger("bench.serviceDevices", 10_000),
+          full ? 200 : 50, full ? 5_000 : 1_000));
     }
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, Json.write(main.results) + "\n", StandardCharsets.UTF_8);

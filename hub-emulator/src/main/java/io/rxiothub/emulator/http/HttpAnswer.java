@@ -1,6 +1,7 @@
 // An HTTP response of the emulator's HTTPS route table.
 package io.rxiothub.emulator.http;
 
+import io.reactivex.rxjava3.core.Flowable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
@@ -15,11 +16,13 @@ public final class HttpAnswer {
   private final int status;
   private final Map<String, String> headers;
   private final byte[] body;
+  private final @Nullable Flowable<byte[]> stream;
 
   private HttpAnswer(Builder b) {
     this.status = b.status;
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
     this.body = b.body.clone();
+    this.stream = b.stream;
   }
 
   /** A builder: status 200, no headers, empty body. */
@@ -42,6 +45,7 @@ public final class HttpAnswer {
     b.status = status;
     b.headers.putAll(headers);
     b.body = body;
+    b.stream = stream;
     return b;
   }
 
@@ -60,6 +64,14 @@ public final class HttpAnswer {
     return body.clone();
   }
 
+  /**
+   * The streamed body, or null: sent chunk by chunk after the body (HTTP/1.1 chunked encoding) until it completes;
+   * the client closing the connection cancels it.
+   */
+  public @Nullable Flowable<byte[]> stream() {
+    return stream;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     if (this == o) {
@@ -69,17 +81,19 @@ public final class HttpAnswer {
       return false;
     }
     HttpAnswer other = (HttpAnswer) o;
-    return status == other.status && headers.equals(other.headers) && Arrays.equals(body, other.body);
+    return status == other.status && headers.equals(other.headers) && Arrays.equals(body, other.body)
+        && Objects.equals(stream, other.stream);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(status, headers) * 31 + Arrays.hashCode(body);
+    return Objects.hash(status, headers, stream) * 31 + Arrays.hashCode(body);
   }
 
   @Override
   public String toString() {
-    return "HttpAnswer{status=" + status + ", headers=" + headers.keySet() + ", body=" + body.length + " bytes}";
+    return "HttpAnswer{status=" + status + ", headers=" + headers.keySet() + ", body=" + body.length + " bytes"
+        + (stream == null ? "" : ", streamed") + "}";
   }
 
   /** Builds an {@link HttpAnswer}. */
@@ -87,6 +101,7 @@ public final class HttpAnswer {
     private int status = 200;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private byte[] body = new byte[0];
+    private @Nullable Flowable<byte[]> stream;
 
     private Builder() {}
 
@@ -117,6 +132,15 @@ public final class HttpAnswer {
         throw new IllegalArgumentException("body must not be null");
       }
       this.body = body.clone();
+      return this;
+    }
+
+    /** A streamed body (e.g. Server-Sent Events), sent after {@link #body(byte[])}; see {@link HttpAnswer#stream()}. */
+    public Builder stream(Flowable<byte[]> stream) {
+      if (stream == null) {
+        throw new IllegalArgumentException("stream must not be null");
+      }
+      this.stream = stream;
       return this;
     }
 

@@ -8,20 +8,27 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.core.Single;
+import io.reactivex.rxjava3.disposables.Disposable;
 import io.rxiothub.emulator.http.HttpAnswer;
 import io.rxiothub.emulator.http.HttpCall;
 import io.rxiothub.emulator.http.HttpRoutes;
 import io.rxiothub.sas.PercentEncoding;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +67,10 @@ final class RestFront extends ChannelInboundHandlerAdapter {
     Single.defer(() -> routes.dispatch(received))
         .subscribeOn(workers)
         .subscribe(answer -> {
+          if (answer.stream() != null) {
+            stream(ctx, answer);
+            return;
+          }
           write(ctx, answer, keepAlive);
           ctx.channel().config().setAutoRead(true);
         }, error -> {
@@ -99,6 +110,22 @@ final class RestFront extends ChannelInboundHandlerAdapter {
     }
     call.body(ByteBufUtil.getBytes(request.content()));
     return call.build();
+  }
+
+  /** Headers, then the body and each streamed chunk as they come; the connection closes when the stream ends. */
+  private static void stream(ChannelHandlerContext ctx, HttpAnswer answer) {
+    Flowable<byte[]> chunks = Objects.requireNonNull(answer.stream());
+    HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()));
+    answer.headers().forEach((name, value) -> response.headers().set(name, value));
+    HttpUtil.setTransferEncodingChunked(response, true);
+    ctx.write(response);
+    byte[] body = answer.body();
+    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(body)));
+    Disposable subscription = chunks.subscribe(
+        chunk -> ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk))),
+        error -> ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE),
+        () -> ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE));
+    ctx.channel().closeFuture().addListener(f -> subscription.dispose());
   }
 
   private static void write(ChannelHandlerContext ctx, HttpAnswer answer, boolean keepAlive) {

@@ -1,30 +1,90 @@
-// The client side of the emulator's service API, used by `methods invoke` and the `emulator` subcommands.
+// The client side of the emulator's service REST API, used by `methods invoke` and the `emulator` subcommands:
+// HTTPS trusting the emulator's CA, SAS tokens signed with the service connection string's policy key.
 package io.rxiothub.emulator.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rxiothub.sas.PercentEncoding;
+import io.rxiothub.sas.SasToken;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 
-/** Calls a running emulator's service API; failures are {@link ServiceException}s with one clear message. */
+/**
+ * Calls a running emulator's service REST API (docs/service-api.md); failures are {@link ServiceException}s with one
+ * clear message. Device and module calls take a null module id for the device itself.
+ */
 public final class ServiceClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String API_VERSION = "?api-version=2021-04-12";
 
   private final ServiceFile file;
   private final HttpClient http;
+  private final String policy;
+  private final String key;
 
+  /**
+   * A client for the emulator described by {@code file}.
+   *
+   * @throws IllegalStateException when the CA file cannot be read or the connection string lacks a field
+   */
   public ServiceClient(ServiceFile file) {
+    if (file == null) {
+      throw new IllegalArgumentException("file must not be null");
+    }
     this.file = file;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    Map<String, String> fields = new HashMap<>();
+    for (String part : file.connectionString().split(";")) {
+      int eq = part.indexOf('=');
+      if (eq > 0) {
+        fields.put(part.substring(0, eq), part.substring(eq + 1));
+      }
+    }
+    this.policy = require(fields, "SharedAccessKeyName");
+    this.key = require(fields, "SharedAccessKey");
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting(file.caFile()))
+        .connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  private static String require(Map<String, String> fields, String name) {
+    String value = fields.get(name);
+    if (value == null || value.isEmpty()) {
+      throw new IllegalStateException("the service file's connection string has no " + name);
+    }
+    return value;
+  }
+
+  private static SSLContext trusting(String caFile) {
+    try (InputStream in = Files.newInputStream(Paths.get(caFile))) {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("emulator-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, factory.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the emulator's CA file " + caFile + ": " + e.getMessage(), e);
+    }
   }
 
   /** A failed call: the emulator is gone, or it answered an error. */
@@ -48,51 +108,153 @@ public final class ServiceClient {
     return file;
   }
 
-  public JsonNode createDevice(String deviceId) {
-    return call("PUT", "/devices/" + encode(deviceId), null, 10);
+  /** Creates a device or module (or finds it); answers its identity JSON with {@code connectionString} added. */
+  public JsonNode createDevice(String deviceId, @Nullable String moduleId) {
+    String path = identityPath("/devices/", deviceId, moduleId);
+    JsonNode identity;
+    try {
+      identity = call("GET", path, null, 10);
+    } catch (ServiceException e) {
+      if (e.status() != 404) {
+        throw e;
+      }
+      identity = call("PUT", path, "{}", 10);
+    }
+    ObjectNode out = ((ObjectNode) identity).deepCopy();
+    out.put("connectionString", "HostName=" + file.hostName() + ";DeviceId=" + deviceId
+        + (moduleId == null ? "" : ";ModuleId=" + moduleId) + ";SharedAccessKey="
+        + identity.path("authentication").path("symmetricKey").path("primaryKey").asText());
+    return out;
   }
 
+  /** Every device (not modules). */
   public JsonNode devices() {
     return call("GET", "/devices", null, 10);
   }
 
-  public JsonNode sendCloudToDevice(String deviceId, String payload, java.util.Map<String, String> properties) {
-    var body = JSON.createObjectNode().put("payload", payload);
-    var props = body.putObject("properties");
+  /** Queues a C2D message; answers {@code {"messageId","state"}}. */
+  public JsonNode sendCloudToDevice(String deviceId, String payload, Map<String, String> properties) {
+    ObjectNode body = JSON.createObjectNode().put("payload", payload);
+    ObjectNode props = body.putObject("properties");
     properties.forEach(props::put);
-    return call("POST", "/devices/" + encode(deviceId) + "/messages", body.toString(), 10);
+    return call("POST", "/emulator/devices/" + encode(deviceId) + "/messages", body.toString(), 10);
   }
 
-  public JsonNode invokeMethod(String deviceId, String method, String jsonPayload, long timeoutSeconds) {
-    return call("POST", "/devices/" + encode(deviceId) + "/methods/" + encode(method) + "?timeout=" + timeoutSeconds,
-        jsonPayload, timeoutSeconds + 10);
+  /**
+   * Invokes a direct method; answers {@code {"status","payload"}}, with status 404 when the device is not online and
+   * 504 when it did not answer in time (the hub's errors, as the device's own statuses would be).
+   */
+  public JsonNode invokeMethod(String deviceId, @Nullable String moduleId, String method, String jsonPayload,
+      long timeoutSeconds) {
+    ObjectNode body = JSON.createObjectNode().put("methodName", method)
+        .put("responseTimeoutInSeconds", Math.max(5, timeoutSeconds)).put("connectTimeoutInSeconds", 0);
+    if (!jsonPayload.isEmpty()) {
+      try {
+        body.set("payload", JSON.readTree(jsonPayload));
+      } catch (IOException e) {
+        throw new ServiceException(400, "the payload is not JSON: " + e.getMessage().split("\n")[0], e);
+      }
+    }
+    try {
+      return call("POST", identityPath("/twins/", deviceId, moduleId) + "/methods", body.toString(),
+          timeoutSeconds + 10);
+    } catch (ServiceException e) {
+      if (e.status() == 504 || (e.status() == 404 && e.getMessage().contains("DeviceNotOnline"))) {
+        return JSON.createObjectNode().put("status", e.status()).put("payload", e.getMessage());
+      }
+      throw e;
+    }
   }
 
-  public JsonNode dropConnection(String deviceId) {
-    return call("POST", "/devices/" + encode(deviceId) + "/drop", "", 10);
+  /** Severs a device's or module's connection; answers {@code {"dropped":bool}}. */
+  public JsonNode dropConnection(String deviceId, @Nullable String moduleId) {
+    return call("POST", identityPath("/emulator/devices/", deviceId, moduleId) + "/drop", "", 10);
   }
 
+  /** Asks the emulator's process to stop. */
   public JsonNode shutdown() {
-    return call("POST", "/shutdown", "", 10);
+    return call("POST", "/emulator/shutdown", "", 10);
   }
 
-  public JsonNode twin(String deviceId) {
-    return call("GET", "/twins/" + encode(deviceId), null, 10);
+  /** The twin as the service sees it. */
+  public JsonNode twin(String deviceId, @Nullable String moduleId) {
+    return call("GET", identityPath("/twins/", deviceId, moduleId), null, 10);
   }
 
-  public JsonNode updateDesired(String deviceId, String jsonPatch) {
-    return call("PATCH", "/twins/" + encode(deviceId) + "/desired", jsonPatch, 10);
+  /** Merges a desired patch; answers {@code {"version": the new desired $version}}. */
+  public JsonNode updateDesired(String deviceId, @Nullable String moduleId, String jsonPatch) {
+    JsonNode patch;
+    try {
+      patch = JSON.readTree(jsonPatch);
+    } catch (IOException e) {
+      throw new ServiceException(400, "the patch is not JSON: " + e.getMessage().split("\n")[0], e);
+    }
+    ObjectNode body = JSON.createObjectNode();
+    body.putObject("properties").set("desired", patch);
+    JsonNode twin = call("PATCH", identityPath("/twins/", deviceId, moduleId), body.toString(), 10);
+    return JSON.createObjectNode().put("version",
+        twin.path("properties").path("desired").path("$version").asLong());
+  }
+
+  /**
+   * Opens the monitor stream ({@code GET /emulator/monitor}): one JSON object per telemetry message, from
+   * {@code "latest"} or {@code "earliest"}, of one device or all (null). Closing the stream closes the connection.
+   */
+  public java.util.stream.Stream<JsonNode> monitor(String from, @Nullable String deviceId) {
+    String query = "&from=" + PercentEncoding.encode(from)
+        + (deviceId == null ? "" : "&deviceId=" + PercentEncoding.encode(deviceId));
+    HttpRequest request = HttpRequest.newBuilder(URI.create(file.url() + "/emulator/monitor" + API_VERSION + query))
+        .header("Authorization", token()).GET().build();
+    HttpResponse<java.util.stream.Stream<String>> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+    } catch (ConnectException e) {
+      throw new ServiceException(0, "no emulator answers at " + file.url() + ": it has stopped (start"
+          + " `rxiothub emulator` again)", e);
+    } catch (IOException e) {
+      throw new ServiceException(0, "the emulator's monitor at " + file.url() + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceException(0, "interrupted", e);
+    }
+    if (response.statusCode() != 200) {
+      String body = String.join("\n", (Iterable<String>) response.body()::iterator);
+      response.body().close();
+      throw new ServiceException(response.statusCode(), "the monitor answered " + response.statusCode() + ": "
+          + body, null);
+    }
+    return response.body().filter(line -> line.startsWith("data: ")).map(line -> {
+      try {
+        return JSON.readTree(line.substring(6));
+      } catch (IOException e) {
+        throw new ServiceException(200, "the monitor sent an event that is not JSON", e);
+      }
+    });
+  }
+
+  private static String identityPath(String prefix, String deviceId, @Nullable String moduleId) {
+    return prefix + encode(deviceId) + (moduleId == null ? "" : "/modules/" + encode(moduleId));
   }
 
   private static String encode(String segment) {
-    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    return PercentEncoding.encode(segment);
+  }
+
+  /** A SAS token (a secret) for the service connection string's policy, valid for an hour: for curl and scripts. */
+  public String sasToken() {
+    return token();
+  }
+
+  private String token() {
+    long expiry = System.currentTimeMillis() / 1000 + 3600;
+    return SasToken.generate(file.hostName(), key, expiry, policy).format();
   }
 
   private JsonNode call(String method, String path, @Nullable String body, long timeoutSeconds) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(file.url() + path))
+    HttpRequest request = HttpRequest.newBuilder(URI.create(file.url() + path + API_VERSION))
         .timeout(Duration.ofSeconds(timeoutSeconds))
-        .header("Authorization", "Bearer " + file.token())
-        .header("Content-Type", "application/json")
+        .header("Authorization", token())
+        .header("Content-Type", "application/json; charset=utf-8")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
         .build();
@@ -108,16 +270,20 @@ public final class ServiceClient {
       Thread.currentThread().interrupt();
       throw new ServiceException(0, "interrupted", e);
     }
+    if (response.statusCode() == 204) {
+      return JSON.createObjectNode();
+    }
     JsonNode answer;
     try {
-      answer = JSON.readTree(response.body());
+      answer = JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
     } catch (IOException e) {
       throw new ServiceException(response.statusCode(), "the emulator answered " + response.statusCode()
           + " with a body that is not JSON", e);
     }
-    if (response.statusCode() != 200) {
-      throw new ServiceException(response.statusCode(), answer.path("error").asText("HTTP "
-          + response.statusCode()), null);
+    if (response.statusCode() >= 300) {
+      String message = answer.path("Message").asText("");
+      throw new ServiceException(response.statusCode(), message.startsWith("ErrorCode:")
+          ? message.substring(10).replaceFirst(";", ": ") : "the emulator answered " + response.statusCode(), null);
     }
     return answer;
   }

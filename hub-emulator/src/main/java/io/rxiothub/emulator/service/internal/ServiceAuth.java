@@ -8,6 +8,7 @@ import io.rxiothub.emulator.internal.SharedAccessPolicies.Permission;
 import io.rxiothub.sas.SasToken;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +30,13 @@ final class ServiceAuth {
    *
    * @throws HubError 401 naming the rule that failed
    */
+  /** As {@link #check} for a route that needs every permission (iothubowner's). */
+  void checkAll(@Nullable String authorization) {
+    check(authorization, EnumSet.of(Permission.REGISTRY_WRITE));
+    check(authorization, EnumSet.of(Permission.SERVICE_CONNECT));
+    check(authorization, EnumSet.of(Permission.DEVICE_CONNECT));
+  }
+
   void check(@Nullable String authorization, Set<Permission> anyOf) {
     if (authorization == null || authorization.isEmpty()) {
       throw HubError.unauthorized("the Authorization header is missing: send 'SharedAccessSignature sr=…&sig=…"

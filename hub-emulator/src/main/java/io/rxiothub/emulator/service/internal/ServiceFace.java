@@ -28,6 +28,8 @@ public final class ServiceFace {
   private static final Set<Permission> WRITE = EnumSet.of(Permission.REGISTRY_WRITE);
   private static final Set<Permission> SERVICE = EnumSet.of(Permission.SERVICE_CONNECT);
   private static final Set<Permission> QUERY = EnumSet.of(Permission.SERVICE_CONNECT, Permission.REGISTRY_READ);
+  /** Stopping the emulator's process needs every permission (iothubowner). */
+  private static final Set<Permission> OWNER = EnumSet.allOf(Permission.class);
 
   private final HttpRoutes routes;
   private final ServiceAuth auth;
@@ -37,8 +39,11 @@ public final class ServiceFace {
     this.auth = auth;
   }
 
-  /** Adds the service API's routes over {@code core} to {@code routes}; {@code save} persists after a change. */
-  public static void install(HttpRoutes routes, HubCore core, Runnable save, Clock clock) {
+  /**
+   * Adds the service API's routes over {@code core} to {@code routes}; {@code save} persists after a change,
+   * {@code shutdown} runs when a client asks the emulator's process to stop ({@code POST /emulator/shutdown}).
+   */
+  public static void install(HttpRoutes routes, HubCore core, Runnable save, Clock clock, Runnable shutdown) {
     ServiceFace face = new ServiceFace(routes, new ServiceAuth(core.registry(), clock));
     RegistryRoutes registry = new RegistryRoutes(core, save, clock);
     TwinRoutes twins = new TwinRoutes(core, registry, save);
@@ -59,6 +64,12 @@ public final class ServiceFace {
       face.async("POST", twin + "/methods", SERVICE, methods::invoke);
     }
     face.sync("POST", "/devices/query", QUERY, new QueryRoutes(core, twins)::query);
+    EmulatorRoutes emulator = new EmulatorRoutes(core, registry, save, shutdown);
+    face.sync("POST", "/emulator/devices/{id}/messages", SERVICE, emulator::sendCloudToDevice);
+    face.sync("POST", "/emulator/devices/{id}/drop", SERVICE, emulator::drop);
+    face.sync("POST", "/emulator/devices/{id}/modules/{mid}/drop", SERVICE, emulator::drop);
+    face.sync("POST", "/emulator/shutdown", OWNER, emulator::shutdown);
+    face.sync("GET", "/emulator/monitor", SERVICE, new MonitorRoutes(core)::monitor);
   }
 
   private void sync(String method, String template, Set<Permission> permissions, Function<HttpCall, HttpAnswer> h) {
@@ -69,7 +80,11 @@ public final class ServiceFace {
       Function<HttpCall, Single<HttpAnswer>> handler) {
     routes.add(method, template, call -> Single.defer(() -> {
       checkApiVersion(call);
-      auth.check(call.header("Authorization"), permissions);
+      if (permissions.size() == Permission.values().length) {
+        auth.checkAll(call.header("Authorization"));
+      } else {
+        auth.check(call.header("Authorization"), permissions);
+      }
       return handler.apply(call);
     }).onErrorReturn(ServiceFace::errorAnswer));
   }

@@ -1,0 +1,79 @@
+// The emulator-only routes beside IoT Hub's service API: what the official SDKs do over AMQP (C2D send) and what only
+// an emulator offers (drop a connection, stop), under /emulator (docs/service-api.md §11).
+package io.rxiothub.emulator.service.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rxiothub.emulator.http.HttpAnswer;
+import io.rxiothub.emulator.http.HttpCall;
+import io.rxiothub.emulator.internal.C2dEntry;
+import io.rxiothub.emulator.internal.HubCore;
+import io.rxiothub.emulator.internal.Identity;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** C2D send, connection drop and shutdown request. */
+final class EmulatorRoutes {
+
+  private final HubCore core;
+  private final RegistryRoutes registry;
+  private final Runnable save;
+  private final Runnable shutdown;
+
+  EmulatorRoutes(HubCore core, RegistryRoutes registry, Runnable save, Runnable shutdown) {
+    this.core = core;
+    this.registry = registry;
+    this.save = save;
+    this.shutdown = shutdown;
+  }
+
+  /** {@code {"payload":"text","properties":{…},"ttlSeconds":n}} → {@code {"messageId":…,"state":…}}. */
+  HttpAnswer sendCloudToDevice(HttpCall call) {
+    String deviceId = call.path("id");
+    registry.require(new Identity(deviceId, null));
+    ObjectNode body = ServiceJson.object(call.body(), "the cloud-to-device message");
+    JsonNode payload = body.get("payload");
+    if (payload == null || payload.isNull()) {
+      throw HubError.badRequest("payload is missing: send {\"payload\":\"text\",\"properties\":{…}}");
+    }
+    String text = payload.isTextual() ? payload.textValue() : payload.toString();
+    Map<String, @Nullable String> properties = new LinkedHashMap<>();
+    Iterator<Map.Entry<String, JsonNode>> fields = body.path("properties").fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      properties.put(field.getKey(), field.getValue().isNull() ? null : field.getValue().asText());
+    }
+    long ttl = body.path("ttlSeconds").asLong(3600);
+    if (ttl < 1 || ttl > 172_800) {
+      throw HubError.badRequest("ttlSeconds must be in 1..172800 (48 h), got " + ttl);
+    }
+    C2dEntry entry;
+    try {
+      entry = core.sendCloudToDevice(deviceId, text.getBytes(StandardCharsets.UTF_8), properties,
+          Duration.ofSeconds(ttl));
+    } catch (IllegalStateException e) {
+      throw new HubError(403, "DeviceMaximumQueueDepthExceeded", 403004, String.valueOf(e.getMessage()));
+    }
+    save.run();
+    return ServiceJson.ok(ServiceJson.JSON.createObjectNode().put("messageId", entry.messageId())
+        .put("state", entry.state().name()));
+  }
+
+  /** Severs the identity's connection (no MQTT close): {@code {"dropped":whether it was connected}}. */
+  HttpAnswer drop(HttpCall call) {
+    Identity id = RegistryRoutes.identity(call);
+    registry.require(id);
+    boolean dropped = core.dropConnection(id);
+    return ServiceJson.ok(ServiceJson.JSON.createObjectNode().put("dropped", dropped));
+  }
+
+  /** Asks the process running the emulator to stop (it decides; the hub itself keeps serving). */
+  HttpAnswer shutdown(HttpCall call) {
+    shutdown.run();
+    return ServiceJson.ok(ServiceJson.JSON.createObjectNode().put("stopping", true));
+  }
+}
