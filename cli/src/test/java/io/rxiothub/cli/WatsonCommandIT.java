@@ -1,0 +1,49 @@
+// `rxiothub watson`: the emulator's organisation mode in the foreground, and a gateway publishing for a device.
+package io.rxiothub.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rxiothub.emulator.watson.WatsonEmulator;
+import io.rxiothub.testing.SecretScanner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WatsonCommandIT {
+
+  @Test
+  void aGatewayPublishesForADeviceBehindItAndAWrongTokenExitsWith4(@TempDir Path dir) throws Exception {
+    try (WatsonEmulator org = WatsonEmulator.builder().build()) {
+      org.start();
+      String token = org.registerGateway("gw", "g1");
+      SecretScanner.register(token);
+      Path ca = dir.resolve("ca.pem");
+      Files.writeString(ca, org.caCertificatePem());
+      String[] common = {"watson", "publish", "--org", "abc123", "--gateway", "gw/g1", "--host", "localhost",
+          "--port", Integer.toString(org.mqttPort()), "--ca-file", ca.toString(), "--device", "sensor/s1"};
+
+      Cli ok = Cli.run(Cli.concat(common, "--token", token, "{\"t\":21}"));
+      assertThat(ok.exitCode).as(ok.toString()).isZero();
+      assertThat(ok.out).contains("published GatewayEvent{sensor/s1 status");
+      assertThat(org.events()).singleElement().satisfies(e -> assertThat(e.payloadAsString()).isEqualTo("{\"t\":21}"));
+
+      Cli refused = Cli.run(Cli.concat(common, "--token", "not-the-token-123456", "{}"));
+      assertThat(refused.exitCode).as(refused.toString()).isEqualTo(4);
+      assertThat(refused.err).contains("CONNACK return code 4").doesNotContain("not-the-token");
+    }
+  }
+
+  @Test
+  void theEmulatorPrintsHowToConnectAndRunsForTheTimeAsked(@TempDir Path dir) {
+    Cli run = Cli.run("watson", "emulator", "--port", "0", "--run-for", "1", "--ca-file",
+        dir.resolve("ca.pem").toString());
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.out).contains("Watson IoT organisation abc123 on abc123.messaging.watson.localhost")
+        .contains("gateway g:abc123:gwtype:gw1  user use-token-auth  token ");
+    assertThat(dir.resolve("ca.pem")).exists();
+  }
+}
