@@ -260,6 +260,47 @@ class WatsonSdkConformanceIT {
     }
   }
 
+  @Test
+  void ibmsOlderManagedGatewayManagesItselfAndAnswersAPlatformRebootWith202() throws Exception {
+    String token = org.registerGateway("oldgw", "managed-1");
+    SecretScanner.register(token);
+    java.util.Properties options = new java.util.Properties();
+    options.setProperty("org", "abc123");
+    options.setProperty("type", "oldgw");
+    options.setProperty("id", "managed-1");
+    options.setProperty("auth-method", "token");
+    options.setProperty("auth-token", token);
+    options.setProperty("domain", DOMAIN);
+    options.setProperty("port", Integer.toString(org.mqttPort()));
+    com.ibm.iotf.devicemgmt.gateway.ManagedGateway gateway = new com.ibm.iotf.devicemgmt.gateway.ManagedGateway(
+        options, new com.ibm.iotf.devicemgmt.DeviceData.Builder().build());
+    BlockingQueue<String> reboots = new LinkedBlockingQueue<>();
+    try {
+      gateway.connect();
+      gateway.addDeviceActionHandler(new com.ibm.iotf.devicemgmt.DeviceActionHandler() {
+        @Override
+        public void handleReboot(com.ibm.iotf.devicemgmt.DeviceAction action) {
+          reboots.add(action.getTypeId() + "/" + action.getDeviceId());
+          action.setStatus(com.ibm.iotf.devicemgmt.DeviceAction.Status.ACCEPTED);
+        }
+
+        @Override
+        public void handleFactoryReset(com.ibm.iotf.devicemgmt.DeviceAction action) {
+          action.setStatus(com.ibm.iotf.devicemgmt.DeviceAction.Status.UNSUPPORTED);
+        }
+      });
+      assertThat(gateway.sendGatewayManageRequest(0, false, true)).isTrue();
+      assertThat(org.isManaged("oldgw", "managed-1")).isTrue();
+
+      var reboot = org.initiate("oldgw", "managed-1", io.rxiothub.watson.DmOperation.REBOOT, null,
+          Duration.ofSeconds(20)).toFuture();
+      assertThat(reboot.get(20, TimeUnit.SECONDS).rc()).isEqualTo(202);
+      assertThat(reboots.poll(1, TimeUnit.SECONDS)).isEqualTo("oldgw/managed-1");
+    } finally {
+      gateway.disconnect();
+    }
+  }
+
   private static void disconnect(GatewayClient gw) throws MqttException {
     gw.disconnect();
     gw.close();
