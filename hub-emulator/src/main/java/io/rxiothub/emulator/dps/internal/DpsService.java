@@ -181,7 +181,7 @@ public final class DpsService {
       return error(400, rid, -1, 400004, "Bad request: registrationId must be the client id");
     }
     String operationId = "4." + Long.toHexString(now.toEpochMilli()) + "." + UUID.randomUUID();
-    Registration result = allocate(registrationId, enrollment, request.payload(), now);
+    Registration result = allocate(registrationId, enrollment, unwrapped(request.payload()), now);
     if (operations.size() >= MAX_OPERATIONS) {
       operations.remove(operations.keySet().iterator().next());
     }
@@ -208,7 +208,7 @@ public final class DpsService {
     }
     SasToken token;
     try {
-      token = SasToken.parse(new String(password, StandardCharsets.UTF_8));
+      token = SasToken.parse(withoutEmptyKeyName(new String(password, StandardCharsets.UTF_8)));
     } catch (IllegalArgumentException e) {
       return Auth.deny("password is not a SAS token: " + e.getMessage());
     }
@@ -223,6 +223,17 @@ public final class DpsService {
     return enrollment == null
         ? Auth.deny("no enrollment whose key signed the token (unknown registration, wrong key or wrong group key)")
         : new Auth(enrollment, "");
+  }
+
+  /**
+   * The official Java provisioning client ends its token with an empty {@code &skn=} (protocol.md §15.1), which the
+   * hub's token grammar refuses; DPS takes it, so the emulator drops that empty field before parsing.
+   */
+  static String withoutEmptyKeyName(String token) {
+    if (token.endsWith("&skn=")) {
+      return token.substring(0, token.length() - "&skn=".length());
+    }
+    return token.replace("&skn=&", "&");
   }
 
   private @Nullable Enrollment enrollmentFor(String registrationId, SasToken token) {
@@ -273,6 +284,25 @@ public final class DpsService {
     }
     return result.status(RegistrationStatus.ASSIGNED).assignment(hub.hostName(), registrationId)
         .substatus(existed ? "reprovisionedToInitialAssignment" : "initialAssignment").payload(payload).build();
+  }
+
+  /**
+   * The official Java provisioning client sends its custom payload as a JSON string holding JSON text
+   * ({@code "payload":"{\"modelId\":…}"}, protocol.md §15.2) and parses the returned payload as an object; as DPS
+   * evidently does (Java's Plug and Play payload works), such a string is taken for the JSON it holds.
+   */
+  static @Nullable String unwrapped(@Nullable String payload) {
+    if (payload == null || !payload.startsWith("\"")) {
+      return payload;
+    }
+    try {
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      String inner = json.readValue(payload, String.class);
+      com.fasterxml.jackson.databind.JsonNode node = json.readTree(inner);
+      return node != null && node.isContainerNode() ? json.writeValueAsString(node) : payload;
+    } catch (java.io.IOException | RuntimeException e) {
+      return payload;
+    }
   }
 
   private static Response error(int status, String rid, int retryAfter, int code, String message) {
