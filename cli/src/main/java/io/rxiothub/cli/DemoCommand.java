@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    subcommands = WatsonDemo.class,
     description = {
         "Start an in-memory hub emulator, register a device and connect a DeviceClient through a local wire tap;"
             + " then send telemetry, receive a cloud-to-device message, read and patch the twin, receive a desired"

@@ -46,4 +46,19 @@ class WatsonCommandIT {
         .contains("gateway g:abc123:gwtype:gw1  user use-token-auth  token ");
     assertThat(dir.resolve("ca.pem")).exists();
   }
+
+  @Test
+  void theWatsonTourRunsEveryStepShowsTheWireAndNeverTheToken() {
+    Cli run = Cli.run("demo", "watson");
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.out).contains("All 6 steps succeeded").doesNotContain("FAILED")
+        .contains("dev -> hub  CONNECT  client id g:abc123:gwtype:gw1")
+        .contains("password <redacted>")
+        .contains("iot-2/type/sensor/id/s2/evt/status/fmt/json")
+        .contains("now registered by gwtype/gw1")
+        .contains("gateway got fan {\"on\":true} for sensor/s1")
+        .contains("RC 403")
+        .contains("iotdevice-1/type/sensor/id/s1/response")
+        .contains("the organisation got rc 202");
+  }
 }

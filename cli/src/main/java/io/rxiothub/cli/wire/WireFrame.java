@@ -158,6 +158,10 @@ public final class WireFrame {
   }
 
   private static String redact(String password) {
+    if (!password.startsWith("SharedAccessSignature ")) {
+      // Any other password (a Watson IoT token, an API key's token) is a secret as a whole.
+      return "<redacted>";
+    }
     return password.replaceAll("sig=[^&]*", "sig=<redacted>");
   }
 
