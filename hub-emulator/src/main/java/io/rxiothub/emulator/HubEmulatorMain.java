@@ -61,8 +61,12 @@ public final class HubEmulatorMain {
     out.println("  plain MQTT         " + (hub.plainTcpPort() < 0 ? "off" : options.bind + ":" + hub.plainTcpPort()));
     out.println("  CA certificate     " + hub.caFile().toAbsolutePath());
     out.println("  data dir           " + (options.dataDir == null ? "none (in memory)" : options.dataDir));
+    out.println("  service REST API   " + (hub.webSocketPort() < 0 ? "off (it shares the --ws-port)"
+        : "https://" + options.bind + ":" + hub.webSocketPort() + " (IoT Hub's; docs/service-api.md)"));
     out.println("  device connection string (a secret):");
     out.println("    " + device.connectionString());
+    out.println("  service connection string (a secret; for the official service SDKs):");
+    out.println("    " + hub.serviceConnectionString());
     out.println("Press Ctrl-C to stop.");
     out.flush();
     stopped.await();

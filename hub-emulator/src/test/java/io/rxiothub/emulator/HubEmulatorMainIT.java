@@ -47,6 +47,9 @@ class HubEmulatorMainIT {
       assertThat(caFile).exists();
       ConnectionString cs = ConnectionString.parse(connectionString);
       assertThat(cs.deviceId()).isEqualTo("cli-dev");
+      assertThat(banner.get(indexOf(banner, "service connection string") + 1).trim())
+          .startsWith("HostName=localhost;SharedAccessKeyName=iothubowner;SharedAccessKey=");
+      assertThat(valueOf(banner, "service REST API")).startsWith("off");
 
       Mqtt3BlockingClient device = Mqtt3Client.builder().identifier("cli-dev")
           .serverHost("127.0.0.1").serverPort(Integer.parseInt(address.substring(address.indexOf(':') + 1)))
