@@ -351,6 +351,21 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
   }
 
   /**
+   * Takes every SAS token from {@code source} (a key in an HSM, a TPM, a token server) instead of the connection
+   * string: asked before each connection attempt and at each renewal time, never logged. The connection string
+   * then names the identity with {@code SharedAccessSignature=} (any token of it, which is not sent).
+   *
+   * @throws IllegalArgumentException if {@code source} is null
+   */
+  public B sasTokenSource(SasTokenSource source) {
+    if (source == null) {
+      throw new IllegalArgumentException("source must not be null");
+    }
+    settings.sasTokenSource(source);
+    return self();
+  }
+
+  /**
    * Sets how early, as a fraction of the lifetime, tokens are renewed (default 0.15: at 85 %).
    *
    * @throws IllegalArgumentException unless {@code 0 < margin < 1}

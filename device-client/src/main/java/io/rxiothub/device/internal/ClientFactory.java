@@ -87,8 +87,9 @@ public final class ClientFactory {
       Scheduler callbacks = s.callbackScheduler != null ? s.callbackScheduler
           : lease.callbackScheduler();
       Scheduler time = s.timeScheduler != null ? s.timeScheduler : lease.timeScheduler();
-      Credentials credentials = Credentials.of(cs, username, s.sasTokenTimeToLiveSeconds,
-          s.sasTokenRenewalMargin);
+      Credentials credentials = s.sasTokenSource != null
+          ? Credentials.fromSource(cs, username, s.sasTokenSource, s.sasTokenRenewalMargin)
+          : Credentials.of(cs, username, s.sasTokenTimeToLiveSeconds, s.sasTokenRenewalMargin);
       CoreSettings settings = CoreSettings.builder()
           .identity(credentials.clientId())
           .credentials(credentials)
@@ -157,6 +158,11 @@ public final class ClientFactory {
               ? "SharedAccessSignature" : "SharedAccessKey")
           + ": for X.509 authentication use a connection string with x509=true and no key; "
           + "for SAS authentication drop the client certificate");
+    }
+    if (s.sasTokenSource != null
+        && cs.authentication() != ConnectionString.Authentication.SHARED_ACCESS_SIGNATURE) {
+      throw new IllegalStateException("with sasTokenSource(...) the connection string names the identity with "
+          + "SharedAccessSignature=… (not sent; every token comes from the source), not with a key or x509=true");
     }
     if (s.proxyHost != null && s.transport != Transport.MQTT_WS) {
       throw new IllegalStateException("httpProxy works only with transport MQTT_WS");

@@ -55,6 +55,8 @@ public final class ClientSettings {
   public final long sasTokenTimeToLiveSeconds;
   /** The part of a token's lifetime left when it is renewed. */
   public final double sasTokenRenewalMargin;
+  /** The user's token source, or null to use the connection string's key or token. */
+  public final io.rxiothub.device.@Nullable SasTokenSource sasTokenSource;
   /** The first reconnect delay's ceiling. */
   public final long reconnectInitialDelayMillis;
   /** The largest reconnect delay. */
@@ -103,6 +105,7 @@ public final class ClientSettings {
     this.timeScheduler = b.timeScheduler;
     this.sasTokenTimeToLiveSeconds = b.sasTokenTimeToLiveSeconds;
     this.sasTokenRenewalMargin = b.sasTokenRenewalMargin;
+    this.sasTokenSource = b.sasTokenSource;
     this.reconnectInitialDelayMillis = b.reconnectInitialDelayMillis;
     this.reconnectMaxDelayMillis = b.reconnectMaxDelayMillis;
     this.reconnectGiveUpMillis = b.reconnectGiveUpMillis;
@@ -144,6 +147,7 @@ public final class ClientSettings {
     private @Nullable Scheduler timeScheduler = null;
     private long sasTokenTimeToLiveSeconds = 3600;
     private double sasTokenRenewalMargin = 0.15;
+    private io.rxiothub.device.@Nullable SasTokenSource sasTokenSource = null;
     private long reconnectInitialDelayMillis = 100;
     private long reconnectMaxDelayMillis = 10_000;
     private long reconnectGiveUpMillis = 240_000;
@@ -260,6 +264,12 @@ public final class ClientSettings {
     /** Sets the lifetime of the tokens made from a key. */
     public Builder sasTokenTimeToLiveSeconds(long sasTokenTimeToLiveSeconds) {
       this.sasTokenTimeToLiveSeconds = sasTokenTimeToLiveSeconds;
+      return this;
+    }
+
+    /** Sets the user's token source. */
+    public Builder sasTokenSource(io.rxiothub.device.SasTokenSource sasTokenSource) {
+      this.sasTokenSource = sasTokenSource;
       return this;
     }
 

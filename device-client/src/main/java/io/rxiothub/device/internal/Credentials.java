@@ -14,7 +14,7 @@ public final class Credentials implements ConnectCredentials {
 
   private static final Charset UTF_8 = Charset.forName("UTF-8");
 
-  private enum Kind { KEY, FIXED_TOKEN, X509 }
+  private enum Kind { KEY, FIXED_TOKEN, X509, SOURCE }
 
   private final Kind kind;
   private final ConnectionString connectionString;
@@ -24,6 +24,7 @@ public final class Credentials implements ConnectCredentials {
   private final long ttlSeconds;
   private final double renewalMargin;
   private final @Nullable SasToken fixedToken;
+  private io.rxiothub.device.@Nullable SasTokenSource source;
   private long renewAtMillis = -1;
 
   private Credentials(Kind kind, ConnectionString cs, Object username, long ttlSeconds,
@@ -67,6 +68,18 @@ public final class Credentials implements ConnectCredentials {
     }
   }
 
+  /**
+   * Returns credentials whose every token comes from {@code source} (the connection string only names the
+   * identity), renewed at {@code renewalMargin} of each token's remaining lifetime.
+   */
+  public static Credentials fromSource(ConnectionString cs, io.rxiothub.sas.ConnectUserName username,
+      io.rxiothub.device.SasTokenSource source,
+      double renewalMargin) {
+    Credentials credentials = new Credentials(Kind.SOURCE, cs, username, 0, renewalMargin);
+    credentials.source = source;
+    return credentials;
+  }
+
   /** Returns the MQTT client id: {@code deviceId} or {@code deviceId/moduleId}. */
   @Override
   public String clientId() {
@@ -93,6 +106,21 @@ public final class Credentials implements ConnectCredentials {
         renewAtMillis = token.renewAtEpochSeconds(issuedAt, renewalMargin) * 1000;
         return token.format().getBytes(UTF_8);
       }
+      case SOURCE: {
+        long now = nowMillis / 1000;
+        String resource = connectionString.resourceUri();
+        SasToken token = SasToken.parse(java.util.Objects.requireNonNull(source).token(resource, now));
+        if (!token.covers(resource)) {
+          throw new IllegalArgumentException("the SAS token source returned a token for '" + token.resourceUri()
+              + "', which does not cover '" + resource + "'");
+        }
+        if (token.isExpired(now)) {
+          throw new IllegalArgumentException("the SAS token source returned a token that expired at "
+              + token.expiryEpochSeconds() + " (epoch seconds)");
+        }
+        renewAtMillis = token.renewAtEpochSeconds(now, renewalMargin) * 1000;
+        return token.format().getBytes(UTF_8);
+      }
       case FIXED_TOKEN: {
         SasToken token = fixedToken;
         if (token == null || token.isExpired(nowMillis / 1000)) {
@@ -108,7 +136,7 @@ public final class Credentials implements ConnectCredentials {
   /** Returns when the last token made should be renewed, or -1 if tokens are not renewed. */
   @Override
   public synchronized long renewAtMillis() {
-    return kind == Kind.KEY ? renewAtMillis : -1;
+    return kind == Kind.KEY || kind == Kind.SOURCE ? renewAtMillis : -1;
   }
 
   /** Returns when the fixed token expires, or -1 if there is none. */

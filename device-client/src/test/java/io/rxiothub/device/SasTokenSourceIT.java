@@ -1,0 +1,92 @@
+// sasTokenSource: every CONNECT's token comes from the user's function, renewal reconnects with a fresh one, and a
+// bad token from it fails that attempt without showing it; against the hub emulator over MQTT/TLS.
+package io.rxiothub.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.rxiothub.emulator.DeviceIdentity;
+import io.rxiothub.emulator.HubEmulatorExtension;
+import io.rxiothub.sas.SasToken;
+import io.rxiothub.testing.NoLeaksExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@ExtendWith(NoLeaksExtension.class)
+@Timeout(60)
+class SasTokenSourceIT {
+
+  @RegisterExtension
+  static final HubEmulatorExtension HUB = new HubEmulatorExtension();
+
+  private static String identityOnly(DeviceIdentity id) {
+    String token = SasToken.generate(HUB.hub().hostName() + "/devices/" + id.deviceId(), id.primaryKey(),
+        System.currentTimeMillis() / 1000 + 60, null).format();
+    return "HostName=" + HUB.hub().hostName() + ";DeviceId=" + id.deviceId() + ";SharedAccessSignature=" + token;
+  }
+
+  private static DeviceClient.Builder builder(String connectionString) {
+    return DeviceClient.builder().connectionString(connectionString).port(HUB.hub().mqttPort())
+        .trustStore(HUB.hub().trustStore()).reconnectBackoff(50, 500);
+  }
+
+  @Test
+  void everyConnectTakesAFreshTokenFromTheSourceAndRenewalReconnects() {
+    DeviceIdentity id = HUB.createDevice("source-1");
+    List<String> resources = new CopyOnWriteArrayList<>();
+    SasTokenSource source = (resource, now) -> {
+      resources.add(resource);
+      return SasToken.generate(resource, id.primaryKey(), now + 4, null).format();
+    };
+    DeviceClient client = builder(identityOnly(id))
+        .sasTokenSource(source).build();
+    try {
+      client.connect().blockingAwait(20, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(20)).until(() -> resources.size() >= 3);
+      client.send(Message.builder().payload("{\"t\":1}".getBytes(StandardCharsets.UTF_8)).build())
+          .blockingAwait(20, TimeUnit.SECONDS);
+      assertThat(resources).allMatch(r -> r.equals(HUB.hub().hostName() + "/devices/source-1"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> HUB.hub().telemetry("source-1").size() == 1);
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void aTokenForAnotherIdentityFailsTheAttemptWithoutShowingItAndTheNextConnectAsksAgain() {
+    DeviceIdentity id = HUB.createDevice("source-2");
+    List<Long> calls = new CopyOnWriteArrayList<>();
+    SasTokenSource source = (resource, now) -> {
+      calls.add(now);
+      String which = calls.size() == 1 ? HUB.hub().hostName() + "/devices/someone-else" : resource;
+      return SasToken.generate(which, id.primaryKey(), now + 600, null).format();
+    };
+    DeviceClient client = builder(identityOnly(id))
+        .sasTokenSource(source).build();
+    try {
+      assertThatThrownBy(() -> client.connect().blockingAwait(20, TimeUnit.SECONDS))
+          .isInstanceOf(IotHubConnectionException.class).hasMessageContaining("does not cover")
+          .hasMessageNotContaining("sig=");
+      client.connect().blockingAwait(20, TimeUnit.SECONDS);
+      assertThat(calls).hasSize(2);
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void aSourceNeedsAConnectionStringWithoutAKey() {
+    DeviceIdentity id = HUB.createDevice("source-3");
+    assertThatIllegalStateException().isThrownBy(() -> DeviceClient.builder().connectionString(id.connectionString())
+        .sasTokenSource((resource, now) -> "x").build()).withMessageContaining("SharedAccessSignature=");
+  }
+}
