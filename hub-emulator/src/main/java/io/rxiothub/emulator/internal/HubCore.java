@@ -251,6 +251,12 @@ public final class HubCore {
     return twins.serviceView(identity);
   }
 
+  /** The twin's current version as shared read-only nodes (TwinStore#snapshot). */
+  public TwinStore.Snapshot twinSnapshot(Identity identity) {
+    requireRegistered(identity);
+    return twins.snapshot(identity);
+  }
+
   /** Merges a tags patch, returns the new twin version. */
   public long updateTags(Identity identity, String jsonPatch) {
     requireRegistered(identity);

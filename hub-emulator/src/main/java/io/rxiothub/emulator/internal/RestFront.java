@@ -71,8 +71,11 @@ final class RestFront extends ChannelInboundHandlerAdapter {
             stream(ctx, answer);
             return;
           }
-          write(ctx, answer, keepAlive);
-          ctx.channel().config().setAutoRead(true);
+          // One task on the connection's event loop writes and resumes reading (one thread hop, not two).
+          ctx.executor().execute(() -> {
+            write(ctx, answer, keepAlive);
+            ctx.channel().config().setAutoRead(true);
+          });
         }, error -> {
           LOG.warn("hub emulator: {} {} failed: {}", received.method(), received.path(), error.toString());
           write(ctx, HttpRoutes.error(500, "ServerError", "the emulator failed on this request"), false);

@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Thread-safe twin documents, one per identity, created on first use. */
 public final class TwinStore {
@@ -31,6 +35,8 @@ public final class TwinStore {
     long desiredVersion = 1;
     long reportedVersion = 1;
     long version = 1;
+    /** The service view of the current version, built on first read after a change. */
+    @Nullable Snapshot snapshot;
   }
 
   private Twin twin(Identity identity) {
@@ -63,6 +69,44 @@ public final class TwinStore {
   }
 
   /**
+   * The twin's current version as shared, read-only nodes: built once per version (a query over 10,000 twins reads
+   * them without serialising or hashing anything). Callers must not modify the nodes.
+   */
+  public synchronized Snapshot snapshot(Identity identity) {
+    Twin twin = twin(identity);
+    Snapshot snapshot = twin.snapshot;
+    if (snapshot == null) {
+      ObjectNode properties = JSON.createObjectNode();
+      properties.set("desired", withVersion(twin.desired, twin.desiredVersion));
+      properties.set("reported", withVersion(twin.reported, twin.reportedVersion));
+      ObjectNode tags = twin.tags.deepCopy();
+      snapshot = new Snapshot(twin.version, tags, properties, etag(twin.version, tags, properties));
+      twin.snapshot = snapshot;
+    }
+    return snapshot;
+  }
+
+  /**
+   * One version of a twin: {@code tags}, {@code properties} (desired and reported with their {@code $version}) and
+   * an etag that changes with the content (the first 12 base64 characters of its SHA-256), shared read-only.
+   */
+  public record Snapshot(long version, ObjectNode tags, ObjectNode properties, String etag) {}
+
+  private static String etag(long version, ObjectNode tags, ObjectNode properties) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(Long.toString(version).getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) '\n');
+      sha.update(bytes(tags));
+      sha.update((byte) '\n');
+      byte[] digest = sha.digest(bytes(properties));
+      return "\"" + Base64.getEncoder().withoutPadding().encodeToString(digest).substring(0, 12) + "\"";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * Applies a reported-properties patch sent by the device and returns the new reported {@code $version}.
    *
    * @throws IllegalArgumentException when the body is not a JSON object or breaks a twin limit (hub answers 400)
@@ -74,6 +118,7 @@ public final class TwinStore {
     merge(merged, patch);
     checkSize(merged, "reported");
     twin.reported = merged;
+    twin.snapshot = null;
     twin.reportedVersion++;
     twin.version++;
     return twin.reportedVersion;
@@ -92,6 +137,7 @@ public final class TwinStore {
     merge(merged, patch);
     checkSize(merged, "desired");
     twin.desired = merged;
+    twin.snapshot = null;
     twin.desiredVersion++;
     twin.version++;
     ObjectNode notification = patch.deepCopy();
@@ -108,6 +154,7 @@ public final class TwinStore {
     ObjectNode patch = parsePatch(jsonPatch.getBytes(StandardCharsets.UTF_8), "tags patch");
     Twin twin = twin(identity);
     merge(twin.tags, patch);
+    twin.snapshot = null;
     twin.version++;
     return twin.version;
   }

@@ -10,6 +10,7 @@ import io.rxiothub.emulator.http.HttpAnswer;
 import io.rxiothub.emulator.http.HttpCall;
 import io.rxiothub.emulator.internal.HubCore;
 import io.rxiothub.emulator.internal.Identity;
+import io.rxiothub.emulator.internal.TwinStore;
 import io.rxiothub.emulator.internal.query.Query;
 import io.rxiothub.emulator.internal.query.QueryEvaluator;
 import io.rxiothub.emulator.internal.query.QueryParser;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Runs queries over a snapshot of the twins; each page re-runs the query and skips to its offset. */
@@ -27,10 +29,12 @@ final class QueryRoutes {
   static final int MAX_PAGE = 1000;
 
   private final HubCore core;
+  private final RegistryRoutes registry;
   private final TwinRoutes twins;
 
-  QueryRoutes(HubCore core, TwinRoutes twins) {
+  QueryRoutes(HubCore core, RegistryRoutes registry, TwinRoutes twins) {
     this.core = core;
+    this.registry = registry;
     this.twins = twins;
   }
 
@@ -72,13 +76,19 @@ final class QueryRoutes {
     return answer.build();
   }
 
+  /**
+   * The twin documents of a collection, built from each twin's cached snapshot (no serialising, no hashing: a
+   * twin's JSON and etag are computed once per version); only the page answered is serialised.
+   */
   private List<JsonNode> documents(Query.Collection from) {
     List<JsonNode> out = new ArrayList<>();
+    Map<String, Integer> c2d = registry.c2dCounts();
     for (DeviceIdentity identity : core.registry().list()) {
       boolean module = identity.moduleId() != null;
       if (module == (from == Query.Collection.MODULES)) {
         try {
-          out.add(twins.twin(new Identity(identity.deviceId(), identity.moduleId())));
+          TwinStore.Snapshot twin = core.twinSnapshot(new Identity(identity.deviceId(), identity.moduleId()));
+          out.add(twins.document(identity, twin, module ? 0 : c2d.getOrDefault(identity.deviceId(), 0)));
         } catch (HubError | IllegalArgumentException e) {
           // Deleted while the query ran: not part of the result.
         }

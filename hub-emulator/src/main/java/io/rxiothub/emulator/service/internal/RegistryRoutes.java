@@ -11,6 +11,7 @@ import io.rxiothub.emulator.http.HttpCall;
 import io.rxiothub.emulator.internal.HubCore;
 import io.rxiothub.emulator.internal.Identity;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -27,6 +28,9 @@ final class RegistryRoutes {
   private final Runnable save;
   private final Clock clock;
   private final Map<Identity, Meta> meta = new ConcurrentHashMap<>();
+  private final Map<Identity, CachedEtag> etags = new ConcurrentHashMap<>();
+
+  private record CachedEtag(DeviceIdentity identity, String etag) {}
 
   RegistryRoutes(HubCore core, Runnable save, Clock clock) {
     this.core = core;
@@ -175,6 +179,7 @@ final class RegistryRoutes {
             + id + "'");
       }
       core.registry().delete(id);
+      etags.keySet().removeIf(k -> k.deviceId().equals(id.deviceId()));
       meta.keySet().removeIf(k -> k.equals(id) || (id.moduleId() == null && k.deviceId().equals(id.deviceId())));
     }
     save.run();
@@ -194,16 +199,9 @@ final class RegistryRoutes {
     if (identity.moduleId() != null) {
       out.put("moduleId", identity.moduleId()).putNull("managedBy");
     }
-    out.put("generationId", m.generationId()).put("etag", etag(identity))
-        .put("status", identity.enabled() ? "enabled" : "disabled");
-    if (m.statusReason() == null) {
-      out.putNull("statusReason");
-    } else {
-      out.put("statusReason", m.statusReason());
-    }
-    out.put("statusUpdatedTime", m.statusUpdatedTime())
-        .put("connectionState", core.isConnected(id) ? "Connected" : "Disconnected")
-        .put("connectionStateUpdatedTime", ServiceJson.NEVER)
+    out.put("generationId", m.generationId()).put("etag", cachedEtag(identity));
+    statusFields(identity, out);
+    out.put("connectionStateUpdatedTime", ServiceJson.NEVER)
         .put("lastActivityTime", ServiceJson.NEVER)
         .put("cloudToDeviceMessageCount", c2dCount(id));
     ObjectNode auth = out.putObject("authentication");
@@ -217,7 +215,41 @@ final class RegistryRoutes {
     return out;
   }
 
-  private int c2dCount(Identity id) {
+  /** {@code status}, {@code statusReason}, {@code statusUpdatedTime} and {@code connectionState}, into {@code out}. */
+  void statusFields(DeviceIdentity identity, ObjectNode out) {
+    Identity id = new Identity(identity.deviceId(), identity.moduleId());
+    Meta m = meta(id);
+    out.put("status", identity.enabled() ? "enabled" : "disabled");
+    if (m.statusReason() == null) {
+      out.putNull("statusReason");
+    } else {
+      out.put("statusReason", m.statusReason());
+    }
+    out.put("statusUpdatedTime", m.statusUpdatedTime())
+        .put("connectionState", core.isConnected(id) ? "Connected" : "Disconnected");
+  }
+
+  /** Pending C2D messages per device id, counted in one pass (a query reads them for every twin). */
+  Map<String, Integer> c2dCounts() {
+    Map<String, Integer> counts = new HashMap<>();
+    for (var entry : core.c2d().pending()) {
+      counts.merge(entry.deviceId(), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  /** The etag of the identity, hashed once per identity value. */
+  String cachedEtag(DeviceIdentity identity) {
+    Identity id = new Identity(identity.deviceId(), identity.moduleId());
+    CachedEtag cached = etags.get(id);
+    if (cached == null || !cached.identity().equals(identity)) {
+      cached = new CachedEtag(identity, etag(identity));
+      etags.put(id, cached);
+    }
+    return cached.etag();
+  }
+
+  int c2dCount(Identity id) {
     if (id.moduleId() != null) {
       return 0;
     }

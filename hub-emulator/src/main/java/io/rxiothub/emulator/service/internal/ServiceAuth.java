@@ -10,26 +10,29 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /** Checks {@code Authorization} headers; never puts a token, key or signature in a message. */
 final class ServiceAuth {
 
+  /** How many verified tokens are remembered (a back end reuses one token for many calls). */
+  private static final int CACHE_LIMIT = 1024;
+
   private final RegistryStore registry;
   private final Clock clock;
+  /** Authorization header → the policy it was verified for, with that policy's key then and its expiry. */
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+  private record Verified(String policy, String key, long expiryEpochSeconds) {}
 
   ServiceAuth(RegistryStore registry, Clock clock) {
     this.registry = registry;
     this.clock = clock;
   }
 
-  /**
-   * Checks that {@code authorization} is a valid policy token for this hub whose policy holds one of
-   * {@code anyOf}.
-   *
-   * @throws HubError 401 naming the rule that failed
-   */
   /** As {@link #check} for a route that needs every permission (iothubowner's). */
   void checkAll(@Nullable String authorization) {
     check(authorization, EnumSet.of(Permission.REGISTRY_WRITE));
@@ -37,10 +40,22 @@ final class ServiceAuth {
     check(authorization, EnumSet.of(Permission.DEVICE_CONNECT));
   }
 
+  /**
+   * Checks that {@code authorization} is a valid policy token for this hub whose policy holds one of
+   * {@code anyOf}. A token verified once is remembered until it expires or its policy's key changes.
+   *
+   * @throws HubError 401 naming the rule that failed
+   */
   void check(@Nullable String authorization, Set<Permission> anyOf) {
     if (authorization == null || authorization.isEmpty()) {
       throw HubError.unauthorized("the Authorization header is missing: send 'SharedAccessSignature sr=…&sig=…"
           + "&se=…&skn={policy}' signed with a shared access policy key");
+    }
+    Verified known = verified.get(authorization);
+    if (known != null && known.expiryEpochSeconds() > clock.instant().getEpochSecond()
+        && known.key().equals(registry.policyKey(known.policy()))) {
+      checkPermission(known.policy(), anyOf);
+      return;
     }
     SasToken token;
     try {
@@ -72,6 +87,14 @@ final class ServiceAuth {
       throw HubError.unauthorized("the SAS token's signature does not match the key of policy '" + policy + "'"
           + (key == null ? " (no such policy)" : ""));
     }
+    if (verified.size() >= CACHE_LIMIT) {
+      verified.clear();
+    }
+    verified.put(authorization, new Verified(policy, key, token.expiryEpochSeconds()));
+    checkPermission(policy, anyOf);
+  }
+
+  private static void checkPermission(String policy, Set<Permission> anyOf) {
     Set<Permission> granted = SharedAccessPolicies.permissions(policy);
     for (Permission permission : anyOf) {
       if (granted.contains(permission)) {

@@ -63,7 +63,7 @@ public final class ServiceFace {
       face.sync("PUT", twin, SERVICE, twins::replace);
       face.async("POST", twin + "/methods", SERVICE, methods::invoke);
     }
-    face.sync("POST", "/devices/query", QUERY, new QueryRoutes(core, twins)::query);
+    face.sync("POST", "/devices/query", QUERY, new QueryRoutes(core, registry, twins)::query);
     EmulatorRoutes emulator = new EmulatorRoutes(core, registry, save, shutdown);
     face.sync("POST", "/emulator/devices/{id}/messages", SERVICE, emulator::sendCloudToDevice);
     face.sync("POST", "/emulator/devices/{id}/drop", SERVICE, emulator::drop);

@@ -2,7 +2,6 @@
 // (docs/service-api.md §6).
 package io.rxiothub.emulator.service.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rxiothub.emulator.DeviceIdentity;
@@ -10,6 +9,7 @@ import io.rxiothub.emulator.http.HttpAnswer;
 import io.rxiothub.emulator.http.HttpCall;
 import io.rxiothub.emulator.internal.HubCore;
 import io.rxiothub.emulator.internal.Identity;
+import io.rxiothub.emulator.internal.TwinStore;
 import java.util.Iterator;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -92,34 +92,32 @@ final class TwinRoutes {
   /** The twin JSON the SDKs parse (TwinState). */
   ObjectNode twin(Identity id) {
     DeviceIdentity identity = registry.require(id);
-    String view = core.twin(id);
-    ObjectNode twin;
-    try {
-      twin = (ObjectNode) ServiceJson.JSON.readTree(view);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("the twin store produced invalid JSON", e);
-    }
-    ObjectNode registryView = registry.json(identity);
+    return document(identity, core.twinSnapshot(id), registry.c2dCount(id));
+  }
+
+  /**
+   * The twin JSON of a registered identity from a twin snapshot, without serialising or hashing: the snapshot's
+   * tags and properties nodes are shared, so the answer must be read, never modified.
+   */
+  ObjectNode document(DeviceIdentity identity, TwinStore.Snapshot twin, int c2dCount) {
     ObjectNode out = ServiceJson.JSON.createObjectNode();
-    out.put("deviceId", id.deviceId());
-    if (id.moduleId() != null) {
-      out.put("moduleId", id.moduleId());
+    out.put("deviceId", identity.deviceId());
+    if (identity.moduleId() != null) {
+      out.put("moduleId", identity.moduleId());
     }
-    out.put("etag", ServiceJson.etag("twin\n" + view));
-    out.put("deviceEtag", registryView.get("etag").asText());
-    out.set("version", twin.get("version"));
-    for (String field : new String[] {"status", "statusReason", "statusUpdatedTime", "connectionState",
-        "lastActivityTime", "cloudToDeviceMessageCount"}) {
-      out.set(field, registryView.get(field));
-    }
+    out.put("etag", twin.etag());
+    out.put("deviceEtag", registry.cachedEtag(identity));
+    out.put("version", twin.version());
+    registry.statusFields(identity, out);
+    out.put("lastActivityTime", ServiceJson.NEVER).put("cloudToDeviceMessageCount", c2dCount);
     out.put("authenticationType", "sas");
     out.putObject("x509Thumbprint").putNull("primaryThumbprint").putNull("secondaryThumbprint");
     out.put("modelId", "");
-    if (id.moduleId() == null) {
+    if (identity.moduleId() == null) {
       out.putObject("capabilities").put("iotEdge", false);
     }
-    out.set("tags", twin.get("tags"));
-    out.set("properties", twin.get("properties"));
+    out.set("tags", twin.tags());
+    out.set("properties", twin.properties());
     return out;
   }
 
