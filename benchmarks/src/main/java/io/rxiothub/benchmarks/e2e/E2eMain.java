@@ -19,7 +19,7 @@ import java.util.Optional;
 /**
  * {@code E2eMain <quick|full> <resultFile> [scenario...]}. The emulator always runs in its own JVM, and each
  * client scenario in a fresh JVM, so client threads, heap, CPU and allocation are the client's alone (both still
- * share the machine's cores). Scenarios: d2c, method, twin, reconnect, scale, azure (default: all), and heap
+ * share the machine's cores). Scenarios: d2c, method, twin, reconnect, scale, azure, watson (default: all), and heap
  * (only when named: the heap attribution of idle clients), and service (only when named: the emulator's service REST
  * API, {@link ServiceBench}).
  */
@@ -55,6 +55,9 @@ public final class E2eMain {
     }
     if (only.isEmpty() || only.contains("azure")) {
       main.azure();
+    }
+    if (only.isEmpty() || only.contains("watson")) {
+      main.watson();
     }
     if (only.contains("heap")) {
       // named only: two heap dumps and their attribution (1-2 minutes), not part of the default run
@@ -113,8 +116,8 @@ public final class E2eMain {
   @SuppressWarnings("unchecked")
   private void collectErrors(String path, Map<String, Object> m, List<String> failed) {
     for (Map.Entry<String, Object> e : m.entrySet()) {
-      if (path.isEmpty() && e.getKey().equals("azure")) {
-        continue;
+      if (path.isEmpty() && e.getKey().equals("azure") || path.equals("/watson") && e.getKey().equals("ibm")) {
+        continue; // the official SDKs' parts are best effort
       }
       if (e.getKey().equals("error")) {
         failed.add(path + ": " + e.getValue());
@@ -328,6 +331,61 @@ public final class E2eMain {
     } catch (IllegalStateException | IOException e) {
       m.put("skipped", "the emulator could not start on 8883: " + e.getMessage());
       results.put("azure", m);
+    } finally {
+      Files.deleteIfExists(hosts);
+    }
+  }
+
+  /**
+   * Events/s of one Watson gateway for 1,000 devices behind it (issue 16): rxiothub's GatewayClient, the raw HiveMQ
+   * client and IBM's SDK, each in its own JVM against one Watson emulator JVM, in interleaved rounds (full: 3, the
+   * median kept). Every client JVM resolves the organisation's host through the same hosts file, since IBM's SDK
+   * dials {@code {org}.messaging.{domain}}.
+   */
+  private void watson() throws IOException {
+    int n = Integer.getInteger("bench.watsonEvents", full ? 60_000 : 3_000);
+    int warmup = Integer.getInteger("bench.watsonWarmup", full ? 60_000 : 2_000);
+    int rounds = Integer.getInteger("bench.watsonRounds", full ? 3 : 1);
+    String only = System.getProperty("bench.watsonClients");
+    List<String> clients = only != null ? List.of(only.split(","))
+        : List.of("rxiothub", "rxiothub-stream", "hivemq-async", "ibm");
+    String org = "abc123";
+    String domain = "watson.localhost";
+    Path hosts = Files.createTempFile("bench-watson-hosts", ".txt");
+    Files.writeString(hosts, "127.0.0.1 " + org + ".messaging." + domain + " localhost\n", StandardCharsets.US_ASCII);
+    try (HubProcess hub = HubProcess.start(WatsonServer.class, org + ".messaging." + domain, List.of(org, domain),
+        HUB_JVM)) {
+      List<String> jvm = new ArrayList<>(CLIENT_JVM);
+      jvm.add("-Djdk.net.hosts.file=" + hosts);
+      Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
+      for (int round = -1; round < rounds; round++) {
+        // round -1: a throwaway run that auto-registers the 1,000 devices and warms the emulator up
+        for (String client : round < 0 ? List.of(clients.get(0)) : clients) {
+          System.out.println("== watson " + client + " (" + elapsed() + ")");
+          List<String> a = new ArrayList<>(List.of(client, org, domain, Integer.toString(hub.mqttPort()),
+              hub.args().get(2), hub.caFile().toString(), Integer.toString(n), Integer.toString(warmup), "1000"));
+          List<String> options = new ArrayList<>(jvm);
+          jfr("watson-" + client).ifPresent(options::add);
+          Map<String, Object> r = Jvm.run(options, WatsonBench.class, a, 600);
+          System.out.println("   " + Json.write(r));
+          if (round >= 0) {
+            runs.computeIfAbsent(client, k -> new ArrayList<>()).add(r);
+          }
+        }
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (Map.Entry<String, List<Map<String, Object>>> e : runs.entrySet()) {
+        List<Map<String, Object>> sorted = new ArrayList<>(e.getValue());
+        sorted.sort(java.util.Comparator.comparingDouble(r -> -Report.num(r, "eventsPerSec")));
+        Map<String, Object> median = new LinkedHashMap<>(sorted.get(sorted.size() / 2));
+        List<Object> all = new ArrayList<>();
+        for (Map<String, Object> r : e.getValue()) {
+          all.add(r.getOrDefault("eventsPerSec", r.get("error")));
+        }
+        median.put("allRunsEventsPerSec", all);
+        m.put(e.getKey(), median);
+      }
+      results.put("watson", m);
     } finally {
       Files.deleteIfExists(hosts);
     }

@@ -42,14 +42,23 @@ public final class HubProcess implements AutoCloseable {
 
   /** Starts {@code HubServer host port} in a new JVM ({@code -Xmx1g}) and waits for READY. */
   public static HubProcess start(String host, int mqttPort, List<String> jvmOptions) throws IOException {
+    return start(HubServer.class, host, List.of(host, Integer.toString(mqttPort)), jvmOptions);
+  }
+
+  /**
+   * Starts {@code server} (a main class with the same control protocol, e.g. {@link WatsonServer}) with
+   * {@code args} in a new JVM and waits for its {@code READY <mqttPort> <controlPort> <file>} line; clients dial
+   * {@code host}.
+   */
+  public static HubProcess start(Class<?> server, String host, List<String> args, List<String> jvmOptions)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Jvm.java());
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add(HubServer.class.getName());
-    cmd.add(host);
-    cmd.add(Integer.toString(mqttPort));
+    cmd.add(server.getName());
+    cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line;

@@ -171,6 +171,7 @@ public final class Report {
     if (azure != null && azure.get("error") != null) {
       s.append("Official SDK part failed: ").append(azure.get("error")).append("\n");
     }
+    s.append(WatsonReport.table(r));
     return s.toString();
   }
 

@@ -84,6 +84,7 @@ public final class WatsonEmulator implements AutoCloseable {
     registration.configure(b.maxDevicesPerGateway, b.maxDevicesPerOrganization, b.registrationBackoff.toMillis());
     this.dm = new DmServer(orgId, timer, clock::millis);
     this.core = new WatsonCore(orgId, registry, registration, clock::millis, dm);
+    core.retention(b.eventRetention);
     this.faults = new FaultInjector(timer, clientId -> {
       WatsonExtension e = extension;
       if (e != null) {
@@ -198,31 +199,17 @@ public final class WatsonEmulator implements AutoCloseable {
 
   // ---------------------------------------------------------------- registry
 
-  /**
-   * Registers a device type.
-   *
-   * @throws IllegalArgumentException if {@code typeId} breaks the id rule
-   */
+  /** Registers a device type. @throws IllegalArgumentException if {@code typeId} breaks the id rule */
   public void addDeviceType(String typeId) {
     registry.addType(WatsonIds.requireId("typeId", typeId));
   }
 
-  /**
-   * Registers a device with a generated token and returns the token.
-   *
-   * @throws IllegalArgumentException if an id breaks its rule
-   * @throws IllegalStateException if the device exists
-   */
+  /** Registers a device with a generated token; returns it. @throws IllegalStateException if it exists */
   public String registerDevice(String typeId, String deviceId) {
     return register(typeId, deviceId, WatsonRegistry.newToken(), false);
   }
 
-  /**
-   * Registers a gateway with a generated token and returns the token.
-   *
-   * @throws IllegalArgumentException if an id breaks its rule
-   * @throws IllegalStateException if the device exists
-   */
+  /** Registers a gateway with a generated token; returns it. @throws IllegalStateException if it exists */
   public String registerGateway(String typeId, String deviceId) {
     return register(typeId, deviceId, WatsonRegistry.newToken(), true);
   }
@@ -279,9 +266,14 @@ public final class WatsonEmulator implements AutoCloseable {
 
   // ---------------------------------------------------------------- traffic
 
-  /** Returns the accepted events, oldest first. */
+  /** Returns the accepted events, oldest first: the latest {@link Builder#eventRetention(int)} of them. */
   public List<WatsonEvent> events() {
     return core.events();
+  }
+
+  /** Returns how many events were accepted since the start, retained or not. */
+  public long eventCount() {
+    return core.acceptedCount();
   }
 
   /** Returns the accepted events as they arrive (hot, buffered). */
@@ -420,8 +412,18 @@ public final class WatsonEmulator implements AutoCloseable {
     private int maxDevicesPerOrganization = Integer.MAX_VALUE;
     private Duration registrationBackoff = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
+    private int eventRetention = 100_000;
 
     private Builder() {}
+
+    /** Sets how many of the latest events {@link WatsonEmulator#events()} keeps (default 100,000; 0: none). */
+    public Builder eventRetention(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("eventRetention must be 0 or more, got " + max);
+      }
+      this.eventRetention = max;
+      return this;
+    }
 
     /** Sets the organisation id (6 of a-z 0-9). @throws IllegalArgumentException if it breaks the rule */
     public Builder orgId(String orgId) {

@@ -3,6 +3,7 @@
 package io.rxiothub.emulator.watson.internal;
 
 import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.processors.FlowableProcessor;
 import io.reactivex.rxjava3.processors.PublishProcessor;
 import io.rxiothub.emulator.watson.WatsonEvent;
 import io.rxiothub.watson.ClientId;
@@ -10,6 +11,7 @@ import io.rxiothub.watson.Notification;
 import io.rxiothub.watson.WatsonIds;
 import io.rxiothub.watson.WatsonTopic;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,9 +32,13 @@ public final class WatsonCore {
   private final WatsonRegistry registry;
   private final AutoRegistration registration;
   private final LongSupplier clock;
-  private final List<WatsonEvent> events = new CopyOnWriteArrayList<>();
+  /** The latest accepted events, at most {@link #retention} (guarded by itself). */
+  private final ArrayDeque<WatsonEvent> events = new ArrayDeque<>();
+  private final AtomicLong accepted = new AtomicLong();
+  private volatile int retention = 100_000;
   private final List<Notification> notifications = new CopyOnWriteArrayList<>();
-  private final PublishProcessor<WatsonEvent> eventStream = PublishProcessor.create();
+  // serialized: events arrive on several broker threads at once
+  private final FlowableProcessor<WatsonEvent> eventStream = PublishProcessor.<WatsonEvent>create().toSerialized();
   private final AtomicLong dropped = new AtomicLong();
   private final @Nullable DmServer dm;
   private volatile @Nullable WatsonLink link;
@@ -55,9 +61,24 @@ public final class WatsonCore {
     }
   }
 
-  /** Returns the captured events. */
+  /** Keeps at most {@code max} (0 or more) of the latest events for {@link #events()}. */
+  public void retention(int max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("eventRetention must be 0 or more, got " + max);
+    }
+    retention = max;
+  }
+
+  /** Returns the captured events, oldest first (the latest {@link #retention(int)}). */
   public List<WatsonEvent> events() {
-    return new ArrayList<>(events);
+    synchronized (events) {
+      return new ArrayList<>(events);
+    }
+  }
+
+  /** Returns how many events were accepted since the start (retained or not). */
+  public long acceptedCount() {
+    return accepted.get();
   }
 
   /** Returns the events as they arrive (hot). */
@@ -158,7 +179,16 @@ public final class WatsonCore {
     int q = Math.min(qos, 1);
     WatsonEvent event = new WatsonEvent(typeId, deviceId, parsed.name(), parsed.format(), payload,
         publisher.toString(), q, clock.getAsLong());
-    events.add(event);
+    int max = retention;
+    synchronized (events) {
+      if (max > 0) {
+        events.addLast(event);
+      }
+      while (events.size() > max) {
+        events.pollFirst();
+      }
+    }
+    accepted.incrementAndGet();
     eventStream.onNext(event);
     WatsonLink l = link;
     if (l != null) {
