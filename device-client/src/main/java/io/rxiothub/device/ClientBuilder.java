@@ -517,6 +517,25 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     return self();
   }
 
+  /**
+   * Sets the MQTT Will (default none): a telemetry message the hub sends on the client's behalf,
+   * with application property {@code iothub-MessageType=Will}, when the connection ends without
+   * {@code disconnect()} (network loss, crash, keep-alive timeout). Encoded as {@code send} encodes
+   * it; QoS 0 if {@link Message#atMostOnce()}; part of every CONNECT; null removes it.
+   *
+   * @throws IllegalArgumentException if it sets {@code expiryEpochMillis} (the hub sends a Will
+   *     after the client is gone, so nothing could expire it); {@code build()} throws
+   *     {@link IllegalStateException} if it exceeds the hub's 256 KiB message size
+   */
+  public B will(@Nullable Message will) {
+    if (will != null && will.expiryEpochMillis() != null) {
+      throw new IllegalArgumentException("will must not set expiryEpochMillis: the hub sends the Will "
+          + "when the client is gone, so nothing expires it; build the Will without it");
+    }
+    settings.will(will);
+    return self();
+  }
+
   /** Returns what this builder was told, for {@code ClientFactory}. */
   final ClientSettings settings() {
     return settings.build();

@@ -2,6 +2,7 @@
 package io.rxiothub.device.internal;
 
 import io.reactivex.rxjava3.core.Scheduler;
+import io.rxiothub.device.Message;
 import io.rxiothub.device.OverflowPolicy;
 import io.rxiothub.device.Transport;
 import io.rxiothub.sas.ConnectUserName;
@@ -82,6 +83,8 @@ public final class ClientFactory {
     ConnectUserName username = ConnectUserName.builder().hostName(cs.hostName())
         .deviceId(cs.deviceId()).moduleId(cs.moduleId()).apiVersion(s.apiVersion)
         .deviceClientType(product).modelId(s.modelId).build();
+    MessageCodec codec = new MessageCodec(cs.deviceId(), cs.moduleId());
+    MqttConnector.Will will = will(s.will, codec);
     SharedThreads.Lease lease = SharedThreads.acquire();
     try {
       Scheduler callbacks = s.callbackScheduler != null ? s.callbackScheduler
@@ -105,6 +108,7 @@ public final class ClientFactory {
           .drainTimeoutMillis(s.disconnectTimeoutMillis)
           .maxHeldInbound(1024)
           .takeoverWindowMillis(s.takeoverWindowMillis)
+          .will(will)
           .build();
       String gateway = cs.gatewayHostName();
       MqttConnector mqtt = connector != null ? connector
@@ -115,13 +119,25 @@ public final class ClientFactory {
               s.trustManagerFactory, s.keyManagerFactory, s.proxyHost, s.proxyPort, s.proxyUser,
               s.proxyPassword, s.connectTimeoutMillis, AzureFailures.INSTANCE));
       ClientCore core = new ClientCore(settings, mqtt, lease);
-      return new ClientParts(cs.deviceId(), cs.moduleId(), core,
-          new MessageCodec(cs.deviceId(), cs.moduleId()),
-          features(s));
+      return new ClientParts(cs.deviceId(), cs.moduleId(), core, codec, features(s));
     } catch (RuntimeException e) {
       lease.release();
       throw e;
     }
+  }
+
+  /** The Will of {@code message} on this identity's telemetry topic (protocol.md §17.1), or null. */
+  private static MqttConnector.@Nullable Will will(@Nullable Message message, MessageCodec codec) {
+    if (message == null) {
+      return null;
+    }
+    String topic;
+    try {
+      topic = codec.checkedTelemetryTopic(message);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("will: " + e.getMessage(), e);
+    }
+    return new MqttConnector.Will(topic, message.payload(), message.atMostOnce());
   }
 
   /** Checks how the options combine; returns the connection string. */

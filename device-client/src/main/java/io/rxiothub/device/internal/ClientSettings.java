@@ -3,6 +3,7 @@ package io.rxiothub.device.internal;
 
 import io.reactivex.rxjava3.core.Scheduler;
 import io.rxiothub.device.ClientBuilder;
+import io.rxiothub.device.Message;
 import io.rxiothub.device.OverflowPolicy;
 import io.rxiothub.device.Transport;
 import io.rxiothub.sas.ConnectionString;
@@ -83,6 +84,7 @@ public final class ClientSettings {
   public final boolean methodRepliesAtMostOnce;
   /** The session takeover window. */
   public final long takeoverWindowMillis;
+  public final @Nullable Message will;
   /** The options that set the client certificate, in the order set; more than one is a conflict. */
   public final List<String> clientCertificateOptions;
 
@@ -119,6 +121,7 @@ public final class ClientSettings {
     this.twinRetryMaxDelayMillis = b.twinRetryMaxDelayMillis;
     this.methodRepliesAtMostOnce = b.methodRepliesAtMostOnce;
     this.takeoverWindowMillis = b.takeoverWindowMillis;
+    this.will = b.will;
     this.clientCertificateOptions = Collections.unmodifiableList(new ArrayList<>(b.clientCertificateOptions));
   }
 
@@ -161,6 +164,7 @@ public final class ClientSettings {
     private long twinRetryMaxDelayMillis = 5_000;
     private boolean methodRepliesAtMostOnce = false;
     private long takeoverWindowMillis = CoreSettings.DEFAULT_TAKEOVER_WINDOW_MILLIS;
+    private @Nullable Message will;
     private final List<String> clientCertificateOptions = new ArrayList<>();
 
     private Builder() {}
@@ -348,6 +352,12 @@ public final class ClientSettings {
     /** Sets method replies with QoS 0. */
     public Builder methodRepliesAtMostOnce(boolean methodRepliesAtMostOnce) {
       this.methodRepliesAtMostOnce = methodRepliesAtMostOnce;
+      return this;
+    }
+
+    /** Sets the MQTT Will, or none. */
+    public Builder will(@Nullable Message will) {
+      this.will = will;
       return this;
     }
 

@@ -227,7 +227,7 @@ final class ConnectionStateMachine<M extends Outgoing> {
     attempt = ++lastId;
     LOG.debug("Connecting {}", identity);
     fx.open(attempt, new MqttConnector.ConnectRequest(s.credentials.clientId(),
-        s.credentials.username(), password, s.keepAliveSeconds, s.cleanSession));
+        s.credentials.username(), password, s.keepAliveSeconds, s.cleanSession, s.will));
   }
 
   /** The server accepted the attempt {@code id} (CONNACK). */

@@ -27,6 +27,7 @@ public final class CoreSettings {
   final long drainTimeoutMillis;
   final int maxHeldInbound;
   final long takeoverWindowMillis;
+  final MqttConnector.@Nullable Will will;
 
   private CoreSettings(Builder b) {
     this.identity = require(b.identity, "identity");
@@ -43,6 +44,7 @@ public final class CoreSettings {
     this.drainTimeoutMillis = b.drainTimeoutMillis;
     this.maxHeldInbound = b.maxHeldInbound;
     this.takeoverWindowMillis = b.takeoverWindowMillis;
+    this.will = b.will;
   }
 
   /** Returns a builder; identity, credentials, failures, backoff and both schedulers are required. */
@@ -93,6 +95,7 @@ public final class CoreSettings {
     private long drainTimeoutMillis = 10_000;
     private int maxHeldInbound = 1024;
     private long takeoverWindowMillis = DEFAULT_TAKEOVER_WINDOW_MILLIS;
+    private MqttConnector.@Nullable Will will;
 
     private Builder() {}
 
@@ -175,6 +178,12 @@ public final class CoreSettings {
      */
     public Builder takeoverWindowMillis(long takeoverWindowMillis) {
       this.takeoverWindowMillis = takeoverWindowMillis;
+      return this;
+    }
+
+    /** The Will sent in every CONNECT, or null (default) for none. */
+    public Builder will(MqttConnector.@Nullable Will will) {
+      this.will = will;
       return this;
     }
 

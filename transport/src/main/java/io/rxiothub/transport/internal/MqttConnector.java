@@ -101,15 +101,28 @@ public interface MqttConnector {
     final byte @Nullable [] password;
     final int keepAliveSeconds;
     final boolean cleanSession;
+    final @Nullable Will will;
 
-    /** Creates the request. */
+    /** Creates the request, without a Will. */
     public ConnectRequest(String clientId, String username, byte @Nullable [] password,
         int keepAliveSeconds, boolean cleanSession) {
+      this(clientId, username, password, keepAliveSeconds, cleanSession, null);
+    }
+
+    /** Creates the request with {@code will}, or none if null. */
+    public ConnectRequest(String clientId, String username, byte @Nullable [] password,
+        int keepAliveSeconds, boolean cleanSession, @Nullable Will will) {
       this.clientId = clientId;
       this.username = username;
       this.password = password;
       this.keepAliveSeconds = keepAliveSeconds;
       this.cleanSession = cleanSession;
+      this.will = will;
+    }
+
+    /** Returns the Will of the CONNECT, or null for none. */
+    public @Nullable Will will() {
+      return will;
     }
 
     /** Returns the MQTT client identifier. */
@@ -141,7 +154,41 @@ public interface MqttConnector {
     public String toString() {
       return "ConnectRequest{clientId=" + clientId + ", username=" + username
           + ", password=" + (password == null ? "none" : "<redacted>") + ", keepAlive="
-          + keepAliveSeconds + ", cleanSession=" + cleanSession + '}';
+          + keepAliveSeconds + ", cleanSession=" + cleanSession + ", will=" + will + '}';
+    }
+  }
+
+  /** The Will of a CONNECT: published by the server when the connection ends without DISCONNECT. */
+  final class Will {
+    final String topic;
+    final byte[] payload;
+    final boolean atMostOnce;
+
+    /** Creates the Will; {@code payload} is kept, not copied (callers hand over their own copy). */
+    public Will(String topic, byte[] payload, boolean atMostOnce) {
+      this.topic = topic;
+      this.payload = payload;
+      this.atMostOnce = atMostOnce;
+    }
+
+    /** Returns the topic name. */
+    public String topic() {
+      return topic;
+    }
+
+    /** Returns the payload (not a copy). */
+    public byte[] payload() {
+      return payload;
+    }
+
+    /** Returns true for QoS 0, false for QoS 1. */
+    public boolean atMostOnce() {
+      return atMostOnce;
+    }
+
+    @Override
+    public String toString() {
+      return "Will{topic=" + topic + ", " + payload.length + " bytes, qos=" + (atMostOnce ? 0 : 1) + '}';
     }
   }
 }

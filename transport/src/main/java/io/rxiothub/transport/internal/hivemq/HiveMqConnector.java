@@ -10,11 +10,13 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.MqttProxyConfig;
 import com.hivemq.client.mqtt.MqttProxyProtocol;
 import com.hivemq.client.mqtt.MqttWebSocketConfig;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.exceptions.ConnectionClosedException;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3RxClient;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3Connect;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3ConnectBuilder;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import io.reactivex.schedulers.Schedulers;
@@ -166,6 +168,11 @@ public final class HiveMqConnector implements MqttConnector {
     Mqtt3ConnectBuilder connect = Mqtt3Connect.builder()
         .cleanSession(request.cleanSession())
         .keepAlive(request.keepAliveSeconds());
+    MqttConnector.Will will = request.will();
+    if (will != null) {
+      connect.willPublish(Mqtt3Publish.builder().topic(will.topic()).payload(will.payload())
+          .qos(will.atMostOnce() ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE).build());
+    }
     byte[] password = request.password();
     Mqtt3Connect message = password == null
         ? connect.simpleAuth().username(request.username()).applySimpleAuth().build()
