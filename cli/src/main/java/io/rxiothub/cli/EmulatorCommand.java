@@ -170,6 +170,8 @@ final class EmulatorCommand implements Callable<Integer> {
     row(out, "CA certificate", hub.caFile().toAbsolutePath().toString());
     row(out, "data dir", dataDir == null ? "none (in memory)" : dataDir.toString());
     row(out, "service REST API", url + " (IoT Hub's; service file " + file + ")");
+    row(out, "web console", hub.webSocketPort() < 0 ? "off (it shares the --ws-port)"
+        : hub.consoleUrl() + " (sign in with the service connection string below)");
     out.println("  " + style.bold("service") + " connection string (a secret; for the official service SDKs):");
     out.println("    " + hub.serviceConnectionString());
     for (DeviceIdentity identity : identities.values()) {

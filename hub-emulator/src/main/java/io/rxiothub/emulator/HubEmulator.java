@@ -10,6 +10,7 @@ import io.rxiothub.emulator.internal.HubCore;
 import io.rxiothub.emulator.internal.HubRuntime;
 import io.rxiothub.emulator.internal.HubSettings;
 import io.rxiothub.emulator.internal.Identity;
+import io.rxiothub.emulator.console.internal.ConsoleFace;
 import io.rxiothub.emulator.service.internal.ServiceFace;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -50,6 +51,7 @@ public final class HubEmulator implements AutoCloseable {
   private final DeviceRegistry registry;
   private final Faults faults;
   private final CountDownLatch shutdownRequest = new CountDownLatch(1);
+  private final ConsoleFace console;
   private @Nullable DpsEndpoint dps;
 
   private HubEmulator(HubSettings settings) {
@@ -59,6 +61,7 @@ public final class HubEmulator implements AutoCloseable {
     this.registry = new DeviceRegistry(core.registry(), runtime::save);
     this.faults = new Faults(core.faults(), core::acceptedConnections, runtime::outage, runtime::restart);
     ServiceFace.install(runtime.routes(), core, runtime::save, settings.clock(), shutdownRequest::countDown);
+    this.console = ConsoleFace.install(runtime.routes(), core, settings.clock());
   }
 
   /** Returns a builder with the defaults: host {@code localhost}, ports 8883 and 443, in memory, system clock. */
@@ -100,6 +103,7 @@ public final class HubEmulator implements AutoCloseable {
       }
     }
     runtime.close();
+    console.close();
   }
 
   /** This emulator's Device Provisioning Service endpoint (started by its own {@code start}); one per emulator. */
@@ -156,6 +160,20 @@ public final class HubEmulator implements AutoCloseable {
    */
   public HttpRoutes routes() {
     return runtime.routes();
+  }
+
+  /**
+   * The web console's URL, {@code https://{host}:{webSocketPort}/console/} (docs/console.md): it asks for a service
+   * connection string such as {@link #serviceConnectionString()} and serves nothing of the hub without one.
+   *
+   * @throws IllegalStateException if not started, or the WebSocket port (which the console shares) is off
+   */
+  public String consoleUrl() {
+    int port = webSocketPort();
+    if (port < 0) {
+      throw new IllegalStateException("the console is served on the WebSocket port, which is off");
+    }
+    return "https://" + hostName + ":" + port + ConsoleFace.PATH;
   }
 
   /**

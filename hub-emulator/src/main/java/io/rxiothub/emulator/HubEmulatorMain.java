@@ -63,6 +63,8 @@ public final class HubEmulatorMain {
     out.println("  data dir           " + (options.dataDir == null ? "none (in memory)" : options.dataDir));
     out.println("  service REST API   " + (hub.webSocketPort() < 0 ? "off (it shares the --ws-port)"
         : "https://" + options.bind + ":" + hub.webSocketPort() + " (IoT Hub's; docs/service-api.md)"));
+    out.println("  web console        " + (hub.webSocketPort() < 0 ? "off (it shares the --ws-port)"
+        : hub.consoleUrl() + " (sign in with the service connection string; trust the CA)"));
     out.println("  device connection string (a secret):");
     out.println("    " + device.connectionString());
     out.println("  service connection string (a secret; for the official service SDKs):");

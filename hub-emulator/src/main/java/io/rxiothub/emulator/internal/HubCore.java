@@ -3,7 +3,10 @@
 package io.rxiothub.emulator.internal;
 
 import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.Observable;
 import io.reactivex.rxjava3.core.Single;
+import io.reactivex.rxjava3.subjects.PublishSubject;
+import io.reactivex.rxjava3.subjects.Subject;
 import io.rxiothub.emulator.MethodResult;
 import io.rxiothub.emulator.TelemetryMessage;
 import io.rxiothub.emulator.internal.TopicRules.PublishKind;
@@ -34,6 +37,7 @@ public final class HubCore {
   private final TwinRequests twinRequests;
   private final MethodCalls methods;
   private final AtomicLong ids = new AtomicLong();
+  private final Subject<C2dEntry> c2dSent = PublishSubject.<C2dEntry>create().toSerialized();
 
   /** Creates the hub state. */
   public HubCore(String hostName, Clock clock, ScheduledExecutorService timer, int telemetryRetention) {
@@ -236,7 +240,14 @@ public final class HubCore {
       Duration timeToLive) {
     Identity device = new Identity(deviceId, null);
     requireRegistered(device);
-    return c2d.send(device, payload, properties, timeToLive);
+    C2dEntry entry = c2d.send(device, payload, properties, timeToLive);
+    c2dSent.onNext(entry);
+    return entry;
+  }
+
+  /** Every C2D message queued from now on, hot (the console follows their delivery states). */
+  public Observable<C2dEntry> cloudToDeviceSent() {
+    return c2dSent.hide();
   }
 
   /** Applies a desired patch and pushes it to the identity if it is connected and subscribed. */

@@ -5,7 +5,7 @@ import io.rxiothub.emulator.http.HttpAnswer;
 import io.rxiothub.emulator.http.HttpRoutes;
 
 /** Thrown by the service face's handlers; answered with the hub's error body (docs/service-api.md §4). */
-final class HubError extends RuntimeException {
+public final class HubError extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
@@ -13,22 +13,22 @@ final class HubError extends RuntimeException {
   private final String code;
   private final int number;
 
-  HubError(int status, String code, int number, String message) {
+  public HubError(int status, String code, int number, String message) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
     this.number = number;
   }
 
-  static HubError badRequest(String message) {
+  public static HubError badRequest(String message) {
     return new HubError(400, "ArgumentInvalid", 400004, message);
   }
 
-  static HubError unauthorized(String message) {
+  public static HubError unauthorized(String message) {
     return new HubError(401, "IotHubUnauthorizedAccess", 401002, message);
   }
 
-  static HubError notFound(boolean module, String message) {
+  public static HubError notFound(boolean module, String message) {
     return module ? new HubError(404, "ModuleNotFound", 404010, message)
         : new HubError(404, "DeviceNotFound", 404001, message);
   }
@@ -37,7 +37,7 @@ final class HubError extends RuntimeException {
     return new HubError(412, "PreconditionFailed", 412002, message);
   }
 
-  HttpAnswer answer() {
+  public HttpAnswer answer() {
     return HttpRoutes.error(status, code, number, String.valueOf(getMessage()));
   }
 }

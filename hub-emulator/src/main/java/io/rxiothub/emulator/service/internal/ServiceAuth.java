@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /** Checks {@code Authorization} headers; never puts a token, key or signature in a message. */
-final class ServiceAuth {
+public final class ServiceAuth {
 
   /** How many verified tokens are remembered (a back end reuses one token for many calls). */
   private static final int CACHE_LIMIT = 1024;
@@ -28,7 +28,7 @@ final class ServiceAuth {
 
   private record Verified(String policy, String key, long expiryEpochSeconds) {}
 
-  ServiceAuth(RegistryStore registry, Clock clock) {
+  public ServiceAuth(RegistryStore registry, Clock clock) {
     this.registry = registry;
     this.clock = clock;
   }
@@ -46,7 +46,7 @@ final class ServiceAuth {
    *
    * @throws HubError 401 naming the rule that failed
    */
-  void check(@Nullable String authorization, Set<Permission> anyOf) {
+  public void check(@Nullable String authorization, Set<Permission> anyOf) {
     if (authorization == null || authorization.isEmpty()) {
       throw HubError.unauthorized("the Authorization header is missing: send 'SharedAccessSignature sr=…&sig=…"
           + "&se=…&skn={policy}' signed with a shared access policy key");
