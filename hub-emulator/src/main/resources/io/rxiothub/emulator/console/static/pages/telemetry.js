@@ -21,7 +21,9 @@ export async function render(view, { api, ui, arg }) {
 
   function matches(m) {
     const needle = filter.value.trim().toLowerCase();
-    return !needle || JSON.stringify(m).toLowerCase().includes(needle);
+    const text = [m.deviceId, m.moduleId || '', m.payload, props(m.applicationProperties),
+      props(m.systemProperties)].join('\n');
+    return !needle || text.toLowerCase().includes(needle);
   }
 
   function row(m) {
