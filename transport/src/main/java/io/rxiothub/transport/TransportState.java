@@ -46,6 +46,9 @@ public final class TransportState {
     USER_CLOSE
   }
 
+  /** The states without an error, one of each (a client keeps its current state: no copy each). */
+  private static final TransportState[][] PLAIN = plain();
+
   private final Status status;
   private final Reason reason;
   private final @Nullable Throwable error;
@@ -65,7 +68,20 @@ public final class TransportState {
     if (status == null || reason == null) {
       throw new IllegalArgumentException("status and reason of a TransportState must not be null");
     }
-    return new TransportState(status, reason, error);
+    return error == null ? PLAIN[status.ordinal()][reason.ordinal()]
+        : new TransportState(status, reason, error);
+  }
+
+  private static TransportState[][] plain() {
+    Status[] statuses = Status.values();
+    Reason[] reasons = Reason.values();
+    TransportState[][] all = new TransportState[statuses.length][reasons.length];
+    for (Status s : statuses) {
+      for (Reason r : reasons) {
+        all[s.ordinal()][r.ordinal()] = new TransportState(s, r, null);
+      }
+    }
+    return all;
   }
 
   /** Returns the status. */

@@ -7,8 +7,6 @@ import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
 import io.reactivex.rxjava3.functions.Function;
 import io.rxiothub.transport.TransportState;
-import io.rxiothub.transport.TransportState.Reason;
-import io.rxiothub.transport.TransportState.Status;
 import io.rxiothub.transport.internal.MqttConnector.InboundPublish;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -47,18 +45,12 @@ public final class ClientCore {
 
   /** Replays the current state, then every change, on the callback scheduler. */
   public Observable<TransportState> connectionStates() {
-    return machine.states.hide().observeOn(s.callbackScheduler);
+    return machine.states.observeOn(s.callbackScheduler);
   }
 
   /** Returns the current state. */
   public TransportState currentState() {
-    TransportState state = machine.states.getValue();
-    if (state != null) {
-      return state;
-    }
-    // A completed BehaviorSubject forgets its value: the client was closed.
-    return machine.states.hasComplete() ? TransportState.of(Status.CLOSED, Reason.USER_CLOSE, null)
-        : TransportState.of(Status.DISCONNECTED, Reason.CREATED, null);
+    return machine.states.get();
   }
 
   /**

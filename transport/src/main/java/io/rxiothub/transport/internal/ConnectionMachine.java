@@ -3,7 +3,6 @@ package io.rxiothub.transport.internal;
 
 import io.reactivex.rxjava3.core.CompletableEmitter;
 import io.reactivex.rxjava3.disposables.Disposable;
-import io.reactivex.rxjava3.subjects.BehaviorSubject;
 import io.rxiothub.transport.TransportState;
 import io.rxiothub.transport.TransportState.Reason;
 import io.rxiothub.transport.TransportState.Status;
@@ -30,8 +29,7 @@ final class ConnectionMachine {
   private final MqttConnector connector;
   private final Runnable onClose;
   final Object lock = new Object();
-  final BehaviorSubject<TransportState> states =
-      BehaviorSubject.createDefault(TransportState.of(Status.DISCONNECTED, Reason.CREATED, null));
+  final StateCell states = new StateCell(lock, TransportState.of(Status.DISCONNECTED, Reason.CREATED, null));
   final SignalQueue signals;
   final OutboundBatch outbound = new OutboundBatch();
   final Routes routes;
@@ -91,7 +89,7 @@ final class ConnectionMachine {
         return false;
       }
       toComplete = routes.snapshot();
-      states.onComplete();
+      states.complete();
     }
     fx.run();
     for (Route<?> route : toComplete) {
@@ -207,6 +205,55 @@ final class ConnectionMachine {
     fx.run();
   }
 
+  // ---------------------------------------------------------------- timers and DISCONNECT, for a Step
+
+  // These arm what outlives the event (a timer, an expiry, a DISCONNECT's callback) here, not in the Step:
+  // a lambda made in a Step method would capture the Step and keep it and its effects (the connect
+  // emitter, the SUBSCRIBE lambdas) alive until it fires: the token timer lives ~50 minutes.
+
+  /** Under the lock: arms {@code timer} with {@code id} at {@code atMillis}, replacing its kind's. */
+  void armTimer(Timer timer, long id, long atMillis) {
+    Disposable d = s.timeScheduler.scheduleDirect(() -> timerFired(timer, id),
+        Math.max(0, atMillis - now()), TimeUnit.MILLISECONDS);
+    cancelTimer(timer);
+    if (timer == Timer.RETRY) {
+      retryTimer = d;
+    } else if (timer == Timer.TOKEN) {
+      tokenTimer = d;
+    } else {
+      drainTimer = d;
+    }
+  }
+
+  /** Under the lock: stops the running {@code timer}, if any. */
+  void cancelTimer(Timer timer) {
+    Disposable d;
+    if (timer == Timer.RETRY) {
+      d = retryTimer;
+      retryTimer = null;
+    } else if (timer == Timer.TOKEN) {
+      d = tokenTimer;
+      tokenTimer = null;
+    } else {
+      d = drainTimer;
+      drainTimer = null;
+    }
+    if (d != null) {
+      d.dispose();
+    }
+  }
+
+  /** Under the lock: arms the expiry of {@code p} at {@code atMillis}. */
+  void armExpiry(PendingSend p, long atMillis) {
+    p.expiryTimer = s.timeScheduler.scheduleDirect(() -> expired(p),
+        Math.max(0, atMillis - now()), TimeUnit.MILLISECONDS);
+  }
+
+  /** Outside the lock: sends DISCONNECT on the connection of {@code a}; its end is an event. */
+  void sendDisconnect(Attempt a, MqttConnection connection) {
+    connection.disconnect(() -> onDisconnected(a));
+  }
+
   // ---------------------------------------------------------------- inbound
 
   void routeWanted(Route<?> route) {
@@ -269,7 +316,7 @@ final class ConnectionMachine {
 
     @Override
     public void state(Status status, Reason reason, @Nullable Throwable error) {
-      m.states.onNext(TransportState.of(status, reason, error));
+      m.states.set(TransportState.of(status, reason, error));
     }
 
     @Override
@@ -293,8 +340,8 @@ final class ConnectionMachine {
     public void disconnect(long connection) {
       Attempt a = attempt(connection);
       MqttConnection c = a.connection();
-      ConnectionMachine machine = m; // a local: the lambda must not keep this Step (and its effects) alive
-      add(() -> c.disconnect(() -> machine.onDisconnected(a)));
+      ConnectionMachine machine = m;
+      add(() -> machine.sendDisconnect(a, c));
     }
 
     @Override
@@ -313,44 +360,17 @@ final class ConnectionMachine {
 
     @Override
     public void schedule(Timer timer, long id, long atMillis) {
-      // A local, not the field: the timer (the token timer lives ~50 min) must not keep this Step and its
-      // effects (the connect emitter, the SUBSCRIBE lambdas) alive; about 550 B per idle client.
-      ConnectionMachine machine = m;
-      Disposable d = m.s.timeScheduler.scheduleDirect(() -> machine.timerFired(timer, id),
-          Math.max(0, atMillis - m.now()), TimeUnit.MILLISECONDS);
-      cancelTimer(timer);
-      if (timer == Timer.RETRY) {
-        m.retryTimer = d;
-      } else if (timer == Timer.TOKEN) {
-        m.tokenTimer = d;
-      } else {
-        m.drainTimer = d;
-      }
+      m.armTimer(timer, id, atMillis);
     }
 
     @Override
     public void cancelTimer(Timer timer) {
-      Disposable d;
-      if (timer == Timer.RETRY) {
-        d = m.retryTimer;
-        m.retryTimer = null;
-      } else if (timer == Timer.TOKEN) {
-        d = m.tokenTimer;
-        m.tokenTimer = null;
-      } else {
-        d = m.drainTimer;
-        m.drainTimer = null;
-      }
-      if (d != null) {
-        d.dispose();
-      }
+      m.cancelTimer(timer);
     }
 
     @Override
     public void expireAt(PendingSend message, long atMillis) {
-      ConnectionMachine machine = m; // a local: the expiry timer must not keep this Step alive
-      message.expiryTimer = m.s.timeScheduler.scheduleDirect(() -> machine.expired(message),
-          Math.max(0, atMillis - m.now()), TimeUnit.MILLISECONDS);
+      m.armExpiry(message, atMillis);
     }
 
     @Override

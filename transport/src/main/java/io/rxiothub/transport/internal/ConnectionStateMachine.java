@@ -1,11 +1,9 @@
 // The connection state machine of one client as pure code: events in, typed effects out, time passed in.
 package io.rxiothub.transport.internal;
 
-import io.rxiothub.transport.Failures;
 import io.rxiothub.transport.TransportState.Reason;
 import io.rxiothub.transport.TransportState.Status;
 import io.rxiothub.transport.internal.Effects.Timer;
-import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -31,8 +29,6 @@ final class ConnectionStateMachine<M extends Outgoing> {
   private enum Drain { RENEW, USER_DISCONNECT }
 
   private final CoreSettings s;
-  private final String identity;
-  private final Failures failures;
   private final ReconnectPolicy reconnect;
   final Outbox<M> outbox;
 
@@ -46,8 +42,9 @@ final class ConnectionStateMachine<M extends Outgoing> {
   /** Of {@link #connected}: it followed a connection the server closed; when it was accepted. */
   private boolean afterServerClose;
   private long connectedAtMillis;
-  private final List<Object> connectWaiters = new ArrayList<>();
-  private final List<Object> disconnectWaiters = new ArrayList<>();
+  /** The pending connect() and disconnect() calls; null while there is none (most of a client's life). */
+  private @Nullable List<Object> connectWaiters;
+  private @Nullable List<Object> disconnectWaiters;
   private final Timers timers = new Timers();
   /** Whether the TOKEN timer renews the credentials (or ends the connection when they expire). */
   private boolean tokenRenews;
@@ -59,8 +56,6 @@ final class ConnectionStateMachine<M extends Outgoing> {
 
   ConnectionStateMachine(CoreSettings s) {
     this.s = s;
-    this.identity = s.identity;
-    this.failures = s.failures;
     this.reconnect = new ReconnectPolicy(s.backoff, s.giveUpMillis,
         new Takeover(s.takeoverWindowMillis, s.identity));
     this.outbox = new Outbox<>(s);
@@ -78,12 +73,12 @@ final class ConnectionStateMachine<M extends Outgoing> {
     if (closed) {
       fx.failWaiter(waiter, closedError());
     } else if (drain == Drain.USER_DISCONNECT) {
-      fx.failWaiter(waiter, failures.clientState("disconnect() of " + identity
+      fx.failWaiter(waiter, s.failures.clientState("disconnect() of " + s.identity
           + " is still in progress; call connect() after it completed"));
     } else if (status == Status.CONNECTED) {
       fx.completeWaiter(waiter);
     } else {
-      connectWaiters.add(waiter);
+      connectWaiters = Waiters.added(connectWaiters, waiter);
       if (!wanted) {
         wanted = true;
         reconnect.connectAsked();
@@ -95,8 +90,12 @@ final class ConnectionStateMachine<M extends Outgoing> {
 
   /** The connect() {@code waiter} was disposed; the only one aborts the first attempt. */
   void connectCancelled(Object waiter, Effects<M> fx) {
-    if (!connectWaiters.remove(waiter) || !connectWaiters.isEmpty()
-        || status != Status.CONNECTING || !wanted) {
+    List<Object> waiters = connectWaiters;
+    if (waiters == null || !waiters.remove(waiter) || !waiters.isEmpty()) {
+      return;
+    }
+    connectWaiters = null;
+    if (status != Status.CONNECTING || !wanted) {
       return;
     }
     wanted = false;
@@ -117,7 +116,7 @@ final class ConnectionStateMachine<M extends Outgoing> {
     timers.cancel(Timer.TOKEN, fx);
     failWaiters(notConnected("disconnect() was called first"), fx);
     if (connected != NONE) {
-      disconnectWaiters.add(waiter);
+      disconnectWaiters = Waiters.added(disconnectWaiters, waiter);
       if (drain == null) {
         outbox.flush(connected, fx);
         beginDrain(Drain.USER_DISCONNECT, now, fx);
@@ -140,11 +139,11 @@ final class ConnectionStateMachine<M extends Outgoing> {
     closed = true;
     wanted = false;
     timers.cancelAll(fx);
-    RuntimeException error = failures.clientState(
-        "Client of " + identity + " was closed; build a new client to continue");
+    RuntimeException error = s.failures.clientState(
+        "Client of " + s.identity + " was closed; build a new client to continue");
     outbox.failAll(error, fx);
     failWaiters(error, fx);
-    completeWaiters(disconnectWaiters, fx);
+    completeDisconnectWaiters(fx);
     endConnection(true, fx);
     completeClosing(fx);
     setStatus(Status.CLOSED, Reason.USER_CLOSE, null, fx);
@@ -185,8 +184,8 @@ final class ConnectionStateMachine<M extends Outgoing> {
     if (error == null) {
       fx.complete(p);
     } else {
-      fx.fail(p, failures.isOwn(error) ? error : failures.connection("Publish of " + identity
-          + " failed: " + error.getMessage(), error));
+      fx.fail(p, s.failures.isOwn(error) ? error : s.failures.connection("Publish of "
+          + s.identity + " failed: " + error.getMessage(), error));
     }
     if (connected == connection) {
       roomInFlight(now, fx);
@@ -216,16 +215,16 @@ final class ConnectionStateMachine<M extends Outgoing> {
     try {
       password = s.credentials.password(now);
     } catch (RuntimeException e) {
-      if (failures.isCredentialsExpired(e)) {
+      if (s.failures.isCredentialsExpired(e)) {
         fatal(Reason.TOKEN_EXPIRED, e, fx);
       } else {
-        fatal(Reason.REFUSED, failures.connection("Could not make the credentials of "
-            + identity + ": " + e.getMessage(), e), fx);
+        fatal(Reason.REFUSED, s.failures.connection("Could not make the credentials of "
+            + s.identity + ": " + e.getMessage(), e), fx);
       }
       return;
     }
     attempt = ++lastId;
-    LOG.debug("Connecting {}", identity);
+    LOG.debug("Connecting {}", s.identity);
     fx.open(attempt, new MqttConnector.ConnectRequest(s.credentials.clientId(),
         s.credentials.username(), password, s.keepAliveSeconds, s.cleanSession, s.will));
   }
@@ -239,12 +238,14 @@ final class ConnectionStateMachine<M extends Outgoing> {
     connected = id;
     afterServerClose = reconnect.accepted();
     connectedAtMillis = now;
-    LOG.info("Connected {}", identity);
+    LOG.info("Connected {}", s.identity);
     setStatus(Status.CONNECTED, Reason.CONNECTION_OK, null, fx);
     scheduleTokenTimer(now, fx);
     fx.connected(id);
     outbox.pump(id, now, fx);
-    completeWaiters(connectWaiters, fx);
+    List<Object> waiters = connectWaiters;
+    connectWaiters = null;
+    Waiters.completeAll(waiters, fx);
   }
 
   /** The attempt {@code id} failed with {@code error}. */
@@ -256,9 +257,9 @@ final class ConnectionStateMachine<M extends Outgoing> {
     if (!wanted || closed) {
       return;
     }
-    if (failures.isRefused(error) || failures.isFatal(error)) {
-      if (failures.isRefused(error)) {
-        LOG.warn("Hub refused the connection of {}: {}", identity, error.getMessage());
+    if (s.failures.isRefused(error) || s.failures.isFatal(error)) {
+      if (s.failures.isRefused(error)) {
+        LOG.warn("Hub refused the connection of {}: {}", s.identity, error.getMessage());
       }
       reconnect.attemptRefused();
       fatal(Reason.REFUSED, error, fx);
@@ -266,13 +267,13 @@ final class ConnectionStateMachine<M extends Outgoing> {
     }
     long delay = reconnect.attemptFailed(now);
     if (delay == ReconnectPolicy.STOP) {
-      RuntimeException gaveUp = failures.connection("Gave up connecting " + identity + " after "
-          + reconnect.failingForMillis(now) + " ms and " + reconnect.failures()
+      RuntimeException gaveUp = s.failures.connection("Gave up connecting " + s.identity
+          + " after " + reconnect.failingForMillis(now) + " ms and " + reconnect.failures()
           + " attempts; last error: " + error.getMessage(), error);
       LOG.warn("{}", gaveUp.getMessage());
       fatal(Reason.RETRY_EXPIRED, gaveUp, fx);
     } else {
-      LOG.warn("Connection attempt {} of {} failed: {}", reconnect.failures(), identity,
+      LOG.warn("Connection attempt {} of {} failed: {}", reconnect.failures(), s.identity,
           error.getMessage());
       setStatus(status, Reason.NETWORK_LOST, error, fx);
       scheduleRetry(now, delay, fx);
@@ -297,13 +298,13 @@ final class ConnectionStateMachine<M extends Outgoing> {
     if (!wanted || userDisconnect) {
       outbox.failAll(notConnected("the connection closed while disconnecting"), fx);
       setStatus(Status.DISCONNECTED, Reason.USER_DISCONNECT, null, fx);
-      completeWaiters(disconnectWaiters, fx);
+      completeDisconnectWaiters(fx);
       return;
     }
     long delay = reconnect.connectionLost(afterServerClose, connectedAtMillis, cause,
         resendOutstanding, now);
     if (delay == ReconnectPolicy.STOP) {
-      RuntimeException error = failures.connection("Another client connected as " + identity
+      RuntimeException error = s.failures.connection("Another client connected as " + s.identity
           + ": the hub closed this client's connection " + reconnect.serverCloses() + " times in "
           + "a row, each time soon after it reconnected (session takeover). It stopped "
           + "reconnecting so that the two do not take turns; stop the other client, or call "
@@ -311,9 +312,9 @@ final class ConnectionStateMachine<M extends Outgoing> {
       LOG.warn("{}", error.getMessage());
       fatal(Reason.TAKEN_OVER, error, fx);
     } else {
-      RuntimeException error = failures.connection(
-          "Connection of " + identity + " lost: " + cause.getMessage(), cause);
-      LOG.warn("Connection of {} lost ({}); {} messages wait for the reconnection", identity,
+      RuntimeException error = s.failures.connection(
+          "Connection of " + s.identity + " lost: " + cause.getMessage(), cause);
+      LOG.warn("Connection of {} lost ({}); {} messages wait for the reconnection", s.identity,
           cause.getMessage(), outbox.queue.size());
       setStatus(Status.RECONNECTING, Reason.NETWORK_LOST, error, fx);
       scheduleRetry(now, delay, fx);
@@ -347,7 +348,7 @@ final class ConnectionStateMachine<M extends Outgoing> {
       tokenDue(now, fx);
     } else if (connected != NONE && drain != null) {
       LOG.warn("{} messages of {} still wait for PUBACK after {} ms; disconnecting anyway",
-          outbox.inFlight.size(), identity, s.drainTimeoutMillis);
+          outbox.inFlight.size(), s.identity, s.drainTimeoutMillis);
       finishDrain(fx);
     }
   }
@@ -376,7 +377,7 @@ final class ConnectionStateMachine<M extends Outgoing> {
       LOG.warn("{}", error.getMessage());
       fatal(Reason.TOKEN_EXPIRED, error, fx);
     } else if (drain == null && wanted) {
-      LOG.info("Renewing the credentials of {} by a clean reconnect", identity);
+      LOG.info("Renewing the credentials of {} by a clean reconnect", s.identity);
       beginDrain(Drain.RENEW, now, fx);
     }
   }
@@ -407,8 +408,8 @@ final class ConnectionStateMachine<M extends Outgoing> {
       outbox.failInFlight(notConnected("disconnect() did not wait longer for the PUBACK; the "
           + "message may or may not have reached the hub"), fx);
       setStatus(Status.DISCONNECTED, Reason.USER_DISCONNECT, null, fx);
-      List<Object> waiters = new ArrayList<>(disconnectWaiters);
-      disconnectWaiters.clear();
+      List<Object> waiters = disconnectWaiters;
+      disconnectWaiters = null;
       disconnect(id, goal, waiters, fx);
     }
   }
@@ -432,7 +433,7 @@ final class ConnectionStateMachine<M extends Outgoing> {
     endConnection(false, fx);
     outbox.failAll(error, fx);
     failWaiters(error, fx);
-    completeWaiters(disconnectWaiters, fx);
+    completeDisconnectWaiters(fx);
     setStatus(Status.DISCONNECTED, reason, error, fx);
   }
 
@@ -455,16 +456,14 @@ final class ConnectionStateMachine<M extends Outgoing> {
   }
 
   private void scheduleRetry(long now, long delayMillis, Effects<M> fx) {
-    LOG.debug("Reconnecting {} in {} ms", identity, delayMillis);
+    LOG.debug("Reconnecting {} in {} ms", s.identity, delayMillis);
     timers.schedule(Timer.RETRY, now + delayMillis, fx);
   }
 
   private void completeClosing(Effects<M> fx) {
     List<Object> waiters = closingWaiters;
     closingWaiters = null;
-    if (waiters != null) {
-      completeWaiters(waiters, fx);
-    }
+    Waiters.completeAll(waiters, fx);
   }
 
   private void setStatus(Status newStatus, Reason reason, @Nullable Throwable error,
@@ -474,26 +473,24 @@ final class ConnectionStateMachine<M extends Outgoing> {
   }
 
   private void failWaiters(Throwable error, Effects<M> fx) {
-    for (Object w : connectWaiters) {
-      fx.failWaiter(w, error);
-    }
-    connectWaiters.clear();
+    List<Object> waiters = connectWaiters;
+    connectWaiters = null;
+    Waiters.failAll(waiters, error, fx);
   }
 
-  private static <M extends Outgoing> void completeWaiters(List<Object> waiters, Effects<M> fx) {
-    for (Object w : waiters) {
-      fx.completeWaiter(w);
-    }
-    waiters.clear();
+  private void completeDisconnectWaiters(Effects<M> fx) {
+    List<Object> waiters = disconnectWaiters;
+    disconnectWaiters = null;
+    Waiters.completeAll(waiters, fx);
   }
 
   private RuntimeException closedError() {
-    return failures.clientState("Client of " + identity + " is closed; build a new client to "
+    return s.failures.clientState("Client of " + s.identity + " is closed; build a new client to "
         + "continue");
   }
 
   private RuntimeException notConnected(String why) {
-    return failures.clientState(identity + " is not connected (" + why + "); call connect() "
+    return s.failures.clientState(s.identity + " is not connected (" + why + "); call connect() "
         + "first");
   }
 }
