@@ -74,6 +74,9 @@ public final class E2eMain {
     System.out.println();
     System.out.println(Report.tables(main.results));
     System.out.println("JSON: " + out);
+    for (java.nio.file.Path chart : io.rxiothub.benchmarks.charts.BenchCharts.write(main.results, out)) {
+      System.out.println("chart: " + chart);
+    }
     List<String> failed = new ArrayList<>();
     main.collectErrors("", main.results, failed);
     if (!failed.isEmpty()) {
