@@ -170,6 +170,9 @@ class ConsoleRoutesIT {
     assertThat(throttle.json().path("delayMillis").asLong()).isEqualTo(250);
     assertThat(rest.post("/emulator/devices/con-dev/modules/m1/faults", "{\"fault\":\"clear\"}").json()
         .path("clientId").asText()).isEqualTo("con-dev/m1");
+    hub.registry().createDevice("modules");
+    assertThat(rest.post("/emulator/devices/modules/faults", "{\"fault\":\"heal\"}").json().path("clientId")
+        .asText()).isEqualTo("modules");
   }
 
   static Stream<Arguments> badFaults() {

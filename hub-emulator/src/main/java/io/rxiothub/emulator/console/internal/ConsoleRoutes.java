@@ -55,8 +55,10 @@ final class ConsoleRoutes implements AutoCloseable {
   void install(HttpRoutes routes) {
     add(routes, "GET", "/emulator/connections", READ, this::connections);
     add(routes, "GET", "/emulator/devices/{id}/messages", SERVICE, this::messages);
-    add(routes, "POST", "/emulator/devices/{id}/faults", SERVICE, this::fault);
-    add(routes, "POST", "/emulator/devices/{id}/modules/{mid}/faults", SERVICE, this::fault);
+    add(routes, "POST", "/emulator/devices/{id}/faults", SERVICE,
+        call -> fault(call, new Identity(call.path("id"), null)));
+    add(routes, "POST", "/emulator/devices/{id}/modules/{mid}/faults", SERVICE,
+        call -> fault(call, new Identity(call.path("id"), call.path("mid"))));
   }
 
   private void add(HttpRoutes routes, String method, String template, Set<Permission> permissions,
@@ -109,8 +111,7 @@ final class ConsoleRoutes implements AutoCloseable {
   }
 
   /** {@code {"fault":"partition"|"heal"|"throttle"|"clear","delayMillis":n}} for one identity. */
-  private HttpAnswer fault(HttpCall call) {
-    Identity id = new Identity(call.path("id"), hasModule(call) ? call.path("mid") : null);
+  private HttpAnswer fault(HttpCall call, Identity id) {
     require(id);
     JsonNode body;
     try {
@@ -138,10 +139,6 @@ final class ConsoleRoutes implements AutoCloseable {
           + " /emulator/devices/{id}/drop), got '" + fault + "'");
     }
     return HttpAnswer.json(200, answer.toString());
-  }
-
-  private static boolean hasModule(HttpCall call) {
-    return call.path().contains("/modules/");
   }
 
   private void require(Identity id) {
