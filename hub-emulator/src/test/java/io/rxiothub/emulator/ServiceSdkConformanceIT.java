@@ -1,5 +1,5 @@
-// Conformance with the official Azure IoT service SDK for Java 2.1.6 over HTTPS: registry, twins, direct methods
-// and queries against the emulator's REST face, each effect checked on the device side with the official device SDK.
+// Conformance with the official Azure IoT service SDK for Java 2.1.6 over HTTPS: registry, twins, direct methods,
+// queries and scheduled jobs against the emulator's REST face, each effect checked on the device side with the official device SDK.
 package io.rxiothub.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,11 +12,17 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubConflictException;
+import com.microsoft.azure.sdk.iot.service.jobs.DirectMethodsJobOptions;
+import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJob;
+import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJobStatus;
+import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJobType;
+import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJobsClient;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubPreconditionFailedException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubUnauthorizedException;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
+import com.microsoft.azure.sdk.iot.service.query.JobQueryResponse;
 import com.microsoft.azure.sdk.iot.service.query.QueryClient;
 import com.microsoft.azure.sdk.iot.service.query.QueryPageOptions;
 import com.microsoft.azure.sdk.iot.service.query.TwinQueryResponse;
@@ -29,6 +35,7 @@ import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -218,6 +225,71 @@ class ServiceSdkConformanceIT {
       ids.add(response.next().getDeviceId());
     }
     assertThat(ids).containsExactly("sdk-query-0", "sdk-query-2", "sdk-query-4", "sdk-query-6");
+  }
+
+  @Test
+  void scheduledJobsUpdateTwinsAndCallMethodsOnTheDevicesTheySelect() throws Exception {
+    RegistryClient registry = new RegistryClient(hub.serviceConnectionString());
+    Device created = registry.addDevice(new Device("sdk-job-1"));
+    registry.addDevice(new Device("sdk-job-bystander"));
+    ScheduledJobsClient jobs = new ScheduledJobsClient(hub.serviceConnectionString());
+    List<TwinCollection> desired = new CopyOnWriteArrayList<>();
+    DeviceClient device = new DeviceClient(deviceConnectionString(created), IotHubClientProtocol.MQTT,
+        deviceOptions());
+    device.open(false);
+    try {
+      device.subscribeToDesiredProperties((update, context) -> desired.add(update.getDesiredProperties()), null,
+          10_000);
+      device.subscribeToMethods((name, payload, context) -> new com.microsoft.azure.sdk.iot.device.twin
+          .DirectMethodResponse(200, name + ":" + payload.getPayloadAsJsonString()), null, 10_000);
+      String condition = "deviceId IN ['sdk-job-1']";
+
+      Twin update = new Twin();
+      update.getDesiredProperties().put("homeTemp", 21);
+      jobs.scheduleUpdateTwin("sdk-twin-job", condition, update, new Date(), 60);
+      ScheduledJob twinJob = awaitJob(jobs, "sdk-twin-job");
+      assertThat(twinJob.getJobType()).isEqualTo(ScheduledJobType.scheduleUpdateTwin);
+      assertThat(twinJob.getJobStatistics().getDeviceCount()).isEqualTo(1);
+      assertThat(twinJob.getJobStatistics().getSucceededCount()).isEqualTo(1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> desired.stream().anyMatch(d -> d.containsKey("homeTemp")));
+      assertThat(new TwinClient(hub.serviceConnectionString()).get("sdk-job-bystander").getDesiredProperties())
+          .doesNotContainKey("homeTemp");
+
+      jobs.scheduleDirectMethod("sdk-method-job", condition, "loopback", new Date(),
+          DirectMethodsJobOptions.builder().payload("hello").methodResponseTimeoutSeconds(10)
+              .methodConnectTimeoutSeconds(5).maxExecutionTimeSeconds(60).build());
+      assertThat(awaitJob(jobs, "sdk-method-job").getJobType()).isEqualTo(ScheduledJobType.scheduleDeviceMethod);
+      JobQueryResponse rows = new QueryClient(hub.serviceConnectionString()).queryJobs("SELECT * FROM devices.jobs"
+          + " WHERE devices.jobs.jobId = 'sdk-method-job' AND devices.jobs.jobType = 'scheduleDeviceMethod'");
+      assertThat(rows.hasNext()).isTrue();
+      ScheduledJob row = rows.next();
+      assertThat(row.getDeviceId()).isEqualTo("sdk-job-1");
+      assertThat(row.getJobStatus()).isEqualTo(ScheduledJobStatus.completed);
+      assertThat(row.getOutcomeResult().getStatus()).isEqualTo(200);
+      assertThat(row.getOutcomeResult().getPayload(String.class)).isEqualTo("loopback:\"hello\"");
+
+      JobQueryResponse listed = jobs.query(ScheduledJobType.scheduleDeviceMethod, ScheduledJobStatus.completed);
+      List<String> ids = new ArrayList<>();
+      while (listed.hasNext()) {
+        ids.add(listed.next().getJobId());
+      }
+      assertThat(ids).containsExactly("sdk-method-job");
+      Date later = new Date(System.currentTimeMillis() + 3_600_000);
+      jobs.scheduleUpdateTwin("sdk-later-job", condition, update, later, 60);
+      assertThat(jobs.cancel("sdk-later-job").getJobStatus()).isEqualTo(ScheduledJobStatus.cancelled);
+      assertThatThrownBy(() -> jobs.get("sdk-no-such-job")).isInstanceOf(IotHubNotFoundException.class);
+    } finally {
+      device.close();
+    }
+  }
+
+  private static ScheduledJob awaitJob(ScheduledJobsClient jobs, String jobId) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> jobs.get(jobId).getJobStatus() == ScheduledJobStatus.completed);
+    try {
+      return jobs.get(jobId);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * comparison with undefined, or between different JSON types, is undefined too: WHERE keeps a document only when its
  * condition is {@code true}. AND, OR and NOT follow three-valued logic. The first segment of a path matches a
  * top-level field case-insensitively when no field has its exact name ({@code DeviceID}); a leading
- * {@code devices.} or {@code devices.modules.} is the collection's name and is skipped.
+ * {@code devices.}, {@code devices.modules.} or {@code devices.jobs.} is the collection's name and is skipped.
  */
 public final class QueryEvaluator {
 
@@ -226,7 +226,8 @@ public final class QueryEvaluator {
     int start = 0;
     if (segments.size() > 1 && segments.get(0).equalsIgnoreCase("devices")) {
       start = 1;
-      if (segments.size() > 2 && segments.get(1).equalsIgnoreCase("modules")) {
+      if (segments.size() > 2 && (segments.get(1).equalsIgnoreCase("modules")
+          || segments.get(1).equalsIgnoreCase("jobs"))) {
         start = 2;
       }
     }

@@ -51,7 +51,7 @@ final class MethodRoutes {
         .map(MethodRoutes::answer);
   }
 
-  private Single<MethodResult> attempt(Identity id, String methodName, @Nullable String payload, Duration timeout,
+  Single<MethodResult> attempt(Identity id, String methodName, @Nullable String payload, Duration timeout,
       long connectDeadline) {
     return Single.defer(() -> core.invokeMethod(id, methodName, payload, timeout))
         .flatMap(result -> hubErrorCode(result) == 404103 && System.nanoTime() < connectDeadline
@@ -68,6 +68,12 @@ final class MethodRoutes {
     if (code == 504101) {
       throw new HubError(504, "GatewayTimeout", 504101, message(result));
     }
+    ObjectNode out = responseJson(result);
+    return ServiceJson.ok(out);
+  }
+
+  /** {@code {"status":…,"payload":…}}: the device's answer (its payload as JSON, or as text when it is not JSON). */
+  static ObjectNode responseJson(MethodResult result) {
     ObjectNode out = ServiceJson.JSON.createObjectNode().put("status", result.status());
     String text = result.payload();
     if (text.isEmpty()) {
@@ -79,14 +85,14 @@ final class MethodRoutes {
         out.put("payload", text);
       }
     }
-    return ServiceJson.ok(out);
+    return out;
   }
 
   /**
    * The hub's own error number when the result is the hub's 404 (device offline) or 504 (timeout) rather than the
    * device's answer, else 0. The hub core answers those with {@code {"errorCode":n,"message":…}}.
    */
-  private static int hubErrorCode(MethodResult result) {
+  static int hubErrorCode(MethodResult result) {
     if (result.status() != 404 && result.status() != 504) {
       return 0;
     }
@@ -99,7 +105,7 @@ final class MethodRoutes {
     }
   }
 
-  private static String message(MethodResult result) {
+  static String message(MethodResult result) {
     try {
       return ServiceJson.JSON.readTree(result.payload()).path("message").asText();
     } catch (IOException e) {
@@ -107,7 +113,7 @@ final class MethodRoutes {
     }
   }
 
-  private static int seconds(ObjectNode body, String field, int absent, int min) {
+  static int seconds(ObjectNode body, String field, int absent, int min) {
     JsonNode node = body.get(field);
     if (node == null || node.isNull()) {
       return absent;

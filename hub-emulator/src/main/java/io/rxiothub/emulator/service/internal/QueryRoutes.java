@@ -5,20 +5,14 @@ package io.rxiothub.emulator.service.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rxiothub.emulator.DeviceIdentity;
 import io.rxiothub.emulator.http.HttpAnswer;
 import io.rxiothub.emulator.http.HttpCall;
-import io.rxiothub.emulator.internal.HubCore;
-import io.rxiothub.emulator.internal.Identity;
-import io.rxiothub.emulator.internal.TwinStore;
 import io.rxiothub.emulator.internal.query.Query;
 import io.rxiothub.emulator.internal.query.QueryEvaluator;
 import io.rxiothub.emulator.internal.query.QueryParser;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Runs queries over a snapshot of the twins; each page re-runs the query and skips to its offset. */
@@ -28,14 +22,12 @@ final class QueryRoutes {
   static final int DEFAULT_PAGE = 100;
   static final int MAX_PAGE = 1000;
 
-  private final HubCore core;
-  private final RegistryRoutes registry;
   private final TwinRoutes twins;
+  private final JobRunner jobs;
 
-  QueryRoutes(HubCore core, RegistryRoutes registry, TwinRoutes twins) {
-    this.core = core;
-    this.registry = registry;
+  QueryRoutes(TwinRoutes twins, JobRunner jobs) {
     this.twins = twins;
+    this.jobs = jobs;
   }
 
   HttpAnswer query(HttpCall call) {
@@ -50,10 +42,6 @@ final class QueryRoutes {
     } catch (IllegalArgumentException e) {
       throw HubError.badRequest(e.getMessage());
     }
-    if (query.from() == Query.Collection.JOBS) {
-      throw HubError.badRequest("FROM devices.jobs is not served by the emulator (it runs no jobs yet); query"
-          + " devices or devices.modules");
-    }
     int pageSize = pageSize(call.header("x-ms-max-item-count"));
     int offset = offset(call.header("x-ms-continuation"), text.textValue());
     List<JsonNode> rows;
@@ -67,8 +55,7 @@ final class QueryRoutes {
       page.add(rows.get(i));
     }
     HttpAnswer.Builder answer = HttpAnswer.json(200, page.toString()).toBuilder()
-        .header("x-ms-item-type", query.selectsAll() ? (query.from() == Query.Collection.MODULES ? "moduleTwin"
-            : "twin") : "raw");
+        .header("x-ms-item-type", itemType(query));
     int end = offset + page.size();
     if (end < rows.size()) {
       answer.header("x-ms-continuation", token(end, text.textValue()));
@@ -76,28 +63,22 @@ final class QueryRoutes {
     return answer.build();
   }
 
-  /**
-   * The twin documents of a collection, built from each twin's cached snapshot (no serialising, no hashing: a
-   * twin's JSON and etag are computed once per version); only the page answered is serialised.
-   */
   private List<JsonNode> documents(Query.Collection from) {
-    List<JsonNode> out = new ArrayList<>();
-    Map<String, Integer> c2d = registry.c2dCounts();
-    for (DeviceIdentity identity : core.registry().list()) {
-      boolean module = identity.moduleId() != null;
-      if (module == (from == Query.Collection.MODULES)) {
-        try {
-          TwinStore.Snapshot twin = core.twinSnapshot(new Identity(identity.deviceId(), identity.moduleId()));
-          out.add(twins.document(identity, twin, module ? 0 : c2d.getOrDefault(identity.deviceId(), 0)));
-        } catch (HubError | IllegalArgumentException e) {
-          // Deleted while the query ran: not part of the result.
-        }
-      }
-    }
-    return out;
+    return from == Query.Collection.JOBS ? jobs.deviceRows() : twins.documents(from == Query.Collection.MODULES);
   }
 
-  private static int pageSize(@Nullable String header) {
+  private static String itemType(Query query) {
+    if (!query.selectsAll()) {
+      return "raw";
+    }
+    return switch (query.from()) {
+      case DEVICES -> "twin";
+      case MODULES -> "moduleTwin";
+      case JOBS -> "deviceJob";
+    };
+  }
+
+  static int pageSize(@Nullable String header) {
     if (header == null || header.isEmpty()) {
       return DEFAULT_PAGE;
     }
@@ -118,7 +99,7 @@ final class QueryRoutes {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static int offset(@Nullable String token, String query) {
+  static int offset(@Nullable String token, String query) {
     if (token == null || token.isEmpty()) {
       return 0;
     }

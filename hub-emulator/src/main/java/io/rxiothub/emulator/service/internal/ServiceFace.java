@@ -63,7 +63,13 @@ public final class ServiceFace {
       face.sync("PUT", twin, SERVICE, twins::replace);
       face.async("POST", twin + "/methods", SERVICE, methods::invoke);
     }
-    face.sync("POST", "/devices/query", QUERY, new QueryRoutes(core, registry, twins)::query);
+    JobRunner runner = new JobRunner(twins, methods, clock, save);
+    JobRoutes jobs = new JobRoutes(runner);
+    face.sync("PUT", "/jobs/v2/{id}", SERVICE, jobs::schedule);
+    face.sync("GET", "/jobs/v2/{id}", QUERY, jobs::get);
+    face.sync("POST", "/jobs/v2/{id}/cancel", SERVICE, jobs::cancel);
+    face.sync("GET", "/jobs/v2/query", QUERY, jobs::query);
+    face.sync("POST", "/devices/query", QUERY, new QueryRoutes(twins, runner)::query);
     EmulatorRoutes emulator = new EmulatorRoutes(core, registry, save, shutdown);
     face.sync("POST", "/emulator/devices/{id}/messages", SERVICE, emulator::sendCloudToDevice);
     face.sync("POST", "/emulator/devices/{id}/drop", SERVICE, emulator::drop);

@@ -10,7 +10,9 @@ import io.rxiothub.emulator.http.HttpCall;
 import io.rxiothub.emulator.internal.HubCore;
 import io.rxiothub.emulator.internal.Identity;
 import io.rxiothub.emulator.internal.TwinStore;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -66,7 +68,8 @@ final class TwinRoutes {
     return ServiceJson.ok(twin(id));
   }
 
-  private void apply(Identity id, @Nullable ObjectNode tags, @Nullable ObjectNode desired) {
+  /** Applies a tags and a desired patch (either may be null or empty); desired first, pushed to the device. */
+  void apply(Identity id, @Nullable ObjectNode tags, @Nullable ObjectNode desired) {
     try {
       if (desired != null && desired.size() > 0) {
         core.updateDesired(id, desired.toString());
@@ -87,6 +90,27 @@ final class TwinRoutes {
     if (!ServiceJson.ifMatch(ifMatch, etag)) {
       throw HubError.preconditionFailed("If-Match " + ifMatch + " does not match the twin's etag " + etag);
     }
+  }
+
+  /**
+   * The twin documents of devices ({@code modules} false) or modules, in registry order, built from each twin's
+   * cached snapshot (no serialising, no hashing: a twin's JSON and etag are computed once per version). Shared
+   * nodes: read, never modify.
+   */
+  List<JsonNode> documents(boolean modules) {
+    List<JsonNode> out = new ArrayList<>();
+    Map<String, Integer> c2d = registry.c2dCounts();
+    for (DeviceIdentity identity : core.registry().list()) {
+      if ((identity.moduleId() != null) == modules) {
+        try {
+          TwinStore.Snapshot twin = core.twinSnapshot(new Identity(identity.deviceId(), identity.moduleId()));
+          out.add(document(identity, twin, modules ? 0 : c2d.getOrDefault(identity.deviceId(), 0)));
+        } catch (HubError | IllegalArgumentException e) {
+          // Deleted meanwhile: not part of the result.
+        }
+      }
+    }
+    return out;
   }
 
   /** The twin JSON the SDKs parse (TwinState). */
