@@ -249,4 +249,31 @@ class ConsoleBrowserIT {
     awaitText("c2d-error", "The hub refused the message");
     assertThat(textOf("c2d-error")).contains("ghost");
   }
+
+  @Test
+  @Order(9)
+  void disablesAndDeletesADeviceFromTheDevicesPage() {
+    hub.registry().createDevice("doomed");
+    open("devices");
+    By disable = By.cssSelector("button[aria-label='Disable doomed']");
+    wait.until(ExpectedConditions.elementToBeClickable(disable)).click();
+    wait.until(d -> !hub.registry().get("doomed").orElseThrow().enabled());
+    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[aria-label='Enable doomed']")));
+    browser.findElement(By.cssSelector("button[aria-label='Delete doomed']")).click();
+    wait.until(ExpectedConditions.alertIsPresent()).accept();
+    wait.until(d -> hub.registry().get("doomed").isEmpty());
+    wait.until(d -> d.findElements(By.cssSelector("[data-device='doomed']")).isEmpty());
+  }
+
+  @Test
+  @Order(10)
+  void tagsPatchUpdatesTheTwin() {
+    browser.get(hub.consoleUrl() + "#twin/" + DEVICE);
+    awaitText("twin-versions", "desired $version");
+    type("tags-patch", "{\"floor\": 3}");
+    click("tags-send");
+    awaitText("twin-patch-result", "Tags updated");
+    awaitText("twin-tags", "\"floor\": 3");
+    assertThat(hub.twin(DEVICE).blockingGet().replace(" ", "")).contains("\"floor\":3");
+  }
 }

@@ -49,6 +49,8 @@ export async function render(view, { api, ui, arg }) {
     }
   }
 
+  let shown = '';
+
   async function refresh() {
     const device = id.value.trim();
     if (!device) {
@@ -56,6 +58,11 @@ export async function render(view, { api, ui, arg }) {
     }
     try {
       const messages = await api.get('/emulator/devices/' + api.seg(device) + '/messages');
+      const signature = device + JSON.stringify(messages);
+      if (signature === shown) {
+        return;
+      }
+      shown = signature;
       queue.replaceChildren(messages.length ? ui.table('c2d-table', ['Message id', 'State', 'Enqueued', 'Expires',
         'Properties', 'Payload'], messages.slice().reverse().map((m) => [
         m.messageId, el('span', { class: 'c2d-state state-' + m.state, 'data-message': m.messageId }, m.state),

@@ -84,6 +84,8 @@ export async function render(view, { api, ui, session, go }) {
 
   const name = (row) => row.deviceId + (row.moduleId ? '/' + row.moduleId : '');
 
+  let shown = '';
+
   async function refresh() {
     let connections;
     let devices;
@@ -93,6 +95,12 @@ export async function render(view, { api, ui, session, go }) {
       ui.showError(error, e, 'Could not list devices');
       return;
     }
+    // Redraw only on change: a table rebuilt every 2 s would drop the keyboard focus and stale every button.
+    const signature = JSON.stringify([connections, devices.map((d) => [d.deviceId, d.status])]);
+    if (signature === shown) {
+      return;
+    }
+    shown = signature;
     const status = new Map(devices.map((d) => [d.deviceId, d]));
     const rows = connections.map((c) => {
       const device = status.get(c.deviceId) || {};
@@ -111,6 +119,7 @@ export async function render(view, { api, ui, session, go }) {
           el('button', { type: 'button', class: 'secondary', 'aria-label': 'Show connection string of ' + idText,
             onclick: () => showConnectionString(c) }, 'Connection string'),
           c.moduleId ? null : el('button', { type: 'button', class: 'secondary',
+            'aria-label': (enabled ? 'Disable ' : 'Enable ') + idText,
             onclick: () => setStatus(c, enabled ? 'disabled' : 'enabled') }, enabled ? 'Disable' : 'Enable'),
           el('button', { type: 'button', class: 'secondary', onclick: () => go('telemetry', idText) }, 'Telemetry'),
           el('button', { type: 'button', class: 'secondary', onclick: () => go('twin', idText) }, 'Twin'),
