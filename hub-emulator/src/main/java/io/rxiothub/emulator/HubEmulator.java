@@ -4,6 +4,8 @@ package io.rxiothub.emulator;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.emulator.dps.DpsEndpoint;
+import io.rxiothub.emulator.files.FileUploads;
+import io.rxiothub.emulator.files.internal.FileUploadService;
 import io.rxiothub.emulator.http.HttpRoutes;
 import io.rxiothub.emulator.internal.C2dEntry;
 import io.rxiothub.emulator.internal.HubCore;
@@ -50,6 +52,7 @@ public final class HubEmulator implements AutoCloseable {
   private final HubCore core;
   private final DeviceRegistry registry;
   private final Faults faults;
+  private final FileUploadService files;
   private final CountDownLatch shutdownRequest = new CountDownLatch(1);
   private final ConsoleFace console;
   private @Nullable DpsEndpoint dps;
@@ -62,6 +65,8 @@ public final class HubEmulator implements AutoCloseable {
     this.faults = new Faults(core.faults(), core::acceptedConnections, runtime::outage, runtime::restart);
     ServiceFace.install(runtime.routes(), core, runtime::save, settings.clock(), shutdownRequest::countDown);
     this.console = ConsoleFace.install(runtime.routes(), core, settings.clock());
+    this.files = new FileUploadService(core.registry(), settings.clock(), runtime::webSocketPort);
+    files.install(runtime.routes());
   }
 
   /** Returns a builder with the defaults: host {@code localhost}, ports 8883 and 443, in memory, system clock. */
@@ -104,6 +109,14 @@ public final class HubEmulator implements AutoCloseable {
     }
     runtime.close();
     console.close();
+  }
+
+  /**
+   * File upload (docs/protocol.md §16): the hub's device endpoints on the HTTPS (WebSocket) port, the built-in
+   * Blob storage face or a configured account such as Azurite, and the completion notifications.
+   */
+  public FileUploads files() {
+    return files;
   }
 
   /** This emulator's Device Provisioning Service endpoint (started by its own {@code start}); one per emulator. */

@@ -40,6 +40,10 @@ final class Listeners implements AutoCloseable {
   private static final int MAX_WEBSOCKET_FRAME = 2 * 1024 * 1024;
   /** The largest REST request body (docs/service-api.md §1). */
   static final int MAX_REST_BODY = 256 * 1024;
+  /** The path prefix of the built-in Blob storage face, whose bodies may be larger (docs/protocol.md §16.3). */
+  static final String STORAGE_PREFIX = "/" + io.rxiothub.emulator.files.FileUploads.STORAGE_ACCOUNT + "/";
+  /** The largest body of a Put Blob or Put Block on the built-in storage face. */
+  static final int MAX_STORAGE_BODY = 256 * 1024 * 1024;
 
   private final EventLoopGroup group;
   private final SslContext sslContext;
@@ -109,7 +113,7 @@ final class Listeners implements AutoCloseable {
         if (rest == null) {
           ch.pipeline().addLast(new HttpObjectAggregator(64 * 1024));
         } else {
-          ch.pipeline().addLast(new RestBodyLimit(MAX_REST_BODY));
+          ch.pipeline().addLast(new RestBodyLimit(MAX_REST_BODY, STORAGE_PREFIX, MAX_STORAGE_BODY));
           ch.pipeline().addLast(rest.get());
         }
         ch.pipeline().addLast(new WebSocketServerProtocolHandler(config));

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -18,21 +19,47 @@ import io.rxiothub.emulator.http.HttpRoutes;
 
 /**
  * Aggregates requests up to a limit; a larger one gets 413 RequestEntityTooLarge, its body is discarded, and the
- * connection closes unless it is keep-alive (as Netty's own aggregator does).
+ * connection closes unless it is keep-alive (as Netty's own aggregator does). Paths under {@code largePrefix} (the
+ * built-in Blob storage face, docs/protocol.md §16.3) may carry up to {@code largeLimit}; the REST front refuses a
+ * chunked body over {@code limit} elsewhere, which has no Content-Length to be judged by here.
  */
 final class RestBodyLimit extends HttpObjectAggregator {
 
   private final int limit;
+  private final String largePrefix;
+  private final int largeLimit;
 
   RestBodyLimit(int limit) {
-    super(limit);
+    this(limit, "", limit);
+  }
+
+  RestBodyLimit(int limit, String largePrefix, int largeLimit) {
+    super(Math.max(limit, largeLimit));
     this.limit = limit;
+    this.largePrefix = largePrefix;
+    this.largeLimit = largeLimit;
+  }
+
+  /** The body limit of a request to {@code uri}. */
+  int limitOf(String uri) {
+    return !largePrefix.isEmpty() && uri.startsWith(largePrefix) ? largeLimit : limit;
+  }
+
+  @Override
+  protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
+    int max = start instanceof HttpRequest request ? limitOf(request.uri()) : limit;
+    try {
+      return HttpUtil.getContentLength(start, -1L) > max;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
     HttpAnswer answer = HttpRoutes.error(413, "RequestEntityTooLarge", 413,
-        "the request body is over the emulator's limit of " + limit + " bytes");
+        "the request body is over the emulator's limit of " + (oversized instanceof HttpRequest request
+            ? limitOf(request.uri()) : limit) + " bytes");
     byte[] body = answer.body();
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
