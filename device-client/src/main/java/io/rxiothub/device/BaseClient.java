@@ -31,6 +31,7 @@ abstract class BaseClient implements IotHubClient {
   private final Flowable<CloudMessage> cloudMessages;
   private final TwinEngine twin;
   private final MethodEngine methods;
+  private final FileUploads files;
 
   BaseClient(ClientParts parts) {
     ClientCore core = parts.core;
@@ -41,6 +42,7 @@ abstract class BaseClient implements IotHubClient {
     this.codec = codec;
     this.twin = new TwinEngine(core, parts.features);
     this.methods = new MethodEngine(core, parts.features);
+    this.files = parts.files;
     this.cloudMessages = core.inbound(codec.topics().deviceboundFilter(), publish -> {
       try {
         return codec.decodeCloudMessage(publish.topic(), publish.payload());
@@ -122,6 +124,11 @@ abstract class BaseClient implements IotHubClient {
   @Override
   public DirectMethods methods() {
     return methods;
+  }
+
+  @Override
+  public FileUploads files() {
+    return files;
   }
 
   @Override

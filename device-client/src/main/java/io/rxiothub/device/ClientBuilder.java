@@ -536,6 +536,36 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     return self();
   }
 
+  /**
+   * Sets the port of the hub's HTTPS endpoints, which file upload uses (default 443, IoT Hub's; the
+   * emulator serves them on its WebSocket port). The host is the connection string's {@code HostName}.
+   *
+   * @throws IllegalArgumentException unless in 1..65535
+   */
+  public B httpsPort(int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("httpsPort must be in 1..65535, got " + port);
+    }
+    settings.httpsPort(port);
+    return self();
+  }
+
+  /**
+   * Sets the block size of {@code files().upload(…)} (default 4 MiB): a file larger than one block
+   * goes to storage as blocks of this size (Put Block, then Put Block List), a smaller one in one
+   * Put Blob. An upload holds one block in memory. Storage allows at most 50,000 blocks per blob, so
+   * the largest file is 50,000 blocks.
+   *
+   * @throws IllegalArgumentException unless in 64 KiB..100 MiB
+   */
+  public B fileUploadBlockSize(int bytes) {
+    if (bytes < 64 * 1024 || bytes > 100 * 1024 * 1024) {
+      throw new IllegalArgumentException("fileUploadBlockSize must be in 65536..104857600 bytes, got " + bytes);
+    }
+    settings.fileUploadBlockSize(bytes);
+    return self();
+  }
+
   /** Returns what this builder was told, for {@code ClientFactory}. */
   final ClientSettings settings() {
     return settings.build();

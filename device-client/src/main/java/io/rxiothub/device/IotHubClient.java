@@ -133,6 +133,14 @@ public interface IotHubClient extends AutoCloseable {
   DirectMethods methods();
 
   /**
+   * Returns file upload through the hub (protocol.md §16): streaming uploads to the Blob storage
+   * linked to the hub, and the two low-level steps (SAS URI, notification). Uses the hub's HTTPS
+   * endpoints (port 443, or the builder's {@code httpsPort}) with the client's credentials and TLS
+   * trust; the MQTT connection need not be open. The same object on every call.
+   */
+  FileUploads files();
+
+  /**
    * Closes the client at once: fails waiting sends with {@link IotHubClientStateException}, sends
    * DISCONNECT, completes the streams and releases the shared threads once no client uses them.
    * Idempotent.

@@ -119,7 +119,11 @@ public final class ClientFactory {
               s.trustManagerFactory, s.keyManagerFactory, s.proxyHost, s.proxyPort, s.proxyUser,
               s.proxyPassword, s.connectTimeoutMillis, AzureFailures.INSTANCE));
       ClientCore core = new ClientCore(settings, mqtt, lease);
-      return new ClientParts(cs.deviceId(), cs.moduleId(), core, codec, features(s));
+      FileUploadEngine files = new FileUploadEngine(cs.deviceId(), cs.moduleId(), credentials,
+          new FileUploadEngine.UploadSettings(cs.hostName(), s.httpsPort, s.apiVersion,
+              HttpsSockets.of(s.trustManagerFactory, s.keyManagerFactory), s.fileUploadBlockSize, 4, 500, 8_000),
+          callbacks, time);
+      return new ClientParts(cs.deviceId(), cs.moduleId(), core, codec, features(s), files);
     } catch (RuntimeException e) {
       lease.release();
       throw e;

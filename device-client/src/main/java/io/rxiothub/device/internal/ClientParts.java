@@ -16,13 +16,16 @@ public final class ClientParts {
   public final MessageCodec codec;
   /** The twin and method settings. */
   public final FeatureSettings features;
+  /** File upload over the hub's HTTPS endpoints. */
+  public final FileUploadEngine files;
 
   ClientParts(String deviceId, @Nullable String moduleId, ClientCore core, MessageCodec codec,
-      FeatureSettings features) {
+      FeatureSettings features, FileUploadEngine files) {
     this.deviceId = deviceId;
     this.moduleId = moduleId;
     this.core = core;
     this.codec = codec;
     this.features = features;
+    this.files = files;
   }
 }

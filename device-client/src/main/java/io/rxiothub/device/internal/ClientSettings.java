@@ -85,6 +85,10 @@ public final class ClientSettings {
   /** The session takeover window. */
   public final long takeoverWindowMillis;
   public final @Nullable Message will;
+  /** The hub's HTTPS port (file upload). */
+  public final int httpsPort;
+  /** The block size of file uploads. */
+  public final int fileUploadBlockSize;
   /** The options that set the client certificate, in the order set; more than one is a conflict. */
   public final List<String> clientCertificateOptions;
 
@@ -122,6 +126,8 @@ public final class ClientSettings {
     this.methodRepliesAtMostOnce = b.methodRepliesAtMostOnce;
     this.takeoverWindowMillis = b.takeoverWindowMillis;
     this.will = b.will;
+    this.httpsPort = b.httpsPort;
+    this.fileUploadBlockSize = b.fileUploadBlockSize;
     this.clientCertificateOptions = Collections.unmodifiableList(new ArrayList<>(b.clientCertificateOptions));
   }
 
@@ -165,6 +171,8 @@ public final class ClientSettings {
     private boolean methodRepliesAtMostOnce = false;
     private long takeoverWindowMillis = CoreSettings.DEFAULT_TAKEOVER_WINDOW_MILLIS;
     private @Nullable Message will;
+    private int httpsPort = 443;
+    private int fileUploadBlockSize = FileUploadEngine.DEFAULT_BLOCK_SIZE;
     private final List<String> clientCertificateOptions = new ArrayList<>();
 
     private Builder() {}
@@ -364,6 +372,18 @@ public final class ClientSettings {
     /** Sets the session takeover window. */
     public Builder takeoverWindowMillis(long takeoverWindowMillis) {
       this.takeoverWindowMillis = takeoverWindowMillis;
+      return this;
+    }
+
+    /** Sets the hub's HTTPS port. */
+    public Builder httpsPort(int httpsPort) {
+      this.httpsPort = httpsPort;
+      return this;
+    }
+
+    /** Sets the file upload block size. */
+    public Builder fileUploadBlockSize(int fileUploadBlockSize) {
+      this.fileUploadBlockSize = fileUploadBlockSize;
       return this;
     }
 

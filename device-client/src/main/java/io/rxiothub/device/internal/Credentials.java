@@ -133,6 +133,39 @@ public final class Credentials implements ConnectCredentials {
     }
   }
 
+  /**
+   * Returns the {@code Authorization} value of an HTTPS request to the hub made at {@code nowMillis} (a secret):
+   * a token made for {@code ttlSeconds}, the fixed token or the source's; null for X.509 (the TLS client
+   * certificate authenticates). Unlike {@link #password(long)} it leaves the MQTT token's renewal time alone.
+   *
+   * @throws IotHubTokenExpiredException if a fixed token has expired
+   */
+  public @Nullable String httpAuthorization(long nowMillis) {
+    long now = nowMillis / 1000;
+    switch (kind) {
+      case KEY:
+        return connectionString.newSasToken(now + ttlSeconds).format();
+      case SOURCE: {
+        String resource = connectionString.resourceUri();
+        SasToken token = SasToken.parse(java.util.Objects.requireNonNull(source).token(resource, now));
+        if (!token.covers(resource) || token.isExpired(now)) {
+          throw new IllegalArgumentException("the SAS token source returned a token that does not cover '"
+              + resource + "' or has expired");
+        }
+        return token.format();
+      }
+      case FIXED_TOKEN: {
+        SasToken token = fixedToken;
+        if (token == null || token.isExpired(now)) {
+          throw expired();
+        }
+        return token.format();
+      }
+      default:
+        return null;
+    }
+  }
+
   /** Returns when the last token made should be renewed, or -1 if tokens are not renewed. */
   @Override
   public synchronized long renewAtMillis() {

@@ -1,0 +1,239 @@
+// DeviceClient.files() against the hub emulator's file endpoints and built-in Blob storage over real TLS: Put Blob and
+// multi-block uploads from a file, a stream and a publisher, byte for byte; progress; a failed block retried; a
+// dispose mid-upload notifies the hub of the failure; the hub's limits and the low-level steps.
+package io.rxiothub.device.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.subscribers.TestSubscriber;
+import io.rxiothub.device.BlobSasUri;
+import io.rxiothub.device.DeviceClient;
+import io.rxiothub.device.IotHubFileUploadException;
+import io.rxiothub.device.UploadProgress;
+import io.rxiothub.emulator.DeviceIdentity;
+import io.rxiothub.emulator.HubEmulatorExtension;
+import io.rxiothub.emulator.files.FileUploadNotification;
+import io.rxiothub.emulator.files.FileUploads;
+import io.rxiothub.testing.NoLeaksExtension;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(NoLeaksExtension.class)
+@Timeout(60)
+class FileUploadIT {
+
+  private static final int BLOCK = 64 * 1024;
+
+  @RegisterExtension
+  static final HubEmulatorExtension HUB = new HubEmulatorExtension();
+
+  private DeviceClient client;
+
+  @AfterEach
+  void close() {
+    if (client != null) {
+      client.close();
+    }
+    HUB.hub().files().failStorage(500, 0);
+    HUB.hub().files().failHubRequests(500, 0);
+  }
+
+  private DeviceClient client(DeviceIdentity id) {
+    client = DeviceClient.builder().connectionString(id.connectionString()).trustStore(HUB.hub().trustStore())
+        .httpsPort(HUB.hub().webSocketPort()).fileUploadBlockSize(BLOCK).build();
+    return client;
+  }
+
+  private static byte[] content(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static FileUploadNotification lastNotification(String deviceId) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> !HUB.hub().files().notifications(deviceId).isEmpty());
+    List<FileUploadNotification> all = HUB.hub().files().notifications(deviceId);
+    return all.get(all.size() - 1);
+  }
+
+  @Test
+  void aSmallFileGoesInOnePutBlobAndTheHubIsNotifiedOfSuccess(@TempDir Path dir) throws Exception {
+    DeviceClient c = client(HUB.createDevice("small-file"));
+    byte[] bytes = content(10_000, 1);
+    File file = dir.resolve("small.bin").toFile();
+    Files.write(file.toPath(), bytes);
+
+    List<UploadProgress> progress = c.files().upload("logs/small.bin", file).toList()
+        .blockingGet();
+
+    assertThat(progress).containsExactly(UploadProgress.of("small-file/logs/small.bin", 10_000, 10_000));
+    assertThat(HUB.hub().files().blob("small-file/logs/small.bin")).hasValueSatisfying(
+        b -> assertThat(b).isEqualTo(bytes));
+    FileUploadNotification n = lastNotification("small-file");
+    assertThat(n.success()).isTrue();
+    assertThat(n.blobSizeInBytes()).isEqualTo(10_000);
+    assertThat(HUB.hub().files().activeUploads("small-file")).isZero();
+  }
+
+  @Test
+  void aLargeStreamGoesBlockByBlockWithProgressAndArrivesByteForByte() {
+    DeviceClient c = client(HUB.createDevice("multi-block"));
+    byte[] bytes = content(5 * BLOCK + 123, 2);
+
+    List<UploadProgress> progress = c.files().upload("big.bin", () -> new ByteArrayInputStream(bytes)).toList()
+        .blockingGet();
+
+    assertThat(progress).extracting(UploadProgress::bytesSent)
+        .containsExactly((long) BLOCK, 2L * BLOCK, 3L * BLOCK, 4L * BLOCK, 5L * BLOCK, 5L * BLOCK + 123);
+    assertThat(progress).allMatch(p -> p.totalBytes() == -1);
+    assertThat(HUB.hub().files().blob("multi-block/big.bin")).hasValueSatisfying(
+        b -> assertThat(b).isEqualTo(bytes));
+    assertThat(lastNotification("multi-block").success()).isTrue();
+  }
+
+  @Test
+  void aPublisherOfBuffersIsUploadedInItsOrder() {
+    DeviceClient c = client(HUB.createDevice("publisher"));
+    byte[] bytes = content(3 * BLOCK + 10, 3);
+    Flowable<ByteBuffer> chunks = Flowable.range(0, (bytes.length + 999) / 1000)
+        .map(i -> ByteBuffer.wrap(bytes, i * 1000, Math.min(1000, bytes.length - i * 1000)));
+
+    c.files().upload("from-publisher.bin", chunks).blockingSubscribe();
+
+    assertThat(HUB.hub().files().blob("publisher/from-publisher.bin")).hasValueSatisfying(
+        b -> assertThat(b).isEqualTo(bytes));
+  }
+
+  @Test
+  void failedBlocksAreSentAgainAndTheUploadSucceeds() {
+    DeviceClient c = client(HUB.createDevice("retried"));
+    byte[] bytes = content(3 * BLOCK, 4);
+    HUB.hub().files().failStorage(503, 2);
+
+    c.files().upload("retried.bin", () -> new ByteArrayInputStream(bytes)).blockingSubscribe();
+
+    assertThat(HUB.hub().files().blob("retried/retried.bin")).hasValueSatisfying(b -> assertThat(b)
+        .isEqualTo(bytes));
+    assertThat(lastNotification("retried").success()).isTrue();
+  }
+
+  @Test
+  void aBlockFailingEveryAttemptFailsTheUploadAndTheHubHearsOfIt() {
+    DeviceClient c = client(HUB.createDevice("gives-up"));
+    HUB.hub().files().failStorage(500, 100);
+
+    TestSubscriber<UploadProgress> upload = c.files().upload("never.bin",
+        () -> new ByteArrayInputStream(content(2 * BLOCK, 5))).test();
+
+    upload.awaitDone(30, TimeUnit.SECONDS);
+    upload.assertError(e -> e instanceof IotHubFileUploadException
+        && ((IotHubFileUploadException) e).stage() == IotHubFileUploadException.Stage.STORAGE
+        && ((IotHubFileUploadException) e).status() == 500 && e.getMessage().contains("after 4 attempts")
+        && !e.getMessage().contains("sig="));
+    FileUploadNotification n = lastNotification("gives-up");
+    assertThat(n.success()).isFalse();
+    assertThat(n.statusCode()).isEqualTo(500);
+    assertThat(HUB.hub().files().activeUploads("gives-up")).isZero();
+  }
+
+  @Test
+  void disposingMidUploadAbortsAndNotifiesTheHubOfTheFailure() {
+    DeviceClient c = client(HUB.createDevice("disposed"));
+    // one block's worth, then a source that never ends: the upload waits for more after the first block
+    Flowable<ByteBuffer> endless = Flowable.just(ByteBuffer.wrap(content(BLOCK, 6))).concatWith(Flowable.never());
+    List<UploadProgress> seen = new CopyOnWriteArrayList<>();
+
+    Disposable upload = c.files().upload("stopped.bin", endless).subscribe(seen::add, e -> { });
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
+    upload.dispose();
+
+    FileUploadNotification n = lastNotification("disposed");
+    assertThat(n.success()).isFalse();
+    assertThat(n.statusCode()).isEqualTo(499);
+    assertThat(n.statusDescription()).contains("cancelled");
+    assertThat(HUB.hub().files().blob("disposed/stopped.bin")).isEmpty();
+  }
+
+  @Test
+  void anUnreadableFileFailsAtTheSourceAndStillReleasesTheHubsSlot(@TempDir Path dir) {
+    DeviceClient c = client(HUB.createDevice("missing-file"));
+
+    TestSubscriber<UploadProgress> upload = c.files().upload("x.bin", dir.resolve("absent.bin").toFile()).test();
+
+    upload.awaitDone(20, TimeUnit.SECONDS);
+    upload.assertError(e -> e instanceof IotHubFileUploadException
+        && ((IotHubFileUploadException) e).stage() == IotHubFileUploadException.Stage.SOURCE
+        && e.getMessage().contains("absent.bin") && !((IotHubFileUploadException) e).isRetryable());
+    assertThat(lastNotification("missing-file").success()).isFalse();
+    assertThat(HUB.hub().files().activeUploads("missing-file")).isZero();
+  }
+
+  @Test
+  void blobNamesBreakingStorageRulesFailAtOnceNamingTheRule() {
+    DeviceClient c = client(HUB.createDevice("names"));
+
+    assertThatIllegalArgumentException().isThrownBy(() -> c.files().sasUri("dir//file"))
+        .withMessageContaining("empty path segment");
+    assertThatIllegalArgumentException().isThrownBy(() -> c.files().upload("ends-with.", () -> null))
+        .withMessageContaining("must not end with '.'");
+    assertThatIllegalArgumentException().isThrownBy(() -> c.files().sasUri("")).withMessageContaining("empty");
+  }
+
+  @Test
+  void theLowLevelStepsHandOutTheSasAndTakeTheNotificationAndTheHubCapsThem() {
+    DeviceClient c = client(HUB.createDevice("low-level"));
+    List<BlobSasUri> uris = new java.util.ArrayList<>();
+    for (int i = 0; i < FileUploads.MAX_CONCURRENT_UPLOADS; i++) {
+      uris.add(c.files().sasUri("f" + i).blockingGet());
+    }
+
+    TestSubscriber<BlobSasUri> eleventh = c.files().sasUri("f10").toFlowable().test();
+    eleventh.awaitDone(20, TimeUnit.SECONDS);
+    c.files().notify(uris.get(0), true, 200, "uploaded elsewhere").blockingAwait(20, TimeUnit.SECONDS);
+
+    eleventh.assertError(e -> e instanceof IotHubFileUploadException
+        && ((IotHubFileUploadException) e).status() == 403 && e.getMessage().contains("DeviceMaximumActiveFileUploadLimitExceeded"));
+    assertThat(uris.get(0).blobName()).isEqualTo("low-level/f0");
+    assertThat(uris.get(0).toString()).doesNotContain("sig=").contains("sasToken=***");
+    assertThat(uris.get(0).blobUriWithSas()).contains("sig=");
+    FileUploadNotification n = lastNotification("low-level");
+    assertThat(n.statusDescription()).isEqualTo("uploaded elsewhere");
+    assertThat(HUB.hub().files().activeUploads("low-level")).isEqualTo(FileUploads.MAX_CONCURRENT_UPLOADS - 1);
+    for (BlobSasUri uri : uris.subList(1, uris.size())) {
+      c.files().notify(uri, false, 400, "not needed").blockingAwait(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aThrottledHubFailsTheSasRequestAsRetryable() {
+    DeviceClient c = client(HUB.createDevice("throttled"));
+    HUB.hub().files().failHubRequests(429, 1);
+
+    TestSubscriber<UploadProgress> upload = c.files().upload("t.bin", () -> new ByteArrayInputStream(new byte[1]))
+        .test();
+
+    upload.awaitDone(20, TimeUnit.SECONDS);
+    upload.assertError(e -> e instanceof IotHubFileUploadException
+        && ((IotHubFileUploadException) e).stage() == IotHubFileUploadException.Stage.SAS_URI
+        && ((IotHubFileUploadException) e).isRetryable());
+    assertThat(HUB.hub().files().notifications("throttled")).isEmpty();
+  }
+}
