@@ -38,7 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Runs the ten steps of the demo; exit 0 when all succeed, 1 at the first failure (after closing everything). */
+/** Runs the eleven steps of the demo; exit 0 when all succeed, 1 at the first failure (after closing everything). */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
     exitCodeList = {"0:every step succeeded", "1:a step failed; the message says which and why"})
 final class DemoCommand implements Callable<Integer> {
 
-  static final int STEPS = 10;
+  static final int STEPS = 11;
 
   @Spec CommandSpec spec;
 
@@ -103,7 +103,8 @@ final class DemoCommand implements Callable<Integer> {
           && step("patch reported properties", this::patchReported)
           && step("receive a desired-properties update", this::receiveDesired)
           && step("answer a direct method", this::answerMethod)
-          && step("reconnect after the hub drops the connection", this::reconnect);
+          && step("reconnect after the hub drops the connection", this::reconnect)
+          && step("upload a file (blob storage over HTTPS)", this::uploadFile);
     } finally {
       long closing = System.nanoTime();
       closeAll();
@@ -125,11 +126,12 @@ final class DemoCommand implements Callable<Integer> {
   // ------------------------------------------------------------------ steps
 
   private List<String> startEmulator() throws Exception {
-    HubEmulator started = HubEmulator.builder().mqttPort(0).webSocketPort(-1).build().start();
+    HubEmulator started = HubEmulator.builder().mqttPort(0).webSocketPort(0).build().start();
     hub = started;
     tap = WireTap.start("localhost", started.mqttPort(), started.sslContext(), frame -> { });
     return List.of(
-        "hub " + started.hostName() + ", MQTT over TLS on 127.0.0.1:" + started.mqttPort() + ", in memory",
+        "hub " + started.hostName() + ", MQTT over TLS on 127.0.0.1:" + started.mqttPort() + ", HTTPS on "
+            + started.webSocketPort() + ", in memory",
         "CA certificate " + started.caFile(),
         "wire tap on 127.0.0.1:" + tap.port() + " relays the device's TLS connection to the hub and decodes it");
   }
@@ -177,6 +179,28 @@ final class DemoCommand implements Callable<Integer> {
       return List.of("send() completed on PUBACK; the hub got " + got.payloadAsString(),
           "  application properties " + got.applicationProperties(),
           "  system properties " + got.systemProperties());
+    } finally {
+      subscription.dispose();
+    }
+  }
+
+  private List<String> uploadFile() throws Exception {
+    DeviceIdentity identity = hub().registry().get(deviceId).orElseThrow();
+    byte[] content = "temperature,humidity\n21.5,48\n21.7,47\n".getBytes(UTF_8);
+    CompletableFuture<io.rxiothub.emulator.files.FileUploadNotification> notified = new CompletableFuture<>();
+    var subscription = hub().files().notifications().firstElement().subscribe(notified::complete,
+        notified::completeExceptionally);
+    // A client of its own: file upload speaks HTTPS to the hub and to storage, not through the MQTT wire tap.
+    try (DeviceClient uploader = DeviceClient.builder().connectionString(identity.connectionString())
+        .trustStore(hub().trustStore()).httpsPort(hub().webSocketPort()).build()) {
+      uploader.files().upload("readings.csv", () -> new java.io.ByteArrayInputStream(content))
+          .blockingSubscribe();
+      var n = notified.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return List.of("POST /devices/" + deviceId + "/files gave a SAS URI for blob " + n.blobName(),
+          "PUT " + content.length + " bytes to the emulator's blob storage (Put Blob), then"
+              + " POST /devices/" + deviceId + "/files/notifications",
+          "the back end got the notification: " + (n.success() ? "succeeded" : "failed") + ", "
+              + n.blobSizeInBytes() + " bytes, " + n.blobUri());
     } finally {
       subscription.dispose();
     }

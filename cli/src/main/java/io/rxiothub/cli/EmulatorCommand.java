@@ -137,6 +137,13 @@ final class EmulatorCommand implements Callable<Integer> {
             + m.applicationProperties());
         out.flush();
       });
+      Disposable uploads = quiet ? Disposable.empty() : hub.files().notifications().subscribe(n -> {
+        out.println(style.dim("file upload") + "  " + n.deviceId() + (n.moduleId() == null ? "" : "/" + n.moduleId())
+            + "  " + n.blobName() + "  " + (n.success() ? "succeeded" : "failed") + " (" + n.statusCode()
+            + (n.statusDescription().isEmpty() ? "" : " " + n.statusDescription()) + ")"
+            + (n.blobSizeInBytes() < 0 ? "" : "  " + n.blobSizeInBytes() + " bytes"));
+        out.flush();
+      });
       try {
         long deadline = timeoutSeconds == null ? Long.MAX_VALUE : System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         while (!stop.requested() && System.nanoTime() < deadline) {
@@ -146,6 +153,7 @@ final class EmulatorCommand implements Callable<Integer> {
         }
       } finally {
         telemetry.dispose();
+        uploads.dispose();
       }
     } finally {
       try {
@@ -185,6 +193,8 @@ final class EmulatorCommand implements Callable<Integer> {
     out.println("  ./rxiothub send --ca-file " + hub.caFile().toAbsolutePath() + port + " '{\"temperature\":21.5}'");
     out.println("  ./rxiothub methods serve --ca-file " + hub.caFile().toAbsolutePath() + port
         + "   and: ./rxiothub methods invoke --device " + first.deviceId() + " reboot");
+    out.println("  ./rxiothub upload --ca-file " + hub.caFile().toAbsolutePath() + " --https-port "
+        + hub.webSocketPort() + " README.md");
     out.flush();
   }
 

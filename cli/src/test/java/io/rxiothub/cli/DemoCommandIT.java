@@ -20,8 +20,10 @@ class DemoCommandIT {
 
     assertThat(run.exitCode).as(run.toString()).isZero();
     assertThat(run.out)
-        .contains(" 1/10  start the hub emulator", "10/10  reconnect after the hub drops the connection")
-        .contains("All 10 steps succeeded")
+        .contains(" 1/11  start the hub emulator", "10/11  reconnect after the hub drops the connection")
+        .contains("11/11  upload a file (blob storage over HTTPS)")
+        .contains("the back end got the notification: succeeded, 37 bytes")
+        .contains("All 11 steps succeeded")
         .doesNotContain("FAILED")
         // the wire, as the tap decoded it
         .contains("dev -> hub  CONNECT  client id demo-device")
@@ -67,9 +69,9 @@ class DemoCommandIT {
     Cli run = Cli.run("demo", "--device", "bad/id");
 
     assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
-    assertThat(run.out).contains(" 1/10  start the hub emulator").containsPattern(" 2/10  register a device +FAILED")
+    assertThat(run.out).contains(" 1/11  start the hub emulator").containsPattern(" 2/11  register a device +FAILED")
         .contains("error: ").contains("closed the client, the tap and the emulator")
-        .doesNotContain("3/10").doesNotContain("steps succeeded");
+        .doesNotContain("3/11").doesNotContain("steps succeeded");
   }
 
   @Test
