@@ -12,9 +12,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Reads classpath resources once and answers them with their content type. Thread-safe. */
 final class StaticFiles {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StaticFiles.class);
 
   /** The console's own files. */
   static final String ROOT = "io/rxiothub/emulator/console/static/";
@@ -34,12 +38,17 @@ final class StaticFiles {
       + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
   private final ClassLoader loader;
-  private final String uplotVersion;
+  /** Null when uPlot's WebJar is missing: the console then runs without charts rather than the hub failing. */
+  private final @Nullable String uplotVersion;
   private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 
   StaticFiles(ClassLoader loader) {
     this.loader = loader;
     this.uplotVersion = uplotVersion(loader);
+    if (uplotVersion == null) {
+      LOG.warn("hub emulator: uPlot's WebJar (org.webjars.npm:uplot) is not on the class path; the console runs"
+          + " without its chart");
+    }
   }
 
   /** A console file ({@code dir} "" or "pages"), or 404. */
@@ -49,6 +58,10 @@ final class StaticFiles {
 
   /** A library file: {@code uPlot.esm.js}, {@code uPlot.min.css}, {@code uPlot-LICENSE.txt}, or 404. */
   HttpAnswer library(String name) {
+    if (uplotVersion == null) {
+      return HttpRoutes.error(404, "NotFound", "uPlot's WebJar (org.webjars.npm:uplot) is not on the emulator's"
+          + " class path: the console's charts need it");
+    }
     String resource = switch (name) {
       case "uPlot.esm.js", "uPlot.min.css" -> UPLOT + uplotVersion + "/dist/" + name;
       case "uPlot-LICENSE.txt" -> UPLOT + uplotVersion + "/LICENSE";
@@ -100,11 +113,10 @@ final class StaticFiles {
     }
   }
 
-  private static String uplotVersion(ClassLoader loader) {
+  private static @Nullable String uplotVersion(ClassLoader loader) {
     try (InputStream in = loader.getResourceAsStream("META-INF/maven/org.webjars.npm/uplot/pom.properties")) {
       if (in == null) {
-        throw new IllegalStateException("uPlot's WebJar (org.webjars.npm:uplot) is not on the class path: the"
-            + " console's charts need it");
+        return null;
       }
       java.util.Properties properties = new java.util.Properties();
       properties.load(in);
