@@ -21,4 +21,9 @@ class EqualityTest {
   void methodTopic() {
     EqualsVerifier.forClass(MethodTopic.class).suppress(Warning.NULL_FIELDS).verify();
   }
+
+  @Test
+  void commandName() {
+    EqualsVerifier.forClass(CommandName.class).suppress(Warning.NULL_FIELDS).verify();
+  }
 }

@@ -49,7 +49,16 @@ class ParserFuzzProperties extends ParserFuzzing {
             .huge("deep payload", utf8(deep), Outcome.PARSES),
         Parser.of("MethodResponse.ofJson", IllegalArgumentException.class, json,
                 text -> MethodResponse.ofJson(200, text))
-            .huge("deep", deep, Outcome.FAILS));
+            .huge("deep", deep, Outcome.FAILS),
+        Parser.of("CommandName.parse", IllegalArgumentException.class,
+                nearOrRandom(40, "thermostat1*getMaxMinReport", "reboot", "a*b", "a_1*B2", "x*y*z", "*reboot"),
+                CommandName::parse)
+            .then((text, value, error) -> {
+              if (error == null) {
+                assertThat(CommandName.parse(text).methodName()).isEqualTo(text);
+              }
+            })
+            .huge("1 MB", "c*" + "m".repeat(1_000_000), Outcome.FAILS));
   }
 
   @Example

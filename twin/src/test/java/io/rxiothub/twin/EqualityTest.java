@@ -50,4 +50,10 @@ class EqualityTest {
   void trackerStep() {
     EqualsVerifier.forClass(DesiredStateTracker.Step.class).suppress(Warning.NULL_FIELDS).verify();
   }
+
+  @Test
+  void plugAndPlayValues() {
+    EqualsVerifier.forClass(WritablePropertyAck.class).suppress(Warning.NULL_FIELDS).verify();
+    EqualsVerifier.forClass(WritablePropertyUpdate.class).suppress(Warning.NULL_FIELDS).verify();
+  }
 }

@@ -36,7 +36,9 @@ class ParserFuzzProperties extends ParserFuzzing {
             body -> TwinPatch.fromDesiredNotification(TwinTopic.desiredPatch(7), body)),
         Parser.of("TwinPatch.fromDesiredNotification(any topic)", IllegalArgumentException.class,
             Combinators.combine(topics, documents).as((topic, body) -> new String[] {topic, body}),
-            pair -> TwinPatch.fromDesiredNotification(TwinTopic.parse(pair[0]), utf8(pair[1]))));
+            pair -> TwinPatch.fromDesiredNotification(TwinTopic.parse(pair[0]), utf8(pair[1]))),
+        Parser.of("WritablePropertyUpdate.fromPatch", IllegalArgumentException.class, documents,
+            json -> WritablePropertyUpdate.fromPatch(TwinPatch.parse(json).toBuilder().version(3).build())));
   }
 
   private static byte[] utf8(String s) {
