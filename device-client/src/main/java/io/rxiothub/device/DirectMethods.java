@@ -6,8 +6,10 @@ import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.functions.Function;
+import io.rxiothub.methods.CommandName;
 import io.rxiothub.methods.MethodRequest;
 import io.rxiothub.methods.MethodResponse;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Answers the direct methods the back end invokes on the client's identity (protocol.md §7).
@@ -61,4 +63,17 @@ public interface DirectMethods {
    */
   @CheckReturnValue
   Flowable<MethodInvocation> requests();
+
+  /**
+   * Registers {@code handler} for the IoT Plug and Play command {@code command} of {@code component}
+   * (null: the default component), that is for the direct method {@code {component}*{command}}
+   * ({@link CommandName}); as {@link #handle(String, Function)} otherwise.
+   *
+   * @throws IllegalArgumentException if a name is not a DTDL name or {@code handler} is null
+   * @throws IllegalStateException if a handler for that command is registered already
+   */
+  default Disposable handleCommand(@Nullable String component, String command,
+      Function<MethodRequest, Single<MethodResponse>> handler) {
+    return handle(CommandName.of(component, command).methodName(), handler);
+  }
 }

@@ -4,8 +4,11 @@ package io.rxiothub.device;
 import io.reactivex.rxjava3.annotations.CheckReturnValue;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
+import io.rxiothub.twin.PnpPatch;
 import io.rxiothub.twin.Twin;
 import io.rxiothub.twin.TwinPatch;
+import io.rxiothub.twin.WritablePropertyAck;
+import io.rxiothub.twin.WritablePropertyUpdate;
 
 /**
  * The twin of the client's identity (device or module twin), over the {@code $iothub/twin/…}
@@ -70,4 +73,40 @@ public interface TwinOperations {
    */
   @CheckReturnValue
   Flowable<TwinPatch> desiredUpdates();
+
+  /**
+   * Returns the hot stream of IoT Plug and Play writable property updates: each patch of
+   * {@link #desiredUpdates()} split per component and property with
+   * {@link WritablePropertyUpdate#fromPatch(TwinPatch)}, in order, with the same subscription,
+   * backpressure and scheduler behaviour. Answer each with
+   * {@link #acknowledge(WritablePropertyAck...)}. What the twin held before the first subscription is not
+   * in the stream: read it with {@link #get()} and {@link WritablePropertyUpdate#fromTwin(Twin)}.
+   */
+  @CheckReturnValue
+  default Flowable<WritablePropertyUpdate> writablePropertyUpdates() {
+    return desiredUpdates().concatMapIterable(WritablePropertyUpdate::fromPatch);
+  }
+
+  /**
+   * Returns a cold {@code Single} that reports the acks of writable properties in one reported patch
+   * ({@code {"value", "ac", "av", "ad"}} per property, inside its component's {@code "__t": "c"} section),
+   * as {@link #updateReported(TwinPatch)} does, and emits the new reported {@code $version}.
+   *
+   * @throws IllegalArgumentException at once if no ack is given, an ack is null, or the patch breaks a
+   *     twin limit
+   */
+  @CheckReturnValue
+  default Single<Long> acknowledge(WritablePropertyAck... acks) {
+    if (acks == null) {
+      throw new IllegalArgumentException("acks must not be null");
+    }
+    if (acks.length == 0) {
+      throw new IllegalArgumentException("acks must hold at least one ack");
+    }
+    PnpPatch.Builder patch = PnpPatch.builder();
+    for (WritablePropertyAck ack : acks) {
+      patch.ack(ack);
+    }
+    return updateReported(patch.build());
+  }
 }

@@ -38,6 +38,7 @@ public final class HubCore {
   private final MethodCalls methods;
   private final AtomicLong ids = new AtomicLong();
   private final Subject<C2dEntry> c2dSent = PublishSubject.<C2dEntry>create().toSerialized();
+  private final PnpShapes pnp = new PnpShapes();
 
   /** Creates the hub state. */
   public HubCore(String hostName, Clock clock, ScheduledExecutorService timer, int telemetryRetention) {
@@ -52,7 +53,7 @@ public final class HubCore {
     this.publisher = new Publisher(timer, this::expectsTopic);
     this.sessions = new Sessions(clock, timer, publisher, telemetry, this::subscriptionsActive);
     this.c2d = new C2dQueue(clock, timer, sessions, publisher);
-    this.twinRequests = new TwinRequests(twins, faults, sessions, publisher);
+    this.twinRequests = new TwinRequests(twins, faults, sessions, publisher, pnp);
     this.methods = new MethodCalls(timer, sessions, publisher, ids::incrementAndGet);
   }
 
@@ -114,7 +115,12 @@ public final class HubCore {
   /** Authenticates a CONNECT now (see {@link Authentication#authenticate}). */
   public Authentication.Result authenticate(int protocolLevel, String clientId, @Nullable String userName,
       byte @Nullable [] password, @Nullable Will will) {
-    return authentication.authenticate(protocolLevel, clientId, userName, password, will, clock.instant());
+    Authentication.Result result = authentication.authenticate(protocolLevel, clientId, userName, password, will,
+        clock.instant());
+    if (result.identity() != null) {
+      pnp.connected(result.identity(), userName);
+    }
+    return result;
   }
 
   /** Records an accepted connection (see {@link Sessions#connected}). */

@@ -15,13 +15,15 @@ public final class TwinRequests {
   private final FaultInjector faults;
   private final Sessions sessions;
   private final Publisher publisher;
+  private final PnpShapes pnp;
 
-  /** Creates the handler. */
-  public TwinRequests(TwinStore twins, FaultInjector faults, Sessions sessions, Publisher publisher) {
+  /** Creates the handler; {@code pnp} says whose reported patches must follow the Plug and Play conventions. */
+  public TwinRequests(TwinStore twins, FaultInjector faults, Sessions sessions, Publisher publisher, PnpShapes pnp) {
     this.twins = twins;
     this.faults = faults;
     this.sessions = sessions;
     this.publisher = publisher;
+    this.pnp = pnp;
   }
 
   /** A device's GET: 200 with the device view of its twin. */
@@ -35,6 +37,13 @@ public final class TwinRequests {
   /** A device's reported PATCH: 204 with the new reported {@code $version}, or 400 when the patch is bad. */
   public void patchReported(Identity identity, @Nullable String rid, byte[] body) {
     if (injectedFailure(identity, rid)) {
+      return;
+    }
+    String broken = pnp.isPnp(identity) ? PnpShapes.violation(body) : null;
+    if (broken != null) {
+      LOG.info("hub emulator: rejected the reported patch of Plug and Play identity {} with 400: {}", identity, broken);
+      publisher.reply(identity, RequestGrammar.twinResponse(400, rid), RequestGrammar.errorBody(400004,
+          "Plug and Play convention: " + broken));
       return;
     }
     try {
