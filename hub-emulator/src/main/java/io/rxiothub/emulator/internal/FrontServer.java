@@ -76,6 +76,11 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
     return listeners.bindWebSocket(port, WebSocketRelay::new);
   }
 
+  /** Binds MQTT over secure WebSocket with the upgrade on {@code path} (Watson: {@code /mqtt}). */
+  public int bindWebSocket(int port, String path) {
+    return listeners.bindWebSocket(port, path, WebSocketRelay::new, null);
+  }
+
   /**
    * Binds MQTT over secure WebSocket and the HTTPS route table on {@code port} (0 = ephemeral), handlers running on
    * {@code workers}; returns the bound port.

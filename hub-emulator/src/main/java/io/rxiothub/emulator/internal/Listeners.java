@@ -96,8 +96,13 @@ final class Listeners implements AutoCloseable {
    * request that is not the upgrade on {@link #WEBSOCKET_PATH} goes to {@code rest}'s handler.
    */
   int bindWebSocket(int port, Supplier<ChannelHandler> relay, @Nullable Supplier<ChannelHandler> rest) {
+    return bindWebSocket(port, WEBSOCKET_PATH, relay, rest);
+  }
+
+  /** As {@link #bindWebSocket(int, Supplier, Supplier)} with the upgrade on {@code path} (Watson: {@code /mqtt}). */
+  int bindWebSocket(int port, String path, Supplier<ChannelHandler> relay, @Nullable Supplier<ChannelHandler> rest) {
     WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
-        .websocketPath(WEBSOCKET_PATH)
+        .websocketPath(path)
         .subprotocols("mqtt")
         .checkStartsWith(true)
         .allowExtensions(false)

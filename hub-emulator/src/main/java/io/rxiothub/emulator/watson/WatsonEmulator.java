@@ -17,6 +17,7 @@ import io.rxiothub.emulator.watson.internal.WatsonRegistry;
 import io.rxiothub.watson.ClientId;
 import io.rxiothub.watson.DmMessage;
 import io.rxiothub.watson.DmOperation;
+import io.rxiothub.watson.ManageRequest;
 import io.rxiothub.watson.Notification;
 import io.rxiothub.watson.WatsonIds;
 import java.security.KeyStore;
@@ -54,6 +55,7 @@ public final class WatsonEmulator implements AutoCloseable {
   private final Clock clock;
   private final int mqttPortSetting;
   private final int plainPortSetting;
+  private final int webSocketPortSetting;
   private final ScheduledExecutorService timer;
   private final WatsonRegistry registry = new WatsonRegistry();
   private final AutoRegistration registration;
@@ -66,6 +68,7 @@ public final class WatsonEmulator implements AutoCloseable {
   private @Nullable WatsonExtension extension;
   private int mqttPort = -1;
   private int plainPort = -1;
+  private int webSocketPort = -1;
   private boolean closed;
 
   private WatsonEmulator(Builder b) {
@@ -74,6 +77,7 @@ public final class WatsonEmulator implements AutoCloseable {
     this.clock = b.clock;
     this.mqttPortSetting = b.mqttPort;
     this.plainPortSetting = b.plainTcpPort;
+    this.webSocketPortSetting = b.webSocketPort;
     int instance = INSTANCES.incrementAndGet();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "watson-emulator-" + instance + "-timer");
@@ -102,11 +106,7 @@ public final class WatsonEmulator implements AutoCloseable {
 
   // ---------------------------------------------------------------- lifecycle
 
-  /**
-   * Starts the broker and binds the listeners.
-   *
-   * @throws IllegalStateException if already started or closed, or a port cannot be bound
-   */
+  /** Starts the broker and binds the listeners. @throws IllegalStateException if started, closed, or a port is taken */
   public synchronized void start() {
     if (closed) {
       throw new IllegalStateException("this emulator is closed; build a new one");
@@ -121,6 +121,7 @@ public final class WatsonEmulator implements AutoCloseable {
     try {
       mqttPort = mqttPortSetting < 0 ? -1 : listeners.bindTls(mqttPortSetting);
       plainPort = plainPortSetting < 0 ? -1 : listeners.bindPlain(plainPortSetting);
+      webSocketPort = webSocketPortSetting < 0 ? -1 : listeners.bindWebSocket(webSocketPortSetting, "/mqtt");
     } catch (RuntimeException e) {
       listeners.close();
       started.close();
@@ -176,6 +177,12 @@ public final class WatsonEmulator implements AutoCloseable {
     return plainPort;
   }
 
+  /** Returns the MQTT over WebSocket (TLS) port, path {@code /mqtt}, or -1. @throws IllegalStateException if stopped */
+  public synchronized int webSocketPort() {
+    requireStarted();
+    return webSocketPort;
+  }
+
   private void requireStarted() {
     if (front == null) {
       throw new IllegalStateException("the Watson emulator is not started");
@@ -214,12 +221,7 @@ public final class WatsonEmulator implements AutoCloseable {
     return register(typeId, deviceId, WatsonRegistry.newToken(), true);
   }
 
-  /**
-   * Registers a device or gateway with the given token (8 to 128 characters).
-   *
-   * @throws IllegalArgumentException if an id or the token breaks its rule
-   * @throws IllegalStateException if the device exists
-   */
+  /** Registers a device or gateway with {@code token} (8..128 chars). @throws IllegalStateException if it exists */
   public String register(String typeId, String deviceId, String token, boolean gateway) {
     WatsonIds.requireId("typeId", typeId);
     WatsonIds.requireId("deviceId", deviceId);
@@ -292,12 +294,7 @@ public final class WatsonEmulator implements AutoCloseable {
     return core.dropped();
   }
 
-  /**
-   * Sends a command to device {@code typeId/deviceId}, as an application would.
-   *
-   * @throws IllegalArgumentException if an id breaks its rule or {@code qos} is not 0 or 1
-   * @throws IllegalStateException if not started
-   */
+  /** Sends a command to a device as an application would. @throws IllegalArgumentException if an id or qos is bad */
   public void sendCommand(String typeId, String deviceId, String commandId, String format, byte[] payload, int qos) {
     WatsonIds.requireId("typeId", typeId);
     WatsonIds.requireId("deviceId", deviceId);
@@ -338,6 +335,11 @@ public final class WatsonEmulator implements AutoCloseable {
   /** Returns whether the device is managed (it sent manage, not unmanage, and its lifetime has not run out). */
   public boolean isManaged(String typeId, String deviceId) {
     return dm.isManaged(typeId, deviceId);
+  }
+
+  /** Returns the device's manage state (lifetime, actions, deviceInfo, metadata), or null if it never managed. */
+  public @Nullable ManageRequest manageRequest(String typeId, String deviceId) {
+    return dm.manageRequest(typeId, deviceId);
   }
 
   /** Returns how many manage requests the device sent (a reboot completes with the next one). */
@@ -408,6 +410,7 @@ public final class WatsonEmulator implements AutoCloseable {
     private String domain = "watson.localhost";
     private int mqttPort = 0;
     private int plainTcpPort = -1;
+    private int webSocketPort = -1;
     private int maxDevicesPerGateway = Integer.MAX_VALUE;
     private int maxDevicesPerOrganization = Integer.MAX_VALUE;
     private Duration registrationBackoff = Duration.ofSeconds(10);
@@ -443,6 +446,12 @@ public final class WatsonEmulator implements AutoCloseable {
     /** Sets the MQTT over TLS port (0: a free one, -1: off). */
     public Builder mqttPort(int port) {
       this.mqttPort = port;
+      return this;
+    }
+
+    /** Sets the MQTT over secure WebSocket port, path {@code /mqtt} (0: a free one, -1: off, the default). */
+    public Builder webSocketPort(int port) {
+      this.webSocketPort = port;
       return this;
     }
 

@@ -19,6 +19,7 @@ import io.rxiothub.transport.internal.hivemq.HiveMqConnector;
 import io.rxiothub.watson.ClientId;
 import io.rxiothub.watson.DmMessage;
 import io.rxiothub.watson.DmOperation;
+import io.rxiothub.watson.ManageRequest;
 import io.rxiothub.watson.Notification;
 import io.rxiothub.watson.WatsonIds;
 import io.rxiothub.watson.WatsonTopic;
@@ -197,12 +198,8 @@ public final class GatewayClient implements AutoCloseable {
   @CheckReturnValue
   public Single<Integer> manage(String typeId, String deviceId, long lifetimeSeconds, boolean deviceActions,
       boolean firmwareActions) {
-    if (lifetimeSeconds != 0 && lifetimeSeconds < 3600) {
-      throw new IllegalArgumentException("lifetimeSeconds must be 0 (never dormant) or at least 3600, was "
-          + lifetimeSeconds);
-    }
-    return rc(typeId, deviceId, DmOperation.MANAGE, "{\"lifetime\":" + lifetimeSeconds + ",\"supports\":{"
-        + "\"deviceActions\":" + deviceActions + ",\"firmwareActions\":" + firmwareActions + "}}");
+    return rc(typeId, deviceId, DmOperation.MANAGE, ManageRequest.builder().lifetimeSeconds(lifetimeSeconds)
+        .deviceActions(deviceActions).firmwareActions(firmwareActions).build().toDataJson());
   }
 
   /** Returns a cold Single that unmanages the device and emits the platform's {@code rc}; see {@link #manage}. */
@@ -298,7 +295,8 @@ public final class GatewayClient implements AutoCloseable {
     private @Nullable String token;
     private String domain = "internetofthings.ibmcloud.com";
     private @Nullable String host;
-    private int port = 8883;
+    private int port = -1;
+    private boolean webSocket;
     private @Nullable TrustManagerFactory trustManagerFactory;
     private int keepAliveSeconds = 60;
     private boolean cleanSession = false;
@@ -361,12 +359,18 @@ public final class GatewayClient implements AutoCloseable {
       return this;
     }
 
-    /** Sets the MQTT over TLS port (default 8883). */
+    /** Sets the port (default 8883, over WebSocket 443). */
     public Builder port(int port) {
       if (port <= 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 1 to 65535, was " + port);
       }
       this.port = port;
+      return this;
+    }
+
+    /** MQTT over a secure WebSocket, {@code wss://{host}:{port}/mqtt}, when true (default false: MQTT over TLS). */
+    public Builder webSocket(boolean webSocket) {
+      this.webSocket = webSocket;
       return this;
     }
 
@@ -385,10 +389,7 @@ public final class GatewayClient implements AutoCloseable {
       return this;
     }
 
-    /**
-     * Sets clean session (default false: the platform keeps the gateway's subscriptions and queues QoS 1 commands
-     * while it is offline; the session belongs to the gateway, not to the devices behind it).
-     */
+    /** Sets clean session (default false: the platform keeps the gateway's session, not its devices', offline). */
     public Builder cleanSession(boolean cleanSession) {
       this.cleanSession = cleanSession;
       return this;
@@ -476,7 +477,8 @@ public final class GatewayClient implements AutoCloseable {
             .build();
         MqttConnector mqtt = connector != null ? connector
             : new HiveMqConnector(new HiveMqConnector.Endpoint(host != null ? host : orgId + ".messaging." + domain,
-                port, null, trustManagerFactory, null, null, 0, null, null, connectTimeoutMillis,
+                port > 0 ? port : webSocket ? 443 : 8883, webSocket ? "/mqtt" : null, trustManagerFactory, null, null,
+                0, null, null, connectTimeoutMillis,
                 WatsonFailures.INSTANCE));
         return new GatewayClient(id, new ClientCore(settings, mqtt, lease::release), dmTimeoutMillis);
       } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ package io.rxiothub.emulator.watson.internal;
 import io.rxiothub.watson.ClientId;
 import io.rxiothub.watson.DmMessage;
 import io.rxiothub.watson.DmOperation;
+import io.rxiothub.watson.ManageRequest;
 import io.rxiothub.watson.ReqIdCorrelator;
 import io.rxiothub.watson.WatsonTopic;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ public final class DmServer {
     boolean deviceActions;
     boolean firmwareActions;
     @Nullable String manageData;
+    @Nullable String deviceInfo;
+    @Nullable String metadata;
     @Nullable String location;
     final List<String> errorCodes = new ArrayList<>();
     final List<String> logs = new ArrayList<>();
@@ -96,14 +99,27 @@ public final class DmServer {
     State state = states.computeIfAbsent(key, k -> new State());
     expireLifetime(state);
     if (op == DmOperation.MANAGE) {
+      ManageRequest manage;
+      try {
+        manage = ManageRequest.parse(request.dataJson());
+      } catch (IllegalArgumentException e) {
+        LOG.info("watson emulator: manage request about {} refused with rc 400: {}", key, e.getMessage());
+        return DmMessage.RC_BAD_REQUEST;
+      }
       state.managed = true;
       state.managedAtMillis = clock.getAsLong();
       state.manageData = request.dataJson();
       state.manageCount++;
-      String d = request.dataJson() == null ? "" : request.dataJson();
-      state.deviceActions = d.contains("\"deviceActions\":true");
-      state.firmwareActions = d.contains("\"firmwareActions\":true");
-      state.lifetimeSeconds = lifetime(d);
+      state.deviceActions = manage.deviceActions();
+      state.firmwareActions = manage.firmwareActions();
+      state.lifetimeSeconds = manage.lifetimeSeconds();
+      // metadata and deviceInfo replace the device's attributes when sent (RTD-DM)
+      if (manage.deviceInfoJson() != null) {
+        state.deviceInfo = manage.deviceInfoJson();
+      }
+      if (manage.metadataJson() != null) {
+        state.metadata = manage.metadataJson();
+      }
       return DmMessage.RC_OK;
     }
     if (!state.managed) {
@@ -127,22 +143,6 @@ public final class DmServer {
       }
     }
     return DmMessage.RC_OK;
-  }
-
-  private static long lifetime(String d) {
-    int at = d.indexOf("\"lifetime\":");
-    if (at < 0) {
-      return 0;
-    }
-    int end = at + 11;
-    while (end < d.length() && Character.isDigit(d.charAt(end))) {
-      end++;
-    }
-    try {
-      return Long.parseLong(d.substring(at + 11, end));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 
   private void expireLifetime(State state) {
@@ -219,6 +219,16 @@ public final class DmServer {
     }
     expireLifetime(state);
     return state.managed;
+  }
+
+  /** Returns the device's last manage {@code d} as parsed (null if it never managed), lifetime and actions as now. */
+  public synchronized @Nullable ManageRequest manageRequest(String typeId, String deviceId) {
+    State state = states.get(WatsonRegistry.key(typeId, deviceId));
+    if (state == null || state.manageCount == 0) {
+      return null;
+    }
+    return ManageRequest.builder().lifetimeSeconds(state.lifetimeSeconds).deviceActions(state.deviceActions)
+        .firmwareActions(state.firmwareActions).deviceInfoJson(state.deviceInfo).metadataJson(state.metadata).build();
   }
 
   /** Returns how many manage requests the device sent. */
