@@ -25,11 +25,12 @@ import picocli.CommandLine.Spec;
 /** The Watson IoT commands. */
 @Command(name = "watson", mixinStandardHelpOptions = true,
     description = "IBM Watson IoT Platform gateways (docs/protocol.md §14): run the emulator's organisation mode,"
-        + " publish an event as a gateway.",
-    subcommands = {WatsonCommand.Emulator.class, WatsonCommand.Publish.class})
+        + " publish an event as a gateway, listen to commands, send a command as an application, manage.",
+    subcommands = {WatsonCommand.Emulator.class, WatsonCommand.Publish.class, WatsonClientCommands.Listen.class,
+        WatsonClientCommands.SendCommand.class, WatsonClientCommands.Manage.class})
 final class WatsonCommand {
 
-  private static String[] pair(String value, String option) {
+  static String[] pair(String value, String option) {
     String[] parts = value.split("/", -1);
     if (parts.length != 2) {
       throw new CliException(ExitCodes.USAGE, option + " must be {typeId}/{deviceId}, was '" + value + "'");
@@ -73,6 +74,8 @@ final class WatsonCommand {
         out.println("Watson IoT organisation " + org + " on " + emulator.host() + " (127.0.0.1) port "
             + emulator.mqttPort() + ", CA certificate in " + caFile);
         out.println("gateway " + emulator.gatewayClientId(gw[0], gw[1]) + "  user use-token-auth  token " + token);
+        var key = emulator.createApiKey();
+        out.println("application a:" + org + ":{appId}  API key " + key.key() + "  token " + key.token());
         out.flush();
         var events = emulator.eventStream().subscribe(e -> {
           out.println("event " + e.typeId() + "/" + e.deviceId() + " " + e.eventId() + " " + e.payloadAsString()
@@ -158,7 +161,7 @@ final class WatsonCommand {
       }
     }
 
-    private static TrustManagerFactory trust(Path pem) throws Exception {
+    static TrustManagerFactory trust(Path pem) throws Exception {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       try (InputStream in = Files.newInputStream(pem)) {

@@ -61,4 +61,59 @@ class WatsonCommandIT {
         .contains("iotdevice-1/type/sensor/id/s1/response")
         .contains("the organisation got rc 202");
   }
+
+  @Test
+  void aGatewayListensToACommandAnApplicationSendsAndManageAnswersAReboot(@TempDir Path dir) throws Exception {
+    try (WatsonEmulator org = WatsonEmulator.builder().build()) {
+      org.start();
+      String token = org.registerGateway("gw", "g2");
+      SecretScanner.register(token);
+      var key = org.createApiKey();
+      SecretScanner.register(key.token());
+      Path ca = dir.resolve("ca.pem");
+      Files.writeString(ca, org.caCertificatePem());
+      String[] gateway = {"--org", "abc123", "--gateway", "gw/g2", "--token", token, "--host", "localhost",
+          "--port", Integer.toString(org.mqttPort()), "--ca-file", ca.toString()};
+
+      Cli.Running listen = Cli.start(Cli.concat(Cli.concat(new String[] {"watson", "listen"}, gateway),
+          "--devices", "valve/+", "--count", "1", "--run-for", "30"));
+      // the gateway's subscription is in place once it says so; the application's command then reaches it
+      org.registerDevice("valve", "v1");
+      Cli sent = null;
+      for (int i = 0; i < 100 && !listen.out().contains("command valve/v1"); i++) {
+        if (listen.out().contains("listening as")) {
+          sent = Cli.run("watson", "command", "--org", "abc123", "--api-key", key.key(), "--token", key.token(),
+              "--host", "localhost", "--port", Integer.toString(org.mqttPort()), "--ca-file", ca.toString(),
+              "--device", "valve/v1", "open", "{\"pct\":40}");
+          assertThat(sent.exitCode).as(sent.toString()).isZero();
+        }
+        Thread.sleep(200);
+      }
+      assertThat(sent).as("the command was sent").isNotNull();
+      assertThat(sent.out).contains("sent open to valve/v1 as a:abc123:rxiothub-cli");
+      Cli listened = listen.await();
+      assertThat(listened.exitCode).as(listened.toString()).isZero();
+      assertThat(listened.out).contains("command valve/v1 open json {\"pct\":40}");
+
+      Cli.Running manage = Cli.start(Cli.concat(Cli.concat(new String[] {"watson", "manage"}, gateway),
+          "--device", "sensor/m1", "--lifetime", "3600", "--count", "1", "--run-for", "30"));
+      for (int i = 0; i < 100 && !org.isManaged("sensor", "m1"); i++) {
+        Thread.sleep(100);
+      }
+      assertThat(org.manageRequest("sensor", "m1").lifetimeSeconds()).isEqualTo(3600);
+      // the request subscriptions may still be on their way when manage is answered: a platform retries
+      Integer rc = null;
+      for (int attempt = 0; attempt < 5 && rc == null; attempt++) {
+        rc = org.initiate("sensor", "m1", io.rxiothub.watson.DmOperation.REBOOT, null,
+            java.time.Duration.ofSeconds(4)).map(m -> (Integer) m.rc()).onErrorReturnItem(-1).blockingGet();
+        rc = rc == -1 ? null : rc;
+      }
+      assertThat(rc).isEqualTo(202);
+      Cli managed = manage.await();
+      assertThat(managed.exitCode).as(managed.toString()).isZero();
+      assertThat(managed.out).contains("manage sensor/m1: rc 200")
+          .contains("request device/reboot for sensor/m1 answered 202");
+      assertThat(listened.out + managed.out + sent.out).doesNotContain(token).doesNotContain(key.token());
+    }
+  }
 }

@@ -130,6 +130,7 @@ public final class WatsonEmulator implements AutoCloseable {
     broker = started;
     front = listeners;
     extension = ext;
+    core.status().port(mqttPort);
     core.attach(ext);
     faults.connections(listeners);
   }

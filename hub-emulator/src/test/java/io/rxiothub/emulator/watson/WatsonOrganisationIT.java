@@ -13,6 +13,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import io.rxiothub.testing.SecretScanner;
+import io.rxiothub.watson.ConnectionStatus;
 import io.rxiothub.watson.DmMessage;
 import io.rxiothub.watson.ManageRequest;
 import io.rxiothub.watson.Notification;
@@ -163,5 +164,43 @@ class WatsonOrganisationIT {
       assertThat(e.publisher()).isEqualTo("g:abc123:gw:ws");
     });
     gw.disconnect();
+  }
+
+  @Test
+  void applicationsReceiveConnectAndDisconnectStatusOfGatewaysAndApplicationsWithoutTokens() throws Exception {
+    start(WatsonEmulator.builder());
+    ApiKey key = org.createApiKey();
+    SecretScanner.register(key.token());
+    Mqtt3BlockingClient app = connected("a:abc123:monitor", key.key(), key.token());
+    try (Mqtt3BlockingClient.Mqtt3Publishes status = app.publishes(MqttGlobalPublishFilter.ALL)) {
+      app.subscribeWith().topicFilter("iot-2/type/+/id/+/mon").send();
+      app.subscribeWith().topicFilter("iot-2/app/+/mon").send();
+      String token = org.registerGateway("gw", "watched");
+      SecretScanner.register(token);
+      Mqtt3BlockingClient gw = connected("g:abc123:gw:watched", "use-token-auth", token);
+      Mqtt3Publish up = status.receive(10, TimeUnit.SECONDS).orElseThrow();
+      assertThat(up.getTopic().toString()).isEqualTo("iot-2/type/gw/id/watched/mon");
+      ConnectionStatus connect = ConnectionStatus.parse(up.getPayloadAsBytes());
+      assertThat(connect.action()).isEqualTo(ConnectionStatus.CONNECT);
+      assertThat(connect.clientId()).isEqualTo("g:abc123:gw:watched");
+      assertThat(connect.user()).isEqualTo("use-token-auth");
+      assertThat(connect.port()).isEqualTo(org.mqttPort());
+      assertThat(up.getPayloadAsBytes()).asString(UTF_8).doesNotContain(token);
+
+      gw.disconnect();
+      ConnectionStatus down = ConnectionStatus.parse(status.receive(10, TimeUnit.SECONDS).orElseThrow()
+          .getPayloadAsBytes());
+      assertThat(down.action()).isEqualTo(ConnectionStatus.DISCONNECT);
+      assertThat(down.reason()).isEqualTo("The connection was closed by the client");
+      assertThat(down.connectTime()).isEqualTo(connect.time());
+
+      Mqtt3BlockingClient other = connected("a:abc123:other", key.key(), key.token());
+      Mqtt3Publish appUp = status.receive(10, TimeUnit.SECONDS).orElseThrow();
+      assertThat(appUp.getTopic().toString()).isEqualTo("iot-2/app/other/mon");
+      assertThat(ConnectionStatus.parse(appUp.getPayloadAsBytes()).user()).isEqualTo(key.key());
+      assertThat(appUp.getPayloadAsBytes()).asString(UTF_8).doesNotContain(key.token());
+      other.disconnect();
+    }
+    app.disconnect();
   }
 }

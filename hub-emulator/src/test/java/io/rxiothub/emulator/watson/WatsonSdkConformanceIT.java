@@ -66,7 +66,7 @@ class WatsonSdkConformanceIT {
 
   @BeforeAll
   static void start() throws Exception {
-    org = WatsonEmulator.builder().orgId("abc123").domain(DOMAIN).build();
+    org = WatsonEmulator.builder().orgId("abc123").domain(DOMAIN).webSocketPort(0).build();
     org.start();
     trustStore = Files.createTempFile("watson-ca", ".p12");
     try (OutputStream out = Files.newOutputStream(trustStore)) {
@@ -324,6 +324,64 @@ class WatsonSdkConformanceIT {
    * id of a command topic as its command and format and then fails (protocol.md §14.2), so this subclass records
    * what Paho delivered and can subscribe to the notification topic, which the SDK never does.
    */
+  @Test
+  void anIbmApplicationReceivesTheConnectAndDisconnectStatusOfAGateway() throws Exception {
+    ApplicationClient app = application("status-app");
+    BlockingQueue<com.ibm.wiotp.sdk.app.messages.DeviceStatus> statuses = new LinkedBlockingQueue<>();
+    app.setStatusCallback(new com.ibm.wiotp.sdk.app.callbacks.StatusCallback() {
+      @Override
+      public void processApplicationStatus(com.ibm.wiotp.sdk.app.messages.ApplicationStatus status) {
+        // not asked for
+      }
+
+      @Override
+      public void processDeviceStatus(com.ibm.wiotp.sdk.app.messages.DeviceStatus status) {
+        statuses.add(status);
+      }
+    });
+    TappedGateway gw = gateway("sdkgw", "gw-status");
+    try {
+      app.connect();
+      app.subscribeToDeviceStatus("sdkgw", "gw-status");
+      gw.connect();
+      var up = statuses.poll(20, TimeUnit.SECONDS);
+      assertThat(up).isNotNull();
+      assertThat(up.getAction()).isEqualTo("Connect");
+      assertThat(up.getDeviceType() + "/" + up.getDeviceId()).isEqualTo("sdkgw/gw-status");
+      assertThat(up.getClientId()).isEqualTo("g:abc123:sdkgw:gw-status");
+      disconnect(gw);
+      var down = statuses.poll(20, TimeUnit.SECONDS);
+      assertThat(down).isNotNull();
+      assertThat(down.getAction()).isEqualTo("Disconnect");
+      assertThat(down.getReason()).isEqualTo("The connection was closed by the client");
+    } finally {
+      app.disconnect();
+      app.close();
+    }
+  }
+
+  @Test
+  void anIbmDeviceConnectsOverSecureWebSocketAndItsEventsArrive() throws Exception {
+    String token = org.registerDevice("wsdev", "ws-1");
+    SecretScanner.register(token);
+    // IBM-J builds wss://{org}.messaging.{domain}:{port} for transport "websockets"; Paho adds the path /mqtt
+    DeviceClient device = new DeviceClient(new DeviceConfig(new DeviceConfigIdentity("abc123", "wsdev", "ws-1"),
+        new DeviceConfigAuth(token), new DeviceConfigOptions(DOMAIN, "INFO",
+            new DeviceConfigOptionsMqtt(org.webSocketPort(), "websockets", null, true, 60, 60))));
+    device.registerCodec(new JsonCodec());
+    try {
+      device.connect();
+      assertThat(device.publishEvent("reading", json("t", 19), 1)).isTrue();
+      await().atMost(Duration.ofSeconds(20)).until(() -> org.events().stream()
+          .anyMatch(e -> e.deviceId().equals("ws-1")));
+      assertThat(org.events()).filteredOn(e -> e.deviceId().equals("ws-1")).singleElement()
+          .satisfies(e -> assertThat(e.payloadAsString()).isEqualTo("{\"t\":19}"));
+    } finally {
+      device.disconnect();
+      device.close();
+    }
+  }
+
   static final class TappedGateway extends GatewayClient {
     final BlockingQueue<String[]> messages = new LinkedBlockingQueue<>();
 

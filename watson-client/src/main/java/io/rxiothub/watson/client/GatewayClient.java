@@ -24,6 +24,7 @@ import io.rxiothub.watson.Notification;
 import io.rxiothub.watson.WatsonIds;
 import io.rxiothub.watson.WatsonTopic;
 import io.rxiothub.watson.client.internal.DmAgent;
+import io.rxiothub.watson.client.internal.Remanager;
 import io.rxiothub.watson.client.internal.EventSends;
 import io.rxiothub.watson.client.internal.TokenCredentials;
 import io.rxiothub.watson.client.internal.WatsonFailures;
@@ -62,11 +63,13 @@ public final class GatewayClient implements AutoCloseable {
   private final EventSends sends = new EventSends(GatewayEvent::payloadNoCopy);
 
   private final DmAgent dm;
+  private final Remanager remanager;
 
   private GatewayClient(ClientId clientId, ClientCore core, long dmTimeoutMillis) {
     this.clientId = clientId;
     this.core = core;
     this.dm = new DmAgent(core, clientId.toString(), dmTimeoutMillis);
+    this.remanager = new Remanager(core.settings().timeScheduler(), clientId.toString());
   }
 
   /** Returns a new builder. */
@@ -192,20 +195,25 @@ public final class GatewayClient implements AutoCloseable {
    * subscription is active on the current connection, and fails with a {@code TIMEOUT} {@link WatsonException} if
    * no response arrives within the DM time-out.
    *
-   * @param lifetimeSeconds 0 (never dormant) or at least 3600
+   * @param lifetimeSeconds 0 (never dormant) or at least 3600; once accepted, manage is sent again at 90 % of
+   *     it until unmanage
    * @throws IllegalArgumentException if an id breaks its rule or {@code lifetimeSeconds} is out of range
    */
   @CheckReturnValue
   public Single<Integer> manage(String typeId, String deviceId, long lifetimeSeconds, boolean deviceActions,
       boolean firmwareActions) {
-    return rc(typeId, deviceId, DmOperation.MANAGE, ManageRequest.builder().lifetimeSeconds(lifetimeSeconds)
-        .deviceActions(deviceActions).firmwareActions(firmwareActions).build().toDataJson());
+    String d = ManageRequest.builder().lifetimeSeconds(lifetimeSeconds).deviceActions(deviceActions)
+        .firmwareActions(firmwareActions).build().toDataJson();
+    // accepted with a lifetime: sent again at 90 % of it until unmanage (protocol.md §14.8)
+    return rc(typeId, deviceId, DmOperation.MANAGE, d).doOnSuccess(rc -> remanager.managed(typeId + "/" + deviceId,
+        rc == 200 ? lifetimeSeconds : 0, () -> rc(typeId, deviceId, DmOperation.MANAGE, d)));
   }
 
   /** Returns a cold Single that unmanages the device and emits the platform's {@code rc}; see {@link #manage}. */
   @CheckReturnValue
   public Single<Integer> unmanage(String typeId, String deviceId) {
-    return rc(typeId, deviceId, DmOperation.UNMANAGE, null);
+    return rc(typeId, deviceId, DmOperation.UNMANAGE, null)
+        .doOnSubscribe(s -> remanager.cancel(typeId + "/" + deviceId));
   }
 
   /** Returns a cold Single that updates the device's location and emits the platform's {@code rc}. */
@@ -278,6 +286,7 @@ public final class GatewayClient implements AutoCloseable {
   /** Closes at once: fails pending work, sends DISCONNECT, releases shared threads. Idempotent. */
   @Override
   public void close() {
+    remanager.close();
     dm.close();
     core.close();
   }

@@ -41,6 +41,7 @@ public final class WatsonCore {
   private final FlowableProcessor<WatsonEvent> eventStream = PublishProcessor.<WatsonEvent>create().toSerialized();
   private final AtomicLong dropped = new AtomicLong();
   private final @Nullable DmServer dm;
+  private final StatusMonitor status;
   private volatile @Nullable WatsonLink link;
 
   /** Creates the rules of organisation {@code orgId}; {@code dm} answers device-management messages. */
@@ -51,11 +52,18 @@ public final class WatsonCore {
     this.registration = registration;
     this.clock = clock;
     this.dm = dm;
+    this.status = new StatusMonitor(clock);
+  }
+
+  /** Returns the connection status publisher (protocol.md §14.7). */
+  public StatusMonitor status() {
+    return status;
   }
 
   /** Attaches the broker (null when stopped). */
   public void attach(@Nullable WatsonLink link) {
     this.link = link;
+    status.attach(link);
     if (dm != null) {
       dm.attach(link);
     }

@@ -12,6 +12,12 @@ import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerOutput;
+import com.hivemq.extension.sdk.api.events.client.ClientLifecycleEventListener;
+import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSuccessfulInput;
+import com.hivemq.extension.sdk.api.events.client.parameters.ClientInitiatedDisconnectInput;
+import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionLostInput;
+import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInput;
+import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
 import com.hivemq.extension.sdk.api.packets.general.Qos;
@@ -55,6 +61,7 @@ public final class WatsonExtension implements ExtensionMain, WatsonLink {
     publishService = Services.publishService();
     clientService = Services.clientService();
     Services.securityRegistry().setAuthenticatorProvider(providerInput -> new Connects());
+    Services.eventRegistry().setClientLifecycleEventListener(providerInput -> new Lifecycle());
     Authorizer authorizer = new Authorizer();
     Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
     Services.initializerRegistry().setClientInitializer((initInput, context) -> {
@@ -110,6 +117,35 @@ public final class WatsonExtension implements ExtensionMain, WatsonLink {
     ClientService service = clientService;
     if (service != null) {
       service.disconnectClient(clientId, false);
+    }
+  }
+
+  /** Connection status for applications' {@code mon} topics (protocol.md §14.7). */
+  private final class Lifecycle implements ClientLifecycleEventListener {
+    @Override
+    public void onMqttConnectionStart(ConnectionStartInput input) {
+      core.status().connecting(input.getClientInformation().getClientId(),
+          input.getConnectPacket().getUserName().orElse(null));
+    }
+
+    @Override
+    public void onAuthenticationSuccessful(AuthenticationSuccessfulInput input) {
+      core.status().connected(input.getClientInformation().getClientId());
+    }
+
+    @Override
+    public void onDisconnect(DisconnectEventInput input) {
+      core.status().disconnected(input.getClientInformation().getClientId(), StatusMonitor.CLOSED_BY_SERVER);
+    }
+
+    @Override
+    public void onClientInitiatedDisconnect(ClientInitiatedDisconnectInput input) {
+      core.status().disconnected(input.getClientInformation().getClientId(), StatusMonitor.CLOSED_BY_CLIENT);
+    }
+
+    @Override
+    public void onConnectionLost(ConnectionLostInput input) {
+      core.status().disconnected(input.getClientInformation().getClientId(), StatusMonitor.LOST);
     }
   }
 
