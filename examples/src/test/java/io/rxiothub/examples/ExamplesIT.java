@@ -86,6 +86,43 @@ class ExamplesIT {
   }
 
   @Test
+  void pnpThermostatAcknowledgesItsWritablePropertyAndAnswersItsComponentCommand(HubEmulator hub) {
+    DeviceIdentity identity = HUB.createDevice("example-pnp");
+    PnpThermostat thermostat = new PnpThermostat();
+    CompletableFuture<Long> running;
+    try (DeviceClient client = DeviceClient.builder().connectionString(identity.connectionString())
+        .port(hub.mqttPort()).trustStore(hub.trustStore()).modelId(PnpThermostat.MODEL_ID).build()) {
+      client.connect().blockingAwait(30, TimeUnit.SECONDS);
+      Disposable command = thermostat.register(client, out);
+      running = CompletableFuture.supplyAsync(() -> thermostat.followTargetTemperature(client, Long.MAX_VALUE, out));
+      // The stream subscribes to desired changes lazily: change until the first one is applied.
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        hub.updateDesired("example-pnp", "{\"thermostat1\":{\"__t\":\"c\",\"targetTemperature\":22.5}}")
+            .blockingGet();
+        return thermostat.targetTemperature() == 22.5;
+      });
+      long refused = hub.updateDesired("example-pnp",
+          "{\"thermostat1\":{\"__t\":\"c\",\"targetTemperature\":99}}").blockingGet();
+      await().atMost(Duration.ofSeconds(30)).until(() -> hub.twin("example-pnp").blockingGet().contains("\"ac\":400"));
+      assertThat(thermostat.targetTemperature()).isEqualTo(22.5);
+      assertThat(hub.twin("example-pnp").blockingGet()).contains("\"targetTemperature\":{\"value\":22.5,\"ac\":400,"
+          + "\"av\":" + refused + ",\"ad\":\"out of range 5..35\"}");
+      MethodResult[] report = new MethodResult[1];
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        report[0] = hub.invokeMethod("example-pnp", "thermostat1*getMaxMinReport", null, Duration.ofSeconds(10))
+            .blockingGet();
+        return report[0].status() != 404;
+      });
+      assertThat(report[0].payload()).isEqualTo("{\"maxTemp\":22.5}");
+      thermostat.sendTemperature(client, 21.0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !hub.telemetry("example-pnp").isEmpty());
+      assertThat(hub.telemetry("example-pnp").get(0).systemProperties()).containsEntry("$.sub", "thermostat1");
+      command.dispose();
+    }
+    assertThat(running.join()).as("the last reported version, once the stream ended with the client").isPositive();
+  }
+
+  @Test
   void methodHandlerAnswersRebootAndUptimeAnd501Otherwise(HubEmulator hub) {
     DeviceIdentity identity = HUB.createDevice("example-methods");
     AtomicInteger reboots = new AtomicInteger();
