@@ -28,7 +28,12 @@ class ParserFuzzProperties extends ParserFuzzing {
             + "\"Type\":\"t\",\"Id\":\"d\",\"Client\":\"g:abc123:gw:g1\",\"RC\":\"403\",\"Message\":\"m\"}",
         "{\"d\":{\"lifetime\":3600,\"supports\":{\"deviceActions\":true}},\"reqId\":\"r-1\"}",
         "{\"rc\":200,\"message\":\"success\",\"d\":{},\"reqId\":\"b53eb43e\"}",
-        "{\"rc\":\"202\",\"reqId\":\"x\"}").map(s -> s.getBytes(StandardCharsets.UTF_8));
+        "{\"rc\":\"202\",\"reqId\":\"x\"}",
+        "{\"Action\":\"Disconnect\",\"Time\":\"2026-12-03T04:00:00.000Z\",\"ClientID\":\"g:abc123:gw:g1\","
+            + "\"Port\":8883,\"Reason\":\"The connection was lost\"}").map(s -> s.getBytes(StandardCharsets.UTF_8));
+    Arbitrary<String> manage = nearOrRandom(80,
+        "{\"lifetime\":3600,\"supports\":{\"deviceActions\":true,\"firmwareActions\":false},"
+            + "\"deviceInfo\":{\"model\":\"m\"},\"metadata\":{}}", "{}");
     return Arrays.asList(
         Parser.of("WatsonTopic.parse", IllegalArgumentException.class, topics, WatsonTopic::parse)
             .huge("1M levels", "iot-2/" + "a/".repeat(500_000), Outcome.FAILS),
@@ -43,6 +48,11 @@ class ParserFuzzProperties extends ParserFuzzing {
         Parser.of("DmMessage.parseRequest", IllegalArgumentException.class, json, DmMessage::parseRequest)
             .huge("deep d", ("{\"d\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}")
                 .getBytes(StandardCharsets.UTF_8), Outcome.FAILS),
-        Parser.of("DmMessage.parseResponse", IllegalArgumentException.class, json, DmMessage::parseResponse));
+        Parser.of("DmMessage.parseResponse", IllegalArgumentException.class, json, DmMessage::parseResponse),
+        Parser.of("ConnectionStatus.parse", IllegalArgumentException.class, json, ConnectionStatus::parse)
+            .huge("deep", ("{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000)).getBytes(StandardCharsets.UTF_8),
+                Outcome.FAILS),
+        Parser.of("ManageRequest.parse", IllegalArgumentException.class, manage, ManageRequest::parse)
+            .huge("deep metadata", "{\"metadata\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}", Outcome.FAILS));
   }
 }
