@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A file upload failed. {@link #stage()} says where; {@link #status()} is the HTTP status of the hub or storage,
  * or 0 when there was none (an I/O error, the source failed). Retryable for 408, 429, 5xx and I/O errors at the
- * hub or storage. Messages never contain the SAS.
+ * hub or storage, but not for a TLS failure (an untrusted certificate stays untrusted). Messages never contain the
+ * SAS.
  */
 public class IotHubFileUploadException extends IotHubException {
 
@@ -52,7 +53,8 @@ public class IotHubFileUploadException extends IotHubException {
     if (stage == Stage.SOURCE) {
       return false;
     }
-    return status == 0 ? getCause() instanceof java.io.IOException
+    Throwable cause = getCause();
+    return status == 0 ? cause instanceof java.io.IOException && !(cause instanceof javax.net.ssl.SSLException)
         : status == 408 || status == 429 || (status >= 500 && status < 600);
   }
 }

@@ -223,6 +223,24 @@ class FileUploadIT {
   }
 
   @Test
+  void aHubWhoseCertificateIsNotTrustedFailsAtTheSasRequestNotRetryable() throws Exception {
+    DeviceIdentity id = HUB.createDevice("wrong-ca");
+    java.security.KeyStore otherCa = io.rxiothub.emulator.internal.TlsMaterial.generate(java.util.Set.of("localhost"),
+        java.util.Set.of("127.0.0.1"), java.time.Instant.now()).trustStore();
+    client = DeviceClient.builder().connectionString(id.connectionString()).trustStore(otherCa)
+        .httpsPort(HUB.hub().webSocketPort()).build();
+
+    TestSubscriber<UploadProgress> upload = client.files().upload("t.bin", () -> new ByteArrayInputStream(new byte[1]))
+        .test();
+
+    upload.awaitDone(20, TimeUnit.SECONDS);
+    upload.assertError(e -> e instanceof IotHubFileUploadException
+        && ((IotHubFileUploadException) e).stage() == IotHubFileUploadException.Stage.SAS_URI
+        && e.getCause() instanceof javax.net.ssl.SSLException && !((IotHubFileUploadException) e).isRetryable());
+    assertThat(HUB.hub().files().activeUploads("wrong-ca")).isZero();
+  }
+
+  @Test
   void aThrottledHubFailsTheSasRequestAsRetryable() {
     DeviceClient c = client(HUB.createDevice("throttled"));
     HUB.hub().files().failHubRequests(429, 1);
