@@ -57,6 +57,27 @@ class ExamplesIT {
   }
 
   @Test
+  void fileUploaderStreamsAFileAndRetriesWhenStorageIsBusy(HubEmulator hub, @org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    DeviceIdentity identity = HUB.createDevice("example-upload");
+    byte[] bytes = new byte[300_000];
+    new java.util.Random(9).nextBytes(bytes);
+    java.io.File file = dir.resolve("photo.jpg").toFile();
+    java.nio.file.Files.write(file.toPath(), bytes);
+    hub.files().failHubRequests(503, 1);
+    try (DeviceClient client = DeviceClient.builder().connectionString(identity.connectionString())
+        .trustStore(hub.trustStore()).httpsPort(hub.webSocketPort()).build()) {
+      long sent = FileUploader.run(client, file, "cameras/photo.jpg", out);
+
+      assertThat(sent).isEqualTo(bytes.length);
+    }
+    assertThat(hub.files().blob("example-upload/cameras/photo.jpg")).hasValueSatisfying(
+        b -> assertThat(b).isEqualTo(bytes));
+    assertThat(printed.toString(UTF_8)).contains("300000 of 300000 bytes (100 %)")
+        .contains("uploaded 300000 bytes; the hub was notified");
+  }
+
+  @Test
   void cloudMessageReceiverGetsQueuedMessages(HubEmulator hub) {
     DeviceIdentity identity = HUB.createDevice("example-c2d");
     hub.sendCloudToDevice("example-c2d", "open".getBytes(UTF_8), Map.of("valve", "2")).blockingGet();
