@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
         "It serves IoT Hub's service REST API on its WebSocket port (the official service SDKs run against it, with"
             + " the service connection string it prints); the subcommands below and `methods invoke` find it through a"
             + " service file readable by you only (~/.rxiothub/emulator-{port}.json)."},
-    subcommands = {EmulatorCommand.AddDevice.class, EmulatorCommand.CloudToDevice.class,
+    subcommands = {EmulatorCommand.AddDevice.class, EmulatorCommand.CloudToDevice.class, EmulatorCommand.Purge.class,
+        EmulatorCommand.Feedback.class,
         EmulatorCommand.Desired.class, EmulatorCommand.ShowTwin.class, EmulatorCommand.Drop.class,
         EmulatorCommand.Monitor.class, EmulatorCommand.Token.class, EmulatorCommand.Stop.class},
     exitCodeListHeading = "%nExit codes:%n",
@@ -236,12 +237,43 @@ final class EmulatorCommand implements Callable<Integer> {
     @Option(names = {"-p", "--property"}, paramLabel = "KEY=VALUE", description = "An application property"
         + " (repeatable).")
     Map<String, String> properties = new LinkedHashMap<>();
+    @Option(names = "--ack", paramLabel = "none|positive|negative|full", defaultValue = "none",
+        description = "Ask for delivery feedback (read it with `emulator feedback`); default none.")
+    String ack;
     @Parameters(paramLabel = "PAYLOAD", description = "The message body (text).") String payload;
 
     @Override
     void run(ServiceClient client, PrintWriter out) {
-      JsonNode answer = client.sendCloudToDevice(deviceId, payload, properties);
+      JsonNode answer = client.sendCloudToDevice(deviceId, payload, properties, ack);
       out.println("queued C2D message " + answer.path("messageId").asText() + " for " + deviceId);
+    }
+  }
+
+  /** Purges a device's C2D queue. */
+  @Command(name = "purge", mixinStandardHelpOptions = true,
+      description = "Purge the cloud-to-device queue of a device of the running emulator (messages not yet sent).")
+  static final class Purge extends ServiceCommand.OnDevice {
+    @Override
+    void run(ServiceClient client, PrintWriter out) {
+      out.println("purged " + client.purgeCloudToDevice(deviceId).path("totalMessagesPurged").asInt()
+          + " C2D message(s) of " + deviceId);
+    }
+  }
+
+  /** Prints (and takes) the C2D delivery feedback waiting. */
+  @Command(name = "feedback", mixinStandardHelpOptions = true,
+      description = "Print and take the C2D delivery feedback waiting (Success, Expired) for messages sent with --ack.")
+  static final class Feedback extends ServiceCommand {
+    @Override
+    void run(ServiceClient client, PrintWriter out) {
+      JsonNode records = client.takeFeedback();
+      for (JsonNode record : records) {
+        out.println(record.path("statusCode").asText() + " " + record.path("originalMessageId").asText() + " "
+            + record.path("deviceId").asText() + " " + record.path("enqueuedTimeUtc").asText());
+      }
+      if (records.isEmpty()) {
+        out.println("no feedback waiting");
+      }
     }
   }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code rxiothub emulator} in the foreground (as another process would run it), and every service-side command
- * against it: add-device, c2d, desired, twin, drop, {@code methods invoke}, stop. Device commands connect to it
+ * against it: add-device, c2d (with feedback), purge, desired, twin, drop, {@code methods invoke}, stop. Device commands connect to it
  * with the connection string and CA file it printed.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -62,11 +62,26 @@ class EmulatorCommandIT {
         .contains("\"moduleId\" : \"cam\"").contains("\"fps\" : 30");
 
     // c2d is queued and received
-    Cli c2d = Cli.run("emulator", "c2d", "--device", "alpha", "-p", "color=red", "ping", "--service-file", service);
+    Cli c2d = Cli.run("emulator", "c2d", "--device", "alpha", "-p", "color=red", "--ack", "full", "ping",
+        "--service-file", service);
     assertThat(c2d.exitCode).as(c2d.toString()).isZero();
     assertThat(c2d.out).contains("queued C2D message");
     Cli received = Cli.run(Cli.concat(new String[] {"receive", "--count", "1"}, connect));
     assertThat(received.out).contains("message 1  ping").contains("color=red");
+    String messageId = c2d.out.replaceAll("(?s).*queued C2D message (\\S+) .*", "$1");
+    // The PUBACK may reach the hub just after `receive` exits: ask until the record is there (10 s at most).
+    Cli feedback = Cli.run("emulator", "feedback", "--service-file", service);
+    for (int i = 0; i < 20 && !feedback.out.contains(messageId); i++) {
+      Thread.sleep(500);
+      feedback = Cli.run("emulator", "feedback", "--service-file", service);
+    }
+    assertThat(feedback.out).as(feedback.toString()).contains("Success " + messageId + " alpha");
+    assertThat(Cli.run("emulator", "feedback", "--service-file", service).out).contains("no feedback waiting");
+
+    // purge empties a queue the device does not read
+    Cli.run("emulator", "c2d", "--device", "beta", "queued", "--service-file", service);
+    Cli purge = Cli.run("emulator", "purge", "--device", "beta", "--service-file", service);
+    assertThat(purge.out).as(purge.toString()).contains("purged 1 C2D message(s) of beta");
 
     // desired and twin
     Cli desired = Cli.run("emulator", "desired", "--device", "alpha", "{\"interval\":5}", "--service-file", service);

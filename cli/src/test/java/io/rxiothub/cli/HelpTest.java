@@ -27,7 +27,7 @@ class HelpTest {
     List<String> paths = new ArrayList<>();
     collect("", RxIotHubCommand.newCommandLine(), paths);
 
-    assertThat(paths).contains("demo", "emulator", "emulator c2d", "emulator stop", "send", "receive", "twin get",
+    assertThat(paths).contains("demo", "emulator", "emulator c2d", "emulator purge", "emulator feedback", "emulator stop", "send", "receive", "twin get",
         "twin report", "twin watch", "methods serve", "methods invoke", "sas", "sas verify");
     for (String path : paths) {
       List<String> args = new ArrayList<>(List.of(path.split(" ")));

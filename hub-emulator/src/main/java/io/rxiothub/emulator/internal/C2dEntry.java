@@ -22,6 +22,7 @@ public final class C2dEntry {
   final Subject<State> states = ReplaySubject.<State>createWithSize(1).toSerialized();
   volatile State state = State.QUEUED;
   int deliveries;
+  volatile boolean purged;
   @Nullable ScheduledFuture<?> expiryTimer;
 
   C2dEntry(String messageId, Identity target, byte[] payload, Map<String, @Nullable String> properties,
@@ -75,6 +76,11 @@ public final class C2dEntry {
   /** The current state. */
   public State state() {
     return state;
+  }
+
+  /** Whether the message left the queue through a purge (its state is then EXPIRED). */
+  public boolean purged() {
+    return purged;
   }
 
   /** Replays the current state then each change; completes at a terminal state. */

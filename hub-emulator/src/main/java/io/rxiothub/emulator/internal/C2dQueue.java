@@ -123,6 +123,30 @@ public final class C2dQueue {
     }
   }
 
+  /**
+   * Purges a device's queue: every message not yet published to the device is removed and ends EXPIRED with
+   * {@link C2dEntry#purged()} set (a message already in flight stays: the device has it). Returns the purged ones.
+   */
+  public List<C2dEntry> purge(Identity device) {
+    List<C2dEntry> purged = new ArrayList<>();
+    synchronized (sessions) {
+      List<C2dEntry> queue = queues.get(device);
+      Session session = sessions.get(device);
+      if (queue != null) {
+        for (Iterator<C2dEntry> it = queue.iterator(); it.hasNext(); ) {
+          C2dEntry entry = it.next();
+          if (entry.state == State.QUEUED && (session == null || !session.isDelivering(entry))) {
+            it.remove();
+            entry.purged = true;
+            expire(entry);
+            purged.add(entry);
+          }
+        }
+      }
+    }
+    return purged;
+  }
+
   private void expireIfPending(C2dEntry entry) {
     synchronized (sessions) {
       if (entry.state == State.COMPLETED) {

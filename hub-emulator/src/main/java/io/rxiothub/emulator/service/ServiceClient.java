@@ -4,6 +4,7 @@ package io.rxiothub.emulator.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rxiothub.sas.PercentEncoding;
 import io.rxiothub.sas.SasToken;
@@ -140,6 +141,37 @@ public final class ServiceClient {
     return call("POST", "/emulator/devices/" + encode(deviceId) + "/messages", body.toString(), 10);
   }
 
+  /** Queues a C2D message asking for delivery feedback ({@code ack}: none, positive, negative or full). */
+  public JsonNode sendCloudToDevice(String deviceId, String payload, Map<String, String> properties, String ack) {
+    ObjectNode body = JSON.createObjectNode().put("payload", payload).put("ack", ack);
+    ObjectNode props = body.putObject("properties");
+    properties.forEach(props::put);
+    return call("POST", "/emulator/devices/" + encode(deviceId) + "/messages", body.toString(), 10);
+  }
+
+  /** Purges a device's C2D queue; answers {@code {"totalMessagesPurged","deviceId","moduleId"}}. */
+  public JsonNode purgeCloudToDevice(String deviceId) {
+    return call("DELETE", "/devices/" + encode(deviceId) + "/commands", null, 10);
+  }
+
+  /**
+   * Takes every C2D feedback record waiting (each batch is completed once read): a JSON array, empty when none
+   * waits.
+   */
+  public JsonNode takeFeedback() {
+    ArrayNode all = JSON.createArrayNode();
+    while (true) {
+      HttpResponse<String> response = exchange("GET", "/messages/serviceBound/feedback", null, 10);
+      if (response.statusCode() == 204) {
+        return all;
+      }
+      JsonNode batch = answer(response);
+      batch.forEach(all::add);
+      String lock = response.headers().firstValue("ETag").orElse("").replace("\"", "");
+      call("DELETE", "/messages/serviceBound/feedback/" + encode(lock), null, 10);
+    }
+  }
+
   /**
    * Invokes a direct method; answers {@code {"status","payload"}}, with status 404 when the device is not online and
    * 504 when it did not answer in time (the hub's errors, as the device's own statuses would be).
@@ -251,6 +283,10 @@ public final class ServiceClient {
   }
 
   private JsonNode call(String method, String path, @Nullable String body, long timeoutSeconds) {
+    return answer(exchange(method, path, body, timeoutSeconds));
+  }
+
+  private HttpResponse<String> exchange(String method, String path, @Nullable String body, long timeoutSeconds) {
     HttpRequest request = HttpRequest.newBuilder(URI.create(file.url() + path + API_VERSION))
         .timeout(Duration.ofSeconds(timeoutSeconds))
         .header("Authorization", token())
@@ -270,6 +306,10 @@ public final class ServiceClient {
       Thread.currentThread().interrupt();
       throw new ServiceException(0, "interrupted", e);
     }
+    return response;
+  }
+
+  private static JsonNode answer(HttpResponse<String> response) {
     if (response.statusCode() == 204) {
       return JSON.createObjectNode();
     }

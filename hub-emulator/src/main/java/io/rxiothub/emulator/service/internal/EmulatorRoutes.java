@@ -16,16 +16,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** C2D send, connection drop and shutdown request. */
+/** C2D send and purge, connection drop and shutdown request. */
 final class EmulatorRoutes {
 
   private final HubCore core;
   private final RegistryRoutes registry;
+  private final C2dFeedback feedback;
   private final Runnable save;
   private final Runnable shutdown;
 
-  EmulatorRoutes(HubCore core, RegistryRoutes registry, Runnable save, Runnable shutdown) {
+  EmulatorRoutes(HubCore core, RegistryRoutes registry, C2dFeedback feedback, Runnable save, Runnable shutdown) {
     this.core = core;
+    this.feedback = feedback;
     this.registry = registry;
     this.save = save;
     this.shutdown = shutdown;
@@ -51,6 +53,7 @@ final class EmulatorRoutes {
     if (ttl < 1 || ttl > 172_800) {
       throw HubError.badRequest("ttlSeconds must be in 1..172800 (48 h), got " + ttl);
     }
+    C2dFeedback.Ack ack = C2dFeedback.Ack.of(body.path("ack").asText("none"));
     C2dEntry entry;
     try {
       entry = core.sendCloudToDevice(deviceId, text.getBytes(StandardCharsets.UTF_8), properties,
@@ -58,9 +61,20 @@ final class EmulatorRoutes {
     } catch (IllegalStateException e) {
       throw new HubError(403, "DeviceMaximumQueueDepthExceeded", 403004, String.valueOf(e.getMessage()));
     }
+    feedback.watch(entry, ack);
     save.run();
     return ServiceJson.ok(ServiceJson.JSON.createObjectNode().put("messageId", entry.messageId())
         .put("state", entry.state().name()));
+  }
+
+  /** {@code DELETE /devices/{id}/commands}: purges the device's C2D queue (the hub's REST route). */
+  HttpAnswer purge(HttpCall call) {
+    Identity device = new Identity(call.path("id"), null);
+    registry.require(device);
+    int purged = core.c2d().purge(device).size();
+    save.run();
+    return ServiceJson.ok(ServiceJson.JSON.createObjectNode().put("totalMessagesPurged", purged)
+        .put("deviceId", device.deviceId()).putNull("moduleId"));
   }
 
   /** Severs the identity's connection (no MQTT close): {@code {"dropped":whether it was connected}}. */

@@ -268,6 +268,11 @@ final class RegistryRoutes {
         + identity.secondaryKey() + "\n" + identity.enabled());
   }
 
+  /** The identity's generation id (it changes when an identity of that id is deleted and created again). */
+  String generationId(Identity id) {
+    return meta(id).generationId();
+  }
+
   private Meta meta(Identity id) {
     return meta.computeIfAbsent(id, k -> new Meta(newGenerationId(), null, ServiceJson.NEVER));
   }

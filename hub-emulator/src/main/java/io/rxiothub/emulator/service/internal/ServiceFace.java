@@ -70,7 +70,13 @@ public final class ServiceFace {
     face.sync("POST", "/jobs/v2/{id}/cancel", SERVICE, jobs::cancel);
     face.sync("GET", "/jobs/v2/query", QUERY, jobs::query);
     face.sync("POST", "/devices/query", QUERY, new QueryRoutes(twins, runner)::query);
-    EmulatorRoutes emulator = new EmulatorRoutes(core, registry, save, shutdown);
+    C2dFeedback feedback = new C2dFeedback(registry, clock);
+    EmulatorRoutes emulator = new EmulatorRoutes(core, registry, feedback, save, shutdown);
+    face.sync("DELETE", "/devices/{id}/commands", SERVICE, emulator::purge);
+    ServiceBoundRoutes feedbackRoutes = new ServiceBoundRoutes(feedback.queue(), clock);
+    face.sync("GET", "/messages/serviceBound/feedback", SERVICE, feedbackRoutes::receive);
+    face.sync("DELETE", "/messages/serviceBound/feedback/{lockToken}", SERVICE, feedbackRoutes::complete);
+    face.sync("POST", "/messages/serviceBound/feedback/{lockToken}/abandon", SERVICE, feedbackRoutes::abandon);
     face.sync("POST", "/emulator/devices/{id}/messages", SERVICE, emulator::sendCloudToDevice);
     face.sync("POST", "/emulator/devices/{id}/drop", SERVICE, emulator::drop);
     face.sync("POST", "/emulator/devices/{id}/modules/{mid}/drop", SERVICE, emulator::drop);
