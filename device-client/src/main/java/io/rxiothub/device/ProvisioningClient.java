@@ -17,9 +17,12 @@ import io.rxiothub.transport.QueuePolicy;
 import io.rxiothub.transport.internal.Backoff;
 import io.rxiothub.transport.internal.ClientCore;
 import io.rxiothub.transport.internal.CoreSettings;
+import io.rxiothub.transport.internal.PemCredentials;
 import io.rxiothub.transport.internal.SharedThreads;
 import io.rxiothub.transport.internal.hivemq.HiveMqConnector;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
@@ -210,12 +213,51 @@ public final class ProvisioningClient {
       return this;
     }
 
-    /** X.509 attestation: the client certificate and key (no password is sent). */
+    /**
+     * X.509 attestation with the client certificate {@code keyManagerFactory} presents (PKCS#12 file, PKCS#11
+     * token, Android KeyStore); no password is sent. The registration id must be the certificate's subject CN. One
+     * of the three X.509 options (with {@link #clientCertificate} and {@link #clientCertificatePem}); setting
+     * another replaces it.
+     */
     public Builder keyManagerFactory(KeyManagerFactory keyManagerFactory) {
       if (keyManagerFactory == null) {
         throw new IllegalArgumentException("keyManagerFactory must not be null");
       }
       this.keyManagerFactory = keyManagerFactory;
+      return this;
+    }
+
+    /**
+     * X.509 attestation with {@code privateKey} and its certificate chain, leaf first (the leaf's CN is the
+     * registration id; include the intermediates up to the enrolled CA for a group enrollment).
+     *
+     * @throws IllegalArgumentException if the chain is empty or the platform refuses the key
+     */
+    public Builder clientCertificate(PrivateKey privateKey, X509Certificate... chain) {
+      if (privateKey == null) {
+        throw new IllegalArgumentException("privateKey must not be null");
+      }
+      if (chain == null) {
+        throw new IllegalArgumentException("chain must not be null");
+      }
+      this.keyManagerFactory = PemCredentials.keyManagerFactory(privateKey, chain);
+      return this;
+    }
+
+    /**
+     * X.509 attestation with a PEM certificate chain (leaf first) and PEM private key (PKCS#8, or PKCS#1 / SEC1
+     * unencrypted).
+     *
+     * @throws IllegalArgumentException naming what could not be parsed (never the key itself)
+     */
+    public Builder clientCertificatePem(String certificateChainPem, String privateKeyPem) {
+      if (certificateChainPem == null) {
+        throw new IllegalArgumentException("certificateChainPem must not be null");
+      }
+      if (privateKeyPem == null) {
+        throw new IllegalArgumentException("privateKeyPem must not be null");
+      }
+      this.keyManagerFactory = PemCredentials.keyManagerFactory(certificateChainPem, privateKeyPem);
       return this;
     }
 
@@ -316,7 +358,8 @@ public final class ProvisioningClient {
           + (keyManagerFactory != null ? 1 : 0);
       if (credentials != 1) {
         throw new IllegalStateException("set exactly one of symmetricKey (individual enrollment), groupKey "
-            + "(enrollment group) and keyManagerFactory (X.509); " + credentials + " are set");
+            + "(enrollment group) and a client certificate (X.509: keyManagerFactory, clientCertificate or "
+            + "clientCertificatePem); " + credentials + " are set");
       }
       if (proxyHost != null && transport != Transport.MQTT_WS) {
         throw new IllegalStateException("httpProxy works only with transport MQTT_WS");

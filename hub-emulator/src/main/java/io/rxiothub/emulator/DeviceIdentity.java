@@ -1,6 +1,7 @@
 // A device or module identity in the emulator's registry, with its keys and connection string.
 package io.rxiothub.emulator;
 
+import io.rxiothub.emulator.internal.X509Check;
 import io.rxiothub.sas.ConnectionString;
 import io.rxiothub.sas.IotHubIds;
 import java.util.Base64;
@@ -19,6 +20,9 @@ public final class DeviceIdentity {
   private final String primaryKey;
   private final String secondaryKey;
   private final boolean enabled;
+  private final AuthenticationType authenticationType;
+  private final @Nullable String primaryThumbprint;
+  private final @Nullable String secondaryThumbprint;
 
   private DeviceIdentity(Builder b) {
     this.hostName = Objects.requireNonNull(b.hostName);
@@ -27,6 +31,9 @@ public final class DeviceIdentity {
     this.primaryKey = Objects.requireNonNull(b.primaryKey);
     this.secondaryKey = Objects.requireNonNull(b.secondaryKey);
     this.enabled = b.enabled;
+    this.authenticationType = b.authenticationType;
+    this.primaryThumbprint = b.primaryThumbprint;
+    this.secondaryThumbprint = b.secondaryThumbprint;
   }
 
   /** Returns a new builder. */
@@ -43,6 +50,9 @@ public final class DeviceIdentity {
     b.primaryKey = primaryKey;
     b.secondaryKey = secondaryKey;
     b.enabled = enabled;
+    b.authenticationType = authenticationType;
+    b.primaryThumbprint = primaryThumbprint;
+    b.secondaryThumbprint = secondaryThumbprint;
     return b;
   }
 
@@ -86,7 +96,28 @@ public final class DeviceIdentity {
     return enabled;
   }
 
-  /** The connection string with the primary key: {@code HostName=…;DeviceId=…[;ModuleId=…];SharedAccessKey=…}. */
+  /**
+   * How the identity authenticates (default {@link AuthenticationType#SAS}). An X.509 identity still has keys in
+   * the registry, but the hub refuses SAS tokens for it.
+   */
+  public AuthenticationType authenticationType() {
+    return authenticationType;
+  }
+
+  /** The primary X.509 thumbprint (upper-case hex, SHA-1 or SHA-256) of a self-signed identity, else null. */
+  public @Nullable String primaryThumbprint() {
+    return primaryThumbprint;
+  }
+
+  /** The secondary X.509 thumbprint of a self-signed identity, else null. */
+  public @Nullable String secondaryThumbprint() {
+    return secondaryThumbprint;
+  }
+
+  /**
+   * The connection string with the primary key: {@code HostName=…;DeviceId=…[;ModuleId=…];SharedAccessKey=…}, or
+   * {@code HostName=…;DeviceId=…[;ModuleId=…];x509=true} for an X.509 identity.
+   */
   public String connectionString() {
     return connectionString(primaryKey);
   }
@@ -97,6 +128,10 @@ public final class DeviceIdentity {
   }
 
   private String connectionString(String key) {
+    if (authenticationType != AuthenticationType.SAS) {
+      return "HostName=" + hostName + ";DeviceId=" + deviceId + (moduleId == null ? "" : ";ModuleId=" + moduleId)
+          + ";x509=true";
+    }
     ConnectionString.Builder b =
         ConnectionString.builder().hostName(hostName).deviceId(deviceId).sharedAccessKey(key);
     if (moduleId != null) {
@@ -119,18 +154,25 @@ public final class DeviceIdentity {
         && deviceId.equals(that.deviceId)
         && Objects.equals(moduleId, that.moduleId)
         && primaryKey.equals(that.primaryKey)
-        && secondaryKey.equals(that.secondaryKey);
+        && secondaryKey.equals(that.secondaryKey)
+        && authenticationType == that.authenticationType
+        && Objects.equals(primaryThumbprint, that.primaryThumbprint)
+        && Objects.equals(secondaryThumbprint, that.secondaryThumbprint);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(hostName, deviceId, moduleId, primaryKey, secondaryKey, enabled);
+    return Objects.hash(hostName, deviceId, moduleId, primaryKey, secondaryKey, enabled, authenticationType,
+        primaryThumbprint, secondaryThumbprint);
   }
 
   @Override
   public String toString() {
     return "DeviceIdentity{hostName=" + hostName + ", deviceId=" + deviceId
-        + (moduleId == null ? "" : ", moduleId=" + moduleId) + ", enabled=" + enabled + ", keys=<redacted>}";
+        + (moduleId == null ? "" : ", moduleId=" + moduleId) + ", enabled=" + enabled
+        + (authenticationType == AuthenticationType.SAS ? "" : ", authentication=" + authenticationType.wireName()
+            + (primaryThumbprint == null ? "" : ", primaryThumbprint=" + primaryThumbprint))
+        + ", keys=<redacted>}";
   }
 
   /** Builds a {@link DeviceIdentity}; setters reject bad values at once. */
@@ -141,6 +183,9 @@ public final class DeviceIdentity {
     private @Nullable String primaryKey;
     private @Nullable String secondaryKey;
     private boolean enabled = true;
+    private AuthenticationType authenticationType = AuthenticationType.SAS;
+    private @Nullable String primaryThumbprint;
+    private @Nullable String secondaryThumbprint;
 
     private Builder() {}
 
@@ -183,16 +228,44 @@ public final class DeviceIdentity {
       return this;
     }
 
+    /** Sets how the identity authenticates (default {@link AuthenticationType#SAS}). */
+    public Builder authenticationType(AuthenticationType type) {
+      if (type == null) {
+        throw new IllegalArgumentException("type must not be null");
+      }
+      this.authenticationType = type;
+      return this;
+    }
+
+    /**
+     * Sets the X.509 thumbprints of a {@link AuthenticationType#SELF_SIGNED} identity: SHA-1 (40 hex digits) or
+     * SHA-256 (64) of the DER certificate, ':' or ' ' separators allowed; the secondary may be null.
+     */
+    public Builder thumbprints(String primary, @Nullable String secondary) {
+      this.primaryThumbprint = normaliseThumbprint("primaryThumbprint", primary);
+      this.secondaryThumbprint = secondary == null ? null : normaliseThumbprint("secondaryThumbprint", secondary);
+      return this;
+    }
+
     /**
      * Builds the identity.
      *
-     * @throws IllegalStateException if host name, device id or a key is missing
+     * @throws IllegalStateException if host name, device id or a key is missing, or a self-signed identity has no
+     *     thumbprint, or another has one
      */
     public DeviceIdentity build() {
       if (hostName == null || deviceId == null || primaryKey == null || secondaryKey == null) {
         throw new IllegalStateException("DeviceIdentity needs hostName, deviceId, primaryKey and secondaryKey");
       }
+      if ((authenticationType == AuthenticationType.SELF_SIGNED) != (primaryThumbprint != null)) {
+        throw new IllegalStateException("a selfSigned identity needs thumbprints, and only a selfSigned one has"
+            + " them (authentication " + authenticationType.wireName() + ")");
+      }
       return new DeviceIdentity(this);
+    }
+
+    private static String normaliseThumbprint(String field, String thumbprint) {
+      return X509Check.normaliseThumbprint(field, thumbprint);
     }
 
     private static String checkKey(String field, String key) {

@@ -3,9 +3,11 @@ package io.rxiothub.emulator;
 
 import io.rxiothub.emulator.internal.Identity;
 import io.rxiothub.emulator.internal.RegistryStore;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Devices and modules of the emulated hub, with their keys. Thread-safe; changes apply at once (a deleted or
@@ -57,6 +59,56 @@ public final class DeviceRegistry {
   public DeviceIdentity createModule(String deviceId, String moduleId, String primaryKey, String secondaryKey) {
     requireModuleId(moduleId);
     return changed(store.create(deviceId, moduleId, primaryKey, secondaryKey));
+  }
+
+  /**
+   * Creates a device that authenticates with a self-signed (or any) X.509 certificate whose thumbprint is
+   * {@code primaryThumbprint} or {@code secondaryThumbprint}: SHA-1 (40 hex digits) or SHA-256 (64) of the DER
+   * certificate; the secondary may be null. It connects with a client certificate and no password.
+   *
+   * @throws IllegalArgumentException if the id or a thumbprint is bad or the device exists
+   */
+  public DeviceIdentity createSelfSignedDevice(String deviceId, String primaryThumbprint,
+      @Nullable String secondaryThumbprint) {
+    if (primaryThumbprint == null) {
+      throw new IllegalArgumentException("primaryThumbprint must not be null");
+    }
+    return changed(store.createX509(deviceId, AuthenticationType.SELF_SIGNED, primaryThumbprint,
+        secondaryThumbprint));
+  }
+
+  /**
+   * Creates a device that authenticates with an X.509 certificate whose chain leads to a CA registered with
+   * {@link #addCertificateAuthority} and whose subject CN is {@code deviceId}.
+   *
+   * @throws IllegalArgumentException if the id is bad or the device exists
+   */
+  public DeviceIdentity createCaSignedDevice(String deviceId) {
+    return changed(store.createX509(deviceId, AuthenticationType.CERTIFICATE_AUTHORITY, null, null));
+  }
+
+  /**
+   * Registers a root or intermediate CA certificate (as verified: the emulator asks no proof of possession);
+   * certificateAuthority devices whose chains lead to it connect. Registering it again changes nothing.
+   */
+  public void addCertificateAuthority(X509Certificate certificate) {
+    if (certificate == null) {
+      throw new IllegalArgumentException("certificate must not be null");
+    }
+    store.addCertificateAuthority(certificate);
+  }
+
+  /** Removes a registered CA certificate (connected devices stay connected); whether it was registered. */
+  public boolean removeCertificateAuthority(X509Certificate certificate) {
+    if (certificate == null) {
+      throw new IllegalArgumentException("certificate must not be null");
+    }
+    return store.removeCertificateAuthority(certificate);
+  }
+
+  /** The registered CA certificates, in order of registration. */
+  public List<X509Certificate> certificateAuthorities() {
+    return store.certificateAuthorities();
   }
 
   /** The device, if registered. */

@@ -6,6 +6,7 @@ import io.rxiothub.emulator.HubEmulator;
 import io.rxiothub.emulator.dps.internal.DpsServer;
 import io.rxiothub.emulator.dps.internal.DpsService;
 import io.rxiothub.provisioning.Registration;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A DPS endpoint allocating every registration to its emulator's hub. Get it from {@code HubEmulator.dps()}; add
  * enrollments, then {@link #start()} it. Thread-safe. It speaks MQTT only (no AMQP or HTTPS) and attests symmetric
- * keys only (individual and group; X.509 and TPM attestation are not emulated).
+ * keys and X.509 certificates (individual and group; TPM attestation is not emulated).
  */
 public final class DpsEndpoint implements AutoCloseable {
 
@@ -247,6 +248,25 @@ public final class DpsEndpoint implements AutoCloseable {
         @Nullable String desired) {
       hub.registry().createDevice(deviceId, primaryKey, secondaryKey);
       // Both calls below are synchronous Singles (fromCallable on the calling thread).
+      if (tags != null) {
+        hub.updateTags(deviceId, tags).blockingGet();
+      }
+      if (desired != null) {
+        hub.updateDesired(deviceId, desired).blockingGet();
+      }
+    }
+
+    @Override
+    public void createX509Device(String deviceId, @Nullable String thumbprint, @Nullable X509Certificate authority,
+        @Nullable String tags, @Nullable String desired) {
+      if (thumbprint != null) {
+        hub.registry().createSelfSignedDevice(deviceId, thumbprint, null);
+      } else {
+        if (authority != null) {
+          hub.registry().addCertificateAuthority(authority);
+        }
+        hub.registry().createCaSignedDevice(deviceId);
+      }
       if (tags != null) {
         hub.updateTags(deviceId, tags).blockingGet();
       }

@@ -2,11 +2,14 @@
 // rules and the time passed in. No broker, no clock of its own.
 package io.rxiothub.emulator.internal;
 
+import io.rxiothub.emulator.AuthenticationType;
 import io.rxiothub.emulator.DeviceIdentity;
 import io.rxiothub.sas.IotHubIds;
 import io.rxiothub.sas.SasToken;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +23,7 @@ public final class Authentication {
 
   private final RegistryStore registry;
   private final ToIntFunction<String> injectedRefusal;
+  private final ClientCertificates clientCertificates;
 
   /** The outcome of authenticating a CONNECT: 0 = accepted, else the MQTT 3.1.1 CONNACK return code. */
   public record Result(int returnCode, String reason, @Nullable Identity identity, long tokenExpiry) {
@@ -32,15 +36,18 @@ public final class Authentication {
    * Creates the rules over {@code registry}; {@code injectedRefusal} gives, per client id, the CONNACK code a fault
    * rule imposes (0 for none).
    */
-  public Authentication(RegistryStore registry, ToIntFunction<String> injectedRefusal) {
+  public Authentication(RegistryStore registry, ToIntFunction<String> injectedRefusal,
+      ClientCertificates clientCertificates) {
     this.registry = registry;
     this.injectedRefusal = injectedRefusal;
+    this.clientCertificates = clientCertificates;
   }
 
   /**
    * Authenticates a CONNECT at {@code now}: MQTT 3.1.1 only, a well-formed client id of a registered and enabled
-   * identity, a user name {@code {host}/{clientId}/…}, a valid unexpired SAS token covering the identity, and a
-   * Will only on the identity's own telemetry topic.
+   * identity, a user name {@code {host}/{clientId}/…}, a valid unexpired SAS token covering the identity (or, for
+   * an X.509 identity, the client certificate the TLS front held under the marker in the password), and a Will only
+   * on the identity's own telemetry topic.
    */
   public Result authenticate(int protocolLevel, String clientId, @Nullable String userName,
       byte @Nullable [] password, @Nullable Will will, Instant now) {
@@ -70,8 +77,26 @@ public final class Authentication {
       return Result.refuse(5, "user name must start with '" + hostName + "/" + clientId + "/'");
     }
     logApiVersion(clientId, userName.substring(expectedPrefix.length()));
+    if (will != null && !will.topic().equals(identity.eventsTopic())
+        && !will.topic().startsWith(identity.eventsTopic() + "/")) {
+      return Result.refuse(5, "Will topic '" + will.topic() + "' is not the identity's telemetry topic '"
+          + identity.eventsTopic() + "/'");
+    }
+    if (ClientCertificates.isMarker(password)) {
+      List<X509Certificate> chain = clientCertificates.take(password);
+      if (chain == null) {
+        return Result.refuse(5, "the client certificate marker is unknown (used twice, or not the emulator's)");
+      }
+      return x509(identity, registered, chain, now);
+    }
+    if (registered.authenticationType() != AuthenticationType.SAS) {
+      return Result.refuse(5, "identity '" + clientId + "' authenticates with an X.509 certificate ("
+          + registered.authenticationType().wireName() + "): connect over MQTT/TLS with its client certificate and"
+          + " no password");
+    }
     if (password == null) {
-      return Result.refuse(5, "no password: a SAS token is required (X.509 is not supported by the emulator)");
+      return Result.refuse(5, "no password: a SAS token is required (or a client certificate, for an identity"
+          + " registered with X.509 authentication)");
     }
     SasToken token;
     try {
@@ -90,12 +115,32 @@ public final class Authentication {
       return Result.refuse(5, "SAS token signature does not match the identity's keys"
           + (token.keyName() == null ? "" : " or policy '" + token.keyName() + "'"));
     }
-    if (will != null && !will.topic().equals(identity.eventsTopic())
-        && !will.topic().startsWith(identity.eventsTopic() + "/")) {
-      return Result.refuse(5, "Will topic '" + will.topic() + "' is not the identity's telemetry topic '"
-          + identity.eventsTopic() + "/'");
-    }
     return new Result(0, "accepted", identity, token.expiryEpochSeconds());
+  }
+
+  private Result x509(Identity identity, DeviceIdentity registered, List<X509Certificate> chain, Instant now) {
+    X509Certificate leaf = chain.get(0);
+    String clientId = identity.clientId();
+    String problem = X509Check.validityProblem(leaf, now);
+    if (problem == null) {
+      problem = switch (registered.authenticationType()) {
+        case SAS -> "identity '" + clientId + "' authenticates with SAS tokens, not a client certificate";
+        case SELF_SIGNED -> X509Check.hasThumbprint(leaf, registered.primaryThumbprint())
+            || X509Check.hasThumbprint(leaf, registered.secondaryThumbprint()) ? null
+            : "the client certificate's thumbprint (SHA-1 " + X509Check.sha1Thumbprint(leaf) + ", SHA-256 "
+                + X509Check.sha256Thumbprint(leaf) + ") is neither of identity '" + clientId + "'";
+        case CERTIFICATE_AUTHORITY -> {
+          String cn = X509Check.commonName(leaf);
+          yield !clientId.equals(cn) ? "the client certificate's CN '" + cn + "' is not the client id '" + clientId
+              + "'" : X509Check.chainProblem(chain, registry.certificateAuthorities(), now);
+        }
+      };
+    }
+    if (problem != null) {
+      return Result.refuse(5, problem);
+    }
+    return new Result(0, "accepted (X.509 " + registered.authenticationType().wireName() + ")", identity,
+        leaf.getNotAfter().getTime() / 1000);
   }
 
   private boolean signedWithKnownKey(SasToken token, DeviceIdentity registered) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rxiothub.emulator.CloudToDeviceMessage.State;
+import io.rxiothub.emulator.AuthenticationType;
 import io.rxiothub.emulator.DeviceIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -134,14 +135,19 @@ public final class DataDir implements AutoCloseable {
         registry.putPolicy(policy.getKey(), policy.getValue().asText());
       }
       for (JsonNode node : root.path("identities")) {
-        registry.restore(DeviceIdentity.builder()
+        DeviceIdentity.Builder restored = DeviceIdentity.builder()
             .hostName(core.hostName())
             .deviceId(node.path("deviceId").asText())
             .moduleId(node.hasNonNull("moduleId") ? node.get("moduleId").asText() : null)
             .primaryKey(node.path("primaryKey").asText())
             .secondaryKey(node.path("secondaryKey").asText())
             .enabled(node.path("enabled").asBoolean(true))
-            .build());
+            .authenticationType(AuthenticationType.fromWireName(node.path("authentication").asText("sas")));
+        if (node.hasNonNull("primaryThumbprint")) {
+          restored.thumbprints(node.get("primaryThumbprint").asText(),
+              node.hasNonNull("secondaryThumbprint") ? node.get("secondaryThumbprint").asText() : null);
+        }
+        registry.restore(restored.build());
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = root.path("twins").fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> twin = it.next();
@@ -188,6 +194,11 @@ public final class DataDir implements AutoCloseable {
       node.put("primaryKey", identity.primaryKey());
       node.put("secondaryKey", identity.secondaryKey());
       node.put("enabled", identity.enabled());
+      if (identity.authenticationType() != AuthenticationType.SAS) {
+        node.put("authentication", identity.authenticationType().wireName());
+        node.put("primaryThumbprint", identity.primaryThumbprint());
+        node.put("secondaryThumbprint", identity.secondaryThumbprint());
+      }
     }
     ObjectNode twins = root.putObject("twins");
     try {

@@ -20,9 +20,13 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.rxiothub.emulator.http.HttpRoutes;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +49,7 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
 
   private final Listeners listeners;
   private final FaultInjector faults;
+  private final @Nullable ClientCertificates clientCertificates;
   private final Map<String, Set<Relay>> byClient = new ConcurrentHashMap<>();
   private volatile int brokerPort;
 
@@ -52,7 +58,17 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
    * obeys {@code faults}.
    */
   public FrontServer(TlsMaterial tls, String bindAddress, FaultInjector faults) {
+    this(tls, bindAddress, faults, null);
+  }
+
+  /**
+   * As above; a CONNECT with a client certificate and no password is handed to {@code clientCertificates} (null:
+   * client certificates are ignored).
+   */
+  public FrontServer(TlsMaterial tls, String bindAddress, FaultInjector faults,
+      @Nullable ClientCertificates clientCertificates) {
     this.faults = faults;
+    this.clientCertificates = clientCertificates;
     this.listeners = new Listeners(tls, bindAddress);
   }
 
@@ -144,6 +160,7 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
     /** Packet ids of fault requests: the hub never acknowledges them (protocol.md §10). */
     private final Set<Integer> unacknowledged = new HashSet<>();
     private @Nullable String clientId;
+    private @Nullable String heldMarker;
     private boolean blackholed;
 
     /** Wraps broker bytes for the front channel. */
@@ -261,6 +278,7 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
       }
       int type = MqttFrames.type(packet);
       if (type == MqttFrames.CONNECT && clientId == null) {
+        packet = withClientCertificate(front, packet);
         String id = MqttFrames.connectClientId(packet);
         if (id != null) {
           clientId = id;
@@ -288,6 +306,37 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
       } else {
         target.write(packet);
       }
+    }
+
+    /**
+     * With a client certificate from the TLS handshake and a CONNECT that has a user name but no password, the
+     * CONNECT the broker sees carries a one-time marker naming the chain as its password (protocol.md §15.5).
+     */
+    private ByteBuf withClientCertificate(Channel front, ByteBuf connect) {
+      SslHandler tls = front.pipeline().get(SslHandler.class);
+      ClientCertificates held = clientCertificates;
+      if (held == null || tls == null || !MqttFrames.connectNeedsPassword(connect)) {
+        return connect;
+      }
+      List<X509Certificate> chain = new ArrayList<>();
+      try {
+        for (Certificate certificate : tls.engine().getSession().getPeerCertificates()) {
+          if (certificate instanceof X509Certificate) {
+            chain.add((X509Certificate) certificate);
+          }
+        }
+      } catch (SSLPeerUnverifiedException e) {
+        return connect;
+      }
+      if (chain.isEmpty()) {
+        return connect;
+      }
+      String marker = held.hold(chain);
+      heldMarker = marker;
+      ByteBuf rewritten = MqttFrames.connectWithPassword(connect, marker.getBytes(StandardCharsets.UTF_8),
+          front.alloc());
+      connect.release();
+      return rewritten;
     }
 
     /** Resets the front connection: TCP RST, no TLS or WebSocket close, no MQTT close. */
@@ -355,6 +404,11 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+      String marker = heldMarker;
+      ClientCertificates held = clientCertificates;
+      if (marker != null && held != null) {
+        held.forget(marker);
+      }
       early.forEach(ReferenceCountUtil::release);
       early.clear();
       fromDevice.release();

@@ -39,6 +39,7 @@ public final class HubCore {
   private final AtomicLong ids = new AtomicLong();
   private final Subject<C2dEntry> c2dSent = PublishSubject.<C2dEntry>create().toSerialized();
   private final PnpShapes pnp = new PnpShapes();
+  private final ClientCertificates clientCertificates = new ClientCertificates();
 
   /** Creates the hub state. */
   public HubCore(String hostName, Clock clock, ScheduledExecutorService timer, int telemetryRetention) {
@@ -48,7 +49,7 @@ public final class HubCore {
       Identity identity = Identity.fromClientId(clientId);
       return identity != null && dropConnection(identity);
     });
-    this.authentication = new Authentication(registry, faults::connackRefusal);
+    this.authentication = new Authentication(registry, faults::connackRefusal, clientCertificates);
     this.telemetry = new TelemetryIntake(clock, telemetryRetention);
     this.publisher = new Publisher(timer, this::expectsTopic);
     this.sessions = new Sessions(clock, timer, publisher, telemetry, this::subscriptionsActive);
@@ -111,6 +112,11 @@ public final class HubCore {
   }
 
   // ---------------------------------------------------------------- broker events
+
+  /** The client certificate chains the TLS front holds for CONNECTs on their way to the broker. */
+  public ClientCertificates clientCertificates() {
+    return clientCertificates;
+  }
 
   /** Authenticates a CONNECT now (see {@link Authentication#authenticate}). */
   public Authentication.Result authenticate(int protocolLevel, String clientId, @Nullable String userName,

@@ -132,7 +132,7 @@ public final class HubRuntime {
     }
     Broker started = Broker.start(core);
     broker = started;
-    FrontServer listeners = new FrontServer(tls, settings.bindAddress(), core.faults());
+    FrontServer listeners = new FrontServer(tls, settings.bindAddress(), core.faults(), core.clientCertificates());
     listeners.brokerPort(started.port());
     try {
       mqttPort = listeners.bindTls(settings.mqttPort());

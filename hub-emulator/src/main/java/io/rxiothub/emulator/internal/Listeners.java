@@ -20,6 +20,7 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ final class Listeners implements AutoCloseable {
 
   private final EventLoopGroup group;
   private final SslContext sslContext;
+  private final SslContext clientCertificateContext;
   private final String bindAddress;
   private final List<Channel> serverChannels = new ArrayList<>();
 
@@ -60,9 +62,24 @@ final class Listeners implements AutoCloseable {
           .protocols("TLSv1.3", "TLSv1.2")
           .clientAuth(ClientAuth.NONE)
           .build();
+      this.clientCertificateContext = clientCertificateContext(tls.keyManagerFactory());
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the emulator's server TLS context", e);
     }
+  }
+
+  /**
+   * A server TLS context that asks for a client certificate without requiring one and accepts any in the
+   * handshake: the CONNECT's authentication judges it (thumbprint or chain, protocol.md §15.5), so that a wrong
+   * certificate gets CONNACK 5 with a logged reason rather than a TLS alert.
+   */
+  static SslContext clientCertificateContext(javax.net.ssl.KeyManagerFactory keys) throws SSLException {
+    return SslContextBuilder.forServer(keys)
+        .sslProvider(SslProvider.JDK)
+        .protocols("TLSv1.3", "TLSv1.2")
+        .trustManager(InsecureTrustManagerFactory.INSTANCE)
+        .clientAuth(ClientAuth.OPTIONAL)
+        .build();
   }
 
   /** Binds MQTT over TLS; {@code relay} gives each connection its handler of MQTT bytes. */
@@ -70,7 +87,7 @@ final class Listeners implements AutoCloseable {
     return bind(port, "MQTT/TLS", new ChannelInitializer<SocketChannel>() {
       @Override
       protected void initChannel(SocketChannel ch) {
-        ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
+        ch.pipeline().addLast(clientCertificateContext.newHandler(ch.alloc()));
         ch.pipeline().addLast(relay.get());
       }
     });

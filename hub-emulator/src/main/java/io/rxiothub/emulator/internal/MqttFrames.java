@@ -102,6 +102,44 @@ final class MqttFrames {
     return decoded == null ? -1 : decoded.packetId();
   }
 
+  /** Whether a whole CONNECT is MQTT 3.1.1 with a user name and no password. */
+  static boolean connectNeedsPassword(ByteBuf packet) {
+    MqttPacket decoded = decode(packet);
+    return decoded != null && !decoded.malformed() && decoded.type() == CONNECT && decoded.protocolLevel() == 4
+        && decoded.userName() != null && decoded.password() == null;
+  }
+
+  /**
+   * A copy of a whole MQTT 3.1.1 CONNECT (one that {@link #connectNeedsPassword} accepts) with the password flag
+   * set and {@code password} appended as the last payload field; the caller still owns {@code connect}.
+   */
+  static ByteBuf connectWithPassword(ByteBuf connect, byte[] password, ByteBufAllocator alloc) {
+    int start = connect.readerIndex();
+    int headerLength = 1;
+    while ((connect.getUnsignedByte(start + headerLength) & 0x80) != 0) {
+      headerLength++;
+    }
+    headerLength++;
+    int bodyLength = connect.readableBytes() - headerLength;
+    int protocolNameLength = connect.getUnsignedShort(start + headerLength);
+    int flagsOffset = headerLength + 2 + protocolNameLength + 1;
+    int remaining = bodyLength + 2 + password.length;
+    ByteBuf out = alloc.buffer(1 + 4 + remaining);
+    out.writeByte(connect.getUnsignedByte(start));
+    int left = remaining;
+    do {
+      int digit = left % 128;
+      left /= 128;
+      out.writeByte(left > 0 ? digit | 0x80 : digit);
+    } while (left > 0);
+    out.writeBytes(connect, start + headerLength, bodyLength);
+    int flagsIndex = out.writerIndex() - bodyLength + (flagsOffset - headerLength);
+    out.setByte(flagsIndex, out.getUnsignedByte(flagsIndex) | 0x40);
+    out.writeShort(password.length);
+    out.writeBytes(password);
+    return out;
+  }
+
   /**
    * A whole packet, decoded: a view that must not outlive {@code packet}; null when its fixed header is cut short
    * or malformed (after a malformed length the stream passes through unsplit, see {@link #add}).

@@ -1,9 +1,11 @@
 // The emulator's identity registry: devices and modules with their keys, enabled flags, and hub policies.
 package io.rxiothub.emulator.internal;
 
+import io.rxiothub.emulator.AuthenticationType;
 import io.rxiothub.emulator.DeviceIdentity;
 import io.rxiothub.sas.IotHubIds;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -21,6 +23,7 @@ public final class RegistryStore {
   private final String hostName;
   private final Map<Identity, DeviceIdentity> identities = new LinkedHashMap<>();
   private final Map<String, String> policies = new LinkedHashMap<>();
+  private final List<X509Certificate> authorities = new ArrayList<>();
   private final Consumer<Identity> onRevoked;
 
   /** Creates an empty registry for {@code hostName}; {@code onRevoked} runs when an identity is deleted or disabled. */
@@ -62,6 +65,47 @@ public final class RegistryStore {
         .build();
     put(identity, false);
     return identity;
+  }
+
+  /**
+   * Creates an X.509 device: {@code type} selfSigned with thumbprints, or certificateAuthority without. It gets
+   * random keys, which the hub never accepts for it.
+   *
+   * @throws IllegalArgumentException if the id or a thumbprint is bad or the device exists
+   */
+  public DeviceIdentity createX509(String deviceId, AuthenticationType type, @Nullable String primaryThumbprint,
+      @Nullable String secondaryThumbprint) {
+    IotHubIds.checkDeviceId(deviceId);
+    DeviceIdentity.Builder b = DeviceIdentity.builder().hostName(hostName).deviceId(deviceId)
+        .primaryKey(newKey()).secondaryKey(newKey()).authenticationType(type);
+    if (primaryThumbprint != null) {
+      b.thumbprints(primaryThumbprint, secondaryThumbprint);
+    }
+    DeviceIdentity identity;
+    try {
+      identity = b.build();
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    put(identity, false);
+    return identity;
+  }
+
+  /** Registers (or keeps) a CA certificate that certificateAuthority devices' chains may lead to. */
+  public synchronized void addCertificateAuthority(X509Certificate certificate) {
+    if (!authorities.contains(certificate)) {
+      authorities.add(certificate);
+    }
+  }
+
+  /** Removes a registered CA certificate; whether it was registered. */
+  public synchronized boolean removeCertificateAuthority(X509Certificate certificate) {
+    return authorities.remove(certificate);
+  }
+
+  /** The registered CA certificates, in order of registration. */
+  public synchronized List<X509Certificate> certificateAuthorities() {
+    return new ArrayList<>(authorities);
   }
 
   /** Adds a restored identity (same rules as create; host name replaced by ours). */

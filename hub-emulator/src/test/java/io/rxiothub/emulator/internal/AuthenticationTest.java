@@ -19,8 +19,9 @@ class AuthenticationTest {
 
   private final RegistryStore registry = new RegistryStore(HOST, identity -> { });
   private final Map<String, Integer> refusals = new HashMap<>();
+  private final ClientCertificates certificates = new ClientCertificates();
   private final Authentication auth = new Authentication(registry,
-      clientId -> refusals.getOrDefault(clientId, 0));
+      clientId -> refusals.getOrDefault(clientId, 0), certificates);
   private final String key = registry.create("dev1", null, null, null).primaryKey();
 
   private static byte[] token(String resource, String key, Instant expiry, @Nullable String policy) {

@@ -8,9 +8,15 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.rxiothub.emulator.mqtt.MqttPacket;
+import io.netty.handler.ssl.SslHandler;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +31,7 @@ final class DpsConnection extends SimpleChannelInboundHandler<ByteBuf> {
   private @Nullable String registrationId;
   private @Nullable String scope;
   private byte @Nullable [] password;
+  private List<X509Certificate> chain = List.of();
 
   DpsConnection(DpsService service, Clock clock) {
     this.service = service;
@@ -78,6 +85,7 @@ final class DpsConnection extends SimpleChannelInboundHandler<ByteBuf> {
     registrationId = clientId;
     scope = result.idScope();
     password = connect.password();
+    chain = clientCertificates(ctx);
     ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0x20, 2, 0, 0}));
   }
 
@@ -99,7 +107,7 @@ final class DpsConnection extends SimpleChannelInboundHandler<ByteBuf> {
     }
     String topic = publish.topic() == null ? "" : publish.topic();
     DpsService.Response response = service.request(scope == null ? "" : scope,
-        registrationId == null ? "" : registrationId, password, topic, publish.payload(), clock.instant());
+        registrationId == null ? "" : registrationId, password, chain, topic, publish.payload(), clock.instant());
     if (response.close()) {
       ctx.flush();
       ctx.close();
@@ -112,6 +120,25 @@ final class DpsConnection extends SimpleChannelInboundHandler<ByteBuf> {
     System.arraycopy(topicBytes, 0, body, 2, topicBytes.length);
     System.arraycopy(response.body(), 0, body, 2 + topicBytes.length, response.body().length);
     ctx.writeAndFlush(Unpooled.wrappedBuffer(packet(0x30, body)));
+  }
+
+  /** The client certificate chain of the TLS handshake (leaf first), or empty. */
+  private static List<X509Certificate> clientCertificates(ChannelHandlerContext ctx) {
+    SslHandler tls = ctx.pipeline().get(SslHandler.class);
+    if (tls == null) {
+      return List.of();
+    }
+    List<X509Certificate> certificates = new ArrayList<>();
+    try {
+      for (Certificate certificate : tls.engine().getSession().getPeerCertificates()) {
+        if (certificate instanceof X509Certificate) {
+          certificates.add((X509Certificate) certificate);
+        }
+      }
+    } catch (SSLPeerUnverifiedException e) {
+      return List.of();
+    }
+    return List.copyOf(certificates);
   }
 
   private static byte[] packet(int header, byte[] body) {

@@ -31,6 +31,7 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.rxiothub.emulator.mqtt.MqttPacket;
 import java.net.InetSocketAddress;
@@ -62,8 +63,10 @@ public final class DpsServer implements AutoCloseable {
     this.service = service;
     this.clock = clock;
     try {
+      // Asks for a client certificate (X.509 attestation) without requiring one; DpsService judges it.
       this.sslContext = SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK)
-          .protocols("TLSv1.3", "TLSv1.2").clientAuth(ClientAuth.NONE).build();
+          .protocols("TLSv1.3", "TLSv1.2").trustManager(InsecureTrustManagerFactory.INSTANCE)
+          .clientAuth(ClientAuth.OPTIONAL).build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the DPS endpoint's server TLS context", e);
     }

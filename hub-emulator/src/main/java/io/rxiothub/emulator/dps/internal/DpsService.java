@@ -14,6 +14,7 @@ import io.rxiothub.provisioning.RegistrationStatus;
 import io.rxiothub.sas.PercentEncoding;
 import io.rxiothub.sas.SasToken;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +42,13 @@ public final class DpsService {
     /** Creates the device with its keys, then applies the initial twin (either may be null). */
     void createDevice(String deviceId, String primaryKey, String secondaryKey, @Nullable String tags,
         @Nullable String desired);
+
+    /**
+     * Creates an X.509 device: self-signed with {@code thumbprint}, or CA-signed (thumbprint null) with
+     * {@code authority} registered with the hub; then applies the initial twin.
+     */
+    void createX509Device(String deviceId, @Nullable String thumbprint, @Nullable X509Certificate authority,
+        @Nullable String tags, @Nullable String desired);
   }
 
   /** A response to publish: topic and body; or {@code close} for a request the endpoint does not serve. */
@@ -138,10 +146,11 @@ public final class DpsService {
 
   /**
    * Answers one PUBLISH of a connection that CONNECTed for {@code scope} and {@code registrationId} with
-   * {@code password} (null for none), at {@code now}.
+   * {@code password} (null for none) and the TLS client certificate {@code chain} (leaf first; empty for none), at
+   * {@code now}.
    */
   public synchronized Response request(String scope, String registrationId, byte @Nullable [] password,
-      String topic, byte[] body, Instant now) {
+      List<X509Certificate> chain, String topic, byte[] body, Instant now) {
     boolean register = topic.startsWith(DpsTopics.REGISTER_PREFIX);
     boolean status = topic.startsWith(DpsTopics.STATUS_PREFIX);
     if (!register && !status) {
@@ -158,7 +167,7 @@ public final class DpsService {
       throttleCount--;
       return error(429, rid, throttleRetryAfter, 429001, "Throttled by the emulator's fault injection");
     }
-    Auth auth = authenticate(scope, registrationId, password, now);
+    Auth auth = authenticate(scope, registrationId, password, chain, now);
     Enrollment enrollment = auth.enrollment();
     if (enrollment == null) {
       LOG.info("DPS emulator: registration {} unauthorized: {}", registrationId, auth.denied());
@@ -199,12 +208,18 @@ public final class DpsService {
     }
   }
 
-  private Auth authenticate(String scope, String registrationId, byte @Nullable [] password, Instant now) {
+  private Auth authenticate(String scope, String registrationId, byte @Nullable [] password,
+      List<X509Certificate> chain, Instant now) {
     if (!scope.equals(idScope)) {
       return Auth.deny("ID scope '" + scope + "' is not this endpoint's");
     }
+    if (password == null && !chain.isEmpty()) {
+      X509Attestation.Match match = X509Attestation.match(chain, registrationId, individual, groups.values(), now);
+      return new Auth(match.enrollment(), match.denied());
+    }
     if (password == null) {
-      return Auth.deny("no password: a SAS token is required (X.509 attestation is not supported by the emulator's DPS)");
+      return Auth.deny("no password and no client certificate: a SAS token (symmetric key) or an X.509 client"
+          + " certificate is required");
     }
     SasToken token;
     try {
@@ -239,11 +254,13 @@ public final class DpsService {
   private @Nullable Enrollment enrollmentFor(String registrationId, SasToken token) {
     Enrollment own = individual.get(registrationId);
     if (own != null) {
-      return signedBy(token, own.primaryKey(), own.secondaryKey()) ? own : null;
+      String key = own.primaryKey();
+      return key != null && signedBy(token, key, own.secondaryKey()) ? own : null;
     }
     for (Enrollment group : groups.values()) {
       String secondary = group.secondaryKey();
-      if (signedBy(token, DpsConnect.derivedKey(group.primaryKey(), registrationId),
+      String primary = group.primaryKey();
+      if (primary != null && signedBy(token, DpsConnect.derivedKey(primary, registrationId),
           secondary == null ? null : DpsConnect.derivedKey(secondary, registrationId))) {
         return group;
       }
@@ -272,9 +289,14 @@ public final class DpsService {
           + registrationId + "' is disabled").build();
     }
     boolean existed = hub.deviceExists(registrationId);
-    if (!existed) {
+    String enrolledKey = enrollment.primaryKey();
+    if (!existed && enrolledKey == null) {
+      List<X509Certificate> authorities = enrollment.caCertificates();
+      hub.createX509Device(registrationId, enrollment.primaryThumbprint(),
+          authorities.isEmpty() ? null : authorities.get(0), enrollment.initialTags(), enrollment.initialDesired());
+    } else if (!existed && enrolledKey != null) {
       boolean group = enrollment.kind() == Enrollment.Kind.GROUP;
-      String primary = group ? DpsConnect.derivedKey(enrollment.primaryKey(), registrationId) : enrollment.primaryKey();
+      String primary = group ? DpsConnect.derivedKey(enrolledKey, registrationId) : enrolledKey;
       String secondary = enrollment.secondaryKey();
       if (secondary != null && group) {
         secondary = DpsConnect.derivedKey(secondary, registrationId);
