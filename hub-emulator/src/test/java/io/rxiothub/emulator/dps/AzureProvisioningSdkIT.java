@@ -1,6 +1,7 @@
 // The official Azure IoT provisioning device client for Java (2.1.2, MQTT) registers against the emulator's DPS
-// unchanged, individual and group symmetric keys with a custom payload, then the official device SDK (2.5.0)
-// connects to the assigned hub with the key and sends telemetry.
+// unchanged, individual and group symmetric keys with a custom payload, and X.509 (individual by certificate, group
+// by intermediate CA); then the official device SDK (2.5.0) connects to the assigned hub with the key or the same
+// client certificate and sends telemetry.
 package io.rxiothub.emulator.dps;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,12 +17,22 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientR
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientStatus;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
+import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderX509;
+import io.rxiothub.emulator.AuthenticationType;
 import io.rxiothub.emulator.HubEmulator;
+import io.rxiothub.emulator.X509TestCertificates;
 import io.rxiothub.provisioning.DpsConnect;
 import java.nio.charset.StandardCharsets;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
 import java.time.Duration;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -102,5 +113,82 @@ class AzureProvisioningSdkIT {
     } finally {
       device.close();
     }
+  }
+
+  static Stream<Arguments> x509Enrollments() {
+    return Stream.of(
+        Arguments.of("individual enrollment by certificate", "sdk-x509-solo", false),
+        Arguments.of("group enrollment by intermediate CA", "sdk-x509-member", true));
+  }
+
+  @ParameterizedTest(name = "X.509 {0}")
+  @MethodSource("x509Enrollments")
+  void officialClientRegistersWithX509ThenTheDeviceSdkConnectsWithTheSameCertificate(String name,
+      String registrationId, boolean group) throws Exception {
+    X509TestCertificates root = X509TestCertificates.selfSigned("SDK Root " + registrationId, true);
+    X509TestCertificates intermediate = root.issue("SDK Intermediate " + registrationId, true);
+    X509TestCertificates leaf = group ? intermediate.issue(registrationId, false)
+        : X509TestCertificates.selfSigned(registrationId, false);
+    List<X509Certificate> above = group ? List.of(intermediate.certificate()) : List.of();
+    dps.addEnrollment(group
+        ? Enrollment.group("sdk-x509-fleet").x509CaCertificates(intermediate.certificate(), null).build()
+        : Enrollment.individual(registrationId).x509Certificate(leaf.certificate()).build());
+    SSLContext tls = SSLContext.getInstance("TLSv1.2");
+    tls.init(leaf.keyManagerFactory(above.toArray(new X509Certificate[0])).getKeyManagers(),
+        trustManagers(hub.trustStore()), null);
+    SecurityProviderX509 security = new SecurityProviderX509() {
+      @Override
+      public String getClientCertificateCommonName() {
+        return registrationId;
+      }
+
+      @Override
+      public X509Certificate getClientCertificate() {
+        return leaf.certificate();
+      }
+
+      @Override
+      public Key getClientPrivateKey() {
+        return leaf.privateKey();
+      }
+
+      @Override
+      public Collection<X509Certificate> getIntermediateCertificatesChain() {
+        return above;
+      }
+
+      @Override
+      public SSLContext getSSLContext() {
+        return tls;
+      }
+    };
+    ProvisioningDeviceClient client = ProvisioningDeviceClient.create("dps.localhost", dps.idScope(),
+        ProvisioningDeviceClientTransportProtocol.MQTT, security);
+    ProvisioningDeviceClientRegistrationResult result;
+    try {
+      result = client.registerDeviceSync();
+    } finally {
+      client.close();
+    }
+    assertThat(result.getProvisioningDeviceClientStatus())
+        .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+    assertThat(result.getDeviceId()).isEqualTo(registrationId);
+    assertThat(hub.registry().get(registrationId)).hasValueSatisfying(d -> assertThat(d.authenticationType())
+        .isEqualTo(group ? AuthenticationType.CERTIFICATE_AUTHORITY : AuthenticationType.SELF_SIGNED));
+    DeviceClient device = new DeviceClient("HostName=" + result.getIothubUri() + ";DeviceId=" + result.getDeviceId()
+        + ";x509=true", IotHubClientProtocol.MQTT, ClientOptions.builder().sslContext(tls).build());
+    try {
+      device.open(false);
+      device.sendEvent(new Message("{\"x509\":1}"), 10_000);
+      await().atMost(Duration.ofSeconds(10)).until(() -> hub.telemetry(registrationId).size() == 1);
+    } finally {
+      device.close();
+    }
+  }
+
+  private static TrustManager[] trustManagers(KeyStore trustStore) throws Exception {
+    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trustStore);
+    return factory.getTrustManagers();
   }
 }
