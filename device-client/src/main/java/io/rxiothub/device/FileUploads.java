@@ -64,8 +64,9 @@ public interface FileUploads {
 
   /**
    * Returns a cold {@code Single} that asks the hub for a SAS URI of the blob {@code {deviceId}/{blobName}}, for
-   * uploading with a storage client of your own; tell the hub how it went with {@link #notify}. The hub holds a slot
-   * until then (or until the SAS expires, 1 hour by default).
+   * uploading with a storage client of your own; tell the hub how it went with
+   * {@link #notify(BlobSasUri, boolean, int, String)}. The hub holds a slot until then (or until the SAS expires,
+   * 1 hour by default).
    *
    * <p>Errors: {@link IotHubFileUploadException} with the hub's status (403 with 10 uploads in progress, 401, 429,
    * 5xx), retryable for 429 and 5xx.
