@@ -1,9 +1,11 @@
-// `rxiothub twin get|report|watch`: the device twin as the device sees it.
+// `rxiothub twin get|report|ack|watch`: the device twin as the device sees it.
 package io.rxiothub.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rxiothub.twin.Twin;
+import io.rxiothub.twin.TwinCollection;
 import io.rxiothub.twin.TwinPatch;
+import io.rxiothub.twin.WritablePropertyAck;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +23,9 @@ import picocli.CommandLine.Spec;
 
 /** The {@code twin} group. */
 @Command(name = "twin", mixinStandardHelpOptions = true,
-    description = "The device twin: print it (get), patch reported properties (report), follow desired (watch).",
-    subcommands = {TwinCommand.Get.class, TwinCommand.Report.class, TwinCommand.Watch.class})
+    description = "The device twin: print it (get), patch reported properties (report), acknowledge a Plug and Play"
+        + " writable property (ack), follow desired (watch).",
+    subcommands = {TwinCommand.Get.class, TwinCommand.Report.class, TwinCommand.Ack.class, TwinCommand.Watch.class})
 final class TwinCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -94,6 +97,54 @@ final class TwinCommand implements Callable<Integer> {
           throw Failures.operation("twin report", e);
         }
         spec.commandLine().getOut().println("reported $version " + version);
+        spec.commandLine().getOut().flush();
+        session.disconnect();
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  /** Acknowledges a Plug and Play writable property (protocol.md §17.3). */
+  @Command(name = "ack", mixinStandardHelpOptions = true,
+      description = "Report the IoT Plug and Play acknowledgement of a writable property, {\"value\", \"ac\", \"av\","
+          + " \"ad\"}, in its component's section (\"__t\": \"c\") with --component; print the new reported $version.")
+  static final class Ack implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DeviceOptions device;
+
+    @Option(names = "--component", paramLabel = "NAME", description = "The component (default: the default one).")
+    @Nullable String component;
+
+    @Option(names = "--code", paramLabel = "AC", defaultValue = "200", description = "The status code ac (default 200).")
+    int code;
+
+    @Option(names = "--av", required = true, paramLabel = "VERSION",
+        description = "The desired $version acknowledged (av).")
+    long version;
+
+    @Option(names = "--description", paramLabel = "TEXT", description = "The description ad.")
+    @Nullable String description;
+
+    @Parameters(index = "0", paramLabel = "PROPERTY", description = "The writable property's name.")
+    String name = "";
+
+    @Parameters(index = "1", paramLabel = "VALUE", description = "The value reported, as JSON, e.g. 22.5 or '\"eco\"'.")
+    String value = "";
+
+    @Override
+    public Integer call() {
+      WritablePropertyAck ack = WritablePropertyAck.builder().component(component).name(name)
+          .value(TwinCollection.parse("{\"v\":" + value + "}").get("v")).code(code).version(version)
+          .description(description).build();
+      try (DeviceSession session = DeviceSession.connect(device, spec.commandLine().getErr(), Style.of(spec),
+          b -> b.twinRequestTimeoutMillis(device.connectTimeoutSeconds * 1000))) {
+        long reported;
+        try {
+          reported = session.client().twin().acknowledge(ack).blockingGet();
+        } catch (RuntimeException e) {
+          throw Failures.operation("twin ack", e);
+        }
+        spec.commandLine().getOut().println("reported $version " + reported);
         spec.commandLine().getOut().flush();
         session.disconnect();
         return ExitCodes.OK;

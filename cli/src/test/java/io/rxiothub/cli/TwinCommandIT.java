@@ -42,6 +42,29 @@ class TwinCommandIT {
   }
 
   @Test
+  void ackReportsAPlugAndPlayAcknowledgementInItsComponentSection(HubEmulator hub) {
+    DeviceIdentity device = HUB.createDevice("twin-ack");
+
+    Cli run = Cli.run(Cli.device(hub, device, "twin", "ack", "--component", "thermostat1", "--av", "4",
+        "--description", "applied", "targetTemperature", "22.5"));
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.out).contains("reported $version 2");
+    assertThat(hub.twin("twin-ack").blockingGet()).contains("\"thermostat1\":{\"__t\":\"c\",\"targetTemperature\":"
+        + "{\"value\":22.5,\"ac\":200,\"av\":4,\"ad\":\"applied\"}}");
+  }
+
+  @Test
+  void ackRefusesANameThatIsNoDtdlName(HubEmulator hub) {
+    DeviceIdentity device = HUB.createDevice("twin-ack-bad");
+
+    Cli run = Cli.run(Cli.device(hub, device, "twin", "ack", "--av", "1", "target temperature", "1"));
+
+    assertThat(run.exitCode).isEqualTo(2);
+    assertThat(run.err).startsWith("error: ").contains("not a DTDL name");
+  }
+
+  @Test
   void reportRejectsJsonThatIsNotAnObject(HubEmulator hub) {
     DeviceIdentity device = HUB.createDevice("twin-bad");
 
