@@ -63,6 +63,11 @@ final class EmulatorCommand implements Callable<Integer> {
       description = "MQTT over secure WebSocket port; 0 = any free port, -1 = off (default: ${DEFAULT-VALUE}).")
   int wsPort = 8443;
 
+  @Option(names = "--dps-port", paramLabel = "N", defaultValue = "0",
+      description = "Device Provisioning Service (MQTT over TLS) port; 0 = any free port, -1 = off"
+          + " (default: ${DEFAULT-VALUE}).")
+  int dpsPort = 0;
+
   @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
       description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 serves other machines).")
   String bind = "127.0.0.1";
@@ -122,6 +127,19 @@ final class EmulatorCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--ws-port -1 turns the service REST API off, which the emulator's"
           + " subcommands need; give a port (0 = any free port)");
     }
+    @Nullable String groupKey = null;
+    if (dpsPort >= 0) {
+      byte[] key = new byte[32];
+      new java.security.SecureRandom().nextBytes(key);
+      groupKey = java.util.Base64.getEncoder().encodeToString(key);
+      try {
+        hub.dps().addEnrollment(io.rxiothub.emulator.dps.Enrollment.group("default").primaryKey(groupKey).build())
+            .start(bind, dpsPort, -1);
+      } catch (IllegalStateException e) {
+        hub.close();
+        throw new IllegalArgumentException(Failures.firstLine(e) + "; pass --dps-port 0 for a free port");
+      }
+    }
     String url = "https://" + (bind.equals("0.0.0.0") ? "127.0.0.1" : bind) + ":" + hub.webSocketPort();
     Path file = serviceFile != null ? serviceFile : ServiceFile.defaultPath(hub.webSocketPort());
     try {
@@ -131,7 +149,7 @@ final class EmulatorCommand implements Callable<Integer> {
       }
       new ServiceFile(url, hub.serviceConnectionString(), hub.hostName(), hub.mqttPort(),
           hub.caFile().toAbsolutePath().toString()).write(file);
-      printBanner(out, style, hub, url, file, identities);
+      printBanner(out, style, hub, url, file, identities, groupKey);
       Disposable telemetry = quiet ? Disposable.empty() : hub.telemetry().subscribe(m -> {
         out.println(style.dim("telemetry") + "  " + m.deviceId() + (m.moduleId() == null ? "" : "/" + m.moduleId())
             + "  " + WireFrame.describePayload(m.payload()) + "  " + m.systemProperties() + " "
@@ -170,7 +188,7 @@ final class EmulatorCommand implements Callable<Integer> {
   }
 
   private void printBanner(PrintWriter out, Style style, HubEmulator hub, String url, Path file,
-      Map<String, DeviceIdentity> identities) {
+      Map<String, DeviceIdentity> identities, @Nullable String groupKey) {
     out.println(style.bold("rxiothub hub emulator running") + " (Ctrl-C or `rxiothub emulator stop` to stop)");
     row(out, "host name", hub.hostName());
     row(out, "MQTT over TLS", bind + ":" + hub.mqttPort());
@@ -181,6 +199,13 @@ final class EmulatorCommand implements Callable<Integer> {
     row(out, "service REST API", url + " (IoT Hub's; service file " + file + ")");
     row(out, "web console", hub.webSocketPort() < 0 ? "off (it shares the --ws-port)"
         : hub.consoleUrl() + " (sign in with the service connection string below)");
+    if (groupKey != null) {
+      row(out, "DPS endpoint", bind + ":" + hub.dps().mqttPort() + " (MQTT over TLS; any registration id"
+          + " through enrollment group 'default')");
+      row(out, "DPS ID scope", hub.dps().idScope());
+      out.println("  " + style.bold("DPS group key") + " of enrollment group 'default' (a secret):");
+      out.println("    " + groupKey);
+    }
     out.println("  " + style.bold("service") + " connection string (a secret; for the official service SDKs):");
     out.println("    " + hub.serviceConnectionString());
     for (DeviceIdentity identity : identities.values()) {

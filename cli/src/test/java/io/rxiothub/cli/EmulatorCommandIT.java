@@ -33,6 +33,7 @@ class EmulatorCommandIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(serviceFile)
         && emulator.out().contains("Try in another terminal"));
     String banner = emulator.out();
+    assertThat(banner).contains("DPS endpoint     127.0.0.1:", "DPS ID scope     0ne00000001", "DPS group key");
     assertThat(banner).contains("rxiothub hub emulator running", "host name        localhost", "CA certificate",
         "service REST API https://127.0.0.1:", "service connection string (a secret",
         "HostName=localhost;SharedAccessKeyName=iothubowner;SharedAccessKey=",
