@@ -64,7 +64,7 @@ class ArchitectureTest {
 
   /** The pure connection machine: events in, effects out (issue 14, item 2). */
   private static final String PURE_MACHINE = ".*\\.transport\\.internal\\.(ConnectionStateMachine|Outbox"
-      + "|Timers|Effects|Outgoing|ReconnectPolicy|Takeover|Backoff)(\\$.*)?";
+      + "|Timers|Waiters|Effects|Outgoing|ReconnectPolicy|Takeover|Backoff)(\\$.*)?";
 
   @Test
   void theConnectionStateMachineHasNoLockThreadClockRxOrDriverInside() {

@@ -77,7 +77,7 @@ public final class ClientCore {
    * server when the first subscriber arrives, and again after every reconnect.
    */
   public <T> Flowable<T> inbound(String filter, Function<InboundPublish, @Nullable T> decoder) {
-    Route<T> route = new Route<>(machine, filter, decoder, s.callbackScheduler, s.maxHeldInbound);
+    Route<T> route = new Route<>(machine, filter, decoder);
     synchronized (machine.lock) {
       machine.routes.add(route);
     }

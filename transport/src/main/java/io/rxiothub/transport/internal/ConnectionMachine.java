@@ -28,7 +28,8 @@ final class ConnectionMachine {
   final CoreSettings s;
   private final MqttConnector connector;
   private final Runnable onClose;
-  final Object lock = new Object();
+  /** The monitor of the machine and its driver: this object itself (no extra object per client). */
+  final Object lock = this;
   final StateCell states = new StateCell(lock, TransportState.of(Status.DISCONNECTED, Reason.CREATED, null));
   final SignalQueue signals;
   final OutboundBatch outbound = new OutboundBatch();
@@ -46,7 +47,7 @@ final class ConnectionMachine {
     this.connector = connector;
     this.onClose = onClose;
     this.signals = new SignalQueue(settings.callbackScheduler);
-    this.routes = new Routes(this, settings.identity);
+    this.routes = new Routes(this);
     this.machine = new ConnectionStateMachine<>(settings);
   }
 

@@ -173,7 +173,7 @@ final class ConnectionStateMachine<M extends Outgoing> {
    */
   boolean acknowledgedAlone(M p, long connection) {
     return connection == connected && connection != NONE && drain == null
-        && outbox.queue.isEmpty() && outbox.acknowledged(p, connection);
+        && outbox.queued() == 0 && outbox.acknowledged(p, connection);
   }
 
   /** The PUBACK of {@code p} on {@code connection} arrived ({@code error} null), or its publish failed. */
@@ -203,7 +203,7 @@ final class ConnectionStateMachine<M extends Outgoing> {
   private void roomInFlight(long now, Effects<M> fx) {
     if (drain == null) {
       outbox.pump(connected, now, fx);
-    } else if (outbox.inFlight.isEmpty()) {
+    } else if (outbox.inFlight() == 0) {
       finishDrain(fx);
     }
   }
@@ -315,7 +315,7 @@ final class ConnectionStateMachine<M extends Outgoing> {
       RuntimeException error = s.failures.connection(
           "Connection of " + s.identity + " lost: " + cause.getMessage(), cause);
       LOG.warn("Connection of {} lost ({}); {} messages wait for the reconnection", s.identity,
-          cause.getMessage(), outbox.queue.size());
+          cause.getMessage(), outbox.queued());
       setStatus(Status.RECONNECTING, Reason.NETWORK_LOST, error, fx);
       scheduleRetry(now, delay, fx);
     }
@@ -348,7 +348,7 @@ final class ConnectionStateMachine<M extends Outgoing> {
       tokenDue(now, fx);
     } else if (connected != NONE && drain != null) {
       LOG.warn("{} messages of {} still wait for PUBACK after {} ms; disconnecting anyway",
-          outbox.inFlight.size(), s.identity, s.drainTimeoutMillis);
+          outbox.inFlight(), s.identity, s.drainTimeoutMillis);
       finishDrain(fx);
     }
   }
@@ -384,7 +384,7 @@ final class ConnectionStateMachine<M extends Outgoing> {
 
   private void beginDrain(Drain goal, long now, Effects<M> fx) {
     drain = goal;
-    if (outbox.inFlight.isEmpty()) {
+    if (outbox.inFlight() == 0) {
       finishDrain(fx);
     } else {
       timers.schedule(Timer.DRAIN, now + s.drainTimeoutMillis, fx);

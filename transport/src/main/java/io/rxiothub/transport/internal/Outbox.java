@@ -1,22 +1,19 @@
 // The send path of the pure connection machine: offline queue, in-flight window, resend, expiry.
 package io.rxiothub.transport.internal;
 
-import io.rxiothub.transport.Failures;
 import io.rxiothub.transport.QueuePolicy;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepted messages live in {@link #queue} (not yet handed to a connection) or {@link #inFlight}
- * (handed over, waiting for PUBACK); when a connection ends, every in-flight message goes back to the
- * head of the queue in order, so nothing accepted is lost (at least once: a message whose PUBACK was
- * lost is sent again). Pure: no lock, thread or clock; time is passed in and everything it does for
- * the world is an {@link Effects} call. Part of {@link ConnectionStateMachine}, which calls it.
+ * Accepted messages are queued (not yet handed to a connection) or in flight (handed over, waiting for
+ * PUBACK); when a connection ends, every in-flight message goes back to the head of the queue in order,
+ * so nothing accepted is lost (at least once: a message whose PUBACK was lost is sent again). Both are
+ * lists linked through the messages themselves ({@link Outgoing#prev}, {@link Outgoing#next}; a
+ * message is in at most one), so an idle client keeps no collection for them and a send costs no
+ * entry or node. Pure: no lock, thread or clock; time is passed in and everything it does for the
+ * world is an {@link Effects} call. Part of {@link ConnectionStateMachine}, which calls it.
  */
 final class Outbox<M extends Outgoing> {
 
@@ -26,15 +23,27 @@ final class Outbox<M extends Outgoing> {
   static final int MAX_IN_FLIGHT = 8192;
 
   private final CoreSettings s;
-  private final String identity;
-  private final Failures failures;
-  final ArrayDeque<M> queue = new ArrayDeque<>();
-  final LinkedHashSet<M> inFlight = new LinkedHashSet<>();
+  /** The queue, oldest first, and its length. */
+  private @Nullable Outgoing queueHead;
+  private @Nullable Outgoing queueTail;
+  private int queued;
+  /** The messages in flight, in transmission order, and their number. */
+  private @Nullable Outgoing flightHead;
+  private @Nullable Outgoing flightTail;
+  private int inFlight;
 
   Outbox(CoreSettings settings) {
     this.s = settings;
-    this.identity = settings.identity;
-    this.failures = settings.failures;
+  }
+
+  /** Returns the number of queued messages. */
+  int queued() {
+    return queued;
+  }
+
+  /** Returns the number of messages in flight. */
+  int inFlight() {
+    return inFlight;
   }
 
   /**
@@ -42,26 +51,25 @@ final class Outbox<M extends Outgoing> {
    * publish on at once, or NONE while there is none or it drains.
    */
   void accept(M p, long current, Effects<M> fx) {
-    if (current != ConnectionStateMachine.NONE && queue.isEmpty()
-        && inFlight.size() < MAX_IN_FLIGHT) {
+    if (current != ConnectionStateMachine.NONE && queued == 0 && inFlight < MAX_IN_FLIGHT) {
       armExpiry(p, fx);
       transmit(p, current, fx);
-    } else if (p.sink != null || queue.size() < s.queueCapacity) {
+    } else if (p.sink != null || queued < s.queueCapacity) {
       armExpiry(p, fx);
-      queue.add(p);
+      enqueue(p);
     } else if (s.overflowPolicy == QueuePolicy.DROP_OLDEST) {
-      M oldest = queue.poll();
+      M oldest = poll();
       armExpiry(p, fx);
-      queue.add(p);
-        if (oldest != null) {
+      enqueue(p);
+      if (oldest != null) {
         int capacity = s.queueCapacity;
-        LOG.warn("Offline queue of {} full ({} messages): dropped the oldest", identity, capacity);
-        fx.fail(oldest, failures.queueFull(capacity, "Dropped: the offline queue of " + identity
+        LOG.warn("Offline queue of {} full ({} messages): dropped the oldest", s.identity, capacity);
+        fx.fail(oldest, s.failures.queueFull(capacity, "Dropped: the offline queue of " + s.identity
             + " was full (" + capacity + " messages, policy DROP_OLDEST) while reconnecting"));
       }
     } else {
       int capacity = s.queueCapacity;
-      fx.fail(p, failures.queueFull(capacity, "Refused: the offline queue of " + identity
+      fx.fail(p, s.failures.queueFull(capacity, "Refused: the offline queue of " + s.identity
           + " is full (" + capacity + " messages, policy FAIL) while reconnecting; retry later or "
           + "raise offlineQueueCapacity"));
     }
@@ -69,8 +77,8 @@ final class Outbox<M extends Outgoing> {
 
   /** Moves queued messages to {@code connection} while the in-flight window has room. */
   void pump(long connection, long nowMillis, Effects<M> fx) {
-    while (!queue.isEmpty() && inFlight.size() < MAX_IN_FLIGHT) {
-      M p = queue.poll();
+    M p;
+    while (inFlight < MAX_IN_FLIGHT && (p = poll()) != null) {
       if (p.isExpired(nowMillis)) {
         fx.fail(p, expiredInQueue(p));
         continue;
@@ -81,13 +89,20 @@ final class Outbox<M extends Outgoing> {
 
   /** Hands every queued message to {@code connection} (before a disconnect's drain). */
   void flush(long connection, Effects<M> fx) {
-    while (!queue.isEmpty()) {
-      transmit(queue.poll(), connection, fx);
+    M p;
+    while ((p = poll()) != null) {
+      transmit(p, connection, fx);
     }
   }
 
   private void transmit(M p, long connection, Effects<M> fx) {
-    inFlight.add(p);
+    p.place = Outgoing.IN_FLIGHT;
+    link(p, flightTail, null);
+    flightTail = p;
+    if (flightHead == null) {
+      flightHead = p;
+    }
+    inFlight++;
     p.connection = connection;
     p.transmissions++;
     fx.publish(p, connection);
@@ -95,12 +110,16 @@ final class Outbox<M extends Outgoing> {
 
   /** Takes {@code p} out of flight if its PUBACK (or failure) on {@code connection} still counts. */
   boolean acknowledged(M p, long connection) {
-    return p.connection == connection && inFlight.remove(p);
+    if (p.connection != connection || p.place != Outgoing.IN_FLIGHT) {
+      return false;
+    }
+    unlink(p);
+    return true;
   }
 
   /** Whether a message sent more than once waits for its PUBACK. */
   boolean resendOutstanding() {
-    for (M p : inFlight) {
+    for (Outgoing p = flightHead; p != null; p = p.next) {
       if (p.transmissions > 1) {
         return true;
       }
@@ -110,17 +129,26 @@ final class Outbox<M extends Outgoing> {
 
   /** Puts the in-flight messages back at the head of the queue, in order (a connection ended). */
   void requeueInFlight() {
-    if (inFlight.isEmpty()) {
-      return;
-    }
-    List<M> back = new ArrayList<>(inFlight);
-    inFlight.clear();
-    for (int i = back.size() - 1; i >= 0; i--) {
-      M p = back.get(i);
+    Outgoing p = flightTail;
+    flightHead = null;
+    flightTail = null;
+    inFlight = 0;
+    while (p != null) {
+      Outgoing before = p.prev;
+      p.prev = null;
+      p.next = null;
+      p.place = Outgoing.NOWHERE;
       p.connection = ConnectionStateMachine.NONE;
       if (!p.disposed) {
-        queue.addFirst(p);
+        p.place = Outgoing.QUEUED;
+        link(p, null, queueHead);
+        queueHead = p;
+        if (queueTail == null) {
+          queueTail = p;
+        }
+        queued++;
       }
+      p = before;
     }
   }
 
@@ -130,17 +158,31 @@ final class Outbox<M extends Outgoing> {
   }
 
   void failInFlight(Throwable error, Effects<M> fx) {
-    for (M p : inFlight) {
-      fx.fail(p, error);
-    }
-    inFlight.clear();
+    Outgoing p = flightHead;
+    flightHead = null;
+    flightTail = null;
+    inFlight = 0;
+    failChain(p, error, fx);
   }
 
   void failQueued(Throwable error, Effects<M> fx) {
-    for (M p : queue) {
-      fx.fail(p, error);
+    Outgoing p = queueHead;
+    queueHead = null;
+    queueTail = null;
+    queued = 0;
+    failChain(p, error, fx);
+  }
+
+  /** Fails every message of the chain that starts at {@code p}, in order, and unlinks them. */
+  private void failChain(@Nullable Outgoing p, Throwable error, Effects<M> fx) {
+    while (p != null) {
+      Outgoing after = p.next;
+      p.prev = null;
+      p.next = null;
+      p.place = Outgoing.NOWHERE;
+      fx.fail(cast(p), error);
+      p = after;
     }
-    queue.clear();
   }
 
   /**
@@ -148,7 +190,9 @@ final class Outbox<M extends Outgoing> {
    * cannot be recalled (and is not sent again: requeueInFlight skips disposed sends).
    */
   void disposed(M p) {
-    queue.remove(p);
+    if (p.place == Outgoing.QUEUED) {
+      unlink(p);
+    }
   }
 
   /**
@@ -156,14 +200,15 @@ final class Outbox<M extends Outgoing> {
    * from being sent again or reported (they cannot be recalled).
    */
   void streamCancelled(SendSink sink) {
-    for (Iterator<M> it = queue.iterator(); it.hasNext(); ) {
-      M p = it.next();
+    for (Outgoing p = queueHead; p != null; ) {
+      Outgoing after = p.next;
       if (p.sink == sink) {
         p.disposed = true;
-        it.remove();
+        unlink(p);
       }
+      p = after;
     }
-    for (M p : inFlight) {
+    for (Outgoing p = flightHead; p != null; p = p.next) {
       if (p.sink == sink) {
         p.disposed = true;
       }
@@ -182,20 +227,89 @@ final class Outbox<M extends Outgoing> {
    * was in flight (then the window has room again).
    */
   boolean expire(M p, Effects<M> fx) {
-    boolean queued = queue.remove(p);
-    boolean sent = !queued && inFlight.remove(p);
-    if (!queued && !sent) {
+    byte place = p.place;
+    if (place == Outgoing.NOWHERE) {
       return false;
     }
+    unlink(p);
     p.connection = ConnectionStateMachine.NONE;
-    fx.fail(p, queued ? expiredInQueue(p) : failures.timeout("Message of " + identity
-        + " expired at " + p.expiry + " (epoch ms) before its PUBACK arrived; it may or may not "
-        + "have reached the hub, and it will not be sent again"));
+    boolean sent = place == Outgoing.IN_FLIGHT;
+    fx.fail(p, sent ? s.failures.timeout("Message of " + s.identity + " expired at " + p.expiry
+        + " (epoch ms) before its PUBACK arrived; it may or may not have reached the hub, and it "
+        + "will not be sent again") : expiredInQueue(p));
     return sent;
   }
 
   private RuntimeException expiredInQueue(M p) {
-    return failures.timeout("Message of " + identity + " expired at " + p.expiry
+    return s.failures.timeout("Message of " + s.identity + " expired at " + p.expiry
         + " (epoch ms) while waiting in the offline queue; it was not sent");
+  }
+
+  // ---------------------------------------------------------------- the two lists
+
+  private void enqueue(M p) {
+    p.place = Outgoing.QUEUED;
+    link(p, queueTail, null);
+    queueTail = p;
+    if (queueHead == null) {
+      queueHead = p;
+    }
+    queued++;
+  }
+
+  /** Takes the head of the queue, or null. */
+  private @Nullable M poll() {
+    Outgoing p = queueHead;
+    if (p == null) {
+      return null;
+    }
+    unlink(p);
+    return cast(p);
+  }
+
+  /** Links {@code p} between {@code before} and {@code after} (either null at an end). */
+  private static void link(Outgoing p, @Nullable Outgoing before, @Nullable Outgoing after) {
+    p.prev = before;
+    p.next = after;
+    if (before != null) {
+      before.next = p;
+    }
+    if (after != null) {
+      after.prev = p;
+    }
+  }
+
+  /** Takes {@code p} out of the list it is in (queued or in flight). */
+  private void unlink(Outgoing p) {
+    Outgoing before = p.prev;
+    Outgoing after = p.next;
+    boolean isQueued = p.place == Outgoing.QUEUED;
+    if (before != null) {
+      before.next = after;
+    } else if (isQueued) {
+      queueHead = after;
+    } else {
+      flightHead = after;
+    }
+    if (after != null) {
+      after.prev = before;
+    } else if (isQueued) {
+      queueTail = before;
+    } else {
+      flightTail = before;
+    }
+    if (isQueued) {
+      queued--;
+    } else {
+      inFlight--;
+    }
+    p.prev = null;
+    p.next = null;
+    p.place = Outgoing.NOWHERE;
+  }
+
+  @SuppressWarnings("unchecked")
+  private M cast(Outgoing p) {
+    return (M) p;
   }
 }

@@ -10,6 +10,11 @@ import org.jspecify.annotations.Nullable;
  * machine (the driver's lock). {@link PendingSend} is the driver's subclass.
  */
 abstract class Outgoing {
+  /** {@link #place}: not in the {@link Outbox}, queued, or in flight. */
+  static final byte NOWHERE = 0;
+  static final byte QUEUED = 1;
+  static final byte IN_FLIGHT = 2;
+
   /** When the message expires (epoch ms), or null. */
   final @Nullable Long expiry;
   /** The stream the message belongs to (its outcome goes there), or null for a single send. */
@@ -18,6 +23,10 @@ abstract class Outgoing {
   long connection;
   /** How many connections the message was handed to. */
   int transmissions;
+  /** Where the message is in its {@link Outbox}, and its neighbours in that list (null at the ends). */
+  byte place;
+  @Nullable Outgoing prev;
+  @Nullable Outgoing next;
   /** The observer disposed its subscription, or its outcome was delivered. */
   volatile boolean disposed;
 

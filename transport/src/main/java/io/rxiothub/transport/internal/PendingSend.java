@@ -3,7 +3,7 @@ package io.rxiothub.transport.internal;
 
 import io.reactivex.rxjava3.core.CompletableObserver;
 import io.reactivex.rxjava3.disposables.Disposable;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,15 +11,20 @@ import org.jspecify.annotations.Nullable;
  * a stream ({@link SendFactory}), so that the send itself is the result the stream emits.
  */
 public class PendingSend extends Outgoing implements Disposable {
+  private static final AtomicIntegerFieldUpdater<PendingSend> DECIDED =
+      AtomicIntegerFieldUpdater.newUpdater(PendingSend.class, "decided");
+
   final String topic;
   final byte[] payload;
   final boolean atMostOnce;
   private final ConnectionMachine machine;
   private final @Nullable CompletableObserver observer;
   @Nullable Disposable expiryTimer;
-  /** The outcome was decided (once): {@link #error} null means completed. */
-  private final AtomicBoolean decided = new AtomicBoolean();
+  /** 1 once the outcome was decided (once): {@link #error} null means completed. */
+  private volatile int decided;
   private @Nullable Throwable error;
+  /** The next send in this client's {@link SignalQueue}, once decided. */
+  @Nullable PendingSend nextSignal;
 
   /** A send whose outcome goes to {@code sink} (a stream's); see {@link SendFactory}. */
   protected PendingSend(ClientCore core, String topic, byte[] payload, boolean atMostOnce,
@@ -44,14 +49,14 @@ public class PendingSend extends Outgoing implements Disposable {
 
   void complete() {
     disarm();
-    if (decided.compareAndSet(false, true)) {
+    if (DECIDED.compareAndSet(this, 0, 1)) {
       machine.signals.offer(this);
     }
   }
 
   void fail(Throwable failure) {
     disarm();
-    if (decided.compareAndSet(false, true)) {
+    if (DECIDED.compareAndSet(this, 0, 1)) {
       error = failure;
       machine.signals.offer(this);
     }

@@ -2,7 +2,6 @@
 package io.rxiothub.transport.internal;
 
 import io.reactivex.rxjava3.core.Flowable;
-import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.functions.Function;
 import io.rxiothub.transport.internal.MqttConnector.InboundPublish;
 import java.util.ArrayDeque;
@@ -33,9 +32,8 @@ final class Route<T> extends AtomicInteger implements Runnable {
 
   private final ConnectionMachine machine;
   private final Function<InboundPublish, @Nullable T> decoder;
-  private final Scheduler callbackScheduler;
-  private final int maxHeld;
-  // Every client has four routes, mostly idle, so a route is lean: the value of this AtomicInteger
+  // Every client has four routes, mostly idle, so a route is lean (its scheduler and held limit are
+  // the machine's settings): the value of this AtomicInteger
   // is the drain's work-in-progress count (one drain at a time, so no serial worker), the route is
   // its own drain task, the queue of held messages exists only while it holds some, and the
   // subscribers are replaced on each change: the one subscriber itself (the common case, no array),
@@ -45,13 +43,10 @@ final class Route<T> extends AtomicInteger implements Runnable {
   private volatile Object subscribers = NONE;
   private volatile boolean completed;
 
-  Route(ConnectionMachine machine, String filter, Function<InboundPublish, @Nullable T> decoder,
-      Scheduler callbackScheduler, int maxHeld) {
+  Route(ConnectionMachine machine, String filter, Function<InboundPublish, @Nullable T> decoder) {
     this.machine = machine;
     this.filter = filter;
     this.decoder = decoder;
-    this.callbackScheduler = callbackScheduler;
-    this.maxHeld = maxHeld;
   }
 
   Flowable<T> flowable() {
@@ -87,6 +82,7 @@ final class Route<T> extends AtomicInteger implements Runnable {
     }
     synchronized (this) {
       ArrayDeque<Held<T>> q = held;
+      int maxHeld = machine.s.maxHeldInbound;
       if ((q == null ? 0 : q.size()) >= maxHeld) {
         LOG.warn("{} messages on '{}' wait for a subscriber; leaving one unacknowledged for the hub "
             + "to redeliver", maxHeld, filter);
@@ -105,13 +101,13 @@ final class Route<T> extends AtomicInteger implements Runnable {
   void complete() {
     completed = true;
     if (getAndIncrement() == 0) {
-      callbackScheduler.scheduleDirect(this);
+      machine.s.callbackScheduler.scheduleDirect(this);
     }
   }
 
   private void schedule() {
     if (!completed && getAndIncrement() == 0) {
-      callbackScheduler.scheduleDirect(this);
+      machine.s.callbackScheduler.scheduleDirect(this);
     }
   }
 

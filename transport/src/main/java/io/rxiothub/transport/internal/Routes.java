@@ -21,16 +21,14 @@ final class Routes {
   private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
 
   private final ConnectionMachine machine;
-  private final String identity;
   // Arrays replaced on each change (a client has a few routes and listeners, added once): lighter than
   // an ArrayList and a CopyOnWriteArrayList with its lock. routes is guarded by the machine's lock,
   // listeners are written under this object's monitor and read without a lock.
   private Route<?>[] routes = new Route<?>[0];
   private volatile ConnectionListener[] listeners = new ConnectionListener[0];
 
-  Routes(ConnectionMachine machine, String identity) {
+  Routes(ConnectionMachine machine) {
     this.machine = machine;
-    this.identity = identity;
   }
 
   /** Under the lock: adds a route. */
@@ -69,6 +67,7 @@ final class Routes {
   /** Under the lock: subscribes {@code route}'s filter on {@code a}'s connection. */
   void subscribe(Route<?> route, Attempt a, List<Runnable> fx) {
     MqttConnection connection = a.connection();
+    String identity = machine.s.identity;
     fx.add(() -> connection.subscribe(route.filter, error -> {
       if (error != null) {
         LOG.warn("Subscription of {} to '{}' failed: {}", identity, route.filter,
@@ -90,7 +89,7 @@ final class Routes {
     }
     if (target == null) {
       LOG.warn("{} received a message on '{}', which no subscription expects; acknowledged and "
-          + "dropped", identity, publish.topic());
+          + "dropped", machine.s.identity, publish.topic());
       publish.acknowledge();
       return;
     }
