@@ -8,11 +8,14 @@ import org.jspecify.annotations.Nullable;
 
 /** One attempt of a {@link ConnectionMachine}: forwards the connector's events to it. */
 final class Attempt implements MqttConnector.Listener, MqttConnector.ConnectCallback {
+  /** {@link #cancellation} once {@link #cancel} was called. */
+  private static final Cancellation CANCELLED = () -> { };
+
   final ConnectionMachine machine;
   /** The machine's id of this attempt. */
   final long id;
+  /** The connector's handle of the attempt, or {@link #CANCELLED}; guarded by this attempt. */
   private @Nullable Cancellation cancellation;
-  private boolean cancelled;
   /** Set under the machine's lock when the server accepted the attempt. */
   @Nullable MqttConnection connection;
 
@@ -40,8 +43,10 @@ final class Attempt implements MqttConnector.Listener, MqttConnector.ConnectCall
     }
     boolean cancelNow;
     synchronized (this) {
-      cancellation = c;
-      cancelNow = cancelled;
+      cancelNow = cancellation == CANCELLED;
+      if (!cancelNow) {
+        cancellation = c;
+      }
     }
     if (cancelNow) {
       c.cancel();
@@ -51,10 +56,10 @@ final class Attempt implements MqttConnector.Listener, MqttConnector.ConnectCall
   void cancel() {
     Cancellation c;
     synchronized (this) {
-      cancelled = true;
       c = cancellation;
+      cancellation = CANCELLED;
     }
-    if (c != null) {
+    if (c != null && c != CANCELLED) {
       c.cancel();
     }
   }

@@ -45,12 +45,12 @@ public final class ClientCore {
 
   /** Replays the current state, then every change, on the callback scheduler. */
   public Observable<TransportState> connectionStates() {
-    return machine.states.observeOn(s.callbackScheduler);
+    return machine.observeOn(s.callbackScheduler);
   }
 
   /** Returns the current state. */
   public TransportState currentState() {
-    return machine.states.get();
+    return machine.state();
   }
 
   /**
@@ -78,7 +78,7 @@ public final class ClientCore {
    */
   public <T> Flowable<T> inbound(String filter, Function<InboundPublish, @Nullable T> decoder) {
     Route<T> route = new Route<>(machine, filter, decoder);
-    synchronized (machine.lock) {
+    synchronized (machine) {
       machine.routes.add(route);
     }
     return route.flowable();

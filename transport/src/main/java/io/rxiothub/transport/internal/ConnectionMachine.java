@@ -21,20 +21,17 @@ import org.slf4j.LoggerFactory;
  * after it is released, in the order the machine asked for them. Inbound routing ({@link Routes})
  * and the send signals ({@link SignalQueue}, {@link OutboundBatch}) live beside it.
  */
-final class ConnectionMachine {
+final class ConnectionMachine extends StateCell {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionMachine.class);
 
   final CoreSettings s;
   private final MqttConnector connector;
   private final Runnable onClose;
-  /** The monitor of the machine and its driver: this object itself (no extra object per client). */
-  final Object lock = this;
-  final StateCell states = new StateCell(lock, TransportState.of(Status.DISCONNECTED, Reason.CREATED, null));
   final SignalQueue signals;
   final OutboundBatch outbound = new OutboundBatch();
   final Routes routes;
-  /** Guarded by lock, as is everything below. */
+  /** Guarded by this object's monitor (the lock), as is everything below. */
   final ConnectionStateMachine<PendingSend> machine;
   /** The attempt the machine opened last: the only one its effects name, but for stale events. */
   private @Nullable Attempt live;
@@ -43,6 +40,7 @@ final class ConnectionMachine {
   private @Nullable Disposable drainTimer;
 
   ConnectionMachine(CoreSettings settings, MqttConnector connector, Runnable onClose) {
+    super(TransportState.of(Status.DISCONNECTED, Reason.CREATED, null));
     this.s = settings;
     this.connector = connector;
     this.onClose = onClose;
@@ -56,7 +54,7 @@ final class ConnectionMachine {
   void connect(CompletableEmitter emitter) {
     emitter.setCancellable(() -> cancelConnect(emitter));
     Step fx = new Step(this, null);
-    synchronized (lock) {
+    synchronized (this) {
       if (emitter.isDisposed()) {
         return;
       }
@@ -67,7 +65,7 @@ final class ConnectionMachine {
 
   private void cancelConnect(CompletableEmitter emitter) {
     Step fx = new Step(this, null);
-    synchronized (lock) {
+    synchronized (this) {
       machine.connectCancelled(emitter, fx);
     }
     fx.run();
@@ -75,7 +73,7 @@ final class ConnectionMachine {
 
   void disconnect(CompletableEmitter emitter) {
     Step fx = new Step(this, null);
-    synchronized (lock) {
+    synchronized (this) {
       machine.disconnectAsked(emitter, now(), fx);
     }
     fx.run();
@@ -85,12 +83,12 @@ final class ConnectionMachine {
   boolean close() {
     Step fx = new Step(this, null);
     List<Route<?>> toComplete;
-    synchronized (lock) {
+    synchronized (this) {
       if (!machine.close(fx)) {
         return false;
       }
       toComplete = routes.snapshot();
-      states.complete();
+      completeStates();
     }
     fx.run();
     for (Route<?> route : toComplete) {
@@ -104,7 +102,7 @@ final class ConnectionMachine {
   /** Accepts sends in one go: one lock and one hand-over to MQTT for the batch (a stream's). */
   void submitAll(List<PendingSend> batch) {
     Step fx = new Step(this, null);
-    synchronized (lock) {
+    synchronized (this) {
       long now = now();
       for (int i = 0, n = batch.size(); i < n; i++) {
         machine.submit(batch.get(i), now, fx);
@@ -116,7 +114,7 @@ final class ConnectionMachine {
   /** Accepts one send. */
   void submit(PendingSend p) {
     Step fx = new Step(this, null);
-    synchronized (lock) {
+    synchronized (this) {
       machine.submit(p, now(), fx);
     }
     fx.run();
@@ -124,14 +122,14 @@ final class ConnectionMachine {
 
   /** The observer of {@code p} disposed it; see {@link Outbox#disposed}. */
   void disposed(PendingSend p) {
-    synchronized (lock) {
+    synchronized (this) {
       machine.outbox.disposed(p);
     }
   }
 
   /** A stream was cancelled; see {@link Outbox#streamCancelled}. */
   void streamCancelled(SendSink sink) {
-    synchronized (lock) {
+    synchronized (this) {
       machine.outbox.streamCancelled(sink);
     }
   }
@@ -140,7 +138,7 @@ final class ConnectionMachine {
 
   void onConnected(Attempt a, MqttConnection connection) {
     Step fx = new Step(this, a);
-    synchronized (lock) {
+    synchronized (this) {
       a.connection = connection;
       machine.connectSucceeded(a.id, now(), fx);
     }
@@ -149,7 +147,7 @@ final class ConnectionMachine {
 
   void onConnectFailed(Attempt a, Throwable error) {
     Step fx = new Step(this, a);
-    synchronized (lock) {
+    synchronized (this) {
       machine.connectFailed(a.id, error, now(), fx);
     }
     fx.run();
@@ -157,7 +155,7 @@ final class ConnectionMachine {
 
   void onClosed(Attempt a, Throwable cause) {
     Step fx = new Step(this, a);
-    synchronized (lock) {
+    synchronized (this) {
       machine.connectionLost(a.id, cause, now(), fx);
     }
     fx.run();
@@ -165,7 +163,7 @@ final class ConnectionMachine {
 
   void onDisconnected(Attempt a) {
     Step fx = new Step(this, a);
-    synchronized (lock) {
+    synchronized (this) {
       machine.disconnected(a.id, now(), fx);
     }
     fx.run();
@@ -175,7 +173,7 @@ final class ConnectionMachine {
   void onPublished(PendingSend p, Attempt a, @Nullable Throwable error) {
     if (error == null) {
       boolean alone;
-      synchronized (lock) {
+      synchronized (this) {
         alone = machine.acknowledgedAlone(p, a.id);
       }
       if (alone) {
@@ -184,7 +182,7 @@ final class ConnectionMachine {
       }
     }
     Step fx = new Step(this, a);
-    synchronized (lock) {
+    synchronized (this) {
       machine.published(p, a.id, error, now(), fx);
     }
     fx.run();
@@ -192,7 +190,7 @@ final class ConnectionMachine {
 
   private void timerFired(Timer timer, long id) {
     Step fx = new Step(this, null);
-    synchronized (lock) {
+    synchronized (this) {
       machine.timerFired(timer, id, now(), fx);
     }
     fx.run();
@@ -200,7 +198,7 @@ final class ConnectionMachine {
 
   private void expired(PendingSend p) {
     Step fx = new Step(this, null);
-    synchronized (lock) {
+    synchronized (this) {
       machine.expired(p, now(), fx);
     }
     fx.run();
@@ -259,7 +257,7 @@ final class ConnectionMachine {
 
   void routeWanted(Route<?> route) {
     Step fx = new Step(this, null);
-    synchronized (lock) {
+    synchronized (this) {
       if (route.wanted) {
         return;
       }
@@ -273,7 +271,7 @@ final class ConnectionMachine {
   }
 
   boolean isCurrent(Object attemptToken) {
-    synchronized (lock) {
+    synchronized (this) {
       return attemptToken instanceof Attempt
           && ((Attempt) attemptToken).id == machine.connected();
     }
@@ -317,7 +315,7 @@ final class ConnectionMachine {
 
     @Override
     public void state(Status status, Reason reason, @Nullable Throwable error) {
-      m.states.set(TransportState.of(status, reason, error));
+      m.setState(TransportState.of(status, reason, error));
     }
 
     @Override

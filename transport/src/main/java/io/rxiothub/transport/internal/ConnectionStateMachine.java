@@ -56,8 +56,7 @@ final class ConnectionStateMachine<M extends Outgoing> {
 
   ConnectionStateMachine(CoreSettings s) {
     this.s = s;
-    this.reconnect = new ReconnectPolicy(s.backoff, s.giveUpMillis,
-        new Takeover(s.takeoverWindowMillis, s.identity));
+    this.reconnect = new ReconnectPolicy(s);
     this.outbox = new Outbox<>(s);
   }
 

@@ -12,17 +12,16 @@ final class ReconnectPolicy {
   /** {@link #attemptFailed} and {@link #connectionLost}: stop instead of retrying. */
   static final long STOP = -1;
 
-  private final Backoff backoff;
-  private final long giveUpMillis;
+  /** The backoff and give-up time are read from here (a client keeps no copy of them). */
+  private final CoreSettings s;
   private final Takeover takeover;
   /** Failed attempts in a row since the last accepted connection or connect(). */
   private int failures;
   private long firstFailureMillis;
 
-  ReconnectPolicy(Backoff backoff, long giveUpMillis, Takeover takeover) {
-    this.backoff = backoff;
-    this.giveUpMillis = giveUpMillis;
-    this.takeover = takeover;
+  ReconnectPolicy(CoreSettings settings) {
+    this.s = settings;
+    this.takeover = new Takeover(settings);
   }
 
   /** connect() started a new wish to be connected: nothing counts from before. */
@@ -51,7 +50,7 @@ final class ReconnectPolicy {
 
   /**
    * A retryable attempt failed at {@code nowMillis}: returns the delay before the next attempt, or
-   * {@link #STOP} once the attempts have failed for {@code giveUpMillis}.
+   * {@link #STOP} once the attempts have failed for the give-up time.
    */
   long attemptFailed(long nowMillis) {
     takeover.reset();
@@ -59,7 +58,8 @@ final class ReconnectPolicy {
       firstFailureMillis = nowMillis;
     }
     failures++;
-    return nowMillis - firstFailureMillis >= giveUpMillis ? STOP : backoff.delayMillis(failures - 1);
+    return nowMillis - firstFailureMillis >= s.giveUpMillis ? STOP
+        : s.backoff.delayMillis(failures - 1);
   }
 
   /** Returns the failed attempts in a row. */
@@ -85,7 +85,7 @@ final class ReconnectPolicy {
       return STOP;
     }
     failures = 0;
-    return backoff.delayMillis(0);
+    return s.backoff.delayMillis(0);
   }
 
   /** Returns the server's quick closes counted so far (for the takeover's error text). */

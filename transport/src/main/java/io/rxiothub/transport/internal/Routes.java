@@ -84,7 +84,7 @@ final class Routes {
   /** On the I/O thread: hands {@code publish} of connection {@code a} to its route. */
   void dispatch(Attempt a, InboundPublish publish) {
     Route<?> target = null;
-    synchronized (machine.lock) {
+    synchronized (machine) {
       target = find(publish.topic());
     }
     if (target == null) {

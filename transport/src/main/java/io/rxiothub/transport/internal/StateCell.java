@@ -9,37 +9,36 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * What a {@code BehaviorSubject} did for the states, at about a tenth of its heap (it costs every
- * client 24 bytes instead of 216: no read-write lock, atomics or terminal holder). A subscriber gets
- * the current state, then every change in order, then the completion when the client closes; one that
- * subscribes after that gets only the completion. The changes ({@link #set}, {@link #complete}) are
- * made under the machine's lock, and a subscription takes the same lock to add its observer and
+ * client two fields instead of 216 bytes: no read-write lock, atomics or terminal holder; the driver,
+ * {@link ConnectionMachine}, is its own state cell). A subscriber gets the current state, then every
+ * change in order, then the completion when the client closes; one that subscribes after that gets
+ * only the completion. The changes ({@link #setState}, {@link #completeStates}) are made under the
+ * monitor of this object (the machine's lock), and a subscription takes it to add its observer and
  * replay the current state, so no subscriber sees a change twice, out of order, or misses one. The
  * observers are {@code observeOn} operators ({@link ClientCore#connectionStates}), so no user code
  * runs under the lock. A disposal removes its observer without the lock (compare-and-set).
  */
-final class StateCell extends Observable<TransportState> {
+abstract class StateCell extends Observable<TransportState> {
 
   private static final Watcher[] NONE = new Watcher[0];
   private static final Watcher[] TERMINATED = new Watcher[0];
   private static final AtomicReferenceFieldUpdater<StateCell, Watcher[]> WATCHERS =
       AtomicReferenceFieldUpdater.newUpdater(StateCell.class, Watcher[].class, "watchers");
 
-  private final Object lock;
   private volatile TransportState current;
   private volatile Watcher[] watchers = NONE;
 
-  StateCell(Object lock, TransportState initial) {
-    this.lock = lock;
+  StateCell(TransportState initial) {
     this.current = initial;
   }
 
-  /** Returns the current state (the last one set; after {@link #complete}, the closed state). */
-  TransportState get() {
+  /** Returns the current state (the last one set; after {@link #completeStates}, the closed state). */
+  final TransportState state() {
     return current;
   }
 
-  /** Under the lock: the state changed; every observer gets it. Ignored after {@link #complete}. */
-  void set(TransportState state) {
+  /** Under the lock: the state changed; every observer gets it. Ignored after {@link #completeStates}. */
+  final void setState(TransportState state) {
     Watcher[] all = watchers;
     if (all == TERMINATED) {
       return;
@@ -51,7 +50,7 @@ final class StateCell extends Observable<TransportState> {
   }
 
   /** Under the lock: completes every observer; later subscribers get only the completion. */
-  void complete() {
+  final void completeStates() {
     Watcher[] all = WATCHERS.getAndSet(this, TERMINATED);
     for (Watcher w : all) {
       w.complete();
@@ -59,10 +58,10 @@ final class StateCell extends Observable<TransportState> {
   }
 
   @Override
-  protected void subscribeActual(Observer<? super TransportState> observer) {
+  protected final void subscribeActual(Observer<? super TransportState> observer) {
     Watcher w = new Watcher(this, observer);
     observer.onSubscribe(w);
-    synchronized (lock) {
+    synchronized (this) {
       if (w.disposed) {
         return;
       }

@@ -21,17 +21,16 @@ final class Takeover {
    */
   static final int TAKEOVER_CLOSES = 3;
 
-  private final long windowMillis;
-  private final String identity;
+  /** The takeover window and the identity are read from here (a client keeps no copy of them). */
+  private final CoreSettings s;
   /**
    * Connections closed by the server in a row, each after the first within the takeover window of
    * being accepted; a takeover when it reaches {@link #TAKEOVER_CLOSES}.
    */
   private int serverCloses;
 
-  Takeover(long windowMillis, String identity) {
-    this.windowMillis = windowMillis;
-    this.identity = identity;
+  Takeover(CoreSettings settings) {
+    this.s = settings;
   }
 
   /** Forgets the count: the user connected again, or an attempt failed (the server was unavailable). */
@@ -56,6 +55,7 @@ final class Takeover {
    */
   boolean isTakeover(boolean afterServerClose, long connectedAtMillis, Throwable cause,
       boolean resendOutstanding, long nowMillis) {
+    long windowMillis = s.takeoverWindowMillis;
     if (windowMillis <= 0 || !(cause instanceof MqttConnector.ClosedByHubException)) {
       serverCloses = 0;
     } else if (resendOutstanding) {
@@ -63,7 +63,7 @@ final class Takeover {
       // the connection for (a "poison" message, or a fault request resent until its expiry): such a
       // close says nothing about another client, so it is not counted (nor does it reset the count).
       LOG.debug("{}: hub close with a resent message outstanding, not counted as a takeover",
-          identity);
+          s.identity);
     } else if (afterServerClose && nowMillis - connectedAtMillis < windowMillis) {
       serverCloses++;
     } else {

@@ -3,6 +3,7 @@ package io.rxiothub.transport.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reactivex.rxjava3.schedulers.Schedulers;
 import java.io.IOException;
 import java.util.List;
 import java.util.Random;
@@ -15,8 +16,11 @@ import net.jqwik.api.constraints.Size;
 class ReconnectPolicyProperties {
 
   static ReconnectPolicy policy(long giveUpMillis, long takeoverWindowMillis, long seed) {
-    return new ReconnectPolicy(new Backoff(100, 10_000, new Random(seed)), giveUpMillis,
-        new Takeover(takeoverWindowMillis, "dev1"));
+    return new ReconnectPolicy(CoreSettings.builder().identity("dev1")
+        .credentials(new Loopback.Credentials()).failures(new Loopback.PlainFailures())
+        .backoff(new Backoff(100, 10_000, new Random(seed))).giveUpMillis(giveUpMillis)
+        .takeoverWindowMillis(takeoverWindowMillis).callbackScheduler(Schedulers.trampoline())
+        .timeScheduler(Schedulers.trampoline()).build());
   }
 
   static MqttConnector.ClosedByHubException serverClose() {
