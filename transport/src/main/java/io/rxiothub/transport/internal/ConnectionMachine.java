@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * takes the lock, reads the clock, feeds the machine and collects its effects in a {@link Step};
  * the state, timer and expiry effects run at once under the lock, the MQTT calls and user signals
  * after it is released, in the order the machine asked for them. Inbound routing ({@link Routes})
- * and the send signals ({@link SignalQueue}, {@link OutboundBatch}) live beside it.
+ * and the send signals ({@link SignalQueue}, {@link OutboundBatch}) live beside it. The driver is
+ * also the observable of the connection states ({@link StateCell}) and its own lock (this object's
+ * monitor), so a client keeps no extra object for either.
  */
 final class ConnectionMachine extends StateCell {
 
