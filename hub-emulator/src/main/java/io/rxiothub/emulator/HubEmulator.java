@@ -55,6 +55,7 @@ public final class HubEmulator implements AutoCloseable {
   private final FileUploadService files;
   private final CountDownLatch shutdownRequest = new CountDownLatch(1);
   private final ConsoleFace console;
+  private final Runnable stopServiceWork;
   private @Nullable DpsEndpoint dps;
 
   private HubEmulator(HubSettings settings) {
@@ -63,7 +64,7 @@ public final class HubEmulator implements AutoCloseable {
     this.core = runtime.core();
     this.registry = new DeviceRegistry(core.registry(), runtime::save);
     this.faults = new Faults(core.faults(), core::acceptedConnections, runtime::outage, runtime::restart);
-    ServiceFace.install(runtime.routes(), core, runtime::save, settings.clock(), shutdownRequest::countDown);
+    this.stopServiceWork = ServiceFace.install(runtime.routes(), core, runtime::save, settings.clock(), shutdownRequest::countDown);
     this.console = ConsoleFace.install(runtime.routes(), core, settings.clock());
     this.files = new FileUploadService(core.registry(), settings.clock(), runtime::webSocketPort);
     files.install(runtime.routes());
@@ -107,6 +108,7 @@ public final class HubEmulator implements AutoCloseable {
         dps.close();
       }
     }
+    stopServiceWork.run();
     runtime.close();
     console.close();
   }

@@ -42,8 +42,10 @@ public final class ServiceFace {
   /**
    * Adds the service API's routes over {@code core} to {@code routes}; {@code save} persists after a change,
    * {@code shutdown} runs when a client asks the emulator's process to stop ({@code POST /emulator/shutdown}).
+   *
+   * @return what stops the face's own work (scheduled jobs' timers and calls) when the hub closes
    */
-  public static void install(HttpRoutes routes, HubCore core, Runnable save, Clock clock, Runnable shutdown) {
+  public static Runnable install(HttpRoutes routes, HubCore core, Runnable save, Clock clock, Runnable shutdown) {
     ServiceFace face = new ServiceFace(routes, new ServiceAuth(core.registry(), clock));
     RegistryRoutes registry = new RegistryRoutes(core, save, clock);
     TwinRoutes twins = new TwinRoutes(core, registry, save);
@@ -82,6 +84,7 @@ public final class ServiceFace {
     face.sync("POST", "/emulator/devices/{id}/modules/{mid}/drop", SERVICE, emulator::drop);
     face.sync("POST", "/emulator/shutdown", OWNER, emulator::shutdown);
     face.sync("GET", "/emulator/monitor", SERVICE, new MonitorRoutes(core)::monitor);
+    return runner::stop;
   }
 
   private void sync(String method, String template, Set<Permission> permissions, Function<HttpCall, HttpAnswer> h) {
