@@ -1,6 +1,7 @@
 // The emulator's web console in a real browser (headless Chromium through Selenium): sign in, create a device, watch
 // our DeviceClient's telemetry live and in the chart, edit desired, invoke a method, send C2D, drop and reconnect,
-// and bad input shown as messages. Ephemeral ports only; screenshots under target/console-screenshots/.
+// see a file our DeviceClient uploaded, and bad input shown as messages. Ephemeral ports only; screenshots under
+// target/console-screenshots/.
 package io.rxiothub.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -275,5 +276,34 @@ class ConsoleBrowserIT {
     awaitText("twin-patch-result", "Tags updated");
     awaitText("twin-tags", "\"floor\": 3");
     assertThat(hub.twin(DEVICE).blockingGet().replace(" ", "")).contains("\"floor\":3");
+  }
+
+  @Test
+  @Order(11)
+  void showsAFileOurDeviceClientUploadedAndExplainsAnUnknownDeviceFilter() throws Exception {
+    DeviceIdentity identity = hub.registry().createDevice("files-dev");
+    byte[] content = "console upload".getBytes(UTF_8);
+    try (DeviceClient uploader = DeviceClient.builder().connectionString(identity.connectionString())
+        .trustStore(hub.trustStore()).httpsPort(hub.webSocketPort()).build()) {
+      uploader.files().upload("notes/hello.txt", () -> new java.io.ByteArrayInputStream(content))
+          .blockingSubscribe();
+    }
+    open("files");
+    By row = By.cssSelector(".files-result[data-blob='files-dev/notes/hello.txt']");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+    assertThat(browser.findElement(row).getText()).isEqualTo("success");
+    assertThat(textOf("files-table")).contains("files-dev/notes/hello.txt").contains(content.length + " B")
+        .contains("uploaded");
+    assertThat(browser.findElements(By.cssSelector("button[aria-label='Download files-dev/notes/hello.txt']")))
+        .hasSize(1);
+    assertThat(browser.getPageSource()).doesNotContain("sig=").doesNotContain(identity.primaryKey());
+    chromium.screenshot("7-files");
+    type("files-device", "ghost\t");
+    awaitText("files-error", "Could not read the upload notifications of ghost");
+    assertThat(textOf("files-error")).contains("device 'ghost' is not registered").contains("DeviceNotFound")
+        .doesNotContain("Exception").doesNotContain("at io.");
+    type("files-device", "files-dev\t");
+    awaitText("files-table", "of files-dev, newest first");
+    wait.until(d -> !d.findElement(By.id("files-error")).isDisplayed());
   }
 }

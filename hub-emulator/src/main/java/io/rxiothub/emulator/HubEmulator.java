@@ -6,6 +6,7 @@ import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.emulator.dps.DpsEndpoint;
 import io.rxiothub.emulator.files.FileUploads;
 import io.rxiothub.emulator.files.internal.FileUploadService;
+import io.rxiothub.emulator.files.internal.FilesConsole;
 import io.rxiothub.emulator.http.HttpRoutes;
 import io.rxiothub.emulator.internal.C2dEntry;
 import io.rxiothub.emulator.internal.HubCore;
@@ -68,6 +69,7 @@ public final class HubEmulator implements AutoCloseable {
     this.console = ConsoleFace.install(runtime.routes(), core, settings.clock());
     this.files = new FileUploadService(core.registry(), settings.clock(), runtime::webSocketPort);
     files.install(runtime.routes());
+    FilesConsole.install(runtime.routes(), console.pages(), files, core.registry(), settings.clock());
   }
 
   /** Returns a builder with the defaults: host {@code localhost}, ports 8883 and 443, in memory, system clock. */

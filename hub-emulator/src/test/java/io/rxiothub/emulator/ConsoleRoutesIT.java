@@ -12,6 +12,7 @@ import io.rxiothub.emulator.console.internal.ConsolePages;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,8 @@ class ConsoleRoutesIT {
         Arguments.of("/console/lib/uPlot.esm.js", "text/javascript", "export { uPlot as default };"),
         Arguments.of("/console/lib/uPlot.min.css", "text/css", ".uplot"),
         Arguments.of("/console/lib/uPlot-LICENSE.txt", "text/plain", "MIT"),
-        Arguments.of("/console/pages.json", "application/json", "\"module\":\"telemetry.js\""));
+        Arguments.of("/console/pages.json", "application/json", "\"module\":\"telemetry.js\""),
+        Arguments.of("/console/pages/files.js", "text/javascript", "/emulator/files/notifications"));
   }
 
   @ParameterizedTest(name = "{0} is served as {1} without credentials, confined to its origin")
@@ -196,6 +198,115 @@ class ConsoleRoutesIT {
     ServiceRest.Response answer = rest.post("/emulator/devices/con-dev/modules/nope/faults", "{\"fault\":\"heal\"}");
     assertThat(answer.status()).isEqualTo(404);
     assertThat(answer.errorCode()).isEqualTo("ModuleNotFound");
+  }
+
+  /**
+   * What a device does to upload (docs/protocol.md §16): SAS URI from the hub, Put Blob to the built-in storage face,
+   * notification. Over the wire with the device's own SAS token; our DeviceClient does the same in the cli module's
+   * ConsoleBrowserIT (hub-emulator cannot depend on device-client, which tests against it).
+   */
+  private static String upload(DeviceIdentity id, String name, @Nullable String content, boolean success) {
+    String token = io.rxiothub.sas.SasToken.generate(hub.hostName() + "/devices/" + id.deviceId(), id.primaryKey(),
+        java.time.Instant.now().getEpochSecond() + 600, null).format();
+    JsonNode sas = rest.authorization(token).call("POST", "/devices/" + id.deviceId() + "/files?api-version=2020-03-13",
+        "{\"blobName\":\"" + name + "\"}").json();
+    if (content != null) {
+      String path = "/" + sas.path("hostName").asText().split("/", 2)[1] + "/" + sas.path("containerName").asText()
+          + "/" + java.net.URLEncoder.encode(sas.path("blobName").asText(), StandardCharsets.UTF_8)
+          + sas.path("sasToken").asText();
+      assertThat(rest.authorization(null).header("x-ms-blob-type", "BlockBlob").call("PUT", path, content).status())
+          .isEqualTo(201);
+    }
+    String correlationId = sas.path("correlationId").asText();
+    assertThat(rest.authorization(token).call("POST", "/devices/" + id.deviceId()
+        + "/files/notifications?api-version=2020-03-13", "{\"correlationId\":\"" + correlationId + "\",\"isSuccess\":"
+        + success + ",\"statusCode\":" + (success ? 200 : 500) + ",\"statusDescription\":\""
+        + (success ? "stored" : "disk full") + "\"}").status()).isEqualTo(204);
+    rest.as("iothubowner");
+    return correlationId;
+  }
+
+  @Test
+  void theFilesFaceAddsItsPageToTheConsole() {
+    assertThat(rest.get("/console/pages.json").body())
+        .contains("{\"id\":\"files\",\"title\":\"Uploaded files\",\"module\":\"files.js\"}");
+  }
+
+  @Test
+  void fileNotificationsNeedAServicePolicyToken() {
+    ServiceRest.Response none = rest.authorization(null).get("/emulator/files/notifications");
+    ServiceRest.Response device = rest.as("device").get("/emulator/files/notifications");
+    ServiceRest.Response blob = rest.authorization(null).get("/emulator/files/blob?name=x/y.txt");
+    rest.as("iothubowner");
+    assertThat(none.status()).isEqualTo(401);
+    assertThat(none.errorCode()).isEqualTo("IotHubUnauthorizedAccess");
+    assertThat(device.status()).isEqualTo(401);
+    assertThat(blob.status()).isEqualTo(401);
+  }
+
+  @Test
+  void fileNotificationsListRealUploadsNewestFirstWithoutSas() {
+    DeviceIdentity a = hub.registry().createDevice("con-files-a");
+    DeviceIdentity b = hub.registry().createDevice("con-files-b");
+    String first = upload(a, "first.txt", "hello", true);
+    String failed = upload(b, "lost.bin", null, false);
+    String last = upload(a, "dir/last.txt", "hello again", true);
+
+    ServiceRest.Response all = rest.get("/emulator/files/notifications");
+    assertThat(all.status()).isEqualTo(200);
+    assertThat(all.body()).doesNotContain("sig=").doesNotContain("SharedAccessSignature")
+        .doesNotContain(a.primaryKey());
+    java.util.List<String> order = new java.util.ArrayList<>();
+    all.json().forEach(row -> order.add(row.path("correlationId").asText()));
+    assertThat(order).containsSubsequence(last, failed, first);
+
+    JsonNode ofA = rest.get("/emulator/files/notifications?deviceId=con-files-a").json();
+    assertThat(ofA).hasSize(2);
+    JsonNode newest = ofA.get(0);
+    assertThat(newest.path("blobName").asText()).isEqualTo("con-files-a/dir/last.txt");
+    assertThat(newest.path("deviceId").asText()).isEqualTo("con-files-a");
+    assertThat(newest.has("moduleId")).isFalse();
+    assertThat(newest.path("success").asBoolean()).isTrue();
+    assertThat(newest.path("statusCode").asInt()).isEqualTo(200);
+    assertThat(newest.path("statusDescription").asText()).isEqualTo("stored");
+    assertThat(newest.path("blobSizeInBytes").asLong()).isEqualTo(11);
+    assertThat(newest.path("correlationId").asText()).isEqualTo(last);
+    assertThat(newest.path("downloadable").asBoolean()).isTrue();
+    assertThat(java.time.Instant.parse(newest.path("enqueuedTime").asText()))
+        .isAfterOrEqualTo(java.time.Instant.parse(ofA.get(1).path("enqueuedTime").asText()));
+
+    JsonNode lost = rest.get("/emulator/files/notifications?deviceId=con-files-b").json().get(0);
+    assertThat(lost.path("success").asBoolean()).isFalse();
+    assertThat(lost.path("statusCode").asInt()).isEqualTo(500);
+    assertThat(lost.path("statusDescription").asText()).isEqualTo("disk full");
+    assertThat(lost.has("blobSizeInBytes")).isFalse();
+    assertThat(lost.path("downloadable").asBoolean()).isFalse();
+  }
+
+  @Test
+  void anUploadedBlobDownloadsWithTheServiceToken() {
+    upload(hub.registry().createDevice("con-files-dl"), "photo.jpg", "jpeg bytes", true);
+    ServiceRest.Response blob = rest.get("/emulator/files/blob?name=con-files-dl/photo.jpg");
+    assertThat(blob.status()).isEqualTo(200);
+    assertThat(blob.body()).isEqualTo("jpeg bytes");
+    assertThat(blob.header("Content-Disposition")).isEqualTo("attachment; filename=\"photo.jpg\"");
+    assertThat(blob.header("Content-Type")).isEqualTo("application/octet-stream");
+  }
+
+  static Stream<Arguments> badFileQueries() {
+    return Stream.of(
+        Arguments.of("/emulator/files/notifications?deviceId=ghost", 404, "device 'ghost' is not registered"),
+        Arguments.of("/emulator/files/blob?name=ghost/none.txt", 404, "the built-in storage has no blob"),
+        Arguments.of("/emulator/files/blob?api-version=2021-04-12", 400, "name is missing"));
+  }
+
+  @ParameterizedTest(name = "{0} is {1} saying {2}")
+  @MethodSource("badFileQueries")
+  void badFileQueriesSayWhatIsWrong(String path, int status, String message) {
+    ServiceRest.Response answer = rest.get(path);
+    assertThat(answer.status()).isEqualTo(status);
+    assertThat(answer.json().path("Message").asText()).contains(message);
+    assertThat(answer.body()).doesNotContain("java.").doesNotContain("at io.");
   }
 
   @Test

@@ -248,6 +248,15 @@ public final class FileUploadService implements FileUploads {
     return list == null ? List.of() : List.copyOf(list);
   }
 
+  /** The notifications of every device so far, oldest first per device (the console's files page). */
+  synchronized List<FileUploadNotification> allNotifications() {
+    List<FileUploadNotification> all = new ArrayList<>();
+    for (Deque<FileUploadNotification> list : kept.values()) {
+      all.addAll(list);
+    }
+    return all;
+  }
+
   @Override
   public Optional<byte[]> blob(String blobName) {
     if (blobName == null) {
