@@ -7,11 +7,14 @@ import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
 import io.rxiothub.device.internal.ClientParts;
 import io.rxiothub.device.internal.ConnectionStates;
+import io.rxiothub.device.internal.Credentials;
+import io.rxiothub.device.internal.FileUploadEngine;
 import io.rxiothub.device.internal.MessageCodec;
 import io.rxiothub.device.internal.MethodEngine;
 import io.rxiothub.device.internal.Telemetry;
 import io.rxiothub.device.internal.TwinEngine;
 import io.rxiothub.transport.internal.ClientCore;
+import io.rxiothub.transport.internal.CoreSettings;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -31,7 +34,8 @@ abstract class BaseClient implements IotHubClient {
   private final Flowable<CloudMessage> cloudMessages;
   private final TwinEngine twin;
   private final MethodEngine methods;
-  private final FileUploads files;
+  /** Shared by clients built alike; the uploads themselves are made when asked for (most clients never are). */
+  private final FileUploadEngine.UploadSettings uploads;
 
   BaseClient(ClientParts parts) {
     ClientCore core = parts.core;
@@ -42,7 +46,7 @@ abstract class BaseClient implements IotHubClient {
     this.codec = codec;
     this.twin = new TwinEngine(core, parts.features);
     this.methods = new MethodEngine(core, parts.features);
-    this.files = parts.files;
+    this.uploads = parts.uploads;
     this.cloudMessages = core.inbound(codec.topics().deviceboundFilter(), publish -> {
       try {
         return codec.decodeCloudMessage(publish.topic(), publish.payload());
@@ -128,7 +132,9 @@ abstract class BaseClient implements IotHubClient {
 
   @Override
   public FileUploads files() {
-    return files;
+    CoreSettings settings = core.settings(); // ClientFactory gives the core this client's own Credentials
+    return new FileUploadEngine(deviceId, moduleId, (Credentials) settings.credentials(), uploads,
+        settings.callbackScheduler(), settings.timeScheduler());
   }
 
   @Override

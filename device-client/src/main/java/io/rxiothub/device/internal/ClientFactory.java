@@ -35,6 +35,7 @@ public final class ClientFactory {
   private static volatile @Nullable Backoff lastBackoff;
   private static volatile @Nullable FeatureSettings lastFeatures;
   private static volatile @Nullable HiveMqConnector lastConnector;
+  private static volatile FileUploadEngine.@Nullable UploadSettings lastUploads;
 
   private ClientFactory() {}
 
@@ -68,6 +69,18 @@ public final class ClientFactory {
       lastFeatures = f;
     }
     return f;
+  }
+
+  /** The file upload settings of {@code s}, shared with the last client's when equal. */
+  private static FileUploadEngine.UploadSettings uploads(String host, ClientSettings s) {
+    FileUploadEngine.UploadSettings u = lastUploads;
+    if (u == null || !u.hasValues(host, s.httpsPort, s.apiVersion, s.trustManagerFactory, s.keyManagerFactory,
+        s.fileUploadBlockSize)) {
+      u = new FileUploadEngine.UploadSettings(host, s.httpsPort, s.apiVersion, s.trustManagerFactory,
+          s.keyManagerFactory, s.fileUploadBlockSize, 4, 500, 8_000);
+      lastUploads = u;
+    }
+    return u;
   }
 
   /**
@@ -119,11 +132,8 @@ public final class ClientFactory {
               s.trustManagerFactory, s.keyManagerFactory, s.proxyHost, s.proxyPort, s.proxyUser,
               s.proxyPassword, s.connectTimeoutMillis, AzureFailures.INSTANCE));
       ClientCore core = new ClientCore(settings, mqtt, lease);
-      FileUploadEngine files = new FileUploadEngine(cs.deviceId(), cs.moduleId(), credentials,
-          new FileUploadEngine.UploadSettings(cs.hostName(), s.httpsPort, s.apiVersion,
-              HttpsSockets.of(s.trustManagerFactory, s.keyManagerFactory), s.fileUploadBlockSize, 4, 500, 8_000),
-          callbacks, time);
-      return new ClientParts(cs.deviceId(), cs.moduleId(), core, codec, features(s), files);
+      return new ClientParts(cs.deviceId(), cs.moduleId(), core, codec, features(s),
+          uploads(cs.hostName(), s));
     } catch (RuntimeException e) {
       lease.release();
       throw e;

@@ -16,16 +16,16 @@ public final class ClientParts {
   public final MessageCodec codec;
   /** The twin and method settings. */
   public final FeatureSettings features;
-  /** File upload over the hub's HTTPS endpoints. */
-  public final FileUploadEngine files;
+  /** File upload over the hub's HTTPS endpoints (shared by clients built alike). */
+  public final FileUploadEngine.UploadSettings uploads;
 
   ClientParts(String deviceId, @Nullable String moduleId, ClientCore core, MessageCodec codec,
-      FeatureSettings features, FileUploadEngine files) {
+      FeatureSettings features, FileUploadEngine.UploadSettings uploads) {
     this.deviceId = deviceId;
     this.moduleId = moduleId;
     this.core = core;
     this.codec = codec;
     this.features = features;
-    this.files = files;
+    this.uploads = uploads;
   }
 }

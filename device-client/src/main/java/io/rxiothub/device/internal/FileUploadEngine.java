@@ -23,13 +23,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One per client. */
+/** The file uploads of one identity; stateless, so a client makes one whenever it is asked for it. */
 public final class FileUploadEngine implements FileUploads {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileUploadEngine.class);
@@ -45,28 +47,57 @@ public final class FileUploadEngine implements FileUploads {
   private final Scheduler callbacks;
   private final Scheduler time;
 
-  /** What an upload needs besides the identity. */
+  /**
+   * What an upload needs besides the identity; clients built alike share one (ClientFactory), and its HTTPS
+   * socket factory is made at the first upload, so a client that never uploads pays nothing for file upload.
+   */
   public static final class UploadSettings {
     final String host;
     final int port;
     final String apiVersion;
-    final @Nullable SSLSocketFactory sockets;
+    private final @Nullable TrustManagerFactory trust;
+    private final @Nullable KeyManagerFactory keys;
     final int blockSize;
     final int maxAttempts;
     final long firstRetryMillis;
     final long maxRetryMillis;
+    private volatile @Nullable SSLSocketFactory sockets;
 
-    /** Settings; {@code sockets} null means the JVM's default TLS. */
-    public UploadSettings(String host, int port, String apiVersion, @Nullable SSLSocketFactory sockets,
-        int blockSize, int maxAttempts, long firstRetryMillis, long maxRetryMillis) {
+    /** Settings; {@code trust} and {@code keys} null mean the JVM's defaults. */
+    public UploadSettings(String host, int port, String apiVersion, @Nullable TrustManagerFactory trust,
+        @Nullable KeyManagerFactory keys, int blockSize, int maxAttempts, long firstRetryMillis,
+        long maxRetryMillis) {
       this.host = host;
       this.port = port;
       this.apiVersion = apiVersion;
-      this.sockets = sockets;
+      this.trust = trust;
+      this.keys = keys;
       this.blockSize = blockSize;
       this.maxAttempts = maxAttempts;
       this.firstRetryMillis = firstRetryMillis;
       this.maxRetryMillis = maxRetryMillis;
+    }
+
+    /** Whether these settings are the ones given (the same trust and key manager factories, by identity). */
+    public boolean hasValues(String host, int port, String apiVersion, @Nullable TrustManagerFactory trust,
+        @Nullable KeyManagerFactory keys, int blockSize) {
+      return this.host.equals(host) && this.port == port && this.apiVersion.equals(apiVersion)
+          && this.trust == trust && this.keys == keys && this.blockSize == blockSize;
+    }
+
+    /** The HTTPS socket factory, made at first use; null for the JVM's default TLS. */
+    @Nullable SSLSocketFactory sockets() {
+      SSLSocketFactory made = sockets;
+      if (made == null && (trust != null || keys != null)) {
+        synchronized (this) {
+          made = sockets;
+          if (made == null) {
+            made = HttpsSockets.of(trust, keys);
+            sockets = made;
+          }
+        }
+      }
+      return made;
     }
   }
 
@@ -166,7 +197,7 @@ public final class FileUploadEngine implements FileUploads {
   }
 
   HttpsExchange exchange() {
-    return new HttpsExchange(settings.sockets, 30_000, 120_000);
+    return new HttpsExchange(settings.sockets(), 30_000, 120_000);
   }
 
   int blockSize() {

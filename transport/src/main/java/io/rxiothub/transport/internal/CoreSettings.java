@@ -57,6 +57,11 @@ public final class CoreSettings {
     return identity;
   }
 
+  /** Returns the credentials of every CONNECT (the dialect's own type; it may use them for its other requests). */
+  public ConnectCredentials credentials() {
+    return credentials;
+  }
+
   /** Returns the scheduler user code runs on. */
   public Scheduler callbackScheduler() {
     return callbackScheduler;
