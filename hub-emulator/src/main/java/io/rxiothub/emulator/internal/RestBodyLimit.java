@@ -36,10 +36,6 @@ final class RestBodyLimit extends HttpObjectAggregator {
   private long chunkedBytes;
   private boolean refusing;
 
-  RestBodyLimit(int limit) {
-    this(limit, "", limit);
-  }
-
   RestBodyLimit(int limit, String largePrefix, int largeLimit) {
     super(Math.max(limit, largeLimit));
     this.limit = limit;

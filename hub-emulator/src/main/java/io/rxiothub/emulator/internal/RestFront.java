@@ -53,13 +53,6 @@ final class RestFront extends ChannelInboundHandlerAdapter {
     }
     HttpCall call;
     boolean keepAlive = HttpUtil.isKeepAlive(request);
-    if (request.content().readableBytes() > Listeners.MAX_REST_BODY
-        && !request.uri().startsWith(Listeners.STORAGE_PREFIX)) {
-      ReferenceCountUtil.release(request);
-      write(ctx, HttpRoutes.error(413, "RequestEntityTooLarge", 413, "the request body is over the emulator's limit"
-          + " of " + Listeners.MAX_REST_BODY + " bytes"), false);
-      return;
-    }
     try {
       call = toCall(request);
     } catch (IllegalArgumentException e) {
