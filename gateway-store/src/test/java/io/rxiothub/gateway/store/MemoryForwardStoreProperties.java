@@ -1,0 +1,15 @@
+// The in-memory store against the model.
+package io.rxiothub.gateway.store;
+
+class MemoryForwardStoreProperties extends ForwardStoreContract {
+
+  @Override
+  ForwardStore openFresh(StoreSettings settings) {
+    return ForwardStore.open(settings);
+  }
+
+  @Override
+  ForwardStore reopen(ForwardStore store) {
+    return store;
+  }
+}
