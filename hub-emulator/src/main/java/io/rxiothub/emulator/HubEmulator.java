@@ -67,7 +67,8 @@ public final class HubEmulator implements AutoCloseable {
     this.faults = new Faults(core.faults(), core::acceptedConnections, runtime::outage, runtime::restart);
     this.stopServiceWork = ServiceFace.install(runtime.routes(), core, runtime::save, settings.clock(), shutdownRequest::countDown);
     this.console = ConsoleFace.install(runtime.routes(), core, settings.clock());
-    this.files = new FileUploadService(core.registry(), settings.clock(), runtime::webSocketPort);
+    this.files = new FileUploadService(core.registry(), settings.clock(), runtime::webSocketPort,
+        core.faults()::cutStorageUploads, core.faults()::storageCutsDone);
     files.install(runtime.routes());
     FilesConsole.install(runtime.routes(), console.pages(), files, core.registry(), settings.clock());
   }

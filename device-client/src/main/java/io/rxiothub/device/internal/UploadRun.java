@@ -214,7 +214,12 @@ final class UploadRun implements Runnable {
           return answer.status;
         }
         status = answer.status;
-        reason = "storage answered " + status + (answer.errorCode == null ? "" : " " + answer.errorCode);
+        reason = "storage answered " + status + (answer.errorCode == null ? "" : " " + answer.errorCode)
+            + storageMessage(answer.body);
+        if (status == 403) {
+          reason += " (if the SAS expired: a SAS URI is valid for the hub's SAS lifetime, 1 hour by default, from"
+              + " the request, so an upload that outlasts it fails; upload again for a new one)";
+        }
       } catch (IOException e) {
         status = 0;
         cause = e;
@@ -236,6 +241,28 @@ final class UploadRun implements Runnable {
       }
       delay = Math.min(delay * 2, settings.maxRetryMillis);
     }
+  }
+
+  /** Storage's {@code <Message>} of an error answer, as ": {text}" (first line, at most 300 characters), or "". */
+  static String storageMessage(byte[] body) {
+    String xml = new String(body, UTF_8);
+    int start = xml.indexOf("<Message>");
+    int end = start < 0 ? -1 : xml.indexOf("</Message>", start);
+    if (end < 0) {
+      return "";
+    }
+    String text = xml.substring(start + "<Message>".length(), end).replace("&lt;", "<").replace("&gt;", ">")
+        .replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&").trim();
+    int line = text.indexOf('\n');
+    if (line >= 0) {
+      text = text.substring(0, line).trim();
+    }
+    if (text.length() > 300) {
+      text = text.substring(0, 300) + "…";
+    }
+    // Storage never echoes a signature, but a message that did must not carry it into logs or exceptions.
+    text = text.replaceAll("sig=[^&\\s]*", "sig=***");
+    return text.isEmpty() ? "" : ": " + text;
   }
 
   private static String md5(byte[] body, int length) {

@@ -1,6 +1,7 @@
 // DeviceClient.files() against the hub emulator's file endpoints and built-in Blob storage over real TLS: Put Blob and
 // multi-block uploads from a file, a stream and a publisher, byte for byte; progress; a failed block retried; a
-// dispose mid-upload notifies the hub of the failure; the hub's limits and the low-level steps.
+// dispose mid-upload notifies the hub of the failure; a connection cut mid-block; a SAS expiring mid-upload; the hub's
+// limits and the low-level steps.
 package io.rxiothub.device.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.subjects.CompletableSubject;
 import io.reactivex.rxjava3.subscribers.TestSubscriber;
 import io.rxiothub.device.BlobSasUri;
 import io.rxiothub.device.DeviceClient;
@@ -24,7 +26,11 @@ import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,8 +48,11 @@ class FileUploadIT {
 
   private static final int BLOCK = 64 * 1024;
 
+  /** The hub's clock: a test moves it forward to expire a SAS the hub handed out (the client keeps real time). */
+  private static final OffsetClock CLOCK = new OffsetClock();
+
   @RegisterExtension
-  static final HubEmulatorExtension HUB = new HubEmulatorExtension();
+  static final HubEmulatorExtension HUB = HubEmulatorExtension.withClock(CLOCK);
 
   private DeviceClient client;
 
@@ -54,6 +63,29 @@ class FileUploadIT {
     }
     HUB.hub().files().failStorage(500, 0);
     HUB.hub().files().failHubRequests(500, 0);
+    HUB.hub().files().cutStorageUploads(0);
+    HUB.hub().files().sasTimeToLive(Duration.ofHours(1));
+    CLOCK.offset = Duration.ZERO;
+  }
+
+  /** The system clock moved by {@link #offset}. */
+  private static final class OffsetClock extends Clock {
+    volatile Duration offset = Duration.ZERO;
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("the hub's clock is UTC");
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(offset);
+    }
   }
 
   private DeviceClient client(DeviceIdentity id) {
@@ -152,6 +184,55 @@ class FileUploadIT {
     assertThat(n.success()).isFalse();
     assertThat(n.statusCode()).isEqualTo(500);
     assertThat(HUB.hub().files().activeUploads("gives-up")).isZero();
+  }
+
+  @Test
+  void aConnectionCutMidBlockSendsThatBlockAgainAndTheBlobIsByteIdentical() {
+    DeviceClient c = client(HUB.createDevice("cut"));
+    byte[] bytes = content(3 * BLOCK + 7, 8);
+    int cutBefore = HUB.hub().files().storageUploadsCut();
+    HUB.hub().files().cutStorageUploads(1);
+
+    List<UploadProgress> progress = c.files().upload("cut.bin", () -> new ByteArrayInputStream(bytes)).toList()
+        .blockingGet();
+
+    assertThat(HUB.hub().files().storageUploadsCut()).isEqualTo(cutBefore + 1);
+    assertThat(progress).extracting(UploadProgress::bytesSent)
+        .containsExactly((long) BLOCK, 2L * BLOCK, 3L * BLOCK, 3L * BLOCK + 7);
+    assertThat(HUB.hub().files().blob("cut/cut.bin")).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes));
+    FileUploadNotification n = lastNotification("cut");
+    assertThat(n.success()).isTrue();
+    assertThat(n.blobSizeInBytes()).isEqualTo(bytes.length);
+  }
+
+  @Test
+  void aSasExpiringMidUploadFailsNamingTheExpiryAndTheHubHearsOfTheFailure() {
+    DeviceClient c = client(HUB.createDevice("sas-expires"));
+    HUB.hub().files().sasTimeToLive(Duration.ofMinutes(1));
+    // the first block, then the rest once the test has moved the hub's clock past the SAS's expiry
+    CompletableSubject expired = CompletableSubject.create();
+    Flowable<ByteBuffer> source = Flowable.just(ByteBuffer.wrap(content(BLOCK, 9)))
+        .concatWith(expired.andThen(Flowable.just(ByteBuffer.wrap(content(BLOCK, 10)))));
+    List<UploadProgress> seen = new CopyOnWriteArrayList<>();
+
+    TestSubscriber<UploadProgress> upload = c.files().upload("late.bin", source).doOnNext(seen::add).test();
+    await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 1);
+    CLOCK.offset = Duration.ofMinutes(2);
+    expired.onComplete();
+
+    upload.awaitDone(30, TimeUnit.SECONDS);
+    upload.assertError(e -> e instanceof IotHubFileUploadException
+        && ((IotHubFileUploadException) e).stage() == IotHubFileUploadException.Stage.STORAGE
+        && ((IotHubFileUploadException) e).status() == 403 && !((IotHubFileUploadException) e).isRetryable()
+        && e.getMessage().contains("AuthenticationFailed") && e.getMessage().contains("the SAS expired at")
+        && e.getMessage().contains("upload again") && !e.getMessage().contains("sig="));
+    assertThat(seen).hasSize(1);
+    FileUploadNotification n = lastNotification("sas-expires");
+    assertThat(n.success()).isFalse();
+    assertThat(n.statusCode()).isEqualTo(403);
+    assertThat(n.statusDescription()).contains("the SAS expired at").doesNotContain("sig=");
+    assertThat(HUB.hub().files().blob("sas-expires/late.bin")).isEmpty();
+    assertThat(HUB.hub().files().activeUploads("sas-expires")).isZero();
   }
 
   @Test

@@ -65,6 +65,18 @@ public interface FileUploads {
   void failStorage(int status, int count);
 
   /**
+   * Fault: the built-in storage face resets the connection (TCP RST) halfway through the body of its next
+   * {@code count} Put Blob or Put Block requests, as a network that drops mid-block does; the device sees an I/O
+   * error and may send the block again. 0 clears.
+   *
+   * @throws IllegalArgumentException if the count is negative
+   */
+  void cutStorageUploads(int count);
+
+  /** How many storage uploads {@link #cutStorageUploads(int)} cut since the emulator was built. */
+  int storageUploadsCut();
+
+  /**
    * Fault: the hub's file endpoints (SAS URI and notification) answer their next {@code count} requests with
    * {@code status} (429 ThrottlingException, 500, 503, ...) in the hub's JSON error shape. 0 clears.
    *

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -66,6 +67,8 @@ public final class FaultInjector {
   private final Map<String, PubackRule> pubacks = new ConcurrentHashMap<>();
   private final Map<String, TwinFailure> twinFailures = new ConcurrentHashMap<>();
   private volatile @Nullable Connections connections;
+  private final AtomicInteger storageCuts = new AtomicInteger();
+  private final AtomicInteger storageCutsDone = new AtomicInteger();
 
   /**
    * Creates the rules; {@code orderlyClose} closes a client's MQTT connection the way the broker does (no TCP
@@ -169,6 +172,29 @@ public final class FaultInjector {
     for (String clientId : Set.copyOf(partitioned)) {
       heal(clientId);
     }
+  }
+
+  /**
+   * The built-in Blob storage face resets the connection halfway through the body of its next {@code count} Put Blob
+   * or Put Block requests (0 clears): the device's connection drops mid-block (protocol.md §16.3).
+   */
+  public void cutStorageUploads(int count) {
+    storageCuts.set(Math.max(count, 0));
+    LOG.info("hub emulator: fault: the next {} storage uploads are cut halfway through their body", count);
+  }
+
+  /** Whether the storage upload starting now is to be cut (takes one of the armed cuts). */
+  public boolean takeStorageCut() {
+    boolean cut = storageCuts.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+    if (cut) {
+      storageCutsDone.incrementAndGet();
+    }
+    return cut;
+  }
+
+  /** How many storage uploads were cut since the emulator was built. */
+  public int storageCutsDone() {
+    return storageCutsDone.get();
   }
 
   // ---------------------------------------------------------------- D2C fault requests

@@ -69,7 +69,7 @@ public final class FrontServer implements AutoCloseable, FaultInjector.Connectio
       @Nullable ClientCertificates clientCertificates) {
     this.faults = faults;
     this.clientCertificates = clientCertificates;
-    this.listeners = new Listeners(tls, bindAddress);
+    this.listeners = new Listeners(tls, bindAddress, faults);
   }
 
   /** Points new connections at the broker's loopback port (changes on restart). */

@@ -50,10 +50,15 @@ final class Listeners implements AutoCloseable {
   private final SslContext sslContext;
   private final SslContext clientCertificateContext;
   private final String bindAddress;
+  private final @Nullable FaultInjector faults;
   private final List<Channel> serverChannels = new ArrayList<>();
 
-  /** Creates the shared event loops and the server TLS context; nothing is bound yet. */
-  Listeners(TlsMaterial tls, String bindAddress) {
+  /**
+   * Creates the shared event loops and the server TLS context; nothing is bound yet. {@code faults} (may be null)
+   * may cut uploads to the built-in storage face.
+   */
+  Listeners(TlsMaterial tls, String bindAddress, @Nullable FaultInjector faults) {
+    this.faults = faults;
     this.group = new NioEventLoopGroup(2, new DefaultThreadFactory("hub-emulator-front", true));
     this.bindAddress = bindAddress;
     try {
@@ -135,6 +140,10 @@ final class Listeners implements AutoCloseable {
         if (rest == null) {
           ch.pipeline().addLast(new HttpObjectAggregator(64 * 1024));
         } else {
+          FaultInjector cuts = faults;
+          if (cuts != null) {
+            ch.pipeline().addLast(new StorageCut(STORAGE_PREFIX, cuts::takeStorageCut));
+          }
           ch.pipeline().addLast(new RestBodyLimit(MAX_REST_BODY, STORAGE_PREFIX, MAX_STORAGE_BODY));
           ch.pipeline().addLast(rest.get());
         }

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,6 +49,8 @@ public final class FileUploadService implements FileUploads {
   private final RegistryStore registry;
   private final Clock clock;
   private final IntSupplier httpsPort;
+  private final IntConsumer storageCuts;
+  private final IntSupplier storageCutsDone;
   private final DeviceAuth auth;
   private final StorageFaults storageFaults = new StorageFaults();
   private final StorageFaults hubFaults = new StorageFaults();
@@ -63,11 +66,17 @@ public final class FileUploadService implements FileUploads {
   private record Slot(Identity identity, String container, String blobName, String blobUri, boolean builtIn,
       Instant expiry) {}
 
-  /** The face over {@code registry}; {@code httpsPort} gives the bound HTTPS (WebSocket) port once started. */
-  public FileUploadService(RegistryStore registry, Clock clock, IntSupplier httpsPort) {
+  /**
+   * The face over {@code registry}; {@code httpsPort} gives the bound HTTPS (WebSocket) port once started,
+   * {@code storageCuts} arms the front's mid-body cuts of storage uploads and {@code storageCutsDone} counts them.
+   */
+  public FileUploadService(RegistryStore registry, Clock clock, IntSupplier httpsPort, IntConsumer storageCuts,
+      IntSupplier storageCutsDone) {
     this.registry = registry;
     this.clock = clock;
     this.httpsPort = httpsPort;
+    this.storageCuts = storageCuts;
+    this.storageCutsDone = storageCutsDone;
     this.auth = new DeviceAuth(registry);
     this.storage = new StorageRoutes(clock, storageFaults);
   }
@@ -308,6 +317,19 @@ public final class FileUploadService implements FileUploads {
   @Override
   public void failStorage(int status, int count) {
     storageFaults.fail(checkStatus(status, count), count);
+  }
+
+  @Override
+  public void cutStorageUploads(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must not be negative, got " + count);
+    }
+    storageCuts.accept(count);
+  }
+
+  @Override
+  public int storageUploadsCut() {
+    return storageCutsDone.getAsInt();
   }
 
   @Override
