@@ -19,7 +19,7 @@ import org.reactivestreams.tck.TestEnvironment;
 public class DesiredStreamTckTest extends PublisherVerification<TwinPatch> {
 
   public DesiredStreamTckTest() {
-    super(new TestEnvironment(2_000, 200), 2_000);
+    super(new TestEnvironment(2_000, 50, 20), 1_000);
   }
 
   @Override

@@ -30,7 +30,7 @@ public class RouteTckTest extends PublisherVerification<String> {
   });
 
   public RouteTckTest() {
-    super(new TestEnvironment(2_000, 200), 2_000);
+    super(new TestEnvironment(2_000, 50, 20), 1_000);
   }
 
   @AfterClass

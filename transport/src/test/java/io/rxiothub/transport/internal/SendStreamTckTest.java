@@ -25,7 +25,7 @@ public class SendStreamTckTest extends PublisherVerification<PendingSend> {
   });
 
   public SendStreamTckTest() {
-    super(new TestEnvironment(2_000, 200), 2_000);
+    super(new TestEnvironment(2_000, 50, 20), 1_000);
   }
 
   @AfterClass
