@@ -100,6 +100,26 @@ public final class TransportState {
   }
 
   @Override
+  public boolean equals(@Nullable Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof TransportState)) {
+      return false;
+    }
+    TransportState that = (TransportState) o;
+    return status == that.status && reason == that.reason
+        && (error == null ? that.error == null : error.equals(that.error));
+  }
+
+  @Override
+  public int hashCode() {
+    int h = status.hashCode();
+    h = 31 * h + reason.hashCode();
+    return 31 * h + (error == null ? 0 : error.hashCode());
+  }
+
+  @Override
   public String toString() {
     return "TransportState{" + status + ", " + reason + (error == null ? "" : ", " + error) + '}';
   }
