@@ -1,5 +1,5 @@
 // The store against its model (jqwik): any sequence of appends, reads, deletes, clock steps and expiries, under
-// both overflow policies, gives the model's answers; a subclass says which store.
+// both overflow policies, gives the model's answers; a subclass says which store (and how many tries it affords).
 package io.rxiothub.gateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,7 +66,7 @@ abstract class ForwardStoreContract {
         net.jqwik.api.Tuple.of(1, Arbitraries.just(new Reopen()))).list().ofMaxSize(60);
   }
 
-  @Property(tries = 150)
+  @Property
   void theStoreAnswersAsItsModel(@ForAll("operations") List<Op> ops, @ForAll boolean dropOldest,
       @ForAll("limits") long maxBytes) {
     MutableClock clock = new MutableClock(1_700_000_000_000L);

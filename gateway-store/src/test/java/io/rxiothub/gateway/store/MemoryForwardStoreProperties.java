@@ -1,6 +1,9 @@
 // The in-memory store against the model.
 package io.rxiothub.gateway.store;
 
+import net.jqwik.api.PropertyDefaults;
+
+@PropertyDefaults(tries = 300)
 class MemoryForwardStoreProperties extends ForwardStoreContract {
 
   @Override

@@ -2,7 +2,6 @@
 package io.rxiothub.gateway.store.internal;
 
 import io.rxiothub.gateway.store.ForwardStore;
-import io.rxiothub.gateway.store.StoreException;
 import io.rxiothub.gateway.store.StoreSettings;
 
 /** Picks the implementation: in memory, or durable in a directory. */
@@ -15,7 +14,6 @@ public final class Stores {
     if (settings.inMemory()) {
       return new MemoryForwardStore(settings);
     }
-    throw new StoreException("the durable gateway store (a directory) is not on main yet (issue 20); use an "
-        + "in-memory store meanwhile");
+    return RocksForwardStore.open(settings);
   }
 }
