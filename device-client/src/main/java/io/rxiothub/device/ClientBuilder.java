@@ -305,6 +305,22 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> extends Credenti
     return self();
   }
 
+  /**
+   * Sets the scheduler on which file uploads run their HTTPS exchanges (default: RxJava's
+   * {@code Schedulers.io()}). An upload blocks one of its threads from the SAS URI request to the
+   * notification, so it must be a scheduler for blocking work: {@code Schedulers.io()}, or
+   * {@code Schedulers.from(executor)} to bound how many uploads run at once (later ones wait for a
+   * thread) or to name and account for the threads; never {@code Schedulers.computation()} or
+   * {@code single()}. Signals still reach the subscriber on the {@code callbackScheduler}.
+   */
+  public B fileUploadScheduler(Scheduler scheduler) {
+    if (scheduler == null) {
+      throw new IllegalArgumentException("fileUploadScheduler must not be null");
+    }
+    settings.fileUploadScheduler(scheduler);
+    return self();
+  }
+
   /** Returns what this builder was told, for {@code ClientFactory}. */
   final ClientSettings settings() {
     return settings.build();

@@ -23,8 +23,8 @@ import org.reactivestreams.Publisher;
  * other failures end the upload. Whatever the outcome after the hub handed out the SAS URI — success, failure or
  * dispose — the hub is notified, so its slot (at most 10 uploads in progress per device) is released.
  *
- * <p>Threads: the HTTPS exchanges block, on RxJava's {@code io()} scheduler (one thread per upload in progress);
- * signals reach the subscriber on the client's callback scheduler. The SAS never appears in logs, exceptions or
+ * <p>Threads: the HTTPS exchanges block, on the builder's {@code fileUploadScheduler} (RxJava's {@code io()} by
+ * default; one thread per upload in progress); signals reach the subscriber on the client's callback scheduler. The SAS never appears in logs, exceptions or
  * {@code toString}.
  *
  * <p>Blob names: 1 to 1024 characters with the hub's {@code {deviceId}/} prefix, {@code /} separating at most 254

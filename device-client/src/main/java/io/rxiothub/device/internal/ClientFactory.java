@@ -2,6 +2,7 @@
 package io.rxiothub.device.internal;
 
 import io.reactivex.rxjava3.core.Scheduler;
+import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.rxiothub.device.Message;
 import io.rxiothub.device.OverflowPolicy;
 import io.rxiothub.device.Transport;
@@ -74,10 +75,11 @@ public final class ClientFactory {
   /** The file upload settings of {@code s}, shared with the last client's when equal. */
   private static FileUploadEngine.UploadSettings uploads(String host, ClientSettings s) {
     FileUploadEngine.UploadSettings u = lastUploads;
+    Scheduler blocking = s.fileUploadScheduler != null ? s.fileUploadScheduler : Schedulers.io();
     if (u == null || !u.hasValues(host, s.httpsPort, s.apiVersion, s.trustManagerFactory, s.keyManagerFactory,
-        s.fileUploadBlockSize)) {
+        s.fileUploadBlockSize, blocking)) {
       u = new FileUploadEngine.UploadSettings(host, s.httpsPort, s.apiVersion, s.trustManagerFactory,
-          s.keyManagerFactory, s.fileUploadBlockSize, 4, 500, 8_000);
+          s.keyManagerFactory, s.fileUploadBlockSize, 4, 500, 8_000, blocking);
       lastUploads = u;
     }
     return u;

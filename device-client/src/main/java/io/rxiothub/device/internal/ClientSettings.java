@@ -89,6 +89,8 @@ public final class ClientSettings {
   public final int httpsPort;
   /** The block size of file uploads. */
   public final int fileUploadBlockSize;
+  /** Where file uploads' blocking HTTPS exchanges run; null: RxJava's io(). */
+  public final @Nullable Scheduler fileUploadScheduler;
   /** The options that set the client certificate, in the order set; more than one is a conflict. */
   public final List<String> clientCertificateOptions;
 
@@ -128,6 +130,7 @@ public final class ClientSettings {
     this.will = b.will;
     this.httpsPort = b.httpsPort;
     this.fileUploadBlockSize = b.fileUploadBlockSize;
+    this.fileUploadScheduler = b.fileUploadScheduler;
     this.clientCertificateOptions = Collections.unmodifiableList(new ArrayList<>(b.clientCertificateOptions));
   }
 
@@ -173,6 +176,7 @@ public final class ClientSettings {
     private @Nullable Message will;
     private int httpsPort = 443;
     private int fileUploadBlockSize = FileUploadEngine.DEFAULT_BLOCK_SIZE;
+    private @Nullable Scheduler fileUploadScheduler = null;
     private final List<String> clientCertificateOptions = new ArrayList<>();
 
     private Builder() {}
@@ -384,6 +388,12 @@ public final class ClientSettings {
     /** Sets the file upload block size. */
     public Builder fileUploadBlockSize(int fileUploadBlockSize) {
       this.fileUploadBlockSize = fileUploadBlockSize;
+      return this;
+    }
+
+    /** Sets where file uploads' blocking HTTPS exchanges run (null: RxJava's io()). */
+    public Builder fileUploadScheduler(@Nullable Scheduler fileUploadScheduler) {
+      this.fileUploadScheduler = fileUploadScheduler;
       return this;
     }
 

@@ -1,5 +1,5 @@
 // The device's file uploads (protocol.md §16): SAS URI from the hub, the content to Blob storage block by block
-// with retries, and the notification that always follows; blocking HTTPS on RxJava's io() scheduler.
+// with retries, and the notification that always follows; blocking HTTPS on the client's fileUploadScheduler.
 package io.rxiothub.device.internal;
 
 import io.reactivex.rxjava3.annotations.CheckReturnValue;
@@ -8,7 +8,6 @@ import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.core.Single;
-import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.rxiothub.device.BlobSasUri;
 import io.rxiothub.device.FileUploads;
 import io.rxiothub.device.IotHubFileUploadException;
@@ -61,12 +60,14 @@ public final class FileUploadEngine implements FileUploads {
     final int maxAttempts;
     final long firstRetryMillis;
     final long maxRetryMillis;
+    /** Where the blocking exchanges run (the builder's fileUploadScheduler, default io()). */
+    final Scheduler blocking;
     private volatile @Nullable SSLSocketFactory sockets;
 
     /** Settings; {@code trust} and {@code keys} null mean the JVM's defaults. */
     public UploadSettings(String host, int port, String apiVersion, @Nullable TrustManagerFactory trust,
         @Nullable KeyManagerFactory keys, int blockSize, int maxAttempts, long firstRetryMillis,
-        long maxRetryMillis) {
+        long maxRetryMillis, Scheduler blocking) {
       this.host = host;
       this.port = port;
       this.apiVersion = apiVersion;
@@ -76,13 +77,14 @@ public final class FileUploadEngine implements FileUploads {
       this.maxAttempts = maxAttempts;
       this.firstRetryMillis = firstRetryMillis;
       this.maxRetryMillis = maxRetryMillis;
+      this.blocking = blocking;
     }
 
-    /** Whether these settings are the ones given (the same trust and key manager factories, by identity). */
+    /** Whether these settings are the ones given (the same trust and key manager factories and scheduler). */
     public boolean hasValues(String host, int port, String apiVersion, @Nullable TrustManagerFactory trust,
-        @Nullable KeyManagerFactory keys, int blockSize) {
+        @Nullable KeyManagerFactory keys, int blockSize, Scheduler blocking) {
       return this.host.equals(host) && this.port == port && this.apiVersion.equals(apiVersion)
-          && this.trust == trust && this.keys == keys && this.blockSize == blockSize;
+          && this.trust == trust && this.keys == keys && this.blockSize == blockSize && this.blocking == blocking;
     }
 
     /** The HTTPS socket factory, made at first use; null for the JVM's default TLS. */
@@ -152,7 +154,7 @@ public final class FileUploadEngine implements FileUploads {
     return Flowable.<UploadProgress>create(emitter -> {
       UploadRun run = new UploadRun(this, blobName, source, emitter);
       emitter.setCancellable(run::cancel);
-      Schedulers.io().scheduleDirect(run);
+      settings.blocking.scheduleDirect(run);
     }, BackpressureStrategy.LATEST).observeOn(callbacks);
   }
 
@@ -163,7 +165,7 @@ public final class FileUploadEngine implements FileUploads {
     return Single.<BlobSasUri>create(emitter -> {
       HttpsExchange http = exchange();
       emitter.setCancellable(http::abort);
-      Schedulers.io().scheduleDirect(() -> {
+      settings.blocking.scheduleDirect(() -> {
         try {
           emitter.onSuccess(requestSasUri(http, blobName));
         } catch (IotHubFileUploadException e) {
@@ -185,7 +187,7 @@ public final class FileUploadEngine implements FileUploads {
     return Completable.create(emitter -> {
       HttpsExchange http = exchange();
       emitter.setCancellable(http::abort);
-      Schedulers.io().scheduleDirect(() -> {
+      settings.blocking.scheduleDirect(() -> {
         try {
           sendNotification(http, sasUri, success, statusCode, statusDescription);
           emitter.onComplete();

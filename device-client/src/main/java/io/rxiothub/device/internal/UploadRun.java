@@ -69,6 +69,9 @@ final class UploadRun implements Runnable {
 
   @Override
   public void run() {
+    if (isCancelled()) {
+      return; // disposed before a thread of the upload scheduler was free: the hub was never asked
+    }
     BlobSasUri sas;
     try {
       sas = engine.requestSasUri(http, blobName);

@@ -126,6 +126,31 @@ class FileUploadIT {
   }
 
   @Test
+  void uploadsRunOnTheSchedulerTheBuilderWasGiven() {
+    java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor(
+        r -> new Thread(r, "own-upload-thread"));
+    try {
+      client = DeviceClient.builder().connectionString(HUB.createDevice("own-scheduler").connectionString())
+          .trustStore(HUB.hub().trustStore()).httpsPort(HUB.hub().webSocketPort()).fileUploadBlockSize(BLOCK)
+          .fileUploadScheduler(io.reactivex.rxjava3.schedulers.Schedulers.from(executor)).build();
+      List<String> readOn = new CopyOnWriteArrayList<>();
+
+      client.files().upload("where.bin", () -> {
+        readOn.add(Thread.currentThread().getName());
+        return new ByteArrayInputStream(content(10, 11));
+      }).blockingSubscribe();
+      client.files().sasUri("low-level.bin").flatMapCompletable(sas -> client.files().notify(sas, false, 400, "no"))
+          .blockingAwait(20, TimeUnit.SECONDS);
+
+      assertThat(readOn).containsExactly("own-upload-thread");
+      assertThat(HUB.hub().files().blob("own-scheduler/where.bin")).isPresent();
+      assertThat(HUB.hub().files().notifications("own-scheduler")).hasSize(2);
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
   void aLargeStreamGoesBlockByBlockWithProgressAndArrivesByteForByte() {
     DeviceClient c = client(HUB.createDevice("multi-block"));
     byte[] bytes = content(5 * BLOCK + 123, 2);
