@@ -16,11 +16,9 @@ import org.jspecify.annotations.Nullable;
 public final class DeviceRegistry {
 
   private final RegistryStore store;
-  private final Runnable onChange;
 
-  DeviceRegistry(RegistryStore store, Runnable onChange) {
+  DeviceRegistry(RegistryStore store) {
     this.store = store;
-    this.onChange = onChange;
   }
 
   /**
@@ -29,7 +27,7 @@ public final class DeviceRegistry {
    * @throws IllegalArgumentException if the id breaks the IoT Hub id rules or the device exists
    */
   public DeviceIdentity createDevice(String deviceId) {
-    return changed(store.create(deviceId, null, null, null));
+    return store.create(deviceId, null, null, null);
   }
 
   /**
@@ -38,7 +36,7 @@ public final class DeviceRegistry {
    * @throws IllegalArgumentException if an id or key is bad or the device exists
    */
   public DeviceIdentity createDevice(String deviceId, String primaryKey, String secondaryKey) {
-    return changed(store.create(deviceId, null, primaryKey, secondaryKey));
+    return store.create(deviceId, null, primaryKey, secondaryKey);
   }
 
   /**
@@ -48,7 +46,7 @@ public final class DeviceRegistry {
    */
   public DeviceIdentity createModule(String deviceId, String moduleId) {
     requireModuleId(moduleId);
-    return changed(store.create(deviceId, moduleId, null, null));
+    return store.create(deviceId, moduleId, null, null);
   }
 
   /**
@@ -58,7 +56,7 @@ public final class DeviceRegistry {
    */
   public DeviceIdentity createModule(String deviceId, String moduleId, String primaryKey, String secondaryKey) {
     requireModuleId(moduleId);
-    return changed(store.create(deviceId, moduleId, primaryKey, secondaryKey));
+    return store.create(deviceId, moduleId, primaryKey, secondaryKey);
   }
 
   /**
@@ -73,8 +71,8 @@ public final class DeviceRegistry {
     if (primaryThumbprint == null) {
       throw new IllegalArgumentException("primaryThumbprint must not be null");
     }
-    return changed(store.createX509(deviceId, AuthenticationType.SELF_SIGNED, primaryThumbprint,
-        secondaryThumbprint));
+    return store.createX509(deviceId, AuthenticationType.SELF_SIGNED, primaryThumbprint,
+        secondaryThumbprint);
   }
 
   /**
@@ -84,7 +82,7 @@ public final class DeviceRegistry {
    * @throws IllegalArgumentException if the id is bad or the device exists
    */
   public DeviceIdentity createCaSignedDevice(String deviceId) {
-    return changed(store.createX509(deviceId, AuthenticationType.CERTIFICATE_AUTHORITY, null, null));
+    return store.createX509(deviceId, AuthenticationType.CERTIFICATE_AUTHORITY, null, null);
   }
 
   /**
@@ -128,12 +126,12 @@ public final class DeviceRegistry {
 
   /** Deletes a device and its modules (disconnecting them); returns whether it existed. */
   public boolean delete(String deviceId) {
-    return changed(store.delete(new Identity(deviceId, null)));
+    return store.delete(new Identity(deviceId, null));
   }
 
   /** Deletes a module (disconnecting it); returns whether it existed. */
   public boolean delete(String deviceId, String moduleId) {
-    return changed(store.delete(new Identity(deviceId, moduleId)));
+    return store.delete(new Identity(deviceId, moduleId));
   }
 
   /**
@@ -142,7 +140,7 @@ public final class DeviceRegistry {
    * @throws IllegalArgumentException if the device does not exist
    */
   public DeviceIdentity setEnabled(String deviceId, boolean enabled) {
-    return changed(store.setEnabled(new Identity(deviceId, null), enabled));
+    return store.setEnabled(new Identity(deviceId, null), enabled);
   }
 
   /**
@@ -151,7 +149,7 @@ public final class DeviceRegistry {
    * @throws IllegalArgumentException if the module does not exist
    */
   public DeviceIdentity setEnabled(String deviceId, String moduleId, boolean enabled) {
-    return changed(store.setEnabled(new Identity(deviceId, moduleId), enabled));
+    return store.setEnabled(new Identity(deviceId, moduleId), enabled);
   }
 
   /**
@@ -171,10 +169,5 @@ public final class DeviceRegistry {
     if (moduleId == null) {
       throw new IllegalArgumentException("moduleId must not be null");
     }
-  }
-
-  private <T> T changed(T result) {
-    onChange.run();
-    return result;
   }
 }

@@ -63,9 +63,9 @@ public final class HubEmulator implements AutoCloseable {
     this.hostName = settings.hostName();
     this.runtime = new HubRuntime(settings);
     this.core = runtime.core();
-    this.registry = new DeviceRegistry(core.registry(), runtime::save);
+    this.registry = new DeviceRegistry(core.registry());
     this.faults = new Faults(core.faults(), core::acceptedConnections, runtime::outage, runtime::restart);
-    this.stopServiceWork = ServiceFace.install(runtime.routes(), core, runtime::save, settings.clock(), shutdownRequest::countDown);
+    this.stopServiceWork = ServiceFace.install(runtime.routes(), core, settings.clock(), shutdownRequest::countDown);
     this.console = ConsoleFace.install(runtime.routes(), core, settings.clock());
     this.files = new FileUploadService(core.registry(), settings.clock(), runtime::webSocketPort,
         core.faults()::cutStorageUploads, core.faults()::storageCutsDone);
@@ -293,7 +293,6 @@ public final class HubEmulator implements AutoCloseable {
     Map<String, @Nullable String> props = new java.util.LinkedHashMap<>(properties);
     return Single.fromCallable(() -> {
       C2dEntry entry = core.sendCloudToDevice(deviceId, body, props, timeToLive);
-      runtime.save();
       return new CloudToDeviceMessage(entry.messageId(), entry.deviceId(), entry.payload(), entry.properties(),
           entry.enqueuedTime(), entry.expiryTime(), entry::state, entry.states().hide());
     });
@@ -321,7 +320,6 @@ public final class HubEmulator implements AutoCloseable {
     }
     return Single.fromCallable(() -> {
       long version = core.updateDesired(identity, jsonPatch);
-      runtime.save();
       return version;
     });
   }
@@ -333,7 +331,6 @@ public final class HubEmulator implements AutoCloseable {
     }
     return Single.fromCallable(() -> {
       long version = core.updateTags(new Identity(deviceId, null), jsonPatch);
-      runtime.save();
       return version;
     });
   }

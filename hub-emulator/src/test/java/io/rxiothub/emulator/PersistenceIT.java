@@ -1,4 +1,5 @@
-// A data dir keeps registry, twins, queued C2D and the CA across emulator runs; the extension isolates per test.
+// A data dir keeps registry, twins, queued C2D, registered CAs and the TLS CA across emulator runs, and imports the
+// state file of emulators before the database; the extension isolates per test.
 package io.rxiothub.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class PersistenceIT {
 
+  private static final X509TestCertificates CA = X509TestCertificates.selfSigned("persisted-ca", true);
+
   @RegisterExtension
   final HubEmulatorExtension perTest = new HubEmulatorExtension();
 
@@ -29,16 +32,31 @@ class PersistenceIT {
     try (HubEmulator first = HubEmulator.builder().mqttPort(0).webSocketPort(-1).dataDir(dataDir).build().start()) {
       created = first.registry().createDevice("kept-dev");
       first.registry().createModule("kept-dev", "kept-mod");
+      first.registry().createDevice("gone-dev");
+      first.registry().createDevice("off-dev");
+      first.registry().setEnabled("off-dev", false);
+      first.registry().delete("gone-dev");
+      first.registry().addCertificateAuthority(CA.certificate());
       first.updateDesired("kept-dev", "{\"mode\":\"eco\"}").blockingGet();
+      first.updateDesired("kept-dev", "kept-mod", "{\"level\":2}").blockingGet();
+      first.updateTags("kept-dev", "{\"floor\":3}").blockingGet();
       first.sendCloudToDevice("kept-dev", "queued".getBytes(StandardCharsets.UTF_8), Map.of("k", "v")).blockingGet();
       caPem = first.caCertificatePem();
       assertThat(first.webSocketPort()).isEqualTo(-1);
     }
-    assertThat(Files.readString(dataDir.resolve("hub-emulator-state.json"))).contains("kept-dev");
+    assertThat(dataDir.resolve("hub-emulator-db/CURRENT")).as("the registry lives in the data dir's database")
+        .exists();
+    assertThat(dataDir.resolve("hub-emulator-state.json")).doesNotExist();
 
     try (HubEmulator second = HubEmulator.builder().mqttPort(0).webSocketPort(-1).dataDir(dataDir).build().start()) {
       assertThat(second.registry().get("kept-dev")).contains(created);
       assertThat(second.registry().get("kept-dev", "kept-mod")).isPresent();
+      assertThat(second.registry().list()).extracting(DeviceIdentity::clientId)
+          .as("in creation order, the deleted one gone").containsExactly("kept-dev", "kept-dev/kept-mod", "off-dev");
+      assertThat(second.registry().get("off-dev").orElseThrow().enabled()).isFalse();
+      assertThat(second.registry().certificateAuthorities()).containsExactly(CA.certificate());
+      assertThat(second.twin("kept-dev").blockingGet()).contains("\"floor\":3");
+      assertThat(second.twin("kept-dev", "kept-mod").blockingGet()).contains("\"level\":2");
       assertThat(second.caCertificatePem()).isEqualTo(caPem);
       assertThat(second.twin("kept-dev").blockingGet()).contains("\"mode\":\"eco\"");
       Mqtt3BlockingClient client = RawDevice.client(second, created);
@@ -52,6 +70,50 @@ class PersistenceIT {
         assertThat(received.getTopic().toString()).contains("k=v");
       }
       client.disconnect();
+    }
+  }
+
+  @Test
+  void anOldStateFileIsImportedOnceAndRenamed(@TempDir Path dataDir) throws Exception {
+    // hub-emulator-state.json as the emulator wrote it before its database (keys are test values).
+    String key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    Files.writeString(dataDir.resolve("hub-emulator-state.json"), "{\"policies\":{\"iothubowner\":\"" + key
+        + "\"},\"identities\":[{\"deviceId\":\"old-dev\",\"moduleId\":null,\"primaryKey\":\"" + key
+        + "\",\"secondaryKey\":\"" + key + "\",\"enabled\":true},{\"deviceId\":\"old-dev\",\"moduleId\":\"m1\","
+        + "\"primaryKey\":\"" + key + "\",\"secondaryKey\":\"" + key + "\",\"enabled\":false}],"
+        + "\"twins\":{\"old-dev\":{\"deviceId\":\"old-dev\",\"version\":4,\"tags\":{\"site\":\"a\"},"
+        + "\"properties\":{\"desired\":{\"fan\":1,\"$version\":3},\"reported\":{\"$version\":1}}}},"
+        + "\"c2d\":[{\"messageId\":\"m-1\",\"deviceId\":\"old-dev\",\"payload\":\"aGk=\",\"properties\":"
+        + "{\"$.mid\":\"m-1\"},\"enqueuedTime\":\"2026-01-01T00:00:00Z\",\"expiryTime\":\"2099-01-01T00:00:00Z\"}]}");
+    try (HubEmulator hub = HubEmulator.builder().mqttPort(0).webSocketPort(-1).dataDir(dataDir).build()) {
+      assertThat(hub.registry().policyKey("iothubowner")).contains(key);
+      assertThat(hub.registry().get("old-dev", "m1").orElseThrow().enabled()).isFalse();
+      assertThat(hub.twin("old-dev").blockingGet()).contains("\"site\":\"a\"").contains("\"fan\":1");
+    }
+    assertThat(dataDir.resolve("hub-emulator-state.json")).doesNotExist();
+    assertThat(dataDir.resolve("hub-emulator-state.json.imported")).exists();
+    try (HubEmulator hub = HubEmulator.builder().mqttPort(0).webSocketPort(-1).dataDir(dataDir).build().start()) {
+      assertThat(hub.registry().list()).extracting(DeviceIdentity::clientId).containsExactly("old-dev", "old-dev/m1");
+      assertThat(hub.twin("old-dev").blockingGet()).as("from the database now").contains("\"$version\":3");
+      DeviceIdentity device = hub.registry().get("old-dev").orElseThrow();
+      Mqtt3BlockingClient client = RawDevice.client(hub, device);
+      try (Mqtt3BlockingClient.Mqtt3Publishes publishes = RawDevice.publishes(client)) {
+        RawDevice.connect(client, hub, device);
+        client.subscribeWith().topicFilter("devices/old-dev/messages/devicebound/#").qos(MqttQos.AT_LEAST_ONCE)
+            .send();
+        assertThat(new String(RawDevice.receive(publishes).getPayloadAsBytes(), StandardCharsets.UTF_8))
+            .as("the queued C2D message of the old file").isEqualTo("hi");
+      }
+      client.disconnect();
+    }
+  }
+
+  @Test
+  void aSecondEmulatorOnTheSameDataDirIsRefusedWithAClearMessage(@TempDir Path dataDir) {
+    try (HubEmulator first = HubEmulator.builder().mqttPort(0).webSocketPort(-1).dataDir(dataDir).build()) {
+      assertThatThrownBy(() -> HubEmulator.builder().mqttPort(0).webSocketPort(-1).dataDir(dataDir).build())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("another emulator");
+      assertThat(first.registry().policies()).isNotEmpty();
     }
   }
 

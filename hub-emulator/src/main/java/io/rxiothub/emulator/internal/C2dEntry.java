@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 /** A C2D message in a device's queue; mutable state is guarded by the {@link Sessions} lock. */
 public final class C2dEntry {
+  final long sequence;
   final String messageId;
   final Identity target;
   final byte[] payload;
@@ -25,8 +26,9 @@ public final class C2dEntry {
   volatile boolean purged;
   @Nullable ScheduledFuture<?> expiryTimer;
 
-  C2dEntry(String messageId, Identity target, byte[] payload, Map<String, @Nullable String> properties,
-      Instant enqueuedTime, Instant expiryTime) {
+  C2dEntry(long sequence, String messageId, Identity target, byte[] payload,
+      Map<String, @Nullable String> properties, Instant enqueuedTime, Instant expiryTime) {
+    this.sequence = sequence;
     this.messageId = messageId;
     this.target = target;
     this.payload = payload;
@@ -38,9 +40,15 @@ public final class C2dEntry {
   }
 
   /** An entry restored from the data dir, QUEUED. */
-  public static C2dEntry restored(String messageId, String deviceId, byte[] payload,
+  static C2dEntry restored(long sequence, String messageId, String deviceId, byte[] payload,
       Map<String, @Nullable String> properties, Instant enqueuedTime, Instant expiryTime) {
-    return new C2dEntry(messageId, new Identity(deviceId, null), payload, properties, enqueuedTime, expiryTime);
+    return new C2dEntry(sequence, messageId, new Identity(deviceId, null), payload, properties, enqueuedTime,
+        expiryTime);
+  }
+
+  /** Its number among the hub's C2D messages (unique, in order of queueing): its key in the data dir. */
+  public long sequence() {
+    return sequence;
   }
 
   /** The message id. */

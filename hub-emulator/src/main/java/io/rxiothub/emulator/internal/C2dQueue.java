@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,8 @@ public final class C2dQueue {
   private final Sessions sessions;
   private final Publisher publisher;
   private final Map<Identity, List<C2dEntry>> queues = new HashMap<>();
+  private final AtomicLong sequences = new AtomicLong();
+  private volatile StateLog log = StateLog.NONE;
 
   /** Creates empty queues delivering through {@code publisher} to the identities {@code sessions} has connected. */
   public C2dQueue(Clock clock, ScheduledExecutorService timer, Sessions sessions, Publisher publisher) {
@@ -41,6 +44,11 @@ public final class C2dQueue {
     this.timer = timer;
     this.sessions = sessions;
     this.publisher = publisher;
+  }
+
+  /** Sends every change of the queues to {@code log} from now on. */
+  public void log(StateLog log) {
+    this.log = log;
   }
 
   /**
@@ -82,7 +90,8 @@ public final class C2dQueue {
       throw new IllegalArgumentException("C2D message of " + size + " bytes is over the 64 KB limit");
     }
     Instant now = clock.instant();
-    C2dEntry entry = new C2dEntry(bag.get("$.mid"), device, payload.clone(), bag, now, now.plus(timeToLive));
+    C2dEntry entry = new C2dEntry(sequences.incrementAndGet(), bag.get("$.mid"), device, payload.clone(), bag, now,
+        now.plus(timeToLive));
     synchronized (sessions) {
       List<C2dEntry> queue = queues.computeIfAbsent(device, k -> new ArrayList<>());
       if (queue.size() >= MAX_C2D_QUEUE) {
@@ -90,17 +99,24 @@ public final class C2dQueue {
             + MAX_C2D_QUEUE + " messages (403004 DeviceMaximumQueueDepthExceeded)");
       }
       queue.add(entry);
-      entry.expiryTimer = timer.schedule(() -> expireIfPending(entry),
-          Math.max(0, Duration.between(now, entry.expiryTime).toMillis()), TimeUnit.MILLISECONDS);
+      scheduleExpiry(entry, now);
+      log.c2d(entry);
     }
     deliver(device);
     return entry;
   }
 
-  /** Restores a queued C2D message (persistence). */
+  private void scheduleExpiry(C2dEntry entry, Instant now) {
+    entry.expiryTimer = timer.schedule(() -> expireIfPending(entry),
+        Math.max(0, Duration.between(now, entry.expiryTime).toMillis()), TimeUnit.MILLISECONDS);
+  }
+
+  /** Restores a queued C2D message (persistence): it expires at its expiry time as if never interrupted. */
   public void restore(C2dEntry entry) {
     synchronized (sessions) {
       queues.computeIfAbsent(entry.target, k -> new ArrayList<>()).add(entry);
+      sequences.accumulateAndGet(entry.sequence, Math::max);
+      scheduleExpiry(entry, clock.instant());
     }
   }
 
@@ -118,7 +134,7 @@ public final class C2dQueue {
     synchronized (sessions) {
       List<C2dEntry> queue = queues.remove(device);
       if (queue != null) {
-        queue.forEach(C2dQueue::expire);
+        queue.forEach(this::expire);
       }
     }
   }
@@ -166,11 +182,12 @@ public final class C2dQueue {
     LOG.info("hub emulator: C2D message {} for {} expired", entry.messageId, entry.target);
   }
 
-  private static void expire(C2dEntry entry) {
+  private void expire(C2dEntry entry) {
     if (entry.expiryTimer != null) {
       entry.expiryTimer.cancel(false);
     }
     entry.moveTo(State.EXPIRED);
+    log.c2dRemoved(entry);
   }
 
   /** Publishes every QUEUED message of the device if it is connected and subscribed to devicebound. */
@@ -259,6 +276,7 @@ public final class C2dQueue {
         entry.moveTo(State.DELIVERED);
       }
       entry.moveTo(State.COMPLETED);
+      log.c2dRemoved(entry);
     }
     LOG.debug("hub emulator: C2D {} completed by {}", entry.messageId, identity);
   }

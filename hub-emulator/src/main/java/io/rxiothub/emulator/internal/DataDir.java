@@ -1,14 +1,7 @@
 // The emulator's one store on disk: the data dir (or a temporary folder when there is none) with the TLS material,
-// the CA certificate file users trust, and hub-emulator-state.json (registry, policies, twins, queued C2D).
+// the CA certificate file users trust, and hub-emulator-db (registry, policies, twins, CAs, queued C2D: StateDb).
 package io.rxiothub.emulator.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rxiothub.emulator.CloudToDeviceMessage.State;
-import io.rxiothub.emulator.AuthenticationType;
-import io.rxiothub.emulator.DeviceIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -33,11 +22,11 @@ import org.slf4j.LoggerFactory;
 public final class DataDir implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DataDir.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final @Nullable Path dir;
   private final @Nullable Path tempDir;
   private final Path caFile;
+  private volatile @Nullable StateDb db;
 
   private DataDir(@Nullable Path dir, @Nullable Path tempDir) {
     this.dir = dir;
@@ -117,124 +106,46 @@ public final class DataDir implements AutoCloseable {
   }
 
   /**
-   * Loads the saved state into {@code core}, if there is a data dir and a state file; queued C2D messages that
-   * expired by the core's clock are dropped.
+   * Restores the state of {@code core} from the data dir's database, first importing an old
+   * {@code hub-emulator-state.json} (the emulator's format before the database; renamed to
+   * {@code hub-emulator-state.json.imported} once imported), and from then on writes every change of the core
+   * through to the database. Without a data dir the state lives in memory only.
    *
-   * @throws IllegalStateException if the file cannot be read
+   * @throws IllegalStateException if the database or the old file cannot be read or opened
    */
   public void load(HubCore core) {
-    Path file = stateFile();
-    if (file == null || !Files.exists(file)) {
+    if (dir == null) {
       return;
     }
-    try {
-      JsonNode root = JSON.readTree(file.toFile());
-      RegistryStore registry = core.registry();
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("policies").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> policy = it.next();
-        registry.putPolicy(policy.getKey(), policy.getValue().asText());
+    StateDb opened = StateDb.open(dir);
+    db = opened;
+    opened.load(core);
+    Path legacy = stateFile();
+    if (legacy != null && Files.exists(legacy)) {
+      LegacyStateFile.load(legacy, core);
+      opened.writeAll(core);
+      try {
+        Files.move(legacy, legacy.resolveSibling(legacy.getFileName() + ".imported"),
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new UncheckedIOException("imported " + legacy + " into the database but cannot rename it", e);
       }
-      for (JsonNode node : root.path("identities")) {
-        DeviceIdentity.Builder restored = DeviceIdentity.builder()
-            .hostName(core.hostName())
-            .deviceId(node.path("deviceId").asText())
-            .moduleId(node.hasNonNull("moduleId") ? node.get("moduleId").asText() : null)
-            .primaryKey(node.path("primaryKey").asText())
-            .secondaryKey(node.path("secondaryKey").asText())
-            .enabled(node.path("enabled").asBoolean(true))
-            .authenticationType(AuthenticationType.fromWireName(node.path("authentication").asText("sas")));
-        if (node.hasNonNull("primaryThumbprint")) {
-          restored.thumbprints(node.get("primaryThumbprint").asText(),
-              node.hasNonNull("secondaryThumbprint") ? node.get("secondaryThumbprint").asText() : null);
-        }
-        registry.restore(restored.build());
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("twins").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> twin = it.next();
-        Identity identity = Identity.fromClientId(twin.getKey());
-        if (identity != null) {
-          core.twins().restore(identity, twin.getValue().toString());
-        }
-      }
-      Instant now = core.clock().instant();
-      for (JsonNode node : root.path("c2d")) {
-        Instant expiry = Instant.parse(node.path("expiryTime").asText());
-        if (!expiry.isAfter(now)) {
-          continue;
-        }
-        Map<String, @Nullable String> properties = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.path("properties").fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> p = it.next();
-          properties.put(p.getKey(), p.getValue().isNull() ? null : p.getValue().asText());
-        }
-        core.c2d().restore(C2dEntry.restored(node.path("messageId").asText(), node.path("deviceId").asText(),
-            Base64.getDecoder().decode(node.path("payload").asText()), properties,
-            Instant.parse(node.path("enqueuedTime").asText()), expiry));
-      }
-      LOG.info("hub emulator: loaded its state from {}", file);
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("cannot load the emulator state from " + file + ": " + e.getMessage(), e);
+      LOG.info("hub emulator: imported {} into its database", legacy);
     }
-  }
-
-  /** Saves the state of {@code core} if there is a data dir (atomically replacing the file); logs a failure. */
-  public synchronized void save(HubCore core) {
-    Path file = stateFile();
-    if (file == null) {
-      return;
-    }
-    ObjectNode root = JSON.createObjectNode();
-    ObjectNode policies = root.putObject("policies");
-    core.registry().policies().forEach(policies::put);
-    ArrayNode identities = root.putArray("identities");
-    for (DeviceIdentity identity : core.registry().list()) {
-      ObjectNode node = identities.addObject();
-      node.put("deviceId", identity.deviceId());
-      node.put("moduleId", identity.moduleId());
-      node.put("primaryKey", identity.primaryKey());
-      node.put("secondaryKey", identity.secondaryKey());
-      node.put("enabled", identity.enabled());
-      if (identity.authenticationType() != AuthenticationType.SAS) {
-        node.put("authentication", identity.authenticationType().wireName());
-        node.put("primaryThumbprint", identity.primaryThumbprint());
-        node.put("secondaryThumbprint", identity.secondaryThumbprint());
-      }
-    }
-    ObjectNode twins = root.putObject("twins");
-    try {
-      for (Map.Entry<String, String> twin : core.twins().snapshot().entrySet()) {
-        twins.set(twin.getKey(), JSON.readTree(twin.getValue()));
-      }
-      ArrayNode c2d = root.putArray("c2d");
-      for (C2dEntry entry : core.c2d().pending()) {
-        if (entry.state() == State.COMPLETED || entry.state() == State.EXPIRED) {
-          continue;
-        }
-        ObjectNode node = c2d.addObject();
-        node.put("messageId", entry.messageId());
-        node.put("deviceId", entry.deviceId());
-        node.put("payload", Base64.getEncoder().encodeToString(entry.payload()));
-        ObjectNode properties = node.putObject("properties");
-        entry.properties().forEach(properties::put);
-        node.put("enqueuedTime", entry.enqueuedTime().toString());
-        node.put("expiryTime", entry.expiryTime().toString());
-      }
-      Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-      JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), root);
-      TlsMaterial.restrictToOwner(temp);
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      LOG.warn("hub emulator: could not save its state to {}: {}", file, e.toString());
-    }
+    opened.attach(core);
   }
 
   private @Nullable Path stateFile() {
     return dir == null ? null : dir.resolve("hub-emulator-state.json");
   }
 
-  /** Deletes the temporary folder and its CA file, if this store made one. */
+  /** Closes the database; deletes the temporary folder and its CA file, if this store made one. */
   @Override
   public void close() {
+    StateDb opened = db;
+    if (opened != null) {
+      opened.close();
+    }
     if (tempDir == null) {
       return;
     }

@@ -113,11 +113,6 @@ public final class HubRuntime {
     return store.caFile();
   }
 
-  /** Saves the state to the data dir, if there is one. */
-  public void save() {
-    store.save(core);
-  }
-
   /**
    * Starts the broker and binds the listeners.
    *
@@ -217,7 +212,7 @@ public final class HubRuntime {
     }
   }
 
-  /** Stops listeners and broker, fails pending method calls, saves the state; final. Idempotent. */
+  /** Stops listeners and broker, fails pending method calls, closes the data dir's database; final. Idempotent. */
   public synchronized void close() {
     if (closed) {
       return;
@@ -234,7 +229,6 @@ public final class HubRuntime {
       broker.close();
       broker = null;
     }
-    save();
     timer.shutdownNow();
     httpWorkers.shutdownNow();
     store.close();

@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,10 @@ public final class RegistryStore {
 
   private final String hostName;
   private final Map<Identity, DeviceIdentity> identities = new LinkedHashMap<>();
+  /** Each identity's place in creation order (kept across updates, stored with it). */
+  private final Map<Identity, Long> order = new HashMap<>();
+  private long nextOrder;
+  private StateLog log = StateLog.NONE;
   private final Map<String, String> policies = new LinkedHashMap<>();
   private final List<X509Certificate> authorities = new ArrayList<>();
   private final Consumer<Identity> onRevoked;
@@ -30,6 +35,11 @@ public final class RegistryStore {
   public RegistryStore(String hostName, Consumer<Identity> onRevoked) {
     this.hostName = hostName;
     this.onRevoked = onRevoked;
+  }
+
+  /** Sends every change of the registry to {@code log} from now on. */
+  public synchronized void log(StateLog log) {
+    this.log = log;
   }
 
   /** A fresh random 32-byte key, base64. */
@@ -95,12 +105,17 @@ public final class RegistryStore {
   public synchronized void addCertificateAuthority(X509Certificate certificate) {
     if (!authorities.contains(certificate)) {
       authorities.add(certificate);
+      log.authority(certificate, true);
     }
   }
 
   /** Removes a registered CA certificate; whether it was registered. */
   public synchronized boolean removeCertificateAuthority(X509Certificate certificate) {
-    return authorities.remove(certificate);
+    boolean removed = authorities.remove(certificate);
+    if (removed) {
+      log.authority(certificate, false);
+    }
+    return removed;
   }
 
   /** The registered CA certificates, in order of registration. */
@@ -108,7 +123,7 @@ public final class RegistryStore {
     return new ArrayList<>(authorities);
   }
 
-  /** Adds a restored identity (same rules as create; host name replaced by ours). */
+  /** Adds a restored identity or replaces one (same rules as create; host name replaced by ours). */
   public void restore(DeviceIdentity identity) {
     put(identity.toBuilder().hostName(hostName).build(), true);
   }
@@ -122,7 +137,13 @@ public final class RegistryStore {
       throw new IllegalArgumentException(
           "deviceId '" + key.deviceId() + "' does not exist: create the device before its module");
     }
+    Long place = order.get(key);
+    if (place == null) {
+      place = nextOrder++;
+      order.put(key, place);
+    }
     identities.put(key, identity);
+    log.identity(identity, place);
   }
 
   /** The identity, if registered. */
@@ -152,6 +173,10 @@ public final class RegistryStore {
           return child;
         });
       }
+      for (Identity gone : removed) {
+        order.remove(gone);
+        log.identityRemoved(gone);
+      }
     }
     removed.forEach(onRevoked);
     return true;
@@ -171,6 +196,7 @@ public final class RegistryStore {
       }
       updated = current.toBuilder().enabled(enabled).build();
       identities.put(identity, updated);
+      log.identity(updated, order.get(identity));
     }
     if (!enabled) {
       onRevoked.accept(identity);
@@ -181,6 +207,7 @@ public final class RegistryStore {
   /** Sets a shared access policy key (a policy with device-connect rights, e.g. {@code device}). */
   public synchronized void putPolicy(String name, String key) {
     policies.put(name, key);
+    log.policy(name, key);
   }
 
   /** The policy's key, if any. */

@@ -26,6 +26,16 @@ public final class TwinStore {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<Identity, Twin> twins = new HashMap<>();
+  private StateLog log = StateLog.NONE;
+
+  /** Sends every change of a twin to {@code log} from now on. */
+  public synchronized void log(StateLog log) {
+    this.log = log;
+  }
+
+  private void changed(Identity identity) {
+    log.twin(identity, serviceView(identity));
+  }
 
   /** One identity's twin. */
   private static final class Twin {
@@ -121,6 +131,7 @@ public final class TwinStore {
     twin.snapshot = null;
     twin.reportedVersion++;
     twin.version++;
+    changed(identity);
     return twin.reportedVersion;
   }
 
@@ -140,6 +151,7 @@ public final class TwinStore {
     twin.snapshot = null;
     twin.desiredVersion++;
     twin.version++;
+    changed(identity);
     ObjectNode notification = patch.deepCopy();
     notification.put("$version", twin.desiredVersion);
     return new DesiredUpdate(twin.desiredVersion, bytes(notification));
@@ -156,12 +168,15 @@ public final class TwinStore {
     merge(twin.tags, patch);
     twin.snapshot = null;
     twin.version++;
+    changed(identity);
     return twin.version;
   }
 
   /** Forgets an identity's twin. */
   public synchronized void remove(Identity identity) {
-    twins.remove(identity);
+    if (twins.remove(identity) != null) {
+      log.twinRemoved(identity);
+    }
   }
 
   /** A snapshot of every twin for persistence: identity client id → service view. */

@@ -22,14 +22,12 @@ final class EmulatorRoutes {
   private final HubCore core;
   private final RegistryRoutes registry;
   private final C2dFeedback feedback;
-  private final Runnable save;
   private final Runnable shutdown;
 
-  EmulatorRoutes(HubCore core, RegistryRoutes registry, C2dFeedback feedback, Runnable save, Runnable shutdown) {
+  EmulatorRoutes(HubCore core, RegistryRoutes registry, C2dFeedback feedback, Runnable shutdown) {
     this.core = core;
     this.feedback = feedback;
     this.registry = registry;
-    this.save = save;
     this.shutdown = shutdown;
   }
 
@@ -62,7 +60,6 @@ final class EmulatorRoutes {
       throw new HubError(403, "DeviceMaximumQueueDepthExceeded", 403004, String.valueOf(e.getMessage()));
     }
     feedback.watch(entry, ack);
-    save.run();
     return ServiceJson.ok(ServiceJson.JSON.createObjectNode().put("messageId", entry.messageId())
         .put("state", entry.state().name()));
   }
@@ -72,7 +69,6 @@ final class EmulatorRoutes {
     Identity device = new Identity(call.path("id"), null);
     registry.require(device);
     int purged = core.c2d().purge(device).size();
-    save.run();
     return ServiceJson.ok(ServiceJson.JSON.createObjectNode().put("totalMessagesPurged", purged)
         .put("deviceId", device.deviceId()).putNull("moduleId"));
   }

@@ -33,15 +33,13 @@ final class JobRunner {
   private final TwinRoutes twins;
   private final MethodRoutes methods;
   private final Clock clock;
-  private final Runnable save;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final Map<String, CompositeDisposable> work = new LinkedHashMap<>();
 
-  JobRunner(TwinRoutes twins, MethodRoutes methods, Clock clock, Runnable save) {
+  JobRunner(TwinRoutes twins, MethodRoutes methods, Clock clock) {
     this.twins = twins;
     this.methods = methods;
     this.clock = clock;
-    this.save = save;
   }
 
   /**
@@ -146,9 +144,6 @@ final class JobRunner {
     CompositeDisposable handle;
     synchronized (this) {
       handle = work.remove(job.spec().jobId());
-    }
-    if (job.spec().type() == JobSpec.Type.SCHEDULE_UPDATE_TWIN) {
-      save.run();
     }
     if (handle != null) {
       handle.dispose();

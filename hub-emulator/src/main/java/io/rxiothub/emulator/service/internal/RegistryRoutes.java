@@ -25,16 +25,14 @@ final class RegistryRoutes {
   private record Meta(String generationId, @Nullable String statusReason, String statusUpdatedTime) {}
 
   private final HubCore core;
-  private final Runnable save;
   private final Clock clock;
   private final Map<Identity, Meta> meta = new ConcurrentHashMap<>();
   private final Map<Identity, CachedEtag> etags = new ConcurrentHashMap<>();
 
   private record CachedEtag(DeviceIdentity identity, String etag) {}
 
-  RegistryRoutes(HubCore core, Runnable save, Clock clock) {
+  RegistryRoutes(HubCore core, Clock clock) {
     this.core = core;
-    this.save = save;
     this.clock = clock;
   }
 
@@ -164,7 +162,6 @@ final class RegistryRoutes {
         result = core.registry().setEnabled(id, enabled);
       }
     }
-    save.run();
     return ServiceJson.ok(json(result));
   }
 
@@ -182,7 +179,6 @@ final class RegistryRoutes {
       etags.keySet().removeIf(k -> k.deviceId().equals(id.deviceId()));
       meta.keySet().removeIf(k -> k.equals(id) || (id.moduleId() == null && k.deviceId().equals(id.deviceId())));
     }
-    save.run();
     return HttpAnswer.builder().status(204).build();
   }
 

@@ -40,15 +40,15 @@ public final class ServiceFace {
   }
 
   /**
-   * Adds the service API's routes over {@code core} to {@code routes}; {@code save} persists after a change,
-   * {@code shutdown} runs when a client asks the emulator's process to stop ({@code POST /emulator/shutdown}).
+   * Adds the service API's routes over {@code core} to {@code routes} (changes reach the data dir through the core's
+   * stores); {@code shutdown} runs when a client asks the emulator's process to stop ({@code POST /emulator/shutdown}).
    *
    * @return what stops the face's own work (scheduled jobs' timers and calls) when the hub closes
    */
-  public static Runnable install(HttpRoutes routes, HubCore core, Runnable save, Clock clock, Runnable shutdown) {
+  public static Runnable install(HttpRoutes routes, HubCore core, Clock clock, Runnable shutdown) {
     ServiceFace face = new ServiceFace(routes, new ServiceAuth(core.registry(), clock));
-    RegistryRoutes registry = new RegistryRoutes(core, save, clock);
-    TwinRoutes twins = new TwinRoutes(core, registry, save);
+    RegistryRoutes registry = new RegistryRoutes(core, clock);
+    TwinRoutes twins = new TwinRoutes(core, registry);
     MethodRoutes methods = new MethodRoutes(core, registry);
     face.sync("PUT", "/devices/{id}", WRITE, registry::put);
     face.sync("GET", "/devices/{id}", READ, registry::get);
@@ -65,7 +65,7 @@ public final class ServiceFace {
       face.sync("PUT", twin, SERVICE, twins::replace);
       face.async("POST", twin + "/methods", SERVICE, methods::invoke);
     }
-    JobRunner runner = new JobRunner(twins, methods, clock, save);
+    JobRunner runner = new JobRunner(twins, methods, clock);
     JobRoutes jobs = new JobRoutes(runner);
     face.sync("PUT", "/jobs/v2/{id}", SERVICE, jobs::schedule);
     face.sync("GET", "/jobs/v2/{id}", QUERY, jobs::get);
@@ -73,7 +73,7 @@ public final class ServiceFace {
     face.sync("GET", "/jobs/v2/query", QUERY, jobs::query);
     face.sync("POST", "/devices/query", QUERY, new QueryRoutes(twins, runner)::query);
     C2dFeedback feedback = new C2dFeedback(registry, clock);
-    EmulatorRoutes emulator = new EmulatorRoutes(core, registry, feedback, save, shutdown);
+    EmulatorRoutes emulator = new EmulatorRoutes(core, registry, feedback, shutdown);
     face.sync("DELETE", "/devices/{id}/commands", SERVICE, emulator::purge);
     ServiceBoundRoutes feedbackRoutes = new ServiceBoundRoutes(feedback.queue(), clock);
     face.sync("GET", "/messages/serviceBound/feedback", SERVICE, feedbackRoutes::receive);

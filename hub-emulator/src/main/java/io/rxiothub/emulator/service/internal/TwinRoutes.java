@@ -21,12 +21,10 @@ final class TwinRoutes {
 
   private final HubCore core;
   private final RegistryRoutes registry;
-  private final Runnable save;
 
-  TwinRoutes(HubCore core, RegistryRoutes registry, Runnable save) {
+  TwinRoutes(HubCore core, RegistryRoutes registry) {
     this.core = core;
     this.registry = registry;
-    this.save = save;
   }
 
   HttpAnswer get(HttpCall call) {
@@ -46,7 +44,6 @@ final class TwinRoutes {
       checkIfMatch(id, call.header("If-Match"));
       apply(id, section(tags, "tags"), section(desired, "properties.desired"));
     }
-    save.run();
     return ServiceJson.ok(twin(id));
   }
 
@@ -64,7 +61,6 @@ final class TwinRoutes {
       apply(id, diff((ObjectNode) current.get("tags"), tags == null ? empty() : tags),
           diff(currentDesired, desired == null ? empty() : desired));
     }
-    save.run();
     return ServiceJson.ok(twin(id));
   }
 

@@ -1,0 +1,219 @@
+// Every change the service REST API acknowledged survives the emulator's process being SIGKILLed (issue 17's
+// storage): a child JVM runs HubEmulatorMain on a data dir, writers create devices, patch twins, delete identities
+// and queue C2D through REST while the process is killed mid-stream; the data dir reopened holds all of it.
+package io.rxiothub.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import io.rxiothub.sas.SasToken;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(240)
+class StateCrashIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int WRITERS = 4;
+  /** Acknowledged creations before the kill (the writers go on meanwhile: the kill lands mid-stream). */
+  private static final int ACKED_BEFORE_KILL = 120;
+
+  @Test
+  void everyAcknowledgedChangeSurvivesSigkill(@TempDir Path dataDir) throws Exception {
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        HubEmulatorMain.class.getName(), "--mqtt-port", "0", "--ws-port", "0", "--data-dir", dataDir.toString(),
+        "--device", "seed")
+        .redirectErrorStream(true)
+        .start();
+    Set<String> created = ConcurrentHashMap.newKeySet();
+    Map<String, Integer> tagged = new ConcurrentHashMap<>();
+    Set<String> deleted = ConcurrentHashMap.newKeySet();
+    List<Thread> writers = new ArrayList<>();
+    try {
+      List<String> banner = readUntil(process.getInputStream(), "Press Ctrl-C").get(120, TimeUnit.SECONDS);
+      String url = valueOf(banner, "service REST API").split(" ")[0];
+      String key = banner.get(indexOf(banner, "service connection string") + 1).trim().split("SharedAccessKey=")[1];
+      Rest rest = new Rest(url, trusting(Paths.get(valueOf(banner, "CA certificate"))),
+          SasToken.generate("localhost", key, Instant.now().getEpochSecond() + 3600, "iothubowner").format());
+
+      assertThat(rest.call("PUT", "/devices/seed/modules/mod1", "{}")).isEqualTo(200);
+      assertThat(rest.call("POST", "/emulator/devices/seed/messages", "{\"payload\":\"before the kill\"}"))
+          .isEqualTo(200);
+      AtomicBoolean stop = new AtomicBoolean();
+      CountDownLatch enough = new CountDownLatch(ACKED_BEFORE_KILL);
+      for (int w = 0; w < WRITERS; w++) {
+        int writer = w;
+        Thread thread = new Thread(() -> {
+          for (int i = 0; !stop.get(); i++) {
+            String id = "crash-" + writer + "-" + i;
+            try {
+              if (rest.call("PUT", "/devices/" + id, "{}") != 200) {
+                return;
+              }
+              created.add(id);
+              enough.countDown();
+              if (rest.call("PATCH", "/twins/" + id, "{\"tags\":{\"n\":" + i + "}}") != 200) {
+                return;
+              }
+              tagged.put(id, i);
+              if (i % 5 == 0 && rest.call("DELETE", "/devices/" + id, null) == 204) {
+                deleted.add(id);
+              }
+            } catch (IOException | RuntimeException e) {
+              return; // the process is gone
+            }
+          }
+        }, "crash-writer-" + w);
+        thread.setDaemon(true);
+        thread.start();
+        writers.add(thread);
+      }
+      assertThat(enough.await(120, TimeUnit.SECONDS)).as("the writers got acknowledgements").isTrue();
+      process.destroyForcibly(); // SIGKILL: no shutdown hook, no close
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      stop.set(true);
+      for (Thread thread : writers) {
+        thread.join(60_000);
+      }
+    } finally {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+      }
+    }
+    assertThat(process.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+
+    try (HubEmulator reopened = HubEmulator.builder().mqttPort(0).webSocketPort(-1).dataDir(dataDir).build()
+        .start()) {
+      Set<String> registered = ConcurrentHashMap.newKeySet();
+      reopened.registry().list().forEach(identity -> registered.add(identity.clientId()));
+      assertThat(registered).contains("seed", "seed/mod1");
+      for (String id : created) {
+        if (deleted.contains(id)) {
+          assertThat(registered).as("acknowledged delete of " + id).doesNotContain(id);
+        } else {
+          assertThat(registered).as("acknowledged creation of " + id).contains(id);
+        }
+      }
+      for (Map.Entry<String, Integer> tag : tagged.entrySet()) {
+        if (!deleted.contains(tag.getKey())) {
+          assertThat(JSON.readTree(reopened.twin(tag.getKey()).blockingGet()).path("tags").path("n").asInt(-1))
+              .as("acknowledged tag patch of " + tag.getKey()).isEqualTo(tag.getValue());
+        }
+      }
+      DeviceIdentity seed = reopened.registry().get("seed").orElseThrow();
+      Mqtt3BlockingClient client = RawDevice.client(reopened, seed);
+      try (Mqtt3BlockingClient.Mqtt3Publishes publishes = RawDevice.publishes(client)) {
+        RawDevice.connect(client, reopened, seed);
+        client.subscribeWith().topicFilter("devices/seed/messages/devicebound/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        assertThat(new String(RawDevice.receive(publishes).getPayloadAsBytes(), StandardCharsets.UTF_8))
+            .as("the C2D message queued before the kill").isEqualTo("before the kill");
+      }
+      client.disconnect();
+    }
+    assertThat(created).hasSizeGreaterThanOrEqualTo(ACKED_BEFORE_KILL);
+    assertThat(deleted).isNotEmpty();
+  }
+
+  /** java.net.http against the child's REST face. */
+  private record Rest(String url, HttpClient http, String authorization) {
+    Rest(String url, SSLContext ssl, String authorization) {
+      this(url, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl)
+          .connectTimeout(Duration.ofSeconds(10)).build(), authorization);
+    }
+
+    int call(String method, String path, String body) throws IOException {
+      HttpRequest request = HttpRequest.newBuilder(URI.create(url + path + "?api-version=2021-04-12"))
+          .timeout(Duration.ofSeconds(60))
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+          .header("Content-Type", "application/json")
+          .header("Authorization", authorization)
+          .build();
+      try {
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
+  }
+
+  private static CompletableFuture<List<String>> readUntil(InputStream in, String marker) {
+    CompletableFuture<List<String>> done = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      List<String> lines = new ArrayList<>();
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+          lines.add(line);
+          if (line.contains(marker)) {
+            done.complete(lines);
+          }
+        }
+        done.completeExceptionally(new IllegalStateException("the emulator exited before printing '" + marker
+            + "':\n" + String.join("\n", lines)));
+      } catch (IOException e) {
+        done.completeExceptionally(e);
+      }
+    }, "state-crash-it-reader");
+    reader.setDaemon(true);
+    reader.start();
+    return done;
+  }
+
+  private static int indexOf(List<String> lines, String label) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).trim().startsWith(label)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no line '" + label + "' in:\n" + String.join("\n", lines));
+  }
+
+  private static String valueOf(List<String> lines, String label) {
+    return lines.get(indexOf(lines, label)).trim().substring(label.length()).trim();
+  }
+
+  private static SSLContext trusting(Path caPem) throws Exception {
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    try (InputStream in = Files.newInputStream(caPem)) {
+      trust.setCertificateEntry("emulator-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trust);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, factory.getTrustManagers(), null);
+    return ssl;
+  }
+}
