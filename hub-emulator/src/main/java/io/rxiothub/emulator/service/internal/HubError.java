@@ -37,6 +37,11 @@ public final class HubError extends RuntimeException {
     return new HubError(412, "PreconditionFailed", 412002, message);
   }
 
+  /** The hub's error code name ({@code DeviceNotFound}). */
+  public String code() {
+    return code;
+  }
+
   public HttpAnswer answer() {
     return HttpRoutes.error(status, code, number, String.valueOf(getMessage()));
   }

@@ -106,68 +106,100 @@ final class RegistryRoutes {
     Identity id = identity(call);
     ObjectNode body = ServiceJson.object(call.body(), "the identity");
     checkIds(id, body);
+    String ifMatch = call.header("If-Match");
+    return ServiceJson.ok(json(ifMatch == null ? create(id, body) : update(id, body, ifMatch)));
+  }
+
+  /**
+   * Creates an identity from its JSON (keys and status as given).
+   *
+   * @throws HubError 409 if it exists, 404 if a module's device does not, 400 for a bad field
+   */
+  DeviceIdentity create(Identity id, ObjectNode body) {
     Boolean enabled = status(body);
     String[] keys = keys(body);
-    @Nullable String reason = body.hasNonNull("statusReason") ? body.get("statusReason").asText() : null;
-    String ifMatch = call.header("If-Match");
-    DeviceIdentity result;
+    @Nullable String reason = reason(body);
+    synchronized (this) {
+      if (core.registry().get(id).isPresent()) {
+        throw id.moduleId() == null
+            ? new HubError(409, "DeviceAlreadyExists", 409001, "device '" + id.deviceId() + "' already exists;"
+                + " send If-Match (the etag, or *) to update it")
+            : new HubError(409, "ModuleAlreadyExistsOnDevice", 409301, "module '" + id + "' already exists;"
+                + " send If-Match (the etag, or *) to update it");
+      }
+      if (id.moduleId() != null && core.registry().get(new Identity(id.deviceId(), null)).isEmpty()) {
+        throw HubError.notFound(false, "device '" + id.deviceId() + "' does not exist: create it before its"
+            + " modules");
+      }
+      DeviceIdentity result;
+      try {
+        result = core.registry().create(id.deviceId(), id.moduleId(), keys[0], keys[1]);
+      } catch (IllegalArgumentException e) {
+        throw HubError.badRequest(e.getMessage());
+      }
+      meta.put(id, new Meta(newGenerationId(), reason, now()));
+      if (enabled != null && !enabled) {
+        result = core.registry().setEnabled(id, false);
+      }
+      return result;
+    }
+  }
+
+  /**
+   * Updates an identity whose etag matches {@code ifMatch} ({@code *} matches any): keys and status as given, the
+   * rest kept.
+   *
+   * @throws HubError 404 if it does not exist, 412 if the etag does not match, 400 for a bad field
+   */
+  DeviceIdentity update(Identity id, ObjectNode body, String ifMatch) {
+    Boolean enabled = status(body);
+    String[] keys = keys(body);
+    @Nullable String reason = reason(body);
     synchronized (this) {
       DeviceIdentity current = core.registry().get(id).orElse(null);
-      if (ifMatch == null) {
-        if (current != null) {
-          throw id.moduleId() == null
-              ? new HubError(409, "DeviceAlreadyExists", 409001, "device '" + id.deviceId() + "' already exists;"
-                  + " send If-Match (the etag, or *) to update it")
-              : new HubError(409, "ModuleAlreadyExistsOnDevice", 409301, "module '" + id + "' already exists;"
-                  + " send If-Match (the etag, or *) to update it");
-        }
-        if (id.moduleId() != null && core.registry().get(new Identity(id.deviceId(), null)).isEmpty()) {
-          throw HubError.notFound(false, "device '" + id.deviceId() + "' does not exist: create it before its"
-              + " modules");
-        }
-        try {
-          result = core.registry().create(id.deviceId(), id.moduleId(), keys[0], keys[1]);
-        } catch (IllegalArgumentException e) {
-          throw HubError.badRequest(e.getMessage());
-        }
-        meta.put(id, new Meta(newGenerationId(), reason, now()));
-      } else {
-        if (current == null) {
-          throw HubError.notFound(id.moduleId() != null, "'" + id + "' does not exist; send no If-Match to create"
-              + " it");
-        }
-        String etag = etag(current);
-        if (!ServiceJson.ifMatch(ifMatch, etag)) {
-          throw HubError.preconditionFailed("If-Match " + ifMatch + " does not match the etag " + etag + " of '"
-              + id + "'");
-        }
-        DeviceIdentity.Builder updated = current.toBuilder();
-        try {
-          if (keys[0] != null) {
-            updated.primaryKey(keys[0]);
-          }
-          if (keys[1] != null) {
-            updated.secondaryKey(keys[1]);
-          }
-          core.registry().restore(updated.build());
-        } catch (IllegalArgumentException e) {
-          throw HubError.badRequest(e.getMessage());
-        }
-        Meta old = meta(id);
-        boolean statusChanged = enabled != null && enabled != current.enabled();
-        meta.put(id, new Meta(old.generationId(), reason, statusChanged ? now() : old.statusUpdatedTime()));
-        result = core.registry().get(id).orElseThrow();
+      if (current == null) {
+        throw HubError.notFound(id.moduleId() != null, "'" + id + "' does not exist; send no If-Match to create"
+            + " it");
       }
+      String etag = etag(current);
+      if (!ServiceJson.ifMatch(ifMatch, etag)) {
+        throw HubError.preconditionFailed("If-Match " + ifMatch + " does not match the etag " + etag + " of '"
+            + id + "'");
+      }
+      DeviceIdentity.Builder updated = current.toBuilder();
+      try {
+        if (keys[0] != null) {
+          updated.primaryKey(keys[0]);
+        }
+        if (keys[1] != null) {
+          updated.secondaryKey(keys[1]);
+        }
+        core.registry().restore(updated.build());
+      } catch (IllegalArgumentException e) {
+        throw HubError.badRequest(e.getMessage());
+      }
+      Meta old = meta(id);
+      boolean statusChanged = enabled != null && enabled != current.enabled();
+      meta.put(id, new Meta(old.generationId(), reason, statusChanged ? now() : old.statusUpdatedTime()));
+      DeviceIdentity result = core.registry().get(id).orElseThrow();
       if (enabled != null && enabled != result.enabled()) {
         result = core.registry().setEnabled(id, enabled);
       }
+      return result;
     }
-    return ServiceJson.ok(json(result));
   }
 
   HttpAnswer delete(HttpCall call) {
-    Identity id = identity(call);
-    String ifMatch = call.header("If-Match");
+    remove(identity(call), call.header("If-Match"));
+    return HttpAnswer.builder().status(204).build();
+  }
+
+  /**
+   * Deletes an identity (a device with its modules) if its etag matches {@code ifMatch} (null or {@code *}: any).
+   *
+   * @throws HubError 404 if it does not exist, 412 if the etag does not match
+   */
+  void remove(Identity id, @Nullable String ifMatch) {
     synchronized (this) {
       DeviceIdentity current = require(id);
       String etag = etag(current);
@@ -179,7 +211,10 @@ final class RegistryRoutes {
       etags.keySet().removeIf(k -> k.deviceId().equals(id.deviceId()));
       meta.keySet().removeIf(k -> k.equals(id) || (id.moduleId() == null && k.deviceId().equals(id.deviceId())));
     }
-    return HttpAnswer.builder().status(204).build();
+  }
+
+  boolean exists(Identity id) {
+    return core.registry().get(id).isPresent();
   }
 
   DeviceIdentity require(Identity id) {
@@ -280,6 +315,10 @@ final class RegistryRoutes {
   private static String newGenerationId() {
     long bits = UUID.randomUUID().getLeastSignificantBits() & Long.MAX_VALUE;
     return String.format(Locale.ROOT, "%018d", bits % 1_000_000_000_000_000_000L);
+  }
+
+  private static @Nullable String reason(ObjectNode body) {
+    return body.hasNonNull("statusReason") ? body.get("statusReason").asText() : null;
   }
 
   private static void checkIds(Identity id, ObjectNode body) {

@@ -49,7 +49,6 @@ public final class ServiceFace {
     ServiceFace face = new ServiceFace(routes, new ServiceAuth(core.registry(), clock));
     RegistryRoutes registry = new RegistryRoutes(core, clock);
     TwinRoutes twins = new TwinRoutes(core, registry);
-    MethodRoutes methods = new MethodRoutes(core, registry);
     face.sync("PUT", "/devices/{id}", WRITE, registry::put);
     face.sync("GET", "/devices/{id}", READ, registry::get);
     face.sync("DELETE", "/devices/{id}", WRITE, registry::delete);
@@ -59,6 +58,8 @@ public final class ServiceFace {
     face.sync("DELETE", "/devices/{id}/modules/{mid}", WRITE, registry::delete);
     face.sync("GET", "/devices/{id}/modules", READ, registry::modules);
     face.sync("GET", "/statistics/devices", READ, registry::statistics);
+    MethodRoutes methods = new MethodRoutes(core, registry);
+    face.sync("POST", "/devices", WRITE, new BulkRoutes(registry, twins)::bulk);
     for (String twin : new String[] {"/twins/{id}", "/twins/{id}/modules/{mid}"}) {
       face.sync("GET", twin, SERVICE, twins::get);
       face.sync("PATCH", twin, SERVICE, twins::patch);
