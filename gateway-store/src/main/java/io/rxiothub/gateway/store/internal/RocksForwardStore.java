@@ -40,6 +40,8 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
   private final Map<String, Long> heads = new HashMap<>();
   private final GroupCommit commit;
   private long orderFloor = 1;
+  /** Enqueue time of the oldest live record when last seen (a lower bound while the clock runs forward); or MIN. */
+  private long floorAt = Long.MIN_VALUE;
   private long nextSequence = 1;
   private boolean closed;
 
@@ -243,8 +245,9 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
 
   /** Deletes the messages that have waited maxAge, oldest first; stops at the first young one. */
   private int expireNow(long now) {
-    if (tally.messages() == 0) {
-      return 0;
+    if (tally.messages() == 0
+        || (floorAt != Long.MIN_VALUE && !Ages.expired(floorAt, now, maxAgeMillis))) {
+      return 0; // nothing is older than the oldest record, which is young: no iterator per append
     }
     int n = 0;
     List<long[]> expired = new ArrayList<>();
@@ -255,6 +258,7 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
         long seq = RecordCodec.getLong(it.key(), 0);
         if (!Ages.expired(e.enqueuedAtMillis, now, maxAgeMillis)) {
           orderFloor = seq;
+          floorAt = e.enqueuedAtMillis;
           break;
         }
         expired.add(new long[] {seq, e.size});
