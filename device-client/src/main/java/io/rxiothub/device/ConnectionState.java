@@ -35,7 +35,11 @@ public final class ConnectionState {
     TOKEN_RENEWAL,
     /** The network connection broke or the hub closed it; see {@link #error()}. */
     NETWORK_LOST,
-    /** The hub refused the credentials or the identity; see {@link #error()}. Not retried. */
+    /**
+     * The hub refused the credentials or the identity; see {@link #error()}. Not retried (status
+     * {@code DISCONNECTED}), except while reconnecting with a {@link SasTokenSource}, which is asked again after the
+     * backoff (status {@code RECONNECTING}).
+     */
     REFUSED,
     /** A user-supplied SAS token expired; see {@link #error()}. */
     TOKEN_EXPIRED,

@@ -15,7 +15,9 @@ public interface SasTokenSource {
    * {@code contoso.azure-devices.net/devices/dev1}) and valid after {@code nowEpochSeconds}. A token that does not
    * parse, does not cover the identity or has expired fails that connection attempt, as a RuntimeException thrown
    * here does: {@code connect()} reports it as an IotHubConnectionException whose message says why (never the
-   * token); a reconnect tries again after its backoff.
+   * token). While the client reconnects on its own, such a failure, or a token the hub refuses (CONNACK 4 or 5),
+   * is retried: the client asks this source again after its reconnect backoff, up to 5 refusals in a row and
+   * within its give-up time; then it stops with reason {@code REFUSED} as with a key.
    */
   String token(String resourceUri, long nowEpochSeconds);
 }

@@ -1,5 +1,6 @@
-// sasTokenSource: every CONNECT's token comes from the user's function, renewal reconnects with a fresh one, and a
-// bad token from it fails that attempt without showing it; against the hub emulator over MQTT/TLS.
+// sasTokenSource: every CONNECT's token comes from the user's function, renewal reconnects with a fresh one, a bad
+// token from it fails that attempt without showing it, and while reconnecting the source is asked again; against
+// the hub emulator over MQTT/TLS.
 package io.rxiothub.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,10 +17,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import io.reactivex.rxjava3.disposables.Disposable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 @ExtendWith(NoLeaksExtension.class)
 @Timeout(60)
@@ -79,6 +88,64 @@ class SasTokenSourceIT {
       client.connect().blockingAwait(20, TimeUnit.SECONDS);
       assertThat(calls).hasSize(2);
     } finally {
+      client.close();
+    }
+  }
+
+  static Stream<Arguments> badTokensWhileReconnecting() {
+    return Stream.of(
+        Arguments.of("a token the hub refuses (signed with another device's key)", "source-4",
+            (BadToken) (resource, now, otherKey) -> SasToken.generate(resource, otherKey, now + 600, null).format()),
+        Arguments.of("the source throws", "source-5", (BadToken) (resource, now, otherKey) -> {
+          throw new IllegalStateException("token server busy");
+        }));
+  }
+
+  /** What the source does the one time it misbehaves. */
+  interface BadToken {
+    String token(String resource, long now, String otherKey);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badTokensWhileReconnecting")
+  void aBadTokenWhileReconnectingIsRetriedAndTheSourceAskedAgainUntilTheClientConnects(String what, String deviceId,
+      BadToken bad) {
+    DeviceIdentity id = HUB.createDevice(deviceId);
+    String otherKey = HUB.createDevice(deviceId + "-other").primaryKey();
+    AtomicBoolean badNext = new AtomicBoolean();
+    List<String> issued = new CopyOnWriteArrayList<>();
+    AtomicInteger calls = new AtomicInteger();
+    SasTokenSource source = (resource, now) -> {
+      calls.incrementAndGet();
+      String token = badNext.getAndSet(false) ? bad.token(resource, now, otherKey)
+          : SasToken.generate(resource, id.primaryKey(), now + 600, null).format();
+      issued.add(token);
+      return token;
+    };
+    DeviceClient client = builder(identityOnly(id)).sasTokenSource(source).build();
+    List<ConnectionState> states = new CopyOnWriteArrayList<>();
+    Disposable watch = client.connectionStates().subscribe(states::add);
+    try {
+      client.connect().blockingAwait(20, TimeUnit.SECONDS);
+      badNext.set(true);
+      HUB.hub().dropConnection(deviceId);
+      await().atMost(Duration.ofSeconds(30)).until(() -> calls.get() >= 3
+          && client.connectionState().status() == ConnectionState.Status.CONNECTED);
+      client.send(Message.builder().payload("{\"t\":2}".getBytes(StandardCharsets.UTF_8)).build())
+          .blockingAwait(20, TimeUnit.SECONDS);
+      assertThat(calls).as("first connect, the bad one, the one asked again").hasValue(3);
+      List<ConnectionState> refused = states.stream()
+          .filter(s -> s.reason() == ConnectionState.Reason.REFUSED).collect(Collectors.toList());
+      assertThat(refused).as("the refused reconnection, reported while reconnecting").hasSize(1)
+          .allMatch(s -> s.status() == ConnectionState.Status.RECONNECTING);
+      Throwable error = refused.get(0).error();
+      assertThat(error).isNotNull();
+      assertThat(String.valueOf(error.getMessage())).doesNotContain("sig=");
+      for (String token : issued) {
+        assertThat(String.valueOf(error)).doesNotContain(token);
+      }
+    } finally {
+      watch.dispose();
       client.close();
     }
   }

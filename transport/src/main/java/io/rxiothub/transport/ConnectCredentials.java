@@ -38,4 +38,16 @@ public interface ConnectCredentials {
 
   /** Returns the error reported when the password of {@link #expiresAtMillis} has expired. */
   RuntimeException expired();
+
+  /**
+   * Returns how many refusals in a row an automatic reconnection retries with its backoff before it ends: a
+   * CONNECT the server refused (a bad user name or password, not authorized) or a {@link #password} that failed
+   * with anything but expired credentials. For passwords from a user's token source (an HSM, a TPM, a token
+   * server), which may hand out a bad token now and then and a good one when asked again. The retries also end at
+   * the give-up time, like those of a network failure; a {@code connect()} the user is waiting for reports a
+   * refusal at once whatever this says. Default 0: a refusal ends the reconnection at once.
+   */
+  default int refusalsRetried() {
+    return 0;
+  }
 }

@@ -166,6 +166,18 @@ public final class Credentials implements ConnectCredentials {
     }
   }
 
+  /**
+   * A token source may hand out a bad token now and then (a token server mid-rotation): a reconnection refused
+   * with one, or failing to get one, asks the source again with backoff, up to this many times in a row.
+   */
+  public static final int SOURCE_REFUSALS_RETRIED = 5;
+
+  /** Returns {@link #SOURCE_REFUSALS_RETRIED} for a token source, else 0 (a key or fixed token cannot change). */
+  @Override
+  public int refusalsRetried() {
+    return kind == Kind.SOURCE ? SOURCE_REFUSALS_RETRIED : 0;
+  }
+
   /** Returns when the last token made should be renewed, or -1 if tokens are not renewed. */
   @Override
   public synchronized long renewAtMillis() {

@@ -214,11 +214,11 @@ final class ConnectionStateMachine<M extends Outgoing> {
     try {
       password = s.credentials.password(now);
     } catch (RuntimeException e) {
-      if (s.failures.isCredentialsExpired(e)) {
-        fatal(Reason.TOKEN_EXPIRED, e, fx);
-      } else {
-        fatal(Reason.REFUSED, s.failures.connection("Could not make the credentials of "
-            + s.identity + ": " + e.getMessage(), e), fx);
+      boolean expired = s.failures.isCredentialsExpired(e);
+      RuntimeException error = expired ? e : s.failures.connection("Could not make the credentials of "
+          + s.identity + ": " + e.getMessage(), e);
+      if (expired || !retryRefusal(error, now, fx)) {
+        fatal(expired ? Reason.TOKEN_EXPIRED : Reason.REFUSED, error, fx);
       }
       return;
     }
@@ -256,8 +256,11 @@ final class ConnectionStateMachine<M extends Outgoing> {
     if (!wanted || closed) {
       return;
     }
-    if (s.failures.isRefused(error) || s.failures.isFatal(error)) {
-      if (s.failures.isRefused(error)) {
+    boolean refused = s.failures.isRefused(error);
+    if (refused && retryRefusal(error, now, fx)) {
+      return;
+    } else if (refused || s.failures.isFatal(error)) {
+      if (refused) {
         LOG.warn("Hub refused the connection of {}: {}", s.identity, error.getMessage());
       }
       reconnect.attemptRefused();
@@ -266,17 +269,26 @@ final class ConnectionStateMachine<M extends Outgoing> {
     }
     long delay = reconnect.attemptFailed(now);
     if (delay == ReconnectPolicy.STOP) {
-      RuntimeException gaveUp = s.failures.connection("Gave up connecting " + s.identity
-          + " after " + reconnect.failingForMillis(now) + " ms and " + reconnect.failures()
-          + " attempts; last error: " + error.getMessage(), error);
+      RuntimeException gaveUp = reconnect.gaveUp(error, now);
       LOG.warn("{}", gaveUp.getMessage());
       fatal(Reason.RETRY_EXPIRED, gaveUp, fx);
     } else {
-      LOG.warn("Connection attempt {} of {} failed: {}", reconnect.failures(), s.identity,
-          error.getMessage());
+      LOG.warn("Connection attempt {} of {} failed: {}", reconnect.failures(), s.identity, error.getMessage());
       setStatus(status, Reason.NETWORK_LOST, error, fx);
       scheduleRetry(now, delay, fx);
     }
+  }
+
+  /** While reconnecting, retries a refusal if the credentials allow (refusalsRetried); says whether it did. */
+  private boolean retryRefusal(Throwable error, long now, Effects<M> fx) {
+    long delay = status == Status.RECONNECTING ? reconnect.reconnectRefused(now) : ReconnectPolicy.STOP;
+    if (delay == ReconnectPolicy.STOP) {
+      return false;
+    }
+    LOG.warn("Reconnection of {} refused: {}; asking the credentials again", s.identity, error.getMessage());
+    setStatus(status, Reason.REFUSED, error, fx);
+    scheduleRetry(now, delay, fx);
+    return true;
   }
 
   /** The accepted connection {@code id} closed, by either side, with {@code cause}. */
@@ -300,14 +312,9 @@ final class ConnectionStateMachine<M extends Outgoing> {
       completeDisconnectWaiters(fx);
       return;
     }
-    long delay = reconnect.connectionLost(afterServerClose, connectedAtMillis, cause,
-        resendOutstanding, now);
+    long delay = reconnect.connectionLost(afterServerClose, connectedAtMillis, cause, resendOutstanding, now);
     if (delay == ReconnectPolicy.STOP) {
-      RuntimeException error = s.failures.connection("Another client connected as " + s.identity
-          + ": the hub closed this client's connection " + reconnect.serverCloses() + " times in "
-          + "a row, each time soon after it reconnected (session takeover). It stopped "
-          + "reconnecting so that the two do not take turns; stop the other client, or call "
-          + "connect() to take the identity back", cause);
+      RuntimeException error = reconnect.takenOver(cause);
       LOG.warn("{}", error.getMessage());
       fatal(Reason.TAKEN_OVER, error, fx);
     } else {
@@ -484,12 +491,10 @@ final class ConnectionStateMachine<M extends Outgoing> {
   }
 
   private RuntimeException closedError() {
-    return s.failures.clientState("Client of " + s.identity + " is closed; build a new client to "
-        + "continue");
+    return s.failures.clientState("Client of " + s.identity + " is closed; build a new client to continue");
   }
 
   private RuntimeException notConnected(String why) {
-    return s.failures.clientState(s.identity + " is not connected (" + why + "); call connect() "
-        + "first");
+    return s.failures.clientState(s.identity + " is not connected (" + why + "); call connect() first");
   }
 }

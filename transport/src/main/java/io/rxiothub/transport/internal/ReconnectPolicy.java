@@ -18,6 +18,8 @@ final class ReconnectPolicy {
   /** Failed attempts in a row since the last accepted connection or connect(). */
   private int failures;
   private long firstFailureMillis;
+  /** Refusals in a row retried since the last accepted connection or connect(). */
+  private int refusals;
 
   ReconnectPolicy(CoreSettings settings) {
     this.s = settings;
@@ -27,6 +29,7 @@ final class ReconnectPolicy {
   /** connect() started a new wish to be connected: nothing counts from before. */
   void connectAsked() {
     failures = 0;
+    refusals = 0;
     takeover.reset();
   }
 
@@ -36,6 +39,7 @@ final class ReconnectPolicy {
    */
   boolean accepted() {
     failures = 0;
+    refusals = 0;
     return takeover.afterServerClose();
   }
 
@@ -46,6 +50,19 @@ final class ReconnectPolicy {
    */
   void attemptRefused() {
     takeover.reset();
+  }
+
+  /**
+   * An automatic reconnection's attempt was refused at {@code nowMillis} (or its password could not be made):
+   * returns the delay before asking the credentials again, or {@link #STOP} once the credentials' retried
+   * refusals in a row are spent or the attempts have failed for the give-up time.
+   */
+  long reconnectRefused(long nowMillis) {
+    if (refusals >= s.credentials.refusalsRetried()) {
+      return STOP;
+    }
+    refusals++;
+    return attemptFailed(nowMillis);
   }
 
   /**
@@ -88,8 +105,18 @@ final class ReconnectPolicy {
     return s.backoff.delayMillis(0);
   }
 
-  /** Returns the server's quick closes counted so far (for the takeover's error text). */
-  int serverCloses() {
-    return takeover.closes();
+  /** Returns the error of giving up at {@code nowMillis}, the last attempt having failed with {@code error}. */
+  RuntimeException gaveUp(Throwable error, long nowMillis) {
+    return s.failures.connection("Gave up connecting " + s.identity + " after " + failingForMillis(nowMillis)
+        + " ms and " + failures + " attempts; last error: " + error.getMessage(), error);
+  }
+
+  /** Returns the error of a takeover (see {@link #connectionLost}) whose last close had {@code cause}. */
+  RuntimeException takenOver(Throwable cause) {
+    return s.failures.connection("Another client connected as " + s.identity
+        + ": the hub closed this client's connection " + takeover.closes() + " times in "
+        + "a row, each time soon after it reconnected (session takeover). It stopped "
+        + "reconnecting so that the two do not take turns; stop the other client, or call "
+        + "connect() to take the identity back", cause);
   }
 }

@@ -76,8 +76,9 @@ class ConnectionStateMachineProperties {
   @Provide
   Arbitrary<ActionChain<MachineWorld>> chains() {
     return Combinators.combine(Arbitraries.of(QueuePolicy.values()),
-        Arbitraries.integers().between(1, 6), Arbitraries.of(true, false))
-        .flatAs((policy, capacity, renews) -> chain(() -> new MachineWorld(capacity, policy, renews)));
+        Arbitraries.integers().between(1, 6), Arbitraries.of(true, false), Arbitraries.of(0, 2))
+        .flatAs((policy, capacity, renews, refusals) -> chain(() -> new MachineWorld(capacity, policy, renews,
+            refusals)));
   }
 
   private static Arbitrary<ActionChain<MachineWorld>> chain(Supplier<MachineWorld> world) {

@@ -94,6 +94,50 @@ class ConnectionStateMachineTest {
   }
 
   @Test
+  void aRefusedReconnectIsRetriedWithBackoffWhenTheCredentialsSaySoAndTheRetryAsksForANewPassword() {
+    world = new MachineWorld(100, QueuePolicy.FAIL, false, 2);
+    connected();
+    world.send(null, false);
+    world.lose(false);
+    world.advance(MachineWorld.BACKOFF_MAX);
+    int passwords = world.credentials.passwords;
+    List<String> refused = effectsOf(() -> world.failAttempt(true));
+    assertThat(refused).hasSize(2).first().isEqualTo("state RECONNECTING REFUSED");
+    assertThat(refused.get(1)).startsWith("schedule RETRY at +");
+    assertThat(effectsOf(() -> world.advance(MachineWorld.BACKOFF_MAX))).containsExactly("open 3");
+    assertThat(world.credentials.passwords).as("asked for a new password").isEqualTo(passwords + 1);
+    assertThat(effectsOf(world::accept)).containsExactly("state CONNECTED CONNECTION_OK", "connected 3",
+        "publish m0 on 3");
+  }
+
+  @Test
+  void refusedReconnectsEndTheWishToConnectOnceTheCredentialsRetriedRefusalsAreSpent() {
+    world = new MachineWorld(100, QueuePolicy.FAIL, false, 2);
+    connected();
+    Msg m = world.send(null, false);
+    world.lose(false);
+    for (int i = 0; i < 2; i++) {
+      world.advance(MachineWorld.BACKOFF_MAX);
+      world.failAttempt(true);
+      assertThat(world.status).as("refusal %s retried", i + 1).isEqualTo(Status.RECONNECTING);
+    }
+    world.advance(MachineWorld.BACKOFF_MAX);
+    assertThat(effectsOf(() -> world.failAttempt(true))).containsExactly("fail m0 SecurityException",
+        "state DISCONNECTED REFUSED");
+    assertThat(m.error).hasMessage("refused");
+    assertThat(effectsOf(() -> world.advance(60_000))).isEmpty();
+  }
+
+  @Test
+  void theFirstConnectReportsARefusalAtOnceEvenWhenTheCredentialsRetryRefusedReconnects() {
+    world = new MachineWorld(100, QueuePolicy.FAIL, false, 2);
+    Waiter connect = world.connect();
+    assertThat(effectsOf(() -> world.failAttempt(true))).containsExactly("fail connect0 SecurityException",
+        "state DISCONNECTED REFUSED");
+    assertThat(connect.error).hasMessage("refused");
+  }
+
+  @Test
   void failedAttemptsRetryWithinTheBackoffAndGiveUpAfterTheGiveUpTime() {
     world.connect();
     for (int i = 0; world.reason != Reason.RETRY_EXPIRED; i++) {

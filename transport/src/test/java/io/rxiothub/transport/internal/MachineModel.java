@@ -73,13 +73,21 @@ abstract class MachineModel implements Effects<MachineModel.Msg> {
     }
   }
 
-  /** Credentials that renew RENEW_AFTER after each password, or never. */
+  /** Credentials that renew RENEW_AFTER after each password, or never, and retry refusals while reconnecting. */
   static final class Credentials implements ConnectCredentials {
     final boolean renews;
+    final int refusalsRetried;
     long issuedAt = -1;
+    int passwords;
 
-    Credentials(boolean renews) {
+    Credentials(boolean renews, int refusalsRetried) {
       this.renews = renews;
+      this.refusalsRetried = refusalsRetried;
+    }
+
+    @Override
+    public int refusalsRetried() {
+      return refusalsRetried;
     }
 
     @Override
@@ -94,6 +102,7 @@ abstract class MachineModel implements Effects<MachineModel.Msg> {
 
     @Override
     public byte[] password(long nowMillis) {
+      passwords++;
       issuedAt = nowMillis;
       return new byte[] {1};
     }
@@ -145,10 +154,15 @@ abstract class MachineModel implements Effects<MachineModel.Msg> {
   long retryCeiling = -1;
   int failuresInRow;
   long firstFailureAt;
+  /** Refusals in a row a reconnection retries (the credentials' refusalsRetried). */
+  final int refusalsRetried;
+  final Credentials credentials;
 
-  MachineModel(int capacity, QueuePolicy policy, boolean renews) {
+  MachineModel(int capacity, QueuePolicy policy, boolean renews, int refusalsRetried) {
+    this.refusalsRetried = refusalsRetried;
+    this.credentials = new Credentials(renews, refusalsRetried);
     CoreSettings settings = CoreSettings.builder().identity("dev1")
-        .credentials(new Credentials(renews)).failures(new Loopback.PlainFailures())
+        .credentials(credentials).failures(new Loopback.PlainFailures())
         .backoff(new Backoff(BACKOFF_INITIAL, BACKOFF_MAX, new Random(7)))
         .giveUpMillis(GIVE_UP).offlineQueue(capacity, policy).drainTimeoutMillis(DRAIN)
         .callbackScheduler(Schedulers.trampoline()).timeScheduler(Schedulers.trampoline())

@@ -4,6 +4,7 @@ package io.rxiothub.transport.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rxiothub.transport.QueuePolicy;
+import io.rxiothub.transport.TransportState.Status;
 import io.rxiothub.transport.internal.Effects.Timer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,8 +18,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class MachineWorld extends MachineModel {
 
+  MachineWorld(int capacity, QueuePolicy policy, boolean renews, int refusalsRetried) {
+    super(capacity, policy, renews, refusalsRetried);
+  }
+
   MachineWorld(int capacity, QueuePolicy policy, boolean renews) {
-    super(capacity, policy, renews);
+    this(capacity, policy, renews, 0);
   }
 
   MachineWorld() {
@@ -128,15 +133,17 @@ final class MachineWorld extends MachineModel {
       return;
     }
     end(id);
-    if (refused) {
+    if (refused && (refusalsRetried == 0 || status != Status.RECONNECTING)) {
       machine.connectFailed(id, new SecurityException("refused"), now, this);
       return;
     }
+    // a retried refusal counts as a failed attempt: the same backoff and give-up time
     if (failuresInRow++ == 0) {
       firstFailureAt = now;
     }
     retryCeiling = ceilings.ceilingMillis(failuresInRow - 1);
-    machine.connectFailed(id, new IOException("unreachable"), now, this);
+    machine.connectFailed(id, refused ? new SecurityException("refused") : new IOException("unreachable"), now,
+        this);
     retryCeiling = -1;
   }
 
