@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -164,14 +165,21 @@ class ProvisioningClientIT {
   }
 
   @Test
-  void unreachableEndpointFailsWithinTheTimeOut() throws Exception {
+  void unreachableEndpointFailsAsATimeOutCarryingTheLastConnectionError() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
     TestObserver<Registration> observer = client("solo-mqtt", Transport.MQTT).symmetricKey(KEY).port(closedPort)
         .timeoutMillis(2_000).build().register().test();
-    observer.awaitDone(20, TimeUnit.SECONDS).assertError(IotHubException.class);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    observer.awaitDone(20, TimeUnit.SECONDS).assertError(e -> failure.compareAndSet(null, e));
+    assertThat(failure.get()).isInstanceOf(ProvisioningException.class);
+    ProvisioningException error = (ProvisioningException) failure.get();
+    assertThat(error.failure().reason()).isEqualTo(Reason.TIMEOUT);
+    assertThat(error.getCause()).as("the last connection attempt's error").isNotNull();
+    assertThat(error.getMessage()).contains("the last connection attempt failed: Connection refused")
+        .doesNotContain(KEY);
   }
 
   @Test

@@ -10,8 +10,10 @@ import io.rxiothub.device.IotHubException;
 import io.rxiothub.device.ProvisioningException;
 import io.rxiothub.provisioning.DpsTopics;
 import io.rxiothub.provisioning.FlowStep;
+import io.rxiothub.provisioning.ProvisioningFailure;
 import io.rxiothub.provisioning.Registration;
 import io.rxiothub.provisioning.RegistrationFlow;
+import io.rxiothub.transport.TransportState;
 import io.rxiothub.transport.internal.ClientCore;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +35,7 @@ public final class ProvisioningRun implements ClientCore.ConnectionListener {
   private final CompositeDisposable resources = new CompositeDisposable();
   private final String registrationId;
   private @Nullable Object connection;
+  private @Nullable Throwable lastConnectionError;
   private boolean finished;
 
   private ProvisioningRun(ClientCore core, RegistrationFlow flow, Scheduler time, SingleEmitter<Registration> emitter,
@@ -52,6 +55,7 @@ public final class ProvisioningRun implements ClientCore.ConnectionListener {
     core.addConnectionListener(run);
     run.resources.add(core.inbound(DpsTopics.RESPONSE_FILTER, publish -> publish).subscribe(
         publish -> run.onResponse(publish.topic(), publish.payload()), run::onError));
+    run.resources.add(core.connectionStates().subscribe(run::onState));
     run.schedule(flow.deadlineMillis());
     run.resources.add(core.connect().subscribe(() -> LOG.debug("DPS: {} connected", registrationId), run::onError));
   }
@@ -103,6 +107,17 @@ public final class ProvisioningRun implements ClientCore.ConnectionListener {
     apply(step);
   }
 
+  /** Keeps the error of the last failed connection attempt, for a time-out (null again once connected). */
+  private void onState(TransportState state) {
+    synchronized (this) {
+      if (state.status() == TransportState.Status.CONNECTED) {
+        lastConnectionError = null;
+      } else if (state.error() != null) {
+        lastConnectionError = state.error();
+      }
+    }
+  }
+
   private void onError(Throwable error) {
     LOG.debug("DPS: registration {} failed: {}", registrationId, error.toString());
     if (finish()) {
@@ -129,14 +144,36 @@ public final class ProvisioningRun implements ClientCore.ConnectionListener {
         }
         break;
       case FAILED:
-        if (finish()) {
-          LOG.warn("DPS: registration {} failed: {}", registrationId, step.failure().message());
-          emitter.tryOnError(new ProvisioningException(step.failure()));
-        }
+        failed(step.failure());
         break;
       default:
         break;
     }
+  }
+
+  private void failed(ProvisioningFailure failure) {
+    Throwable cause;
+    synchronized (this) {
+      cause = failure.reason() == ProvisioningFailure.Reason.TIMEOUT ? lastConnectionError : null;
+    }
+    ProvisioningFailure reported = cause == null ? failure : ProvisioningFailure.of(failure.reason(),
+        failure.status(), failure.errorCode(), failure.message() + "; the last connection attempt failed: "
+            + rootMessage(cause));
+    if (finish()) {
+      LOG.warn("DPS: registration {} failed: {}", registrationId, reported.message());
+      emitter.tryOnError(new ProvisioningException(reported, cause));
+    }
+  }
+
+  /** The innermost message of {@code error}'s causes (the socket's "Connection refused: host/ip:port"). */
+  private static String rootMessage(Throwable error) {
+    String message = error.getMessage();
+    for (Throwable t = error.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      if (t.getMessage() != null) {
+        message = t.getMessage();
+      }
+    }
+    return String.valueOf(message);
   }
 
   private void schedule(long atMillis) {
