@@ -1,18 +1,16 @@
-// `rxiothub demo`: a device and a local hub emulator, step by step, with every MQTT packet and a timing per step.
+// `rxiothub demo`: a device and a local hub emulator, step by step, with every MQTT packet and a timing per step; the
+// back end's side of each step goes through the emulator's IoT Hub service REST API (DemoBackEnd).
 package io.rxiothub.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.device.CloudMessage;
 import io.rxiothub.device.ConnectionState;
 import io.rxiothub.device.DeviceClient;
 import io.rxiothub.device.Message;
-import io.rxiothub.emulator.CloudToDeviceMessage;
-import io.rxiothub.emulator.DeviceIdentity;
 import io.rxiothub.emulator.HubEmulator;
-import io.rxiothub.emulator.MethodResult;
-import io.rxiothub.emulator.TelemetryMessage;
 import io.rxiothub.methods.MethodResponse;
 import io.rxiothub.cli.wire.WireFrame;
 import io.rxiothub.cli.wire.WireTap;
@@ -47,6 +45,8 @@ import picocli.CommandLine.Spec;
         "Start an in-memory hub emulator, register a device and connect a DeviceClient through a local wire tap;"
             + " then send telemetry, receive a cloud-to-device message, read and patch the twin, receive a desired"
             + " update, answer a direct method and reconnect after the hub drops the connection.",
+        "The back end's side of each step (register, C2D and its feedback, twin, desired, method, drop, telemetry"
+            + " monitor) calls the emulator's IoT Hub service REST API with the iothubowner connection string.",
         "Prints each step with its timing and the MQTT packets that went over the wire (SAS signatures redacted)."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every step succeeded", "1:a step failed; the message says which and why"})
@@ -71,6 +71,8 @@ final class DemoCommand implements Callable<Integer> {
   private Style style;
   private Duration timeout;
   private @Nullable HubEmulator hub;
+  private @Nullable DemoBackEnd backEnd;
+  private String connectionString = "";
   private @Nullable WireTap tap;
   private @Nullable DeviceClient client;
   private int printedFrames;
@@ -129,26 +131,26 @@ final class DemoCommand implements Callable<Integer> {
     HubEmulator started = HubEmulator.builder().mqttPort(0).webSocketPort(0).build().start();
     hub = started;
     tap = WireTap.start("localhost", started.mqttPort(), started.sslContext(), frame -> { });
+    backEnd = new DemoBackEnd(started, timeout);
     return List.of(
         "hub " + started.hostName() + ", MQTT over TLS on 127.0.0.1:" + started.mqttPort() + ", HTTPS on "
             + started.webSocketPort() + ", in memory",
+        "the back end calls IoT Hub's service REST API at " + backEnd().url() + " (iothubowner SAS)",
         "CA certificate " + started.caFile(),
         "wire tap on 127.0.0.1:" + tap.port() + " relays the device's TLS connection to the hub and decodes it");
   }
 
   private List<String> registerDevice() {
-    HubEmulator h = hub();
-    DeviceIdentity identity = h.registry().createDevice(deviceId);
-    long version = h.updateDesired(deviceId, "{\"telemetryInterval\":30}").blockingGet();
+    connectionString = backEnd().createDevice(deviceId).path("connectionString").asText();
+    long version = backEnd().updateDesired(deviceId, "{\"telemetryInterval\":30}");
     return List.of(
-        "connection string " + redact(identity.connectionString()),
-        "service set desired {\"telemetryInterval\":30} (desired $version " + version + ")");
+        "PUT /devices/" + deviceId + " -> connection string " + redact(connectionString),
+        "PATCH /twins/" + deviceId + " desired {\"telemetryInterval\":30} (desired $version " + version + ")");
   }
 
   private List<String> connect() throws Exception {
-    DeviceIdentity identity = hub().registry().get(deviceId).orElseThrow();
     DeviceClient c = DeviceClient.builder()
-        .connectionString(identity.connectionString())
+        .connectionString(connectionString)
         .port(tap().port())
         .trustedCertificates(tap().certificate())
         .reconnectBackoff(50, 1_000)
@@ -162,36 +164,31 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private List<String> sendTelemetry() throws Exception {
-    CompletableFuture<TelemetryMessage> received = new CompletableFuture<>();
-    var subscription = hub().telemetry().filter(m -> m.deviceId().equals(deviceId)).firstElement()
-        .subscribe(received::complete, received::completeExceptionally);
-    try {
-      Message message = Message.builder()
-          .payload("{\"temperature\":21.5,\"humidity\":48}".getBytes(UTF_8))
-          .messageId("demo-1")
-          .contentType("application/json")
-          .contentEncoding("utf-8")
-          .property("room", "kitchen")
-          .property("alert", "false")
-          .build();
-      client().send(message).blockingAwait(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      TelemetryMessage got = received.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return List.of("send() completed on PUBACK; the hub got " + got.payloadAsString(),
-          "  application properties " + got.applicationProperties(),
-          "  system properties " + got.systemProperties());
-    } finally {
-      subscription.dispose();
-    }
+    CompletableFuture<JsonNode> received = backEnd().telemetry(deviceId,
+        m -> "demo-1".equals(m.path("systemProperties").path("$.mid").asText()));
+    Message message = Message.builder()
+        .payload("{\"temperature\":21.5,\"humidity\":48}".getBytes(UTF_8))
+        .messageId("demo-1")
+        .contentType("application/json")
+        .contentEncoding("utf-8")
+        .property("room", "kitchen")
+        .property("alert", "false")
+        .build();
+    client().send(message).blockingAwait(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    JsonNode got = received.get();
+    return List.of("send() completed on PUBACK; the back end's monitor (GET /emulator/monitor) got "
+            + got.path("payload").asText(),
+        "  application properties " + got.path("applicationProperties"),
+        "  system properties " + got.path("systemProperties"));
   }
 
   private List<String> uploadFile() throws Exception {
-    DeviceIdentity identity = hub().registry().get(deviceId).orElseThrow();
     byte[] content = "temperature,humidity\n21.5,48\n21.7,47\n".getBytes(UTF_8);
     CompletableFuture<io.rxiothub.emulator.files.FileUploadNotification> notified = new CompletableFuture<>();
     var subscription = hub().files().notifications().firstElement().subscribe(notified::complete,
         notified::completeExceptionally);
     // A client of its own: file upload speaks HTTPS to the hub and to storage, not through the MQTT wire tap.
-    try (DeviceClient uploader = DeviceClient.builder().connectionString(identity.connectionString())
+    try (DeviceClient uploader = DeviceClient.builder().connectionString(connectionString)
         .trustStore(hub().trustStore()).httpsPort(hub().webSocketPort()).build()) {
       uploader.files().upload("readings.csv", () -> new java.io.ByteArrayInputStream(content))
           .blockingSubscribe();
@@ -211,14 +208,14 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("command", "fan");
     properties.put("speed", "3");
-    CloudToDeviceMessage sent = hub().sendCloudToDevice(deviceId, "turn the fan on".getBytes(UTF_8), properties)
-        .blockingGet();
+    JsonNode sent = backEnd().sendCloudToDevice(deviceId, "turn the fan on", properties);
     CloudMessage got = poll(cloudMessages, "the cloud-to-device message");
-    CloudToDeviceMessage.State state = sent.states().filter(s -> s == CloudToDeviceMessage.State.COMPLETED)
-        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).blockingFirst();
-    return List.of("service sent \"turn the fan on\" with " + properties,
+    JsonNode feedback = backEnd().feedback(sent.path("messageId").asText());
+    return List.of("service sent \"turn the fan on\" with " + properties + " and ack positive (POST /emulator/devices/"
+            + deviceId + "/messages)",
         "device got \"" + new String(got.payload(), UTF_8) + "\" with properties " + got.properties(),
-        "the hub marked it " + state + " when the device acknowledged it (PUBACK)");
+        "the back end read the delivery feedback " + feedback.path("statusCode").asText() + " (GET"
+            + " /messages/serviceBound/feedback) once the device acknowledged it (PUBACK)");
   }
 
   private List<String> readTwin() {
@@ -230,9 +227,9 @@ final class DemoCommand implements Callable<Integer> {
   private List<String> patchReported() {
     TwinPatch patch = TwinPatch.builder().put("telemetryInterval", 30).put("firmware", "1.2.0").build();
     long version = client().twin().updateReported(patch).blockingGet();
-    String twin = hub().twin(deviceId).blockingGet();
+    JsonNode reported = backEnd().twin(deviceId).path("properties").path("reported");
     return List.of("reported " + patch.toJson() + " -> new reported $version " + version,
-        "the service now sees " + twin);
+        "the back end now sees reported " + reported + " (GET /twins/" + deviceId + ")");
   }
 
   private List<String> receiveDesired() throws Exception {
@@ -246,12 +243,12 @@ final class DemoCommand implements Callable<Integer> {
     awaitFrame(from, f -> f.isPublish("$iothub/twin/res/") && rid != null
         && rid.equals(TwinTopic.parse(f.topic()).rid()), "the answer to the baseline GET");
     String update = "{\"telemetryInterval\":10,\"mode\":\"eco\"}";
-    long version = hub().updateDesired(deviceId, update).blockingGet();
+    long version = backEnd().updateDesired(deviceId, update);
     TwinPatch patch;
     do {
       patch = poll(desiredPatches, "the desired update");
     } while (patch.version() == null || patch.version() < version);
-    return List.of("service patched desired " + update + " -> desired $version " + version,
+    return List.of("PATCH /twins/" + deviceId + " desired " + update + " -> desired $version " + version,
         "device got " + patch.properties().toJson() + " with $version " + patch.version());
   }
 
@@ -260,20 +257,19 @@ final class DemoCommand implements Callable<Integer> {
     client().methods().handle("reboot", request -> Single.just(
         MethodResponse.ofJson(200, "{\"rebooting\":true,\"after\":" + request.payloadAsString() + "}")));
     awaitFrame(from, f -> f.grants("$iothub/methods/POST/#"), "the SUBACK of the methods subscription");
-    MethodResult result = hub().invokeMethod(deviceId, "reboot", "{\"delaySeconds\":5}", timeout)
-        .blockingGet();
-    if (result.status() != 200) {
-      throw new IllegalStateException("the method answered " + result.status() + " " + result.payload());
+    JsonNode result = backEnd().invokeMethod(deviceId, "reboot", "{\"delaySeconds\":5}");
+    if (result.path("status").asInt() != 200) {
+      throw new IllegalStateException("the method answered " + result.path("status") + " " + result.path("payload"));
     }
-    return List.of("service invoked reboot({\"delaySeconds\":5}) and got status " + result.status() + " "
-        + result.payload());
+    return List.of("POST /twins/" + deviceId + "/methods reboot({\"delaySeconds\":5}) got status "
+        + result.path("status") + " " + result.path("payload"));
   }
 
   private List<String> reconnect() throws Exception {
     states.clear();
     int from = tap().frameCount();
     long dropped = System.nanoTime();
-    hub().dropConnection(deviceId);
+    backEnd().dropConnection(deviceId);
     ConnectionState lost = awaitState(ConnectionState.Status.RECONNECTING);
     awaitState(ConnectionState.Status.CONNECTED);
     String reconnected = Style.since(dropped);
@@ -285,17 +281,13 @@ final class DemoCommand implements Callable<Integer> {
         "$iothub/methods/POST/#")) {
       awaitFrame(after, f -> f.grants(filter), "the renewed subscription to " + filter);
     }
-    CompletableFuture<TelemetryMessage> received = new CompletableFuture<>();
-    var subscription = hub().telemetry().filter(m -> m.deviceId().equals(deviceId)).firstElement()
-        .subscribe(received::complete, received::completeExceptionally);
-    try {
-      client().send(Message.builder().payload("{\"back\":true}".getBytes(UTF_8)).build())
-          .blockingAwait(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      received.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } finally {
-      subscription.dispose();
-    }
-    return List.of("the hub dropped the connection; the client went " + lost.status()
+    CompletableFuture<JsonNode> received = backEnd().telemetry(deviceId,
+        m -> m.path("payload").asText().equals("{\"back\":true}"));
+    client().send(Message.builder().payload("{\"back\":true}".getBytes(UTF_8)).build())
+        .blockingAwait(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    received.get();
+    return List.of("the back end dropped the connection (POST /emulator/devices/" + deviceId + "/drop); the client"
+            + " went " + lost.status()
             + (lost.error() == null ? "" : " (" + Failures.firstLine(lost.error()) + ")"),
         "reconnected " + reconnected + " after the drop, renewed its subscriptions and sent {\"back\":true}");
   }
@@ -427,6 +419,14 @@ final class DemoCommand implements Callable<Integer> {
     return h;
   }
 
+  private DemoBackEnd backEnd() {
+    DemoBackEnd b = backEnd;
+    if (b == null) {
+      throw new IllegalStateException("the back end is not running");
+    }
+    return b;
+  }
+
   private WireTap tap() {
     WireTap t = tap;
     if (t == null) {
@@ -455,6 +455,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         c.close();
       });
+    }
+    if (backEnd != null) {
+      closers.add(backEnd::close);
     }
     if (tap != null) {
       closers.add(tap::close);

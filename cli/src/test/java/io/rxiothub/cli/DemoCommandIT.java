@@ -36,7 +36,11 @@ class DemoCommandIT {
         .contains("$iothub/methods/POST/reboot/?$rid=")
         .containsPattern("\\$iothub/methods/res/200/\\?\\$rid=\\d+")
         .contains("session present 1")
-        .contains("device got \"turn the fan on\"", "COMPLETED", "status 200");
+        .contains("device got \"turn the fan on\"", "delivery feedback Success", "status 200")
+        // the back end's side went through the service REST API
+        .contains("PUT /devices/demo-device -> connection string", "PATCH /twins/demo-device desired",
+            "GET /emulator/monitor) got {\"temperature\":21.5", "POST /twins/demo-device/methods reboot",
+            "(POST /emulator/devices/demo-device/drop)", "the back end now sees reported {");
   }
 
   @Test
