@@ -57,6 +57,11 @@ abstract class BaseClient implements IotHubClient {
     });
   }
 
+  /** The connection core, for the module's inputs. */
+  final ClientCore core() {
+    return core;
+  }
+
   @Override
   public String deviceId() {
     return deviceId;

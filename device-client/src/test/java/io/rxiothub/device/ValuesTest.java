@@ -23,6 +23,11 @@ class ValuesTest {
   }
 
   @Test
+  void inputMessageEquality() {
+    EqualsVerifier.forClass(InputMessage.class).suppress(Warning.NULL_FIELDS).verify();
+  }
+
+  @Test
   void connectionStateEquality() {
     EqualsVerifier.forClass(ConnectionState.class).suppress(Warning.NULL_FIELDS).verify();
   }

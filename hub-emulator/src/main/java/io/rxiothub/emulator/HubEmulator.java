@@ -4,6 +4,8 @@ package io.rxiothub.emulator;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.emulator.dps.DpsEndpoint;
+import io.rxiothub.emulator.edge.EdgeHub;
+import io.rxiothub.emulator.edge.internal.EdgeFace;
 import io.rxiothub.emulator.files.FileUploads;
 import io.rxiothub.emulator.files.internal.FileUploadService;
 import io.rxiothub.emulator.files.internal.FilesConsole;
@@ -58,6 +60,7 @@ public final class HubEmulator implements AutoCloseable {
   private final ConsoleFace console;
   private final Runnable stopServiceWork;
   private @Nullable DpsEndpoint dps;
+  private final EdgeFace edge;
 
   private HubEmulator(HubSettings settings) {
     this.hostName = settings.hostName();
@@ -71,6 +74,7 @@ public final class HubEmulator implements AutoCloseable {
         core.faults()::cutStorageUploads, core.faults()::storageCutsDone);
     files.install(runtime.routes());
     FilesConsole.install(runtime.routes(), console.pages(), files, core.registry(), settings.clock());
+    this.edge = new EdgeFace(core, () -> runtime.tls().caCertificatePem());
   }
 
   /** Returns a builder with the defaults: host {@code localhost}, ports 8883 and 443, in memory, system clock. */
@@ -112,6 +116,7 @@ public final class HubEmulator implements AutoCloseable {
       }
     }
     stopServiceWork.run();
+    edge.close();
     runtime.close();
     console.close();
   }
@@ -122,6 +127,14 @@ public final class HubEmulator implements AutoCloseable {
    */
   public FileUploads files() {
     return files;
+  }
+
+  /**
+   * The IoT Edge side (docs/protocol.md §17.4-17.5): edgeHub routes between the modules of an edge device, the
+   * workload API that signs their tokens, and their {@code IOTEDGE_*} environment.
+   */
+  public EdgeHub edge() {
+    return edge;
   }
 
   /** This emulator's Device Provisioning Service endpoint (started by its own {@code start}); one per emulator. */

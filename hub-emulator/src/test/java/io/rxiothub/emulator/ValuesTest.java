@@ -15,6 +15,12 @@ class ValuesTest {
   }
 
   @Test
+  void edgeRouteIsItsText() {
+    EqualsVerifier.forClass(io.rxiothub.emulator.edge.EdgeRoute.class).suppress(Warning.NULL_FIELDS)
+        .withOnlyTheseFields("text").verify();
+  }
+
+  @Test
   void deviceIdentity() {
     EqualsVerifier.forClass(DeviceIdentity.class).suppress(Warning.NULL_FIELDS).verify();
   }

@@ -40,6 +40,16 @@ public final class HubCore {
   private final Subject<C2dEntry> c2dSent = PublishSubject.<C2dEntry>create().toSerialized();
   private final PnpShapes pnp = new PnpShapes();
   private final ClientCertificates clientCertificates = new ClientCertificates();
+  private volatile @Nullable TelemetryRouting routing;
+
+  /** Where module telemetry goes before the hub captures it: the edgeHub's routes (protocol.md §17.4). */
+  public interface TelemetryRouting {
+    /** Returns true when it took the accepted message (routed it), false to let the hub capture it. */
+    boolean route(Identity identity, TelemetryMessage message, boolean retain);
+
+    /** The broker acknowledged a SUBSCRIBE of {@code identity}: held input messages may now flow. */
+    void subscriptionsActive(Identity identity);
+  }
 
   /** Creates the hub state. */
   public HubCore(String hostName, Clock clock, ScheduledExecutorService timer, int telemetryRetention) {
@@ -149,9 +159,29 @@ public final class HubCore {
     sessions.unsubscribed(identity, filter);
   }
 
-  /** Called once the broker acknowledged a SUBSCRIBE: queued C2D may now flow. */
+  /** Called once the broker acknowledged a SUBSCRIBE: queued C2D and held input messages may now flow. */
   public void subscriptionsActive(Identity identity) {
     c2d.deliver(identity);
+    TelemetryRouting r = routing;
+    if (r != null) {
+      r.subscriptionsActive(identity);
+    }
+  }
+
+  /** Routes module telemetry through {@code routing} (the edgeHub) from now on. */
+  public void routing(TelemetryRouting routing) {
+    this.routing = routing;
+  }
+
+  /** Captures a message as the hub's telemetry of {@code identity} (an edgeHub route to {@code $upstream}). */
+  public void captureTelemetry(Identity identity, TelemetryMessage message, boolean retain) {
+    telemetry.capture(identity, message.toBuilder(), retain, message.payload().length);
+  }
+
+  /** Publishes to an identity (see {@link Publisher#publish}); completes with whether the broker took it. */
+  public java.util.concurrent.CompletableFuture<Boolean> publish(Identity identity, String topic, byte[] payload,
+      int qos) {
+    return publisher.publish(identity, topic, payload, qos);
   }
 
   /**
@@ -180,6 +210,10 @@ public final class HubCore {
         if (application.containsKey(FaultInjector.TYPE)) {
           // A fault request is for the hub, not for the back end: not captured, never acknowledged.
           faults.requested(identity.clientId(), application);
+          return;
+        }
+        TelemetryRouting r = routing;
+        if (r != null && identity.moduleId() != null && r.route(identity, message.build(), retain)) {
           return;
         }
         telemetry.capture(identity, message, retain, payload.length);

@@ -43,6 +43,11 @@ public record Identity(String deviceId, @Nullable String moduleId) {
     return "devices/" + deviceId + (moduleId == null ? "" : "/modules/" + moduleId) + "/messages/devicebound";
   }
 
+  /** The IoT Edge module inputs filter {@code devices/d/modules/m/inputs/#} (protocol.md §17.4); null for a device. */
+  public @Nullable String inputsFilter() {
+    return moduleId == null ? null : "devices/" + deviceId + "/modules/" + moduleId + "/inputs/#";
+  }
+
   @Override
   public String toString() {
     return clientId();

@@ -22,7 +22,8 @@ public final class TopicRules {
     return filter.equals(identity.deviceboundTopic() + "/#")
         || filter.equals(TWIN_RES_FILTER)
         || filter.equals(TWIN_DESIRED_FILTER)
-        || filter.equals(METHODS_FILTER);
+        || filter.equals(METHODS_FILTER)
+        || filter.equals(identity.inputsFilter());
   }
 
   /** Classifies a device PUBLISH topic: the identity's own telemetry, a twin request, a method response, or else. */
