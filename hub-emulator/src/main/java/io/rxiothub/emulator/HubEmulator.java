@@ -68,10 +68,11 @@ public final class HubEmulator implements AutoCloseable {
     this.core = runtime.core();
     this.registry = new DeviceRegistry(core.registry());
     this.faults = new Faults(core.faults(), core::acceptedConnections, runtime::outage, runtime::restart);
-    this.stopServiceWork = ServiceFace.install(runtime.routes(), core, settings.clock(), shutdownRequest::countDown);
-    this.console = ConsoleFace.install(runtime.routes(), core, settings.clock());
     this.files = new FileUploadService(core.registry(), settings.clock(), runtime::webSocketPort,
         core.faults()::cutStorageUploads, core.faults()::storageCutsDone);
+    this.stopServiceWork = ServiceFace.install(runtime.routes(), core, settings.clock(), shutdownRequest::countDown,
+        files.notifications());
+    this.console = ConsoleFace.install(runtime.routes(), core, settings.clock());
     files.install(runtime.routes());
     FilesConsole.install(runtime.routes(), console.pages(), files, core.registry(), settings.clock());
     this.edge = new EdgeFace(core, () -> runtime.tls().caCertificatePem());

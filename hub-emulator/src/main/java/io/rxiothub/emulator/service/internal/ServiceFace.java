@@ -2,7 +2,9 @@
 // error handling around every handler (docs/service-api.md).
 package io.rxiothub.emulator.service.internal;
 
+import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
+import io.rxiothub.emulator.files.FileUploadNotification;
 import io.rxiothub.emulator.http.HttpAnswer;
 import io.rxiothub.emulator.http.HttpCall;
 import io.rxiothub.emulator.http.HttpRoutes;
@@ -41,11 +43,14 @@ public final class ServiceFace {
 
   /**
    * Adds the service API's routes over {@code core} to {@code routes} (changes reach the data dir through the core's
-   * stores); {@code shutdown} runs when a client asks the emulator's process to stop ({@code POST /emulator/shutdown}).
+   * stores); {@code shutdown} runs when a client asks the emulator's process to stop ({@code POST /emulator/shutdown});
+   * {@code fileUploads} (the file upload face's notifications) feed {@code /messages/serviceBound/filenotifications}.
    *
-   * @return what stops the face's own work (scheduled jobs' timers and calls) when the hub closes
+   * @return what stops the face's own work (scheduled jobs' timers and calls, the file notification feed) when the
+   *     hub closes
    */
-  public static Runnable install(HttpRoutes routes, HubCore core, Clock clock, Runnable shutdown) {
+  public static Runnable install(HttpRoutes routes, HubCore core, Clock clock, Runnable shutdown,
+      Flowable<FileUploadNotification> fileUploads) {
     ServiceFace face = new ServiceFace(routes, new ServiceAuth(core.registry(), clock));
     RegistryRoutes registry = new RegistryRoutes(core, clock);
     TwinRoutes twins = new TwinRoutes(core, registry);
@@ -80,12 +85,21 @@ public final class ServiceFace {
     face.sync("GET", "/messages/serviceBound/feedback", SERVICE, feedbackRoutes::receive);
     face.sync("DELETE", "/messages/serviceBound/feedback/{lockToken}", SERVICE, feedbackRoutes::complete);
     face.sync("POST", "/messages/serviceBound/feedback/{lockToken}/abandon", SERVICE, feedbackRoutes::abandon);
+    FileNotifications fileNotifications = new FileNotifications(fileUploads, clock);
+    ServiceBoundRoutes fileRoutes = new ServiceBoundRoutes(fileNotifications.queue(), clock);
+    face.sync("GET", "/messages/serviceBound/filenotifications", SERVICE, fileRoutes::receive);
+    face.sync("DELETE", "/messages/serviceBound/filenotifications/{lockToken}", SERVICE, fileRoutes::complete);
+    face.sync("POST", "/messages/serviceBound/filenotifications/{lockToken}/abandon", SERVICE,
+        fileRoutes::abandon);
     face.sync("POST", "/emulator/devices/{id}/messages", SERVICE, emulator::sendCloudToDevice);
     face.sync("POST", "/emulator/devices/{id}/drop", SERVICE, emulator::drop);
     face.sync("POST", "/emulator/devices/{id}/modules/{mid}/drop", SERVICE, emulator::drop);
     face.sync("POST", "/emulator/shutdown", OWNER, emulator::shutdown);
     face.sync("GET", "/emulator/monitor", SERVICE, new MonitorRoutes(core)::monitor);
-    return runner::stop;
+    return () -> {
+      runner.stop();
+      fileNotifications.close();
+    };
   }
 
   private void sync(String method, String template, Set<Permission> permissions, Function<HttpCall, HttpAnswer> h) {
