@@ -95,4 +95,43 @@ class RocksForwardStoreTest {
       }
     }
   }
+
+  @Test
+  void aFullStoreAppliesItsPolicyToAppendsThatShareAGroup() {
+    for (OverflowPolicy policy : OverflowPolicy.values()) {
+      Path sub = dir.resolve(policy.name());
+      List<TestObserver<StoredMessage>> appends = new ArrayList<>();
+      try (ForwardStore store = ForwardStore.open(
+          StoreSettings.builder().directory(sub).maxBytes(5_000).overflow(policy).build())) {
+        for (int i = 0; i < 1_000; i++) {
+          appends.add(store.append("leaf-" + (i % 3), message(i)).test());
+        }
+        long accepted = 0;
+        for (TestObserver<StoredMessage> a : appends) {
+          a.awaitDone(30, TimeUnit.SECONDS);
+          if (a.values().isEmpty()) {
+            a.assertError(StoreFullException.class);
+          } else {
+            accepted++;
+          }
+        }
+        StoreStats stats = store.stats();
+        assertThat(stats.bytes()).isLessThanOrEqualTo(5_000).isPositive();
+        if (policy == OverflowPolicy.REJECT_NEW) {
+          assertThat(accepted).isEqualTo(stats.messages());
+          assertThat(store.pending("leaf-0", 1).get(0).messageId()).isEqualTo("m0");
+        } else {
+          assertThat(accepted).isEqualTo(1_000);
+          assertThat(stats.dropped()).isEqualTo(1_000 - stats.messages());
+          // the newest are kept, in order
+          List<StoredMessage> leaf0 = store.pending("leaf-0", 1_000);
+          assertThat(leaf0.get(leaf0.size() - 1).messageId()).isEqualTo("m999");
+          assertThat(leaf0).isSortedAccordingTo((a, b) -> Long.compare(a.sequence(), b.sequence()));
+        }
+      }
+      try (ForwardStore again = ForwardStore.open(StoreSettings.builder().directory(sub).build())) {
+        assertThat(again.stats().bytes()).isLessThanOrEqualTo(5_000);
+      }
+    }
+  }
 }

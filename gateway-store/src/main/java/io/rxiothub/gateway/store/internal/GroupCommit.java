@@ -24,20 +24,22 @@ final class GroupCommit {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
   private static final int MAX_GROUP = 4096;
 
-  /** What the group commit drives: one write per append (under the store's rules), one sync per group. */
+  /** What the group commit drives: one write of the whole group (under the store's rules), one sync. */
   interface Writer {
-    /** Writes one append, not synced; throws StoreException (or StoreFullException) if refused. */
-    StoredMessage write(String deviceId, ForwardMessage message);
+    /** Writes the group's records, not synced: sets each job's {@code written}, or its {@code error} if refused. */
+    void writeGroup(List<Job> jobs);
 
     /** Makes every write so far durable. */
     void sync();
   }
 
-  private static final class Job {
+  /** One append: set {@code written} or {@code error} in {@link Writer#writeGroup}. */
+  static final class Job {
     final String deviceId;
     final ForwardMessage message;
     final SingleEmitter<StoredMessage> emitter;
     @Nullable StoredMessage written;
+    @Nullable RuntimeException error;
 
     Job(String deviceId, ForwardMessage message, SingleEmitter<StoredMessage> emitter) {
       this.deviceId = deviceId;
@@ -116,13 +118,22 @@ final class GroupCommit {
   }
 
   private void commit(List<Job> group) {
+    try {
+      writer.writeGroup(group);
+    } catch (RuntimeException e) {
+      LOG.warn("gateway store {}: writing {} appends failed: {}", where, group.size(), e.toString());
+      for (Job job : group) {
+        job.written = null;
+        job.error = e;
+      }
+    }
     boolean anyWritten = false;
     for (Job job : group) {
-      try {
-        job.written = writer.write(job.deviceId, job.message);
+      RuntimeException error = job.error;
+      if (error != null) {
+        job.emitter.tryOnError(error);
+      } else if (job.written != null) {
         anyWritten = true;
-      } catch (RuntimeException e) {
-        job.emitter.tryOnError(e);
       }
     }
     if (!anyWritten) {

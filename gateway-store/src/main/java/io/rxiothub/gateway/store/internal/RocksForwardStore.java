@@ -21,13 +21,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 
 /**
- * A {@link ForwardStore} in a directory. One lock guards the counters and every write but the sync; reads run under
- * it too (they are short). Per device it keeps a lower bound of the live sequences (and one for the whole store), so
+ * A {@link ForwardStore} in a directory. One lock guards the counters and every write but the sync (the writer thread
+ * holds it while it writes a whole group as one batch); reads of a queue run outside it. Per device it keeps a lower bound of the live sequences (and one for the whole store), so
  * reads and expiry seek past the deleted records RocksDB keeps until compaction instead of stepping over them.
  */
 final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
@@ -36,6 +37,8 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
   private final long maxAgeMillis;
   private final RocksHandles h;
   private final Object lock = new Object();
+  /** Held to read by every operation while it uses the database, to write by close: no handle closes under a read. */
+  private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
   private final Tally tally = new Tally();
   private final Map<String, Long> heads = new HashMap<>();
   private final GroupCommit commit;
@@ -102,43 +105,90 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
   }
 
   @Override
-  public StoredMessage write(String deviceId, ForwardMessage message) {
-    synchronized (lock) {
-      long now = settings.clock().millis();
-      expireNow(now);
-      byte[] id = RecordCodec.deviceIdBytes(deviceId);
-      long seq = nextSequence;
-      byte[] key = RecordCodec.key(id, seq);
-      byte[] value = RecordCodec.value(now, message);
-      long size = (long) key.length + value.length;
-      long max = settings.maxBytes();
-      if (size > max || (tally.bytes() + size > max && settings.overflow() == OverflowPolicy.REJECT_NEW)) {
-        throw new StoreFullException(max, tally.bytes(), size, settings.overflow());
+  public void writeGroup(List<GroupCommit.Job> jobs) {
+    open.readLock().lock();
+    try {
+      synchronized (lock) {
+        expireNow(settings.clock().millis());
+        List<Staged> staged = new ArrayList<>();
+        try (WriteBatch batch = new WriteBatch()) {
+          try {
+            for (GroupCommit.Job job : jobs) {
+              try {
+                job.written = stage(batch, staged, job);
+              } catch (StoreException e) {
+                job.error = e;
+              }
+            }
+            flush(batch, staged);
+          } catch (RocksDBException e) {
+            StoreException failed = failure("writing " + staged.size() + " records", e);
+            for (Staged st : staged) {
+              tally.undoAdd(st.deviceId, st.size);
+              if (tally.stats(st.deviceId).messages() == 0) {
+                heads.remove(st.deviceId);
+              }
+              st.job.written = null;
+              st.job.error = failed;
+            }
+          }
+        }
       }
+    } finally {
+      open.readLock().unlock();
+    }
+  }
+
+  /** Adds one record to the batch under the limits; a drop first writes what the batch holds (victims are read). */
+  private StoredMessage stage(WriteBatch batch, List<Staged> staged, GroupCommit.Job job) throws RocksDBException {
+    String deviceId = job.deviceId;
+    ForwardMessage message = job.message;
+    long now = settings.clock().millis();
+    byte[] id = RecordCodec.deviceIdBytes(deviceId);
+    long seq = nextSequence;
+    byte[] key = RecordCodec.key(id, seq);
+    byte[] value = RecordCodec.value(now, message);
+    long size = (long) key.length + value.length;
+    long max = settings.maxBytes();
+    if (size > max || (tally.bytes() + size > max && settings.overflow() == OverflowPolicy.REJECT_NEW)) {
+      throw new StoreFullException(max, tally.bytes(), size, settings.overflow());
+    }
+    if (tally.bytes() + size > max) {
+      flush(batch, staged);
       while (tally.bytes() + size > max) {
         dropOldestOfFullest();
       }
-      try (WriteBatch batch = new WriteBatch()) {
-        batch.put(h.messages, key, value);
-        batch.put(h.order, orderKey(seq), OrderEntry.encode(now, size, id));
-        batch.put(h.defaults, RocksHandles.NEXT_SEQUENCE_KEY, orderKey(seq + 1));
-        h.db.write(h.noSync, batch);
-      } catch (RocksDBException e) {
-        throw failure("writing a record of " + deviceId, e);
-      }
-      nextSequence = seq + 1;
-      tally.add(deviceId, size);
-      heads.putIfAbsent(deviceId, seq);
-      return StoredMessage.of(seq, deviceId, Instant.ofEpochMilli(now), message);
     }
+    batch.put(h.messages, key, value);
+    batch.put(h.order, orderKey(seq), OrderEntry.encode(now, size, id));
+    nextSequence = seq + 1;
+    tally.add(deviceId, size);
+    heads.putIfAbsent(deviceId, seq);
+    StoredMessage stored = StoredMessage.of(seq, deviceId, Instant.ofEpochMilli(now), message);
+    staged.add(new Staged(job, deviceId, size));
+    return stored;
+  }
+
+  /** Writes the batch (not synced) with the next sequence, and empties it. */
+  private void flush(WriteBatch batch, List<Staged> staged) throws RocksDBException {
+    if (batch.count() == 0) {
+      return;
+    }
+    batch.put(h.defaults, RocksHandles.NEXT_SEQUENCE_KEY, orderKey(nextSequence));
+    h.db.write(h.noSync, batch);
+    batch.clear();
+    staged.clear();
   }
 
   @Override
   public void sync() {
+    open.readLock().lock();
     try {
       h.db.syncWal();
     } catch (RocksDBException e) {
       throw failure("syncing the log", e);
+    } finally {
+      open.readLock().unlock();
     }
   }
 
@@ -146,14 +196,20 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
   public List<StoredMessage> pending(String deviceId, long afterSequence, int max) {
     Args.deviceId(deviceId);
     Args.window(afterSequence, max);
-    synchronized (lock) {
-      checkOpen();
-      expireNow(settings.clock().millis());
-      List<StoredMessage> out = new ArrayList<>();
-      Long head = heads.get(deviceId);
-      if (head == null) {
-        return out;
+    open.readLock().lock();
+    try {
+      long head;
+      synchronized (lock) {
+        checkOpen();
+        expireNow(settings.clock().millis());
+        Long known = heads.get(deviceId);
+        if (known == null) {
+          return new ArrayList<>();
+        }
+        head = known;
       }
+      // read outside the lock: appends and deletes go on meanwhile (the iterator sees one consistent state)
+      List<StoredMessage> out = new ArrayList<>();
       byte[] id = RecordCodec.deviceIdBytes(deviceId);
       byte[] prefix = RecordCodec.prefix(id);
       try (RocksIterator it = h.db.newIterator(h.messages)) {
@@ -164,65 +220,97 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
         status(it);
       }
       if (!out.isEmpty() && afterSequence < head) {
-        heads.put(deviceId, out.get(0).sequence());
+        synchronized (lock) {
+          Long current = heads.get(deviceId);
+          if (current != null && current < out.get(0).sequence()) {
+            heads.put(deviceId, out.get(0).sequence());
+          }
+        }
       }
       return out;
+    } finally {
+      open.readLock().unlock();
     }
   }
 
   @Override
   public boolean delete(String deviceId, long sequence) {
     Args.deviceId(deviceId);
-    synchronized (lock) {
-      checkOpen();
-      if (sequence <= 0 || !heads.containsKey(deviceId)) {
-        return false;
+    open.readLock().lock();
+    try {
+      synchronized (lock) {
+        checkOpen();
+        if (sequence <= 0 || !heads.containsKey(deviceId)) {
+          return false;
+        }
+        byte[] key = RecordCodec.key(RecordCodec.deviceIdBytes(deviceId), sequence);
+        byte[] value;
+        try {
+          value = h.db.get(h.messages, key);
+        } catch (RocksDBException e) {
+          throw failure("reading " + deviceId + "#" + sequence, e);
+        }
+        if (value == null) {
+          return false;
+        }
+        remove(deviceId, sequence, (long) key.length + value.length, Tally.Removal.DELETED);
+        return true;
       }
-      byte[] key = RecordCodec.key(RecordCodec.deviceIdBytes(deviceId), sequence);
-      byte[] value;
-      try {
-        value = h.db.get(h.messages, key);
-      } catch (RocksDBException e) {
-        throw failure("reading " + deviceId + "#" + sequence, e);
-      }
-      if (value == null) {
-        return false;
-      }
-      remove(deviceId, sequence, (long) key.length + value.length, Tally.Removal.DELETED);
-      return true;
+    } finally {
+      open.readLock().unlock();
     }
   }
 
   @Override
   public Set<String> devices() {
-    synchronized (lock) {
-      checkOpen();
-      return tally.devices();
+    open.readLock().lock();
+    try {
+      synchronized (lock) {
+        checkOpen();
+        return tally.devices();
+      }
+    } finally {
+      open.readLock().unlock();
     }
   }
 
   @Override
   public StoreStats stats() {
-    synchronized (lock) {
-      checkOpen();
-      return tally.stats();
+    open.readLock().lock();
+    try {
+      synchronized (lock) {
+        checkOpen();
+        return tally.stats();
+      }
+    } finally {
+      open.readLock().unlock();
     }
   }
 
   @Override
   public StoreStats stats(String deviceId) {
     Args.deviceId(deviceId);
-    synchronized (lock) {
-      checkOpen();
-      return tally.stats(deviceId);
+    open.readLock().lock();
+    try {
+      synchronized (lock) {
+        checkOpen();
+        return tally.stats(deviceId);
+      }
+    } finally {
+      open.readLock().unlock();
     }
   }
 
   @Override
   public int expire() {
-    synchronized (lock) {
-      checkOpen();
-      return expireNow(settings.clock().millis());
+    open.readLock().lock();
+    try {
+      synchronized (lock) {
+        checkOpen();
+        return expireNow(settings.clock().millis());
+      }
+    } finally {
+      open.readLock().unlock();
     }
   }
 
@@ -234,12 +322,15 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
   @Override
   public void close() {
     commit.close();
-    synchronized (lock) {
+    open.writeLock().lock();
+    try {
       if (closed) {
         return;
       }
       closed = true;
       h.close();
+    } finally {
+      open.writeLock().unlock();
     }
   }
 
@@ -333,6 +424,19 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
     byte[] k = new byte[8];
     RecordCodec.putLong(k, 0, sequence);
     return k;
+  }
+
+  /** A record in the batch, not yet written: what to undo if the write fails. */
+  private static final class Staged {
+    final GroupCommit.Job job;
+    final String deviceId;
+    final long size;
+
+    Staged(GroupCommit.Job job, String deviceId, long size) {
+      this.job = job;
+      this.deviceId = deviceId;
+      this.size = size;
+    }
   }
 
   /** The order index's value: u64 enqueuedAtMillis, u32 record size, device id (UTF-8). */

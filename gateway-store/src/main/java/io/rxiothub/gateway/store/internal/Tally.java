@@ -32,6 +32,15 @@ public final class Tally {
     total[1] += bytes;
   }
 
+  /** Takes back an {@link #add} whose write failed. */
+  public void undoAdd(String deviceId, long bytes) {
+    long[] d = devices.computeIfAbsent(deviceId, k -> new long[4]);
+    d[0]--;
+    d[1] -= bytes;
+    total[0]--;
+    total[1] -= bytes;
+  }
+
   /** Counts a message removed for this reason. */
   public void remove(String deviceId, long bytes, Removal why) {
     long[] d = devices.computeIfAbsent(deviceId, k -> new long[4]);
