@@ -134,4 +134,34 @@ class RocksForwardStoreTest {
       }
     }
   }
+
+  @Test
+  void appendsGoOnWhileAnUpstreamReadsAndDeletesAndNoneFails() throws Exception {
+    try (ForwardStore store = ForwardStore.open(settings())) {
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.atomic.AtomicLong deleted = new java.util.concurrent.atomic.AtomicLong();
+      Thread upstream = new Thread(() -> {
+        while (!stop.get()) {
+          for (String leaf : store.devices()) {
+            for (StoredMessage m : store.pending(leaf, 0, 50)) {
+              if (store.delete(leaf, m.sequence())) {
+                deleted.incrementAndGet();
+              }
+            }
+          }
+        }
+      });
+      upstream.start();
+      List<TestObserver<StoredMessage>> appends = new ArrayList<>();
+      for (int i = 0; i < 20_000; i++) {
+        appends.add(store.append("leaf-" + (i % 50), message(i)).test());
+      }
+      for (TestObserver<StoredMessage> a : appends) {
+        a.awaitDone(30, TimeUnit.SECONDS).assertNoErrors().assertComplete();
+      }
+      stop.set(true);
+      upstream.join();
+      assertThat(deleted.get() + store.stats().messages()).isEqualTo(20_000);
+    }
+  }
 }
