@@ -253,7 +253,7 @@ final class WatsonClientCommands {
       PrintWriter out = spec.commandLine().getOut();
       AtomicInteger answered = new AtomicInteger();
       try (StopSignal stop = StopSignal.install(); GatewayClient client = gateway.connect()) {
-        Disposable requests = client.platformRequests()
+        Disposable requests = client.management().platformRequests()
             .filter(r -> r.typeId().equals(target[0]) && r.deviceId().equals(target[1]))
             .flatMapCompletable(r -> {
               String op = r.operation().suffix().replace("mgmt/initiate/", "");
@@ -263,11 +263,11 @@ final class WatsonClientCommands {
                 out.println("request " + op + " for " + target[0] + "/" + target[1] + " answered " + rc);
                 out.flush();
               }
-              return client.respond(r, rc, null).doOnComplete(answered::incrementAndGet);
+              return client.management().respond(r, rc, null).doOnComplete(answered::incrementAndGet);
             }).subscribe(() -> { }, e -> spec.commandLine().getErr().println("requests ended: " + e));
         int rc;
         try {
-          rc = client.manage(target[0], target[1], lifetime, true, true).blockingGet();
+          rc = client.management().manage(target[0], target[1], lifetime, true, true).blockingGet();
         } catch (IllegalArgumentException e) {
           throw new CliException(ExitCodes.USAGE, e.getMessage());
         }

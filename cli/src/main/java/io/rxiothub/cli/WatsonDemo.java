@@ -115,7 +115,7 @@ final class WatsonDemo implements Callable<Integer> {
     gateway = gw;
     gw.commands("sensor", "+").subscribe(commands::add);
     gw.notifications().subscribe(notifications::add);
-    gw.platformRequests().subscribe(requests::add);
+    gw.management().platformRequests().subscribe(requests::add);
     gw.connect().blockingAwait(timeout.toMillis(), TimeUnit.MILLISECONDS);
     return List.of(gw.clientId() + " connected (user use-token-auth, token from the organisation's registry)");
   }
@@ -150,10 +150,10 @@ final class WatsonDemo implements Callable<Integer> {
 
   private List<String> reboot() throws Exception {
     awaitSubscribed("iotdm-1/type/+/id/+/mgmt/initiate/device/reboot");
-    java.util.concurrent.Future<DmMessage> answer = org.initiate("sensor", "s1", DmOperation.REBOOT, null, timeout)
+    java.util.concurrent.Future<DmMessage> answer = org.deviceManagement().initiate("sensor", "s1", DmOperation.REBOOT, null, timeout)
         .toFuture();
     PlatformRequest request = poll(requests, "the reboot request");
-    gateway.respond(request, 202, null).blockingAwait(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    gateway.management().respond(request, 202, null).blockingAwait(timeout.toMillis(), TimeUnit.MILLISECONDS);
     DmMessage response = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     return List.of("gateway answered " + request.operation() + " for " + request.typeId() + "/"
         + request.deviceId() + "; the organisation got rc " + response.rc());

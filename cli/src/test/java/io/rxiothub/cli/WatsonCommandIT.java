@@ -97,14 +97,14 @@ class WatsonCommandIT {
 
       Cli.Running manage = Cli.start(Cli.concat(Cli.concat(new String[] {"watson", "manage"}, gateway),
           "--device", "sensor/m1", "--lifetime", "3600", "--count", "1", "--run-for", "30"));
-      for (int i = 0; i < 100 && !org.isManaged("sensor", "m1"); i++) {
+      for (int i = 0; i < 100 && !org.deviceManagement().isManaged("sensor", "m1"); i++) {
         Thread.sleep(100);
       }
-      assertThat(org.manageRequest("sensor", "m1").lifetimeSeconds()).isEqualTo(3600);
+      assertThat(org.deviceManagement().manageRequest("sensor", "m1").lifetimeSeconds()).isEqualTo(3600);
       // the request subscriptions may still be on their way when manage is answered: a platform retries
       Integer rc = null;
       for (int attempt = 0; attempt < 5 && rc == null; attempt++) {
-        rc = org.initiate("sensor", "m1", io.rxiothub.watson.DmOperation.REBOOT, null,
+        rc = org.deviceManagement().initiate("sensor", "m1", io.rxiothub.watson.DmOperation.REBOOT, null,
             java.time.Duration.ofSeconds(4)).map(m -> (Integer) m.rc()).onErrorReturnItem(-1).blockingGet();
         rc = rc == -1 ? null : rc;
       }

@@ -3,7 +3,6 @@
 package io.rxiothub.emulator.watson;
 
 import io.reactivex.rxjava3.core.Flowable;
-import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.emulator.internal.Broker;
 import io.rxiothub.emulator.internal.FaultInjector;
 import io.rxiothub.emulator.internal.FrontServer;
@@ -15,9 +14,6 @@ import io.rxiothub.emulator.watson.internal.WatsonCore;
 import io.rxiothub.emulator.watson.internal.WatsonExtension;
 import io.rxiothub.emulator.watson.internal.WatsonRegistry;
 import io.rxiothub.watson.ClientId;
-import io.rxiothub.watson.DmMessage;
-import io.rxiothub.watson.DmOperation;
-import io.rxiothub.watson.ManageRequest;
 import io.rxiothub.watson.Notification;
 import io.rxiothub.watson.WatsonIds;
 import java.security.KeyStore;
@@ -60,6 +56,7 @@ public final class WatsonEmulator implements AutoCloseable {
   private final WatsonRegistry registry = new WatsonRegistry();
   private final AutoRegistration registration;
   private final DmServer dm;
+  private final DeviceManagement deviceManagement;
   private final WatsonCore core;
   private final FaultInjector faults;
   private final TlsMaterial tls;
@@ -87,6 +84,7 @@ public final class WatsonEmulator implements AutoCloseable {
     this.registration = new AutoRegistration(registry, timer, clock::millis);
     registration.configure(b.maxDevicesPerGateway, b.maxDevicesPerOrganization, b.registrationBackoff.toMillis());
     this.dm = new DmServer(orgId, timer, clock::millis);
+    this.deviceManagement = new DeviceManagement(dm);
     this.core = new WatsonCore(orgId, registry, registration, clock::millis, dm);
     core.retention(b.eventRetention);
     this.faults = new FaultInjector(timer, clientId -> {
@@ -312,60 +310,9 @@ public final class WatsonEmulator implements AutoCloseable {
 
   // ---------------------------------------------------------------- device management
 
-  /**
-   * Sends a device-management request of the platform (reboot, factory reset, firmware, attribute update, observe,
-   * cancel) to device {@code typeId/deviceId} and returns its response (cold). The request expires after
-   * {@code expiry}: the Single then fails with {@link java.util.concurrent.TimeoutException}, and a later response
-   * is only recorded ({@link #lateDmResponses()}).
-   *
-   * @throws IllegalArgumentException if {@code op} is one a device sends
-   */
-  @io.reactivex.rxjava3.annotations.CheckReturnValue
-  public Single<DmMessage> initiate(String typeId, String deviceId, DmOperation op, @Nullable String dataJson,
-      Duration expiry) {
-    if (op == null || op.toPlatform()) {
-      throw new IllegalArgumentException("op must be an operation the platform sends");
-    }
-    if (expiry == null) {
-      throw new IllegalArgumentException("expiry must not be null");
-    }
-    return Single.defer(() -> Single.fromCompletionStage(dm.initiate(typeId, deviceId, op, dataJson,
-        expiry.toMillis())));
-  }
-
-  /** Returns whether the device is managed (it sent manage, not unmanage, and its lifetime has not run out). */
-  public boolean isManaged(String typeId, String deviceId) {
-    return dm.isManaged(typeId, deviceId);
-  }
-
-  /** Returns the device's manage state (lifetime, actions, deviceInfo, metadata), or null if it never managed. */
-  public @Nullable ManageRequest manageRequest(String typeId, String deviceId) {
-    return dm.manageRequest(typeId, deviceId);
-  }
-
-  /** Returns how many manage requests the device sent (a reboot completes with the next one). */
-  public int manageCount(String typeId, String deviceId) {
-    return dm.manageCount(typeId, deviceId);
-  }
-
-  /** Returns the device's last location update ({@code d} as JSON), or null. */
-  public @Nullable String location(String typeId, String deviceId) {
-    return dm.location(typeId, deviceId);
-  }
-
-  /** Returns the device's diagnostic error codes ({@code d} as JSON each). */
-  public List<String> errorCodes(String typeId, String deviceId) {
-    return dm.errorCodes(typeId, deviceId);
-  }
-
-  /** Returns the device's diagnostic log entries ({@code d} as JSON each). */
-  public List<String> logs(String typeId, String deviceId) {
-    return dm.logs(typeId, deviceId);
-  }
-
-  /** Returns the DM responses that came after their request expired, or with an unknown reqId. */
-  public List<DmMessage> lateDmResponses() {
-    return dm.lateResponses();
+  /** Returns the organisation's device-management server: manage state, diagnostics, platform requests. */
+  public DeviceManagement deviceManagement() {
+    return deviceManagement;
   }
 
   // ---------------------------------------------------------------- faults

@@ -129,14 +129,14 @@ class WatsonOrganisationIT {
       assertThat(manage(gw, in, "{\"supports\":{\"deviceActions\":\"true\"}}", "bad-3")).isEqualTo(400);
       assertThat(manage(gw, in, "{\"deviceInfo\":{\"fwVersion\":2}}", "bad-4")).isEqualTo(400);
     }
-    ManageRequest state = org.manageRequest("sensor", "s1");
+    ManageRequest state = org.deviceManagement().manageRequest("sensor", "s1");
     assertThat(state).isNotNull();
     assertThat(state.lifetimeSeconds()).isEqualTo(3600);
     assertThat(state.deviceActions()).isTrue();
     assertThat(state.firmwareActions()).isFalse();
     assertThat(state.deviceInfoJson()).isEqualTo("{\"model\":\"m-7\"}");
     assertThat(state.metadataJson()).isEqualTo("{\"floor\":2}");
-    assertThat(org.manageCount("sensor", "s1")).isEqualTo(1);
+    assertThat(org.deviceManagement().manageCount("sensor", "s1")).isEqualTo(1);
     gw.disconnect();
   }
 

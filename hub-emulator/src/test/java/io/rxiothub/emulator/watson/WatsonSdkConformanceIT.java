@@ -290,7 +290,7 @@ class WatsonSdkConformanceIT {
         }
       });
       assertThat(gateway.sendGatewayManageRequest(0, false, true)).isTrue();
-      assertThat(org.isManaged("oldgw", "managed-1")).isTrue();
+      assertThat(org.deviceManagement().isManaged("oldgw", "managed-1")).isTrue();
 
       // The old SDK subscribes to the platform's DM request topics after the manage response, on a thread of its
       // own and without waiting for the SUBACK: a request sent in between reaches no subscriber and expires (seen
@@ -299,7 +299,7 @@ class WatsonSdkConformanceIT {
       io.rxiothub.watson.DmMessage answer = null;
       for (int attempt = 1; answer == null; attempt++) {
         try {
-          answer = org.initiate("oldgw", "managed-1", io.rxiothub.watson.DmOperation.REBOOT, null,
+          answer = org.deviceManagement().initiate("oldgw", "managed-1", io.rxiothub.watson.DmOperation.REBOOT, null,
               Duration.ofSeconds(5)).blockingGet();
         } catch (RuntimeException e) {
           if (!(e.getCause() instanceof java.util.concurrent.TimeoutException) || attempt == 4) {

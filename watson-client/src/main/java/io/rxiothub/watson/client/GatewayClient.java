@@ -7,7 +7,6 @@ import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
 import io.reactivex.rxjava3.core.Scheduler;
-import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.transport.QueuePolicy;
 import io.rxiothub.transport.TransportState;
 import io.rxiothub.transport.internal.Backoff;
@@ -17,9 +16,6 @@ import io.rxiothub.transport.internal.MqttConnector;
 import io.rxiothub.transport.internal.SharedThreads;
 import io.rxiothub.transport.internal.hivemq.HiveMqConnector;
 import io.rxiothub.watson.ClientId;
-import io.rxiothub.watson.DmMessage;
-import io.rxiothub.watson.DmOperation;
-import io.rxiothub.watson.ManageRequest;
 import io.rxiothub.watson.Notification;
 import io.rxiothub.watson.WatsonIds;
 import io.rxiothub.watson.WatsonTopic;
@@ -62,14 +58,13 @@ public final class GatewayClient implements AutoCloseable {
   private final ClientCore core;
   private final EventSends sends = new EventSends(GatewayEvent::payloadNoCopy);
 
-  private final DmAgent dm;
-  private final Remanager remanager;
+  private final DeviceManagement management;
 
   private GatewayClient(ClientId clientId, ClientCore core, long dmTimeoutMillis) {
     this.clientId = clientId;
     this.core = core;
-    this.dm = new DmAgent(core, clientId.toString(), dmTimeoutMillis);
-    this.remanager = new Remanager(core.settings().timeScheduler(), clientId.toString());
+    this.management = new DeviceManagement(new DmAgent(core, clientId.toString(), dmTimeoutMillis),
+        new Remanager(core.settings().timeScheduler(), clientId.toString()));
   }
 
   /** Returns a new builder. */
@@ -190,104 +185,17 @@ public final class GatewayClient implements AutoCloseable {
   // ---------------------------------------------------------------- device management (protocol.md §14.5)
 
   /**
-   * Returns a cold Single that makes device {@code typeId}/{@code deviceId} (the gateway itself or a device behind
-   * it) a managed device and emits the platform's {@code rc} (200 on success). It publishes once the response
-   * subscription is active on the current connection, and fails with a {@code TIMEOUT} {@link WatsonException} if
-   * no response arrives within the DM time-out.
-   *
-   * @param lifetimeSeconds 0 (never dormant) or at least 3600; once accepted, manage is sent again at 90 % of
-   *     it until unmanage
-   * @throws IllegalArgumentException if an id breaks its rule or {@code lifetimeSeconds} is out of range
+   * Returns the gateway's device management: manage and unmanage the gateway and devices behind it, location,
+   * diagnostics, and the platform's requests (reboot, factory reset, firmware) with their answers.
    */
-  @CheckReturnValue
-  public Single<Integer> manage(String typeId, String deviceId, long lifetimeSeconds, boolean deviceActions,
-      boolean firmwareActions) {
-    String d = ManageRequest.builder().lifetimeSeconds(lifetimeSeconds).deviceActions(deviceActions)
-        .firmwareActions(firmwareActions).build().toDataJson();
-    // accepted with a lifetime: sent again at 90 % of it until unmanage (protocol.md §14.8)
-    return rc(typeId, deviceId, DmOperation.MANAGE, d).doOnSuccess(rc -> remanager.managed(typeId + "/" + deviceId,
-        rc == 200 ? lifetimeSeconds : 0, () -> rc(typeId, deviceId, DmOperation.MANAGE, d)));
-  }
-
-  /** Returns a cold Single that unmanages the device and emits the platform's {@code rc}; see {@link #manage}. */
-  @CheckReturnValue
-  public Single<Integer> unmanage(String typeId, String deviceId) {
-    return rc(typeId, deviceId, DmOperation.UNMANAGE, null)
-        .doOnSubscribe(s -> remanager.cancel(typeId + "/" + deviceId));
-  }
-
-  /** Returns a cold Single that updates the device's location and emits the platform's {@code rc}. */
-  @CheckReturnValue
-  public Single<Integer> updateLocation(String typeId, String deviceId, double latitude, double longitude) {
-    if (Double.isNaN(latitude) || latitude < -90 || latitude > 90) {
-      throw new IllegalArgumentException("latitude must be -90 to 90, was " + latitude);
-    }
-    if (Double.isNaN(longitude) || longitude < -180 || longitude > 180) {
-      throw new IllegalArgumentException("longitude must be -180 to 180, was " + longitude);
-    }
-    return rc(typeId, deviceId, DmOperation.UPDATE_LOCATION,
-        "{\"latitude\":" + latitude + ",\"longitude\":" + longitude + "}");
-  }
-
-  /**
-   * Returns a cold Single that adds a diagnostic log entry ({@code severity} 0 info, 1 warning, 2 error) and emits
-   * the platform's {@code rc}.
-   */
-  @CheckReturnValue
-  public Single<Integer> addLog(String typeId, String deviceId, String message, int severity) {
-    if (message == null) {
-      throw new IllegalArgumentException("message must not be null");
-    }
-    if (severity < 0 || severity > 2) {
-      throw new IllegalArgumentException("severity must be 0 (info), 1 (warning) or 2 (error)");
-    }
-    return rc(typeId, deviceId, DmOperation.ADD_LOG,
-        "{\"message\":" + DmAgent.quote(message) + ",\"severity\":" + severity + "}");
-  }
-
-  /** Returns a cold Single that adds a diagnostic error code and emits the platform's {@code rc}. */
-  @CheckReturnValue
-  public Single<Integer> addErrorCode(String typeId, String deviceId, long errorCode) {
-    return rc(typeId, deviceId, DmOperation.ADD_ERROR_CODE, "{\"errorCode\":" + errorCode + "}");
-  }
-
-  private Single<Integer> rc(String typeId, String deviceId, DmOperation op, @Nullable String data) {
-    WatsonIds.requireId("typeId", typeId);
-    WatsonIds.requireId("deviceId", deviceId);
-    return dm.request(typeId, deviceId, op, data).map(DmMessage::rc);
-  }
-
-  /**
-   * Returns the hot stream of the platform's device-management requests (reboot, factory reset, firmware, attribute
-   * update, observe, cancel) for the gateway and every device behind it; each operation's filter is subscribed on
-   * the first subscriber and after every reconnect. Answer each with {@link #respond}. Malformed requests are logged
-   * and skipped.
-   */
-  @CheckReturnValue
-  public Flowable<PlatformRequest> platformRequests() {
-    return dm.platformRequests();
-  }
-
-  /**
-   * Returns a cold Completable that answers {@code request} with {@code rc} (e.g. 202 for a reboot that starts now,
-   * 500 failed, 501 not supported) and an optional {@code message}; completes on PUBACK, or at once for a request
-   * that wants no response.
-   *
-   * @throws IllegalArgumentException if {@code request} is null
-   */
-  @CheckReturnValue
-  public Completable respond(PlatformRequest request, int rc, @Nullable String message) {
-    if (request == null) {
-      throw new IllegalArgumentException("request must not be null");
-    }
-    return dm.respond(request, rc, message);
+  public DeviceManagement management() {
+    return management;
   }
 
   /** Closes at once: fails pending work, sends DISCONNECT, releases shared threads. Idempotent. */
   @Override
   public void close() {
-    remanager.close();
-    dm.close();
+    management.close();
     core.close();
   }
 

@@ -167,30 +167,30 @@ class GatewayClientIT {
   void managesItselfAndADeviceBehindItAndAnswersAPlatformRebootWithItsRc() throws Exception {
     GatewayClient gw = gateway("gw7");
     org.registerDevice("sensor", "m1");
-    TestSubscriber<PlatformRequest> requests = gw.platformRequests().test();
+    TestSubscriber<PlatformRequest> requests = gw.management().platformRequests().test();
     gw.connect().blockingAwait(20, TimeUnit.SECONDS);
 
-    assertThat(gw.manage("gw", "gw7", 0, true, false).blockingGet()).isEqualTo(200);
-    assertThat(gw.manage("sensor", "m1", 3600, true, true).blockingGet()).isEqualTo(200);
-    assertThat(gw.updateLocation("sensor", "m1", 48.85, 2.35).blockingGet()).isEqualTo(200);
-    assertThat(gw.addLog("sensor", "m1", "battery \"low\"", 1).blockingGet()).isEqualTo(200);
-    assertThat(org.isManaged("gw", "gw7")).isTrue();
-    assertThat(org.isManaged("sensor", "m1")).isTrue();
-    assertThat(org.location("sensor", "m1")).contains("\"latitude\":48.85");
-    assertThat(org.logs("sensor", "m1")).singleElement().asString().contains("battery \\\"low\\\"");
+    assertThat(gw.management().manage("gw", "gw7", 0, true, false).blockingGet()).isEqualTo(200);
+    assertThat(gw.management().manage("sensor", "m1", 3600, true, true).blockingGet()).isEqualTo(200);
+    assertThat(gw.management().updateLocation("sensor", "m1", 48.85, 2.35).blockingGet()).isEqualTo(200);
+    assertThat(gw.management().addLog("sensor", "m1", "battery \"low\"", 1).blockingGet()).isEqualTo(200);
+    assertThat(org.deviceManagement().isManaged("gw", "gw7")).isTrue();
+    assertThat(org.deviceManagement().isManaged("sensor", "m1")).isTrue();
+    assertThat(org.deviceManagement().location("sensor", "m1")).contains("\"latitude\":48.85");
+    assertThat(org.deviceManagement().logs("sensor", "m1")).singleElement().asString().contains("battery \\\"low\\\"");
 
     requests.values().clear();
-    var reboot = org.initiate("sensor", "m1", io.rxiothub.watson.DmOperation.REBOOT, null, Duration.ofSeconds(20))
+    var reboot = org.deviceManagement().initiate("sensor", "m1", io.rxiothub.watson.DmOperation.REBOOT, null, Duration.ofSeconds(20))
         .toFuture();
     await().atMost(Duration.ofSeconds(20)).until(() -> !requests.values().isEmpty());
     PlatformRequest request = requests.values().get(0);
     assertThat(request.operation()).isEqualTo(io.rxiothub.watson.DmOperation.REBOOT);
     assertThat(request.deviceId()).isEqualTo("m1");
-    gw.respond(request, 202, null).blockingAwait(20, TimeUnit.SECONDS);
+    gw.management().respond(request, 202, null).blockingAwait(20, TimeUnit.SECONDS);
     assertThat(reboot.get(20, TimeUnit.SECONDS).rc()).isEqualTo(202);
 
-    assertThat(gw.unmanage("sensor", "m1").blockingGet()).isEqualTo(200);
-    assertThat(gw.addErrorCode("sensor", "m1", 7).blockingGet()).as("an unmanaged device is refused")
+    assertThat(gw.management().unmanage("sensor", "m1").blockingGet()).isEqualTo(200);
+    assertThat(gw.management().addErrorCode("sensor", "m1", 7).blockingGet()).as("an unmanaged device is refused")
         .isEqualTo(403);
   }
 
@@ -211,8 +211,8 @@ class GatewayClientIT {
       assertThat(commands.values()).isNotEmpty();
     });
     assertThat(commands.values().get(0).commandId()).isEqualTo("dim");
-    assertThat(gateway.manage("lamp", "l1", 7200, true, true).blockingGet()).isEqualTo(200);
-    assertThat(org.manageRequest("lamp", "l1")).satisfies(m -> {
+    assertThat(gateway.management().manage("lamp", "l1", 7200, true, true).blockingGet()).isEqualTo(200);
+    assertThat(org.deviceManagement().manageRequest("lamp", "l1")).satisfies(m -> {
       assertThat(m.lifetimeSeconds()).isEqualTo(7200);
       assertThat(m.deviceActions()).isTrue();
       assertThat(m.firmwareActions()).isTrue();
