@@ -206,7 +206,8 @@ class WatsonRulesIT {
       assertThat(ok.reqId()).isEqualTo("m-1");
       assertThat(org.deviceManagement().isManaged("sensor", "m1")).isTrue();
 
-      var reboot = org.deviceManagement().initiate("sensor", "m1", DmOperation.REBOOT, null, Duration.ofSeconds(10)).toFuture();
+      var reboot = org.deviceManagement().initiate("sensor", "m1", DmOperation.REBOOT, null, Duration.ofSeconds(10))
+          .toFuture();
       Mqtt3Publish request = in.receive(10, TimeUnit.SECONDS).orElseThrow();
       assertThat(request.getTopic().toString()).isEqualTo("iotdm-1/type/sensor/id/m1/mgmt/initiate/device/reboot");
       String reqId = DmMessage.parseRequest(request.getPayloadAsBytes()).reqId();
@@ -215,7 +216,8 @@ class WatsonRulesIT {
       assertThat(reboot.get(10, TimeUnit.SECONDS).rc()).isEqualTo(202);
     }
     gw.disconnect();
-    Throwable expired = org.deviceManagement().initiate("sensor", "m1", DmOperation.FACTORY_RESET, null, Duration.ofMillis(300))
+    Throwable expired = org.deviceManagement()
+        .initiate("sensor", "m1", DmOperation.FACTORY_RESET, null, Duration.ofMillis(300))
         .map(m -> (Throwable) new AssertionError("answered: " + m)).onErrorReturn(e -> e).blockingGet();
     assertThat(expired).isInstanceOf(TimeoutException.class).hasMessageContaining("sensor/m1");
   }

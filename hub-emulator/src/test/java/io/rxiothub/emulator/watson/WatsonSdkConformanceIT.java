@@ -262,18 +262,8 @@ class WatsonSdkConformanceIT {
 
   @Test
   void ibmsOlderManagedGatewayManagesItselfAndAnswersAPlatformRebootWith202() throws Exception {
-    String token = org.registerGateway("oldgw", "managed-1");
-    SecretScanner.register(token);
-    java.util.Properties options = new java.util.Properties();
-    options.setProperty("org", "abc123");
-    options.setProperty("type", "oldgw");
-    options.setProperty("id", "managed-1");
-    options.setProperty("auth-method", "token");
-    options.setProperty("auth-token", token);
-    options.setProperty("domain", DOMAIN);
-    options.setProperty("port", Integer.toString(org.mqttPort()));
-    com.ibm.iotf.devicemgmt.gateway.ManagedGateway gateway = new com.ibm.iotf.devicemgmt.gateway.ManagedGateway(
-        options, new com.ibm.iotf.devicemgmt.DeviceData.Builder().build());
+    com.ibm.iotf.devicemgmt.gateway.ManagedGateway gateway = oldManagedGateway("managed-1",
+        new com.ibm.iotf.devicemgmt.DeviceData.Builder().build());
     BlockingQueue<String> reboots = new LinkedBlockingQueue<>();
     try {
       gateway.connect();
@@ -311,6 +301,90 @@ class WatsonSdkConformanceIT {
       assertThat(reboots.poll(1, TimeUnit.SECONDS)).isEqualTo("oldgw/managed-1");
     } finally {
       gateway.disconnect();
+    }
+  }
+
+  /** IBM-J-old's managed gateway {@code oldgw/{id}}, registered with a fresh token, not connected. */
+  private com.ibm.iotf.devicemgmt.gateway.ManagedGateway oldManagedGateway(String id,
+      com.ibm.iotf.devicemgmt.DeviceData data) throws Exception {
+    String token = org.registerGateway("oldgw", id);
+    SecretScanner.register(token);
+    java.util.Properties options = new java.util.Properties();
+    options.setProperty("org", "abc123");
+    options.setProperty("type", "oldgw");
+    options.setProperty("id", id);
+    options.setProperty("auth-method", "token");
+    options.setProperty("auth-token", token);
+    options.setProperty("domain", DOMAIN);
+    options.setProperty("port", Integer.toString(org.mqttPort()));
+    return new com.ibm.iotf.devicemgmt.gateway.ManagedGateway(options, data);
+  }
+
+  /**
+   * IBM-J-old's firmware handling (tag 0.2.6: DeviceUpdate, Observe, FirmwareDownload/Update and Cancel request
+   * handlers, notify from a property change) against the emulator's platform side of protocol.md §14.10.
+   */
+  @Test
+  void ibmsOlderManagedGatewayDownloadsAndUpdatesFirmwareThroughTheEmulatorsSteps() throws Exception {
+    com.ibm.iotf.devicemgmt.DeviceFirmware firmware = new com.ibm.iotf.devicemgmt.DeviceFirmware.Builder()
+        .version("1.0").build();
+    com.ibm.iotf.devicemgmt.gateway.ManagedGateway gateway = oldManagedGateway("firmware-1",
+        new com.ibm.iotf.devicemgmt.DeviceData.Builder().deviceFirmware(firmware).build());
+    BlockingQueue<String> calls = new LinkedBlockingQueue<>();
+    try {
+      gateway.connect();
+      gateway.addFirmwareHandler(new com.ibm.iotf.devicemgmt.DeviceFirmwareHandler() {
+        @Override
+        public void downloadFirmware(com.ibm.iotf.devicemgmt.DeviceFirmware f) {
+          calls.add("download " + f.getUrl());
+          new Thread(() -> {
+            f.setState(com.ibm.iotf.devicemgmt.DeviceFirmware.FirmwareState.DOWNLOADING);
+            f.setState(com.ibm.iotf.devicemgmt.DeviceFirmware.FirmwareState.DOWNLOADED);
+          }).start();
+        }
+
+        @Override
+        public void updateFirmware(com.ibm.iotf.devicemgmt.DeviceFirmware f) {
+          calls.add("update " + f.getVersion());
+          new Thread(() -> {
+            f.setUpdateStatus(com.ibm.iotf.devicemgmt.DeviceFirmware.FirmwareUpdateStatus.IN_PROGRESS);
+            f.setState(com.ibm.iotf.devicemgmt.DeviceFirmware.FirmwareState.IDLE);
+            f.setUpdateStatus(com.ibm.iotf.devicemgmt.DeviceFirmware.FirmwareUpdateStatus.SUCCESS);
+          }).start();
+        }
+      });
+      assertThat(gateway.sendGatewayManageRequest(0, true, false)).isTrue();
+      assertThat(org.deviceManagement().manageRequest("oldgw", "firmware-1").firmwareActions()).isTrue();
+
+      io.rxiothub.watson.Firmware image = io.rxiothub.watson.Firmware.builder().version("2.0").name("main")
+          .uri("https://firmware.example/main-2.0.bin").verifier("sha256:00").build();
+      // retried on expiry for the old SDK's subscription race, as the reboot test above explains
+      io.rxiothub.watson.Firmware downloaded = retryOnExpiry(() -> org.deviceManagement()
+          .firmwareDownload("oldgw", "firmware-1", image, Duration.ofSeconds(5)).blockingGet());
+      assertThat(downloaded.state()).isEqualTo(io.rxiothub.watson.Firmware.STATE_DOWNLOADED);
+      assertThat(calls.poll(1, TimeUnit.SECONDS)).isEqualTo("download https://firmware.example/main-2.0.bin");
+      assertThat(firmware.getVersion()).as("the SDK took the version from device/update").isEqualTo("2.0");
+
+      io.rxiothub.watson.Firmware updated = org.deviceManagement().firmwareUpdate("oldgw", "firmware-1",
+          Duration.ofSeconds(10)).blockingGet();
+      assertThat(updated.updateStatus()).isEqualTo(io.rxiothub.watson.Firmware.UPDATE_SUCCESS);
+      assertThat(calls.poll(1, TimeUnit.SECONDS)).isEqualTo("update 2.0");
+      assertThat(org.deviceManagement().manageRequest("oldgw", "firmware-1").deviceInfoJson())
+          .contains("\"fwVersion\":\"2.0\"");
+    } finally {
+      gateway.disconnect();
+    }
+  }
+
+  private static <T> T retryOnExpiry(java.util.concurrent.Callable<T> call) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.call();
+      } catch (RuntimeException e) {
+        if (!(e.getCause() instanceof java.util.concurrent.TimeoutException) || attempt == 4) {
+          throw e;
+        }
+      }
     }
   }
 

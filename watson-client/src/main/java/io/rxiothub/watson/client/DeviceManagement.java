@@ -6,27 +6,45 @@ import io.reactivex.rxjava3.annotations.CheckReturnValue;
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
+import io.rxiothub.watson.ClientId;
 import io.rxiothub.watson.DmMessage;
 import io.rxiothub.watson.DmOperation;
+import io.rxiothub.watson.Firmware;
 import io.rxiothub.watson.ManageRequest;
 import io.rxiothub.watson.WatsonIds;
 import io.rxiothub.watson.client.internal.DmAgent;
+import io.rxiothub.watson.client.internal.FirmwareAgent;
 import io.rxiothub.watson.client.internal.Remanager;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The device management of a {@link GatewayClient} ({@code gateway.management()}): requests about the gateway itself
- * or a device behind it, each answered by the platform with an {@code rc}, and the platform's own requests. Every
- * operation is cold. Thread-safe.
+ * The device management of a {@link GatewayClient} ({@code gateway.management()}: requests about the gateway itself
+ * or a device behind it) or of a {@link WatsonDeviceClient} ({@code device.management()}: about the device itself,
+ * whose type and id the methods then require), each answered by the platform with an {@code rc}, and the platform's
+ * own requests. Every operation is cold. Thread-safe.
  */
 public final class DeviceManagement {
 
   private final DmAgent dm;
   private final Remanager remanager;
+  private final @Nullable ClientId own;
 
-  DeviceManagement(DmAgent dm, Remanager remanager) {
+  DeviceManagement(DmAgent dm, Remanager remanager, @Nullable ClientId own) {
     this.dm = dm;
     this.remanager = remanager;
+    this.own = own;
+  }
+
+  /** Checks the ids; a plain device manages only itself. */
+  private void requireDevice(String typeId, String deviceId) {
+    WatsonIds.requireId("typeId", typeId);
+    WatsonIds.requireId("deviceId", deviceId);
+    ClientId device = own;
+    if (device != null && (!typeId.equals(device.typeId()) || !deviceId.equals(device.deviceId()))) {
+      throw new IllegalArgumentException("a device manages only itself: typeId/deviceId must be "
+          + device.typeId() + "/" + device.deviceId() + ", was " + typeId + "/" + deviceId);
+    }
   }
 
   /**
@@ -42,6 +60,7 @@ public final class DeviceManagement {
   @CheckReturnValue
   public Single<Integer> manage(String typeId, String deviceId, long lifetimeSeconds, boolean deviceActions,
       boolean firmwareActions) {
+    requireDevice(typeId, deviceId);
     String d = ManageRequest.builder().lifetimeSeconds(lifetimeSeconds).deviceActions(deviceActions)
         .firmwareActions(firmwareActions).build().toDataJson();
     // accepted with a lifetime: sent again at 90 % of it until unmanage (protocol.md §14.8)
@@ -92,8 +111,7 @@ public final class DeviceManagement {
   }
 
   private Single<Integer> rc(String typeId, String deviceId, DmOperation op, @Nullable String data) {
-    WatsonIds.requireId("typeId", typeId);
-    WatsonIds.requireId("deviceId", deviceId);
+    requireDevice(typeId, deviceId);
     return dm.request(typeId, deviceId, op, data).map(DmMessage::rc);
   }
 
@@ -121,6 +139,30 @@ public final class DeviceManagement {
       throw new IllegalArgumentException("request must not be null");
     }
     return dm.respond(request, rc, message);
+  }
+
+  /**
+   * Returns a cold Completable that, while subscribed, plays device {@code typeId}/{@code deviceId}'s side of the
+   * firmware actions (protocol.md §14.10): it keeps {@code mgmt.firmware}, answers device/update of it (204),
+   * observe and cancel of it (200), a download (202 when idle with an absolute URI, else 400) and an update (202
+   * when downloaded, else 400), runs {@code download} or {@code update} with the firmware to fetch or install, and
+   * notifies the platform of each state while they run. A function that is null answers its action 501. A failed
+   * Completable sets {@code updateStatus} from its {@link FirmwareException} (else 3 for a download, 2 for an
+   * update). Manage the device with {@code firmwareActions} true. Requests that are not firmware steps are left to
+   * {@link #platformRequests()} subscribers, which see firmware steps too and should not answer them. Disposing
+   * stops the handling and cancels running downloads and updates.
+   *
+   * @throws IllegalArgumentException if an id breaks its rule
+   */
+  @CheckReturnValue
+  public Completable handleFirmware(String typeId, String deviceId,
+      @Nullable Function<Firmware, Completable> download, @Nullable Function<Firmware, Completable> update) {
+    requireDevice(typeId, deviceId);
+    return Completable.defer(() -> {
+      FirmwareAgent agent = new FirmwareAgent(dm, typeId, deviceId, download, update);
+      return dm.platformRequests().filter(agent::concerns).concatMapCompletable(agent::handle)
+          .doFinally(agent::close);
+    });
   }
 
   void close() {

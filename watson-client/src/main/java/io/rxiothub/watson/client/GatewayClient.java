@@ -9,22 +9,16 @@ import io.reactivex.rxjava3.core.Observable;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.rxiothub.transport.QueuePolicy;
 import io.rxiothub.transport.TransportState;
-import io.rxiothub.transport.internal.Backoff;
 import io.rxiothub.transport.internal.ClientCore;
-import io.rxiothub.transport.internal.CoreSettings;
 import io.rxiothub.transport.internal.MqttConnector;
-import io.rxiothub.transport.internal.SharedThreads;
-import io.rxiothub.transport.internal.hivemq.HiveMqConnector;
 import io.rxiothub.watson.ClientId;
 import io.rxiothub.watson.Notification;
 import io.rxiothub.watson.WatsonIds;
 import io.rxiothub.watson.WatsonTopic;
+import io.rxiothub.watson.client.internal.ClientOptions;
 import io.rxiothub.watson.client.internal.DmAgent;
 import io.rxiothub.watson.client.internal.Remanager;
 import io.rxiothub.watson.client.internal.EventSends;
-import io.rxiothub.watson.client.internal.TokenCredentials;
-import io.rxiothub.watson.client.internal.WatsonFailures;
-import java.security.SecureRandom;
 import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -52,19 +46,18 @@ import org.slf4j.LoggerFactory;
 public final class GatewayClient implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayClient.class);
-  private static final SecureRandom JITTER = new SecureRandom();
 
   private final ClientId clientId;
   private final ClientCore core;
-  private final EventSends sends = new EventSends(GatewayEvent::payloadNoCopy);
+  private final EventSends sends = new EventSends(GatewayEvent::payloadNoCopy, false);
 
   private final DeviceManagement management;
 
   private GatewayClient(ClientId clientId, ClientCore core, long dmTimeoutMillis) {
     this.clientId = clientId;
     this.core = core;
-    this.management = new DeviceManagement(new DmAgent(core, clientId.toString(), dmTimeoutMillis),
-        new Remanager(core.settings().timeScheduler(), clientId.toString()));
+    this.management = new DeviceManagement(new DmAgent(core, clientId, dmTimeoutMillis),
+        new Remanager(core.settings().timeScheduler(), clientId.toString()), null);
   }
 
   /** Returns a new builder. */
@@ -206,202 +199,123 @@ public final class GatewayClient implements AutoCloseable {
 
   /** Builds a {@link GatewayClient}. */
   public static final class Builder {
-    private @Nullable String orgId;
-    private @Nullable String typeId;
-    private @Nullable String deviceId;
-    private @Nullable String token;
-    private String domain = "internetofthings.ibmcloud.com";
-    private @Nullable String host;
-    private int port = -1;
-    private boolean webSocket;
-    private @Nullable TrustManagerFactory trustManagerFactory;
-    private int keepAliveSeconds = 60;
-    private boolean cleanSession = false;
-    private long reconnectInitialDelayMillis = 1_000;
-    private long reconnectMaxDelayMillis = 60_000;
-    private long reconnectGiveUpMillis = -1;
-    private int offlineQueueCapacity = 10_000;
-    private QueuePolicy overflowPolicy = QueuePolicy.FAIL;
-    private long connectTimeoutMillis = 30_000;
-    private long disconnectTimeoutMillis = 10_000;
-    private @Nullable Scheduler callbackScheduler;
-    private @Nullable Scheduler timeScheduler;
-    private @Nullable MqttConnector connector;
-    private long dmTimeoutMillis = 30_000;
+    private final ClientOptions o = new ClientOptions();
 
     private Builder() {}
 
     /** Sets the organisation id (required). @throws IllegalArgumentException if it breaks the rule */
     public Builder orgId(String orgId) {
-      this.orgId = WatsonIds.requireOrgId(orgId);
+      o.orgId(orgId);
       return this;
     }
 
     /** Sets the gateway's device type (required). @throws IllegalArgumentException if it breaks the rule */
     public Builder typeId(String typeId) {
-      this.typeId = WatsonIds.requireId("typeId", typeId);
+      o.typeId = WatsonIds.requireId("typeId", typeId);
       return this;
     }
 
     /** Sets the gateway's device id (required). @throws IllegalArgumentException if it breaks the rule */
     public Builder deviceId(String deviceId) {
-      this.deviceId = WatsonIds.requireId("deviceId", deviceId);
+      o.deviceId = WatsonIds.requireId("deviceId", deviceId);
       return this;
     }
 
     /** Sets the gateway's authentication token (required; never logged). @throws IllegalArgumentException if null */
     public Builder token(String token) {
-      if (token == null || token.isEmpty()) {
-        throw new IllegalArgumentException("token must not be null or empty");
-      }
-      this.token = token;
+      o.token = ClientOptions.require("token", token);
       return this;
     }
 
     /** Sets the domain (default {@code internetofthings.ibmcloud.com}); the host is {@code {org}.messaging.{domain}}. */
     public Builder domain(String domain) {
-      if (domain == null || domain.isEmpty()) {
-        throw new IllegalArgumentException("domain must not be null or empty");
-      }
-      this.domain = domain;
+      o.domain = ClientOptions.require("domain", domain);
       return this;
     }
 
     /** Sets the host outright (instead of {@code {org}.messaging.{domain}}). */
     public Builder host(String host) {
-      if (host == null || host.isEmpty()) {
-        throw new IllegalArgumentException("host must not be null or empty");
-      }
-      this.host = host;
+      o.host = ClientOptions.require("host", host);
       return this;
     }
 
     /** Sets the port (default 8883, over WebSocket 443). */
     public Builder port(int port) {
-      if (port <= 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be 1 to 65535, was " + port);
-      }
-      this.port = port;
+      o.port(port);
       return this;
     }
 
     /** MQTT over a secure WebSocket, {@code wss://{host}:{port}/mqtt}, when true (default false: MQTT over TLS). */
     public Builder webSocket(boolean webSocket) {
-      this.webSocket = webSocket;
+      o.webSocket = webSocket;
       return this;
     }
 
     /** Sets the trust for the platform's certificate (default: the JVM's). */
     public Builder trustManagerFactory(TrustManagerFactory trustManagerFactory) {
-      if (trustManagerFactory == null) {
-        throw new IllegalArgumentException("trustManagerFactory must not be null");
-      }
-      this.trustManagerFactory = trustManagerFactory;
+      o.trustManagerFactory = ClientOptions.requireNonNull("trustManagerFactory", trustManagerFactory);
       return this;
     }
 
     /** Sets the keep-alive in seconds (default 60). */
     public Builder keepAliveSeconds(int seconds) {
-      this.keepAliveSeconds = seconds;
+      o.keepAliveSeconds = seconds;
       return this;
     }
 
     /** Sets clean session (default false: the platform keeps the gateway's session, not its devices', offline). */
     public Builder cleanSession(boolean cleanSession) {
-      this.cleanSession = cleanSession;
+      o.cleanSession = cleanSession;
       return this;
     }
 
     /** Sets the reconnect backoff: first and largest delay in milliseconds (defaults 1 s and 60 s). */
     public Builder reconnectDelays(long initialMillis, long maxMillis) {
-      this.reconnectInitialDelayMillis = initialMillis;
-      this.reconnectMaxDelayMillis = maxMillis;
+      o.reconnectInitialDelayMillis = initialMillis;
+      o.reconnectMaxDelayMillis = maxMillis;
       return this;
     }
 
     /** Sets after how long without a connection the client gives up (default -1: never). */
     public Builder reconnectGiveUpMillis(long millis) {
-      this.reconnectGiveUpMillis = millis;
+      o.reconnectGiveUpMillis = millis;
       return this;
     }
 
     /** Sets the offline queue's capacity (default 10,000) and what a full queue does (default: fail the new send). */
     public Builder offlineQueue(int capacity, QueuePolicy policy) {
-      if (policy == null) {
-        throw new IllegalArgumentException("policy must not be null");
-      }
-      this.offlineQueueCapacity = capacity;
-      this.overflowPolicy = policy;
+      o.overflowPolicy = ClientOptions.requireNonNull("policy", policy);
+      o.offlineQueueCapacity = capacity;
       return this;
     }
 
     /** Sets the scheduler user code runs on (default: rxiothub's shared callback threads). */
     public Builder callbackScheduler(Scheduler scheduler) {
-      if (scheduler == null) {
-        throw new IllegalArgumentException("scheduler must not be null");
-      }
-      this.callbackScheduler = scheduler;
+      o.callbackScheduler = ClientOptions.requireNonNull("scheduler", scheduler);
       return this;
     }
 
     /** Sets the scheduler of timers (default: rxiothub's shared timer). */
     public Builder timeScheduler(Scheduler scheduler) {
-      if (scheduler == null) {
-        throw new IllegalArgumentException("scheduler must not be null");
-      }
-      this.timeScheduler = scheduler;
+      o.timeScheduler = ClientOptions.requireNonNull("scheduler", scheduler);
       return this;
     }
 
     /** Sets how long a device-management request waits for the platform's response (default 30 s). */
     public Builder dmTimeoutMillis(long millis) {
-      if (millis <= 0) {
-        throw new IllegalArgumentException("dmTimeoutMillis must be greater than 0, was " + millis);
-      }
-      this.dmTimeoutMillis = millis;
+      o.dmTimeoutMillis(millis);
       return this;
     }
 
     Builder connector(MqttConnector connector) {
-      this.connector = connector;
+      o.connector = connector;
       return this;
     }
 
     /** Returns the client (not connected). @throws IllegalStateException if a required option is missing */
     public GatewayClient build() {
-      if (orgId == null || typeId == null || deviceId == null) {
-        throw new IllegalStateException("orgId, typeId and deviceId are required");
-      }
-      if (token == null) {
-        throw new IllegalStateException("token is required");
-      }
-      ClientId id = ClientId.gateway(orgId, typeId, deviceId);
-      SharedThreads.Lease lease = SharedThreads.acquire();
-      try {
-        CoreSettings settings = CoreSettings.builder()
-            .identity(id.toString())
-            .credentials(new TokenCredentials(id.toString(), token))
-            .failures(WatsonFailures.INSTANCE)
-            .keepAliveSeconds(keepAliveSeconds)
-            .cleanSession(cleanSession)
-            .backoff(new Backoff(reconnectInitialDelayMillis, reconnectMaxDelayMillis, JITTER))
-            .giveUpMillis(reconnectGiveUpMillis)
-            .offlineQueue(offlineQueueCapacity, overflowPolicy)
-            .callbackScheduler(callbackScheduler != null ? callbackScheduler : lease.callbackScheduler())
-            .timeScheduler(timeScheduler != null ? timeScheduler : lease.timeScheduler())
-            .drainTimeoutMillis(disconnectTimeoutMillis)
-            .maxHeldInbound(1024)
-            .build();
-        MqttConnector mqtt = connector != null ? connector
-            : new HiveMqConnector(new HiveMqConnector.Endpoint(host != null ? host : orgId + ".messaging." + domain,
-                port > 0 ? port : webSocket ? 443 : 8883, webSocket ? "/mqtt" : null, trustManagerFactory, null, null,
-                0, null, null, connectTimeoutMillis,
-                WatsonFailures.INSTANCE));
-        return new GatewayClient(id, new ClientCore(settings, mqtt, lease::release), dmTimeoutMillis);
-      } catch (RuntimeException e) {
-        lease.release();
-        throw e;
-      }
+      ClientId id = o.clientId(true);
+      return new GatewayClient(id, o.core(id), o.dmTimeoutMillis);
     }
   }
 }

@@ -177,11 +177,12 @@ class GatewayClientIT {
     assertThat(org.deviceManagement().isManaged("gw", "gw7")).isTrue();
     assertThat(org.deviceManagement().isManaged("sensor", "m1")).isTrue();
     assertThat(org.deviceManagement().location("sensor", "m1")).contains("\"latitude\":48.85");
-    assertThat(org.deviceManagement().logs("sensor", "m1")).singleElement().asString().contains("battery \\\"low\\\"");
+    assertThat(org.deviceManagement().logs("sensor", "m1")).singleElement().asString()
+        .contains("battery \\\"low\\\"");
 
     requests.values().clear();
-    var reboot = org.deviceManagement().initiate("sensor", "m1", io.rxiothub.watson.DmOperation.REBOOT, null, Duration.ofSeconds(20))
-        .toFuture();
+    var reboot = org.deviceManagement()
+        .initiate("sensor", "m1", io.rxiothub.watson.DmOperation.REBOOT, null, Duration.ofSeconds(20)).toFuture();
     await().atMost(Duration.ofSeconds(20)).until(() -> !requests.values().isEmpty());
     PlatformRequest request = requests.values().get(0);
     assertThat(request.operation()).isEqualTo(io.rxiothub.watson.DmOperation.REBOOT);

@@ -8,16 +8,21 @@ import io.rxiothub.watson.DmOperation;
 import io.rxiothub.watson.ManageRequest;
 import io.rxiothub.watson.ReqIdCorrelator;
 import io.rxiothub.watson.WatsonTopic;
+import io.rxiothub.watson.DmFields;
+import io.rxiothub.watson.Firmware;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +46,13 @@ public final class DmServer {
     final List<String> errorCodes = new ArrayList<>();
     final List<String> logs = new ArrayList<>();
     int manageCount;
+    Firmware firmware = Firmware.builder().build();
+    final Set<String> observed = new HashSet<>();
   }
 
   private record Waiter(CompletableFuture<DmMessage> result, String device) {}
+
+  private record FirmwareWaiter(String key, Predicate<Firmware> until, CompletableFuture<Firmware> result) {}
 
   private final String orgId;
   private final ScheduledExecutorService timer;
@@ -51,6 +60,7 @@ public final class DmServer {
   private final Map<String, State> states = new HashMap<>();
   private final ReqIdCorrelator<Waiter> requests = new ReqIdCorrelator<>("dm");
   private final List<DmMessage> lateResponses = new ArrayList<>();
+  private final List<FirmwareWaiter> firmwareWaiters = new ArrayList<>();
   private volatile @Nullable WatsonLink link;
 
   /** Creates the server; {@code clock} gives epoch milliseconds. */
@@ -82,6 +92,9 @@ public final class DmServer {
       return;
     }
     int rc = apply(key, op, request);
+    if (op == DmOperation.NOTIFY && rc == DmMessage.RC_OK) {
+      firmwareChanged(key);
+    }
     if (request.reqId() != null) {
       String topic = client.kind() == ClientId.Kind.GATEWAY
           ? DmOperation.RESPONSE.topic(typeId, deviceId).toString() : "iotdm-1/response";
@@ -138,11 +151,108 @@ public final class DmServer {
       case CLEAR_ERROR_CODES -> state.errorCodes.clear();
       case ADD_LOG -> state.logs.add(request.dataJson() == null ? "" : request.dataJson());
       case CLEAR_LOGS -> state.logs.clear();
+      case NOTIFY -> {
+        return notified(state, request.dataJson());
+      }
       default -> {
         return DmMessage.RC_OK;
       }
     }
     return DmMessage.RC_OK;
+  }
+
+  /** A notify of an observed attribute: 200 and the value kept, 404 if not observed, 400 if malformed. */
+  private static int notified(State state, @Nullable String d) {
+    String field;
+    String value;
+    try {
+      if (d != null && d.contains("\"fields\"")) { // RTD-DM's download example: {"fields":[{field, value}]}
+        Map.Entry<String, String> first = DmFields.values(d).entrySet().iterator().next();
+        field = first.getKey();
+        value = first.getValue();
+      } else {
+        Map.Entry<String, String> e = DmFields.notified(d);
+        field = e.getKey();
+        value = e.getValue();
+      }
+      if (!state.observed.contains(field)) {
+        return DmMessage.RC_NOT_FOUND;
+      }
+      if (field.equals(Firmware.FIELD)) {
+        state.firmware = state.firmware.merge(value);
+      }
+      return DmMessage.RC_OK;
+    } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
+      LOG.info("watson emulator: notify refused with rc 400: {}", e.getMessage());
+      return DmMessage.RC_BAD_REQUEST;
+    }
+  }
+
+  private void firmwareChanged(String key) {
+    List<FirmwareWaiter> done = new ArrayList<>();
+    Firmware now;
+    synchronized (this) {
+      now = states.get(key).firmware;
+      for (var it = firmwareWaiters.iterator(); it.hasNext(); ) {
+        FirmwareWaiter w = it.next();
+        if (w.key().equals(key) && w.until().test(now)) {
+          it.remove();
+          done.add(w);
+        }
+      }
+    }
+    for (FirmwareWaiter w : done) {
+      w.result().complete(now);
+    }
+  }
+
+  /** Returns the device's next mgmt.firmware, as notified, that {@code until} accepts. */
+  synchronized CompletableFuture<Firmware> awaitFirmware(String key, Predicate<Firmware> until) {
+    FirmwareWaiter w = new FirmwareWaiter(key, until, new CompletableFuture<>());
+    firmwareWaiters.add(w);
+    w.result().whenComplete((f, e) -> {
+      synchronized (this) {
+        firmwareWaiters.remove(w);
+      }
+    });
+    return w.result();
+  }
+
+  /** Returns the device's mgmt.firmware as last set or notified (idle when never). */
+  public synchronized Firmware firmware(String typeId, String deviceId) {
+    State state = states.get(WatsonRegistry.key(typeId, deviceId));
+    return state == null ? Firmware.builder().build() : state.firmware;
+  }
+
+  /** Returns whether the device is managed with firmware actions. */
+  synchronized boolean firmwareActions(String key) {
+    State state = states.get(key);
+    if (state == null) {
+      return false;
+    }
+    expireLifetime(state);
+    return state.managed && state.firmwareActions;
+  }
+
+  /** Sets what the platform told the device (its device/update was answered 204). */
+  synchronized void firmware(String key, Firmware firmware) {
+    states.computeIfAbsent(key, k -> new State()).firmware = firmware;
+  }
+
+  /** Marks {@code field} observed or not (the device answered observe or cancel with 200). */
+  synchronized void observed(String key, String field, boolean observed) {
+    State state = states.computeIfAbsent(key, k -> new State());
+    if (observed) {
+      state.observed.add(field);
+    } else {
+      state.observed.remove(field);
+    }
+  }
+
+  /** After a successful update: {@code deviceInfo.fwVersion} becomes {@code version} (RTD-DM). */
+  synchronized void firmwareVersion(String key, String version) {
+    State state = states.computeIfAbsent(key, k -> new State());
+    state.deviceInfo = FirmwareFlows.withFwVersion(state.deviceInfo, version);
   }
 
   private void expireLifetime(State state) {

@@ -1,5 +1,6 @@
-// The gateway's side of device management (protocol.md §14.5): requests to the platform correlated by reqId with
-// a time-out, sent once the response filter is active; platform requests as a stream; responses to them.
+// A client's side of device management (protocol.md §14.5): requests to the platform correlated by reqId with
+// a time-out, sent once the response filter is active; platform requests as a stream; responses to them. A gateway
+// uses the topics that name the device; a plain device its own ({@code iotdevice-1/{op}}, {@code iotdm-1/{op}}).
 package io.rxiothub.watson.client.internal;
 
 import io.reactivex.rxjava3.core.Completable;
@@ -9,6 +10,7 @@ import io.reactivex.rxjava3.core.SingleEmitter;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.subjects.BehaviorSubject;
 import io.rxiothub.transport.internal.ClientCore;
+import io.rxiothub.watson.ClientId;
 import io.rxiothub.watson.DmMessage;
 import io.rxiothub.watson.DmOperation;
 import io.rxiothub.watson.ReqIdCorrelator;
@@ -22,26 +24,30 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Device management of one gateway client. Thread-safe (one monitor around the correlator). */
+/** Device management of one gateway or device client. Thread-safe (one monitor around the correlator). */
 public final class DmAgent {
 
   private static final Logger LOG = LoggerFactory.getLogger(DmAgent.class);
-  /** Responses of the platform about any device the gateway manages. */
-  public static final String RESPONSES = "iotdm-1/type/+/id/+/response";
-
   private final ClientCore core;
   private final String who;
+  /** A plain device (its own topics), or null for a gateway. */
+  private final @Nullable ClientId own;
+  /** The filter of the platform's responses: about any device the gateway manages, or the device's own. */
+  private final String responsesFilter;
   private final long timeoutMillis;
   private final ReqIdCorrelator<SingleEmitter<DmMessage>> pending;
   private static final Object NONE = new Object();
   /** The last connection on which the response filter was acknowledged (replayed to late waiters). */
   private final BehaviorSubject<Object> subscribedOn = BehaviorSubject.createDefault(NONE);
   private @Nullable Disposable responses;
+  private @Nullable Flowable<PlatformRequest> requests;
 
-  /** Creates the agent of client {@code who}; requests time out after {@code timeoutMillis}. */
-  public DmAgent(ClientCore core, String who, long timeoutMillis) {
+  /** Creates the agent of {@code client} (a gateway or a device); requests time out after {@code timeoutMillis}. */
+  public DmAgent(ClientCore core, ClientId client, long timeoutMillis) {
     this.core = core;
-    this.who = who;
+    this.who = client.toString();
+    this.own = client.kind() == ClientId.Kind.DEVICE ? client : null;
+    this.responsesFilter = own != null ? "iotdm-1/response" : "iotdm-1/type/+/id/+/response";
     this.timeoutMillis = timeoutMillis;
     this.pending = new ReqIdCorrelator<>("gw");
     core.addConnectionListener(new ClientCore.ConnectionListener() {
@@ -52,7 +58,7 @@ public final class DmAgent {
 
       @Override
       public void subscribed(String filter, Object connection) {
-        if (RESPONSES.equals(filter)) {
+        if (responsesFilter.equals(filter)) {
           subscribedOn.onNext(connection);
         }
       }
@@ -61,7 +67,7 @@ public final class DmAgent {
 
   private synchronized void ensureResponses() {
     if (responses == null) {
-      responses = core.inbound(RESPONSES, publish -> {
+      responses = core.inbound(responsesFilter, publish -> {
         try {
           return DmMessage.parseResponse(publish.payload());
         } catch (IllegalArgumentException e) {
@@ -86,7 +92,7 @@ public final class DmAgent {
 
   /** Cold: sends {@code op} about {@code typeId/deviceId} with {@code d} and returns the platform's response. */
   public Single<DmMessage> request(String typeId, String deviceId, DmOperation op, @Nullable String dataJson) {
-    String topic = op.topic(typeId, deviceId).toString();
+    String topic = own != null ? "iotdevice-1/" + op.suffix() : op.topic(typeId, deviceId).toString();
     return Completable.defer(() -> {
       ensureResponses();
       return subscribedOn.filter(c -> c != NONE && core.isCurrentConnection(c)).firstElement().ignoreElement()
@@ -127,18 +133,29 @@ public final class DmAgent {
     }
   }
 
-  /** The hot stream of platform requests, one route per operation the platform sends. */
-  public Flowable<PlatformRequest> platformRequests() {
+  /**
+   * The hot stream of platform requests, one route per operation the platform sends, made once: every subscriber
+   * shares the routes (an inbound message goes to the first route that matches, so a second set would starve).
+   */
+  public synchronized Flowable<PlatformRequest> platformRequests() {
+    Flowable<PlatformRequest> made = requests;
+    if (made != null) {
+      return made;
+    }
     List<Flowable<PlatformRequest>> routes = new ArrayList<>();
     for (DmOperation op : DmOperation.values()) {
       if (op.toPlatform() || op == DmOperation.RESPONSE) {
         continue;
       }
-      routes.add(core.inbound("iotdm-1/type/+/id/+/" + op.suffix(), publish -> {
+      String filter = own != null ? "iotdm-1/" + op.suffix() : "iotdm-1/type/+/id/+/" + op.suffix();
+      routes.add(core.inbound(filter, publish -> {
         try {
           WatsonTopic topic = WatsonTopic.parse(publish.topic());
           DmMessage request = DmMessage.parseRequest(publish.payload());
-          return new PlatformRequest(topic.typeId(), topic.deviceId(), op, request.dataJson(), request.reqId());
+          ClientId device = own;
+          return device != null
+              ? new PlatformRequest(device.typeId(), device.deviceId(), op, request.dataJson(), request.reqId())
+              : new PlatformRequest(topic.typeId(), topic.deviceId(), op, request.dataJson(), request.reqId());
         } catch (IllegalArgumentException e) {
           LOG.warn("{}: skipped a malformed device-management request on '{}': {}", who, publish.topic(),
               e.getMessage());
@@ -146,17 +163,25 @@ public final class DmAgent {
         }
       }));
     }
-    return Flowable.merge(routes);
+    made = Flowable.merge(routes);
+    requests = made;
+    return made;
   }
 
   /** Cold: answers {@code request} with {@code rc} (and {@code message}); completes on PUBACK. */
   public Completable respond(PlatformRequest request, int rc, @Nullable String message) {
+    return respond(request, rc, message, null);
+  }
+
+  /** Cold: answers {@code request} with {@code rc}, {@code message} and {@code d}; completes on PUBACK. */
+  public Completable respond(PlatformRequest request, int rc, @Nullable String message, @Nullable String dataJson) {
     String reqId = request.reqId();
     if (reqId == null) {
       return Completable.complete();
     }
-    String topic = DmOperation.RESPONSE_TO_PLATFORM.topic(request.typeId(), request.deviceId()).toString();
-    return core.publish(topic, DmMessage.response(rc, message, null, reqId).toBytes(), false, null);
+    String topic = own != null ? "iotdevice-1/response"
+        : DmOperation.RESPONSE_TO_PLATFORM.topic(request.typeId(), request.deviceId()).toString();
+    return core.publish(topic, DmMessage.response(rc, message, dataJson, reqId).toBytes(), false, null);
   }
 
   /** Returns {@code text} as a JSON string literal. */

@@ -15,14 +15,22 @@ import org.jspecify.annotations.Nullable;
 public final class EventSends implements SendFactory<GatewayEvent> {
 
   private final Function<GatewayEvent, byte[]> payloads;
+  private final boolean own;
 
-  /** Creates the factory; {@code payloads} reads an event's payload without a copy. */
-  public EventSends(Function<GatewayEvent, byte[]> payloads) {
+  /**
+   * Creates the factory; {@code payloads} reads an event's payload without a copy; {@code own}: a plain device's
+   * topics ({@code iot-2/evt/{e}/fmt/{f}}), else a gateway's, which name the device.
+   */
+  public EventSends(Function<GatewayEvent, byte[]> payloads, boolean own) {
     this.payloads = payloads;
+    this.own = own;
   }
 
   @Override
   public String topic(GatewayEvent event) {
+    if (own) {
+      return "iot-2/evt/" + event.eventId() + "/fmt/" + event.format();
+    }
     return WatsonTopic.event(event.typeId(), event.deviceId(), event.eventId(), event.format()).toString();
   }
 

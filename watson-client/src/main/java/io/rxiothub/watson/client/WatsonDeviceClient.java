@@ -1,0 +1,291 @@
+// A plain IBM Watson IoT Platform device over MQTT (docs/protocol.md §14): its own events, its own commands, device
+// management for itself; the same transport, options and device management as GatewayClient.
+package io.rxiothub.watson.client;
+
+import io.reactivex.rxjava3.annotations.CheckReturnValue;
+import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.Observable;
+import io.reactivex.rxjava3.core.Scheduler;
+import io.rxiothub.transport.QueuePolicy;
+import io.rxiothub.transport.TransportState;
+import io.rxiothub.transport.internal.ClientCore;
+import io.rxiothub.watson.ClientId;
+import io.rxiothub.watson.WatsonIds;
+import io.rxiothub.watson.WatsonTopic;
+import io.rxiothub.watson.client.internal.ClientOptions;
+import io.rxiothub.watson.client.internal.DmAgent;
+import io.rxiothub.watson.client.internal.EventSends;
+import io.rxiothub.watson.client.internal.Remanager;
+import javax.net.ssl.TrustManagerFactory;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Watson IoT device ({@code d:{org}:{type}:{id}}, token authentication, MQTT over TLS or secure WebSocket) that
+ * acts only for itself: events on {@code iot-2/evt/{e}/fmt/{f}}, commands on {@code iot-2/cmd/{c}/fmt/{f}}, device
+ * management on {@code iotdevice-1/…} and {@code iotdm-1/…}.
+ *
+ * <pre>{@code
+ * WatsonDeviceClient device = WatsonDeviceClient.builder().orgId("abc123").typeId("sensor").deviceId("s1")
+ *     .token(token).build();
+ * device.commands().subscribe(c -> System.out.println(c.commandId()));
+ * device.connect().blockingAwait();
+ * device.publishEvent(device.event("status", "{\"t\":21}".getBytes(UTF_8))).blockingAwait();  // on PUBACK
+ * device.close();
+ * }</pre>
+ *
+ * <p>Same threads, reconnect, resubscribe and offline queue as {@link GatewayClient}. Thread-safe.
+ */
+public final class WatsonDeviceClient implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WatsonDeviceClient.class);
+
+  private final ClientId clientId;
+  private final ClientCore core;
+  private final EventSends sends = new EventSends(GatewayEvent::payloadNoCopy, true);
+  private final DeviceManagement management;
+
+  private WatsonDeviceClient(ClientId clientId, ClientCore core, long dmTimeoutMillis) {
+    this.clientId = clientId;
+    this.core = core;
+    this.management = new DeviceManagement(new DmAgent(core, clientId, dmTimeoutMillis),
+        new Remanager(core.settings().timeScheduler(), clientId.toString()), clientId);
+  }
+
+  /** Returns a new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the device's client id, {@code d:{org}:{type}:{id}}. */
+  public String clientId() {
+    return clientId.toString();
+  }
+
+  /** Returns a cold Completable that connects; see {@link GatewayClient#connect()}. */
+  @CheckReturnValue
+  public Completable connect() {
+    return core.connect();
+  }
+
+  /** Returns a cold Completable: stops reconnecting, lets in-flight events finish (bounded) and disconnects. */
+  @CheckReturnValue
+  public Completable disconnect() {
+    return core.disconnect();
+  }
+
+  /** Returns the connection states: the current one, then each change, on the callback scheduler. */
+  @CheckReturnValue
+  public Observable<TransportState> connectionStates() {
+    return core.connectionStates();
+  }
+
+  /**
+   * Returns an event of this device (QoS 1, format {@code json}); change it with {@code toBuilder()}.
+   *
+   * @throws IllegalArgumentException if {@code eventId} breaks the id rule or the payload is null or too large
+   */
+  public GatewayEvent event(String eventId, byte[] payload) {
+    return GatewayEvent.builder().device(clientId.typeId(), clientId.deviceId()).eventId(eventId).payload(payload)
+        .build();
+  }
+
+  /**
+   * Returns a cold Completable that publishes {@code event} on {@code iot-2/evt/{e}/fmt/{f}} and completes on PUBACK
+   * (QoS 1) or once written (QoS 0); while disconnected it waits in the offline queue.
+   *
+   * @throws IllegalArgumentException if {@code event} is null or about another device
+   */
+  @CheckReturnValue
+  public Completable publishEvent(GatewayEvent event) {
+    requireOwn(event);
+    return core.publish(sends.topic(event), event.payloadNoCopy(), event.qos() == 0, null);
+  }
+
+  /**
+   * Returns a cold Flowable that sends every event of {@code events} and emits each one's {@link EventResult} in
+   * order; see {@link GatewayClient#sendAll}. An event about another device ends the stream with an
+   * {@link IllegalArgumentException}.
+   *
+   * @throws IllegalArgumentException if {@code events} is null
+   */
+  @CheckReturnValue
+  public Flowable<EventResult> sendAll(Publisher<GatewayEvent> events) {
+    if (events == null) {
+      throw new IllegalArgumentException("events must not be null");
+    }
+    return core.sendAll(Flowable.fromPublisher(events).map(this::requireOwn), sends);
+  }
+
+  private GatewayEvent requireOwn(GatewayEvent event) {
+    if (event == null) {
+      throw new IllegalArgumentException("event must not be null");
+    }
+    if (!event.typeId().equals(clientId.typeId()) || !event.deviceId().equals(clientId.deviceId())) {
+      throw new IllegalArgumentException("a device publishes only its own events: the event is about "
+          + event.typeId() + "/" + event.deviceId() + ", the device is " + clientId.typeId() + "/"
+          + clientId.deviceId() + " (use event(eventId, payload))");
+    }
+    return event;
+  }
+
+  /** Returns the hot stream of every command to this device; see {@link #commands(String, String)}. */
+  @CheckReturnValue
+  public Flowable<Command> commands() {
+    return commands("+", "+");
+  }
+
+  /**
+   * Returns the hot stream of the device's commands matching {@code iot-2/cmd/{c}/fmt/{f}} ({@code +} for any),
+   * subscribed on the first subscriber and after every reconnect; PUBACK after hand-off. A message that is not a
+   * command is logged and skipped.
+   *
+   * @throws IllegalArgumentException if an argument is neither a valid id nor {@code +}
+   */
+  @CheckReturnValue
+  public Flowable<Command> commands(String commandId, String format) {
+    String filter = "iot-2/cmd/" + WatsonIds.requireIdOrWildcard("commandId", commandId) + "/fmt/"
+        + WatsonIds.requireIdOrWildcard("format", format);
+    return core.inbound(filter, publish -> {
+      try {
+        WatsonTopic topic = WatsonTopic.parse(publish.topic());
+        if (topic.kind() == WatsonTopic.Kind.OWN_COMMAND) {
+          return new Command(clientId.typeId(), clientId.deviceId(), topic.name(), topic.format(),
+              publish.payload());
+        }
+        LOG.warn("{}: skipped a message on '{}' that is not a command", clientId, publish.topic());
+      } catch (IllegalArgumentException e) {
+        LOG.warn("{}: skipped a message on '{}' that is not a command: {}", clientId, publish.topic(),
+            e.getMessage());
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Returns the device's own device management (protocol.md §14.5, §14.10): its methods take the device's own type
+   * and id (any other is refused), on the device's topics {@code iotdevice-1/…} and {@code iotdm-1/…}.
+   */
+  public DeviceManagement management() {
+    return management;
+  }
+
+  /** Closes at once: fails pending work, sends DISCONNECT, releases shared threads. Idempotent. */
+  @Override
+  public void close() {
+    management.close();
+    core.close();
+  }
+
+  @Override
+  public String toString() {
+    return "WatsonDeviceClient{" + clientId + ", " + core.currentState() + "}";
+  }
+
+  /** Builds a {@link WatsonDeviceClient}; the options are {@link GatewayClient.Builder}'s. */
+  public static final class Builder {
+    private final ClientOptions o = new ClientOptions();
+
+    private Builder() {}
+
+    /** Sets the organisation id (required). @throws IllegalArgumentException if it breaks the rule */
+    public Builder orgId(String orgId) {
+      o.orgId(orgId);
+      return this;
+    }
+
+    /** Sets the device type (required). @throws IllegalArgumentException if it breaks the rule */
+    public Builder typeId(String typeId) {
+      o.typeId = WatsonIds.requireId("typeId", typeId);
+      return this;
+    }
+
+    /** Sets the device id (required). @throws IllegalArgumentException if it breaks the rule */
+    public Builder deviceId(String deviceId) {
+      o.deviceId = WatsonIds.requireId("deviceId", deviceId);
+      return this;
+    }
+
+    /** Sets the device's authentication token (required; never logged). @throws IllegalArgumentException if empty */
+    public Builder token(String token) {
+      o.token = ClientOptions.require("token", token);
+      return this;
+    }
+
+    /** Sets the domain (default {@code internetofthings.ibmcloud.com}). */
+    public Builder domain(String domain) {
+      o.domain = ClientOptions.require("domain", domain);
+      return this;
+    }
+
+    /** Sets the host outright (instead of {@code {org}.messaging.{domain}}). */
+    public Builder host(String host) {
+      o.host = ClientOptions.require("host", host);
+      return this;
+    }
+
+    /** Sets the port (default 8883, over WebSocket 443). @throws IllegalArgumentException unless 1 to 65535 */
+    public Builder port(int port) {
+      o.port(port);
+      return this;
+    }
+
+    /** MQTT over a secure WebSocket, {@code wss://{host}:{port}/mqtt}, when true (default false). */
+    public Builder webSocket(boolean webSocket) {
+      o.webSocket = webSocket;
+      return this;
+    }
+
+    /** Sets the trust for the platform's certificate (default: the JVM's). */
+    public Builder trustManagerFactory(TrustManagerFactory trustManagerFactory) {
+      o.trustManagerFactory = ClientOptions.requireNonNull("trustManagerFactory", trustManagerFactory);
+      return this;
+    }
+
+    /** Sets clean session (default false). */
+    public Builder cleanSession(boolean cleanSession) {
+      o.cleanSession = cleanSession;
+      return this;
+    }
+
+    /** Sets the reconnect backoff: first and largest delay in milliseconds (defaults 1 s and 60 s). */
+    public Builder reconnectDelays(long initialMillis, long maxMillis) {
+      o.reconnectInitialDelayMillis = initialMillis;
+      o.reconnectMaxDelayMillis = maxMillis;
+      return this;
+    }
+
+    /** Sets after how long without a connection the client gives up (default -1: never). */
+    public Builder reconnectGiveUpMillis(long millis) {
+      o.reconnectGiveUpMillis = millis;
+      return this;
+    }
+
+    /** Sets the offline queue's capacity (default 10,000) and what a full queue does (default: fail the new send). */
+    public Builder offlineQueue(int capacity, QueuePolicy policy) {
+      o.overflowPolicy = ClientOptions.requireNonNull("policy", policy);
+      o.offlineQueueCapacity = capacity;
+      return this;
+    }
+
+    /** Sets the scheduler user code runs on (default: rxiothub's shared callback threads). */
+    public Builder callbackScheduler(Scheduler scheduler) {
+      o.callbackScheduler = ClientOptions.requireNonNull("scheduler", scheduler);
+      return this;
+    }
+
+    /** Sets how long a device-management request waits for the platform's response (default 30 s). */
+    public Builder dmTimeoutMillis(long millis) {
+      o.dmTimeoutMillis(millis);
+      return this;
+    }
+
+    /** Returns the client (not connected). @throws IllegalStateException if a required option is missing */
+    public WatsonDeviceClient build() {
+      ClientId id = o.clientId(false);
+      return new WatsonDeviceClient(id, o.core(id), o.dmTimeoutMillis);
+    }
+  }
+}
