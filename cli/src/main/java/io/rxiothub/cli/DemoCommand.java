@@ -75,8 +75,7 @@ final class DemoCommand implements Callable<Integer> {
   private String connectionString = "";
   private @Nullable WireTap tap;
   private @Nullable DeviceClient client;
-  private int printedFrames;
-  private int step;
+  private DemoSteps steps;
   private final BlockingQueue<CloudMessage> cloudMessages = new LinkedBlockingQueue<>();
   private final BlockingQueue<TwinPatch> desiredPatches = new LinkedBlockingQueue<>();
   private final BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
@@ -89,6 +88,7 @@ final class DemoCommand implements Callable<Integer> {
     out = spec.commandLine().getOut();
     style = Style.of(spec);
     timeout = Duration.ofSeconds(stepTimeoutSeconds);
+    steps = new DemoSteps(out, style, STEPS, verbose);
     long start = System.nanoTime();
     out.println(style.bold("rxiothub demo") + ": a device and a local IoT Hub, step by step.");
     out.println(style.dim("Packets marked dev -> hub / dev <- hub went over the wire (TLS, decrypted by a local tap;"
@@ -96,21 +96,21 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     boolean ok = false;
     try {
-      ok = step("start the hub emulator", this::startEmulator)
-          && step("register a device", this::registerDevice)
-          && step("connect a DeviceClient", this::connect)
-          && step("send telemetry with properties", this::sendTelemetry)
-          && step("receive a cloud-to-device message", this::receiveCloudMessage)
-          && step("read the twin", this::readTwin)
-          && step("patch reported properties", this::patchReported)
-          && step("receive a desired-properties update", this::receiveDesired)
-          && step("answer a direct method", this::answerMethod)
-          && step("reconnect after the hub drops the connection", this::reconnect)
-          && step("upload a file (blob storage over HTTPS)", this::uploadFile);
+      ok = steps.run("start the hub emulator", this::startEmulator)
+          && steps.run("register a device", this::registerDevice)
+          && steps.run("connect a DeviceClient", this::connect)
+          && steps.run("send telemetry with properties", this::sendTelemetry)
+          && steps.run("receive a cloud-to-device message", this::receiveCloudMessage)
+          && steps.run("read the twin", this::readTwin)
+          && steps.run("patch reported properties", this::patchReported)
+          && steps.run("receive a desired-properties update", this::receiveDesired)
+          && steps.run("answer a direct method", this::answerMethod)
+          && steps.run("reconnect after the hub drops the connection", this::reconnect)
+          && steps.run("upload a file (blob storage over HTTPS)", this::uploadFile);
     } finally {
       long closing = System.nanoTime();
       closeAll();
-      printFrames();
+      steps.printFrames();
       out.println(style.dim("       closed the client, the tap and the emulator in " + Style.since(closing)));
     }
     out.println();
@@ -132,6 +132,7 @@ final class DemoCommand implements Callable<Integer> {
     hub = started;
     tap = WireTap.start("localhost", started.mqttPort(), started.sslContext(), frame -> { });
     backEnd = new DemoBackEnd(started, timeout);
+    steps.tap(tap);
     return List.of(
         "hub " + started.hostName() + ", MQTT over TLS on 127.0.0.1:" + started.mqttPort() + ", HTTPS on "
             + started.webSocketPort() + ", in memory",
@@ -293,87 +294,6 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   // ------------------------------------------------------------------ plumbing
-
-  private boolean step(String title, Callable<List<String>> body) {
-    step++;
-    String number = Style.pad((step < 10 ? " " : "") + step + "/" + STEPS, 6);
-    out.print(number + " " + Style.pad(title, 46));
-    out.flush();
-    long start = System.nanoTime();
-    List<String> details;
-    try {
-      details = body.call();
-    } catch (Throwable e) {
-      String took = Style.since(start);
-      out.println(style.failed("FAILED") + "  " + took);
-      printFrames();
-      Throwable cause = Failures.unwrap(e);
-      out.println("       " + style.failed("error: ") + describe(cause));
-      out.println("       run again with --verbose for the stack trace; the demo needs only loopback and"
-          + " free ephemeral ports.");
-      if (verbose) {
-        e.printStackTrace(out);
-      }
-      out.flush();
-      return false;
-    }
-    out.println(style.ok("ok") + "  " + Style.since(start));
-    for (String line : details) {
-      out.println("       " + line);
-    }
-    printFrames();
-    out.flush();
-    return true;
-  }
-
-  private static String describe(Throwable cause) {
-    if (cause instanceof TimeoutException) {
-      return "timed out: " + Failures.firstLine(cause);
-    }
-    return Failures.firstLine(cause) + " (" + cause.getClass().getSimpleName() + ")";
-  }
-
-  private void printFrames() {
-    WireTap t = tap;
-    if (t == null) {
-      return;
-    }
-    settle(t);
-    List<WireFrame> frames = t.framesFrom(printedFrames);
-    for (WireFrame frame : frames) {
-      out.println("       " + WireLines.format(frame, style));
-    }
-    printedFrames += frames.size();
-  }
-
-  /**
-   * Waits (at most 2 s) until every QoS 1 PUBLISH not printed yet has its PUBACK, so that a step's acknowledgements
-   * are printed with the step and not with the next one.
-   */
-  private void settle(WireTap t) {
-    List<WireFrame> unprinted = t.framesFrom(printedFrames);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-    for (int i = 0; i < unprinted.size(); i++) {
-      WireFrame publish = unprinted.get(i);
-      if (publish.qos() != 1) {
-        continue;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return;
-      }
-      try {
-        t.await(printedFrames + i + 1, f -> f.typeName().equals("PUBACK") && f.packetId() == publish.packetId()
-            && f.connection() == publish.connection() && f.direction() != publish.direction(),
-            Duration.ofNanos(left));
-      } catch (TimeoutException e) {
-        // the connection was dropped with the PUBLISH in flight: print what there is
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
 
   private ConnectionState awaitState(ConnectionState.Status wanted) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();

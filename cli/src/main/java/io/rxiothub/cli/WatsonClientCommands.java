@@ -5,8 +5,11 @@ package io.rxiothub.cli;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.rxiothub.watson.ClientId;
+import io.rxiothub.watson.DmOperation;
+import io.rxiothub.watson.Firmware;
 import io.rxiothub.watson.WatsonIds;
 import io.rxiothub.watson.WatsonTopic;
 import io.rxiothub.watson.client.GatewayClient;
@@ -30,16 +33,10 @@ final class WatsonClientCommands {
 
   private WatsonClientCommands() {}
 
-  /** The options that connect a gateway. */
-  static final class GatewayOptions {
+  /** Where the platform is: organisation, host, port and trust; shared by the gateway and application options. */
+  static final class PlatformOptions {
     @Option(names = "--org", required = true, description = "organisation id")
     String org;
-
-    @Option(names = "--gateway", required = true, description = "the gateway, type/id")
-    String gateway;
-
-    @Option(names = "--token", required = true, description = "the gateway's token")
-    String token;
 
     @Option(names = "--host", description = "host (default {org}.messaging.internetofthings.ibmcloud.com)")
     String host;
@@ -50,23 +47,43 @@ final class WatsonClientCommands {
     @Option(names = "--ca-file", description = "PEM CA certificate to trust (default: the JVM's trust store)")
     Path caFile;
 
-    /** Builds and connects the gateway; exit 2 on a bad option, 4 when it cannot connect. */
-    GatewayClient connect() throws Exception {
+    String host() {
+      return host != null ? host : org + ".messaging.internetofthings.ibmcloud.com";
+    }
+  }
+
+  /** The options that connect a gateway. */
+  static final class GatewayOptions {
+    @Mixin PlatformOptions platform;
+
+    @Option(names = "--gateway", required = true, description = "the gateway, type/id")
+    String gateway;
+
+    @Option(names = "--token", required = true, description = "the gateway's token")
+    String token;
+
+    /** Builds the gateway (not connected); exit 2 on a bad option. */
+    GatewayClient build() throws Exception {
       String[] gw = WatsonCommand.pair(gateway, "--gateway");
       GatewayClient.Builder builder;
       try {
-        builder = GatewayClient.builder().orgId(org).typeId(gw[0]).deviceId(gw[1]).token(token).port(port)
-            .reconnectGiveUpMillis(10_000);
+        builder = GatewayClient.builder().orgId(platform.org).typeId(gw[0]).deviceId(gw[1]).token(token)
+            .port(platform.port).reconnectGiveUpMillis(10_000);
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw new CliException(ExitCodes.USAGE, e.getMessage());
       }
-      if (host != null) {
-        builder.host(host);
+      if (platform.host != null) {
+        builder.host(platform.host);
       }
-      if (caFile != null) {
-        builder.trustManagerFactory(WatsonCommand.Publish.trust(caFile));
+      if (platform.caFile != null) {
+        builder.trustManagerFactory(WatsonCommand.Publish.trust(platform.caFile));
       }
-      GatewayClient client = builder.build();
+      return builder.build();
+    }
+
+    /** Builds and connects the gateway; exit 2 on a bad option, 4 when it cannot connect. */
+    GatewayClient connect() throws Exception {
+      GatewayClient client = build();
       try {
         client.connect().blockingAwait(30, TimeUnit.SECONDS);
       } catch (WatsonException e) {
@@ -151,8 +168,7 @@ final class WatsonClientCommands {
   static final class SendCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--org", required = true, description = "organisation id")
-    String org;
+    @Mixin PlatformOptions platform;
 
     @Option(names = "--app-id", defaultValue = "rxiothub-cli", description = "the application id")
     String appId;
@@ -162,15 +178,6 @@ final class WatsonClientCommands {
 
     @Option(names = "--token", required = true, description = "the API key's token")
     String token;
-
-    @Option(names = "--host", description = "host (default {org}.messaging.internetofthings.ibmcloud.com)")
-    String host;
-
-    @Option(names = "--port", defaultValue = "8883", description = "MQTT over TLS port")
-    int port;
-
-    @Option(names = "--ca-file", description = "PEM CA certificate to trust (default: the JVM's trust store)")
-    Path caFile;
 
     @Option(names = "--device", required = true, description = "the device, type/id")
     String device;
@@ -190,14 +197,15 @@ final class WatsonClientCommands {
       String clientId;
       String topic;
       try {
-        clientId = ClientId.application(WatsonIds.requireOrgId(org), appId, false).toString();
+        clientId = ClientId.application(WatsonIds.requireOrgId(platform.org), appId, false).toString();
         topic = WatsonTopic.command(target[0], target[1], command, format).toString();
       } catch (IllegalArgumentException e) {
         throw new CliException(ExitCodes.USAGE, e.getMessage());
       }
       var builder = MqttClient.builder().useMqttVersion3().identifier(clientId)
-          .serverHost(host != null ? host : org + ".messaging.internetofthings.ibmcloud.com").serverPort(port)
-          .sslConfig().trustManagerFactory(caFile == null ? null : WatsonCommand.Publish.trust(caFile))
+          .serverHost(platform.host()).serverPort(platform.port)
+          .sslConfig()
+          .trustManagerFactory(platform.caFile == null ? null : WatsonCommand.Publish.trust(platform.caFile))
           .applySslConfig();
       Mqtt3BlockingClient client = builder.buildBlocking();
       try {
@@ -222,7 +230,9 @@ final class WatsonClientCommands {
   @Command(name = "manage", mixinStandardHelpOptions = true,
       description = {"Connect as a gateway, manage --device (default: the gateway) and answer the platform's"
           + " device-management requests for it with the rc --answer gives (default 202 for device/reboot and"
-          + " device/factory_reset, 501 otherwise).", "Runs until Ctrl-C, --count requests or --run-for seconds."},
+          + " device/factory_reset, 501 otherwise). With --firmware it plays the device's side of firmware download"
+          + " and update (protocol.md §14.10) instead, each succeeding at once.",
+          "Runs until Ctrl-C, --count requests or --run-for seconds."},
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {"0:--count requests answered, or --run-for passed", "1:the platform refused manage",
           "2:bad option", "4:could not connect", "5:--run-for passed before --count requests",
@@ -241,11 +251,28 @@ final class WatsonClientCommands {
         + " firmware/download, firmware/update, device/update, observe, cancel)")
     Map<String, Integer> answers = Map.of();
 
+    @Option(names = "--firmware", description = "answer firmware download and update (each succeeds at once; a"
+        + " finished download or update counts as a request)")
+    boolean firmware;
+
     @Option(names = "--count", defaultValue = "0", description = "stop after this many requests (0: no limit)")
     int count;
 
     @Option(names = "--run-for", defaultValue = "0", description = "seconds to run (0: no limit)")
     long runFor;
+
+    private static final java.util.Set<DmOperation> FIRMWARE_STEPS = java.util.EnumSet.of(DmOperation.DEVICE_UPDATE,
+        DmOperation.OBSERVE, DmOperation.CANCEL, DmOperation.FIRMWARE_DOWNLOAD, DmOperation.FIRMWARE_UPDATE);
+
+    private Completable firmwareStep(PrintWriter out, String what, Firmware f, AtomicInteger answered) {
+      return Completable.fromRunnable(() -> {
+        synchronized (out) {
+          out.println("firmware " + what + " " + f.version() + " from " + f.uri() + ": done");
+          out.flush();
+        }
+        answered.incrementAndGet();
+      });
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -253,8 +280,12 @@ final class WatsonClientCommands {
       PrintWriter out = spec.commandLine().getOut();
       AtomicInteger answered = new AtomicInteger();
       try (StopSignal stop = StopSignal.install(); GatewayClient client = gateway.connect()) {
+        Disposable handling = !firmware ? Disposable.empty() : client.management().handleFirmware(target[0],
+            target[1], f -> firmwareStep(out, "download", f, answered), f -> firmwareStep(out, "update", f, answered))
+            .subscribe(() -> { }, e -> spec.commandLine().getErr().println("firmware handling ended: " + e));
         Disposable requests = client.management().platformRequests()
             .filter(r -> r.typeId().equals(target[0]) && r.deviceId().equals(target[1]))
+            .filter(r -> !firmware || !FIRMWARE_STEPS.contains(r.operation()))
             .flatMapCompletable(r -> {
               String op = r.operation().suffix().replace("mgmt/initiate/", "");
               int rc = answers.getOrDefault(op, op.startsWith("device/reboot") || op.equals("device/factory_reset")
@@ -275,10 +306,12 @@ final class WatsonClientCommands {
         out.flush();
         if (rc != 200) {
           requests.dispose();
+          handling.dispose();
           return ExitCodes.FAILED;
         }
         boolean stopped = await(stop, runFor, () -> count > 0 && answered.get() >= count);
         requests.dispose();
+        handling.dispose();
         client.disconnect().blockingAwait(10, TimeUnit.SECONDS);
         if (stopped) {
           return ExitCodes.INTERRUPTED;

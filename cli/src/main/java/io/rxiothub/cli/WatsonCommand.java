@@ -5,7 +5,6 @@ package io.rxiothub.cli;
 import io.rxiothub.emulator.watson.WatsonEmulator;
 import io.rxiothub.watson.client.GatewayClient;
 import io.rxiothub.watson.client.GatewayEvent;
-import io.rxiothub.watson.client.WatsonException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -99,23 +99,7 @@ final class WatsonCommand {
   static final class Publish implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--org", required = true, description = "organisation id")
-    String org;
-
-    @Option(names = "--gateway", required = true, description = "the gateway, type/id")
-    String gateway;
-
-    @Option(names = "--token", required = true, description = "the gateway's token")
-    String token;
-
-    @Option(names = "--host", description = "host (default {org}.messaging.internetofthings.ibmcloud.com)")
-    String host;
-
-    @Option(names = "--port", defaultValue = "8883", description = "MQTT over TLS port")
-    int port;
-
-    @Option(names = "--ca-file", description = "PEM CA certificate to trust (default: the JVM's trust store)")
-    Path caFile;
+    @Mixin WatsonClientCommands.GatewayOptions gateway;
 
     @Option(names = "--device", description = "the device the event is about, type/id (default: the gateway)")
     String device;
@@ -128,31 +112,15 @@ final class WatsonCommand {
 
     @Override
     public Integer call() throws Exception {
-      String[] gw = pair(gateway, "--gateway");
-      String[] target = device == null ? gw : pair(device, "--device");
+      String[] target = device == null ? pair(gateway.gateway, "--gateway") : pair(device, "--device");
       GatewayEvent message;
-      GatewayClient.Builder builder;
       try {
         message = GatewayEvent.builder().device(target[0], target[1]).eventId(event)
             .payload(payload.getBytes(StandardCharsets.UTF_8)).build();
-        builder = GatewayClient.builder().orgId(org).typeId(gw[0]).deviceId(gw[1]).token(token).port(port)
-            .reconnectGiveUpMillis(10_000);
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw new CliException(ExitCodes.USAGE, e.getMessage());
       }
-      if (host != null) {
-        builder.host(host);
-      }
-      if (caFile != null) {
-        builder.trustManagerFactory(trust(caFile));
-      }
-      try (GatewayClient client = builder.build()) {
-        try {
-          client.connect().blockingAwait(30, TimeUnit.SECONDS);
-        } catch (WatsonException e) {
-          throw new CliException(ExitCodes.CONNECTION, "could not connect " + client.clientId() + ": "
-              + e.getMessage(), e);
-        }
+      try (GatewayClient client = gateway.connect()) {
         client.publishEvent(message).blockingAwait(30, TimeUnit.SECONDS);
         spec.commandLine().getOut().println("published " + message + " as " + client.clientId());
         spec.commandLine().getOut().flush();

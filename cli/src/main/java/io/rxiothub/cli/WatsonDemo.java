@@ -48,14 +48,16 @@ final class WatsonDemo implements Callable<Integer> {
       description = "Fail a step that takes longer (default: ${DEFAULT-VALUE}).")
   long stepTimeoutSeconds = 30;
 
+  @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of a failure.")
+  boolean verbose;
+
   private PrintWriter out;
   private Style style;
   private Duration timeout;
   private @Nullable WatsonEmulator org;
   private @Nullable WireTap tap;
   private @Nullable GatewayClient gateway;
-  private int printedFrames;
-  private int step;
+  private DemoSteps steps;
   private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
   private final BlockingQueue<Notification> notifications = new LinkedBlockingQueue<>();
   private final BlockingQueue<PlatformRequest> requests = new LinkedBlockingQueue<>();
@@ -65,6 +67,7 @@ final class WatsonDemo implements Callable<Integer> {
     out = spec.commandLine().getOut();
     style = Style.of(spec);
     timeout = Duration.ofSeconds(Math.max(1, stepTimeoutSeconds));
+    steps = new DemoSteps(out, style, STEPS, verbose);
     long start = System.nanoTime();
     out.println(style.bold("rxiothub demo watson") + ": an IBM Watson IoT gateway and a local organisation.");
     out.println(style.dim("Packets marked dev -> hub / dev <- hub went over the wire (TLS, decrypted by a local tap;"
@@ -72,15 +75,15 @@ final class WatsonDemo implements Callable<Integer> {
     out.println();
     boolean ok = false;
     try {
-      ok = step("start a Watson IoT organisation", this::start)
-          && step("connect a GatewayClient", this::connect)
-          && step("publish for two devices behind it", this::publish)
-          && step("receive a command for one of them", this::command)
-          && step("get a notification for a bad topic", this::notification)
-          && step("answer a platform reboot request", this::reboot);
+      ok = steps.run("start a Watson IoT organisation", this::start)
+          && steps.run("connect a GatewayClient", this::connect)
+          && steps.run("publish for two devices behind it", this::publish)
+          && steps.run("receive a command for one of them", this::command)
+          && steps.run("get a notification for a bad topic", this::notification)
+          && steps.run("answer a platform reboot request", this::reboot);
     } finally {
       closeAll();
-      printFrames();
+      steps.printFrames();
     }
     out.println();
     if (ok) {
@@ -98,6 +101,7 @@ final class WatsonDemo implements Callable<Integer> {
     started.start();
     started.registerDevice("sensor", "s1");
     tap = WireTap.start("localhost", started.mqttPort(), started.sslContext(), frame -> { });
+    steps.tap(tap);
     return List.of("organisation abc123, MQTT over TLS on 127.0.0.1:" + started.mqttPort() + ", in memory;"
             + " device sensor/s1 registered",
         "wire tap on 127.0.0.1:" + tap.port() + " relays the gateway's TLS connection and decodes it");
@@ -150,8 +154,8 @@ final class WatsonDemo implements Callable<Integer> {
 
   private List<String> reboot() throws Exception {
     awaitSubscribed("iotdm-1/type/+/id/+/mgmt/initiate/device/reboot");
-    java.util.concurrent.Future<DmMessage> answer = org.deviceManagement().initiate("sensor", "s1", DmOperation.REBOOT, null, timeout)
-        .toFuture();
+    java.util.concurrent.Future<DmMessage> answer = org.deviceManagement()
+        .initiate("sensor", "s1", DmOperation.REBOOT, null, timeout).toFuture();
     PlatformRequest request = poll(requests, "the reboot request");
     gateway.management().respond(request, 202, null).blockingAwait(timeout.toMillis(), TimeUnit.MILLISECONDS);
     DmMessage response = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -176,42 +180,6 @@ final class WatsonDemo implements Callable<Integer> {
       throw new TimeoutException("the gateway did not get " + what + " in " + timeout.toSeconds() + " s");
     }
     return item;
-  }
-
-  private boolean step(String title, Callable<List<String>> body) {
-    step++;
-    out.print(Style.pad(" " + step + "/" + STEPS, 6) + " " + Style.pad(title, 46));
-    out.flush();
-    long start = System.nanoTime();
-    List<String> details;
-    try {
-      details = body.call();
-    } catch (Throwable e) {
-      out.println(style.failed("FAILED") + "  " + Style.since(start));
-      printFrames();
-      out.println("       " + style.failed("error: ") + Failures.firstLine(Failures.unwrap(e)));
-      out.flush();
-      return false;
-    }
-    out.println(style.ok("ok") + "  " + Style.since(start));
-    for (String line : details) {
-      out.println("       " + line);
-    }
-    printFrames();
-    out.flush();
-    return true;
-  }
-
-  private void printFrames() {
-    WireTap t = tap;
-    if (t == null) {
-      return;
-    }
-    List<WireFrame> frames = t.framesFrom(printedFrames);
-    for (WireFrame frame : frames) {
-      out.println("       " + WireLines.format(frame, style));
-    }
-    printedFrames += frames.size();
   }
 
   private void closeAll() {

@@ -96,7 +96,7 @@ class WatsonCommandIT {
       assertThat(listened.out).contains("command valve/v1 open json {\"pct\":40}");
 
       Cli.Running manage = Cli.start(Cli.concat(Cli.concat(new String[] {"watson", "manage"}, gateway),
-          "--device", "sensor/m1", "--lifetime", "3600", "--count", "1", "--run-for", "30"));
+          "--device", "sensor/m1", "--lifetime", "3600", "--firmware", "--count", "2", "--run-for", "60"));
       for (int i = 0; i < 100 && !org.deviceManagement().isManaged("sensor", "m1"); i++) {
         Thread.sleep(100);
       }
@@ -109,10 +109,15 @@ class WatsonCommandIT {
         rc = rc == -1 ? null : rc;
       }
       assertThat(rc).isEqualTo(202);
+      io.rxiothub.watson.Firmware firmware = org.deviceManagement().firmwareDownload("sensor", "m1",
+          io.rxiothub.watson.Firmware.builder().version("2.0").uri("https://firmware.example/2.0.bin").build(),
+          java.time.Duration.ofSeconds(20)).blockingGet();
+      assertThat(firmware.state()).isEqualTo(io.rxiothub.watson.Firmware.STATE_DOWNLOADED);
       Cli managed = manage.await();
       assertThat(managed.exitCode).as(managed.toString()).isZero();
       assertThat(managed.out).contains("manage sensor/m1: rc 200")
-          .contains("request device/reboot for sensor/m1 answered 202");
+          .contains("request device/reboot for sensor/m1 answered 202")
+          .contains("firmware download 2.0 from https://firmware.example/2.0.bin: done");
       assertThat(listened.out + managed.out + sent.out).doesNotContain(token).doesNotContain(key.token());
     }
   }
