@@ -48,6 +48,9 @@ public interface ForwardStore extends AutoCloseable {
    * a record larger than the whole limit), with {@link StoreException} if the store is closed or its database fails;
    * then the message is not kept.
    *
+   * <p>A durable store signals on its writer thread, after the group's sync: keep the callback short (hand work
+   * on with {@code observeOn}), since the next group waits for it.
+   *
    * @throws IllegalArgumentException if the device id is null, empty or over 65,535 UTF-8 bytes, or the message null
    */
   @CheckReturnValue

@@ -122,10 +122,16 @@ abstract class ForwardStoreContract {
     return Arbitraries.longs().between(200, 3000);
   }
 
-  /** Picks the sequence of one of the device's queued messages, or one that is not queued (-1 picks 0). */
+  /**
+   * Picks the sequence of one of the device's queued messages, or one that is not queued (-1 picks 0), or (5) the
+   * store's oldest, often another device's.
+   */
   private static long pick(StoreModel model, String device, int pick) {
     if (pick < 0) {
       return 0;
+    }
+    if (pick == 5 && !model.queued.isEmpty()) {
+      return model.queued.get(0).sequence();
     }
     List<StoredMessage> q = model.queued.stream().filter(s -> s.deviceId().equals(device)).toList();
     return q.isEmpty() ? model.nextSequence + pick : q.get(pick % q.size()).sequence();

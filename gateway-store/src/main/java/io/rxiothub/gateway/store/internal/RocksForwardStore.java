@@ -243,17 +243,20 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
         if (sequence <= 0 || !heads.containsKey(deviceId)) {
           return false;
         }
-        byte[] key = RecordCodec.key(RecordCodec.deviceIdBytes(deviceId), sequence);
-        byte[] value;
+        byte[] index;
         try {
-          value = h.db.get(h.messages, key);
+          index = h.db.get(h.order, orderKey(sequence)); // the index entry is small and holds the record's size
         } catch (RocksDBException e) {
           throw failure("reading " + deviceId + "#" + sequence, e);
         }
-        if (value == null) {
+        if (index == null) {
           return false;
         }
-        remove(deviceId, sequence, (long) key.length + value.length, Tally.Removal.DELETED);
+        OrderEntry e = OrderEntry.decode(index);
+        if (!e.deviceId.equals(deviceId)) {
+          return false; // that sequence is another device's
+        }
+        remove(deviceId, sequence, e.size, Tally.Removal.DELETED);
         return true;
       }
     } finally {
