@@ -118,6 +118,20 @@ class PersistenceIT {
   }
 
   @Test
+  void aChangeAfterCloseFailsInsteadOfReachingTheClosedDatabase(@TempDir Path dataDir) {
+    HubEmulator hub = HubEmulator.builder().mqttPort(0).webSocketPort(-1).dataDir(dataDir).build();
+    hub.registry().createDevice("before-close");
+    hub.close();
+
+    assertThatThrownBy(() -> hub.registry().createDevice("after-close")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("was not saved");
+    try (HubEmulator reopened = HubEmulator.builder().mqttPort(0).webSocketPort(-1).dataDir(dataDir).build()) {
+      assertThat(reopened.registry().get("before-close")).isPresent();
+      assertThat(reopened.registry().get("after-close")).isEmpty();
+    }
+  }
+
+  @Test
   void perTestExtensionGivesAFreshHub(HubEmulator hub) {
     assertThat(hub).isSameAs(perTest.hub());
     assertThat(hub.registry().list()).isEmpty();

@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
@@ -51,6 +52,9 @@ public final class StateDb implements StateLog, AutoCloseable {
   private final LRUCache cache;
   private final WriteOptions writes;
   private final RocksDB db;
+  /** Writes hold it shared, close exclusively: a write never reaches a closed handle (native memory freed). */
+  private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
+  private boolean closed;
 
   private StateDb(Path folder, Options options, LRUCache cache, WriteOptions writes, RocksDB db) {
     this.folder = folder;
@@ -170,10 +174,14 @@ public final class StateDb implements StateLog, AutoCloseable {
 
   /** Writes the log to disk and syncs it. */
   public void flush() {
+    open.readLock().lock();
     try {
+      requireOpen();
       db.flushWal(true);
     } catch (RocksDBException e) {
       throw failed("sync", e);
+    } finally {
+      open.readLock().unlock();
     }
   }
 
@@ -246,18 +254,32 @@ public final class StateDb implements StateLog, AutoCloseable {
   }
 
   private void put(byte[] key, byte[] value) {
+    open.readLock().lock();
     try {
+      requireOpen();
       db.put(writes, key, value);
     } catch (RocksDBException e) {
       throw failed("write to", e);
+    } finally {
+      open.readLock().unlock();
     }
   }
 
   private void delete(byte[] key) {
+    open.readLock().lock();
     try {
+      requireOpen();
       db.delete(writes, key);
     } catch (RocksDBException e) {
       throw failed("delete from", e);
+    } finally {
+      open.readLock().unlock();
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the emulator is closed: the change was not saved to " + folder);
     }
   }
 
@@ -266,21 +288,26 @@ public final class StateDb implements StateLog, AutoCloseable {
         e);
   }
 
-  /** Syncs and closes the database. Idempotent. */
+  /** Syncs and closes the database; later changes fail with IllegalStateException. Idempotent. */
   @Override
-  public synchronized void close() {
-    if (!db.isOwningHandle()) {
-      return;
-    }
+  public void close() {
+    open.writeLock().lock();
     try {
-      db.flushWal(true);
-      db.closeE();
-    } catch (RocksDBException e) {
-      LOG.warn("hub emulator: could not close its database {}: {}", folder, e.getMessage());
-    } finally {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        db.flushWal(true);
+        db.closeE();
+      } catch (RocksDBException e) {
+        LOG.warn("hub emulator: could not close its database {}: {}", folder, e.getMessage());
+      }
       writes.close();
       options.close();
       cache.close();
+    } finally {
+      open.writeLock().unlock();
     }
   }
 }
