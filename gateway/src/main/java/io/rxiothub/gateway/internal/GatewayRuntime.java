@@ -1,0 +1,219 @@
+// Wires one running gateway: the store, the relays, the downstream broker, the metrics endpoint; and its shutdown.
+package io.rxiothub.gateway.internal;
+
+import io.rxiothub.gateway.GatewayConfig;
+import io.rxiothub.gateway.LeafDevice;
+import io.rxiothub.gateway.StoreOverflow;
+import io.rxiothub.gateway.store.ForwardStore;
+import io.rxiothub.gateway.store.OverflowPolicy;
+import io.rxiothub.gateway.store.StoreSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A started gateway. */
+public final class GatewayRuntime implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayRuntime.class);
+
+  private final GatewayConfig config;
+  private final ForwardStore store;
+  private final Relays relays;
+  private final Metrics metrics;
+  private final ScheduledExecutorService timer;
+  private final GatewayBroker broker;
+  private final @Nullable MetricsServer metricsServer;
+  private final @Nullable String caPem;
+  private boolean closed;
+
+  private GatewayRuntime(GatewayConfig config, ForwardStore store, Relays relays, Metrics metrics,
+      ScheduledExecutorService timer, GatewayBroker broker, @Nullable MetricsServer metricsServer,
+      @Nullable String caPem) {
+    this.config = config;
+    this.store = store;
+    this.relays = relays;
+    this.metrics = metrics;
+    this.timer = timer;
+    this.broker = broker;
+    this.metricsServer = metricsServer;
+    this.caPem = caPem;
+  }
+
+  /** Starts a gateway: opens the store, starts the broker, resumes forwarding what the store holds. */
+  public static GatewayRuntime start(GatewayConfig config) {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "rxiothub-gateway-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    ForwardStore store = ForwardStore.open(storeSettings(config));
+    GatewayBroker broker = null;
+    try {
+      Metrics metrics = new Metrics();
+      UpstreamFactory factory = new UpstreamFactory(config);
+      GatewayExtension[] extension = new GatewayExtension[1];
+      Downstream down = new Downstream() {
+        @Override
+        public java.util.concurrent.CompletableFuture<Boolean> publish(String clientId, String topic,
+            byte[] payload, int qos) {
+          return extension[0].publish(clientId, topic, payload, qos);
+        }
+
+        @Override
+        public void disconnect(String clientId) {
+          extension[0].disconnect(clientId);
+        }
+      };
+      Map<String, LeafRelay> byId = new LinkedHashMap<>();
+      Map<String, LeafDevice> leaves = new LinkedHashMap<>();
+      for (LeafDevice leaf : config.leaves()) {
+        leaves.put(leaf.deviceId(), leaf);
+        byId.put(leaf.deviceId(), new LeafRelay(leaf, factory, store, down, metrics, timer));
+      }
+      Relays relays = new Relays(byId);
+      extension[0] = new GatewayExtension(new LeafAuth(config.hubHostName(), leaves), relays);
+      GatewayTls tls = config.tlsPort() < 0 ? null : tls(config);
+      broker = GatewayBroker.start(extension[0], config.bindAddress(), config.mqttPort(), config.tlsPort(), tls);
+      MetricsServer server = null;
+      GatewayRuntime[] self = new GatewayRuntime[1];
+      if (config.metricsPort() >= 0) {
+        server = MetricsServer.start(config.metricsBindAddress(), config.metricsPort(),
+            () -> self[0].metricsText(), () -> self[0].healthy());
+      }
+      self[0] = new GatewayRuntime(config, store, relays, metrics, timer, broker, server,
+          tls == null ? null : tls.caCertificatePem());
+      for (String deviceId : store.devices()) {
+        LeafRelay relay = relays.get(deviceId);
+        if (relay != null) {
+          relay.kick(); // resume what an earlier run stored and did not forward
+        } else {
+          LOG.warn("gateway: the store holds messages of '{}', which is no longer a configured leaf: kept",
+              deviceId);
+        }
+      }
+      LOG.info("gateway started: {}", config);
+      return self[0];
+    } catch (RuntimeException e) {
+      if (broker != null) {
+        broker.close();
+      }
+      store.close();
+      timer.shutdownNow();
+      throw e;
+    }
+  }
+
+  private static StoreSettings storeSettings(GatewayConfig config) {
+    StoreSettings.Builder b = StoreSettings.builder()
+        .maxBytes(config.storeMaxBytes())
+        .maxAge(Duration.ofSeconds(config.storeMaxAgeSeconds()))
+        .overflow(config.storeOverflow() == StoreOverflow.DROP_OLDEST
+            ? OverflowPolicy.DROP_OLDEST : OverflowPolicy.REJECT_NEW);
+    Path data = config.dataDirectory();
+    return (data == null ? b.inMemory() : b.directory(data.resolve("store"))).build();
+  }
+
+  private static GatewayTls tls(GatewayConfig config) {
+    Path cert = config.tlsCertificateFile();
+    Path key = config.tlsKeyFile();
+    if (cert != null && key != null) {
+      return GatewayTls.read(cert, key);
+    }
+    Path dir = config.dataDirectory();
+    try {
+      return GatewayTls.generated(dir != null ? dir.resolve("tls") : Files.createTempDirectory("rxiothub-gw-tls-"),
+          config.hostName(), Instant.now());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot make a folder for the generated TLS material", e);
+    }
+  }
+
+  /** The plain MQTT port, or -1. */
+  public int mqttPort() {
+    return broker.mqttPort();
+  }
+
+  /** The MQTT over TLS port, or -1. */
+  public int tlsPort() {
+    return broker.tlsPort();
+  }
+
+  /** The metrics port, or -1. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
+  }
+
+  /** The CA certificate leaves should trust (PEM), or null without a TLS listener. */
+  public @Nullable String caCertificatePem() {
+    return caPem;
+  }
+
+  /** The metrics as Prometheus text. */
+  public String metricsText() {
+    int open = 0;
+    int up = 0;
+    for (LeafRelay relay : relays.all()) {
+      int state = relay.upstreamState();
+      open += state > 0 ? 1 : 0;
+      up += state == 2 ? 1 : 0;
+    }
+    int connected = up;
+    return metrics.text(store, () -> (int) relays.all().stream().filter(LeafRelay::isOnline).count(),
+        () -> connected, open);
+  }
+
+  /** Healthy while every open upstream connection is up. */
+  public boolean healthy() {
+    for (LeafRelay relay : relays.all()) {
+      if (relay.upstreamState() == 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The messages the store holds now. */
+  public long queued() {
+    return store.stats().messages();
+  }
+
+  /**
+   * Graceful shutdown: no more leaves (the broker stops), waits up to the configured drain time for the upstream
+   * acknowledgements in flight, closes the upstream clients; what is not acknowledged stays in the store.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    broker.close();
+    relays.all().forEach(LeafRelay::stopSending);
+    long deadline = System.currentTimeMillis() + config.shutdownDrainMillis();
+    int left = 0;
+    try {
+      for (LeafRelay relay : relays.all()) {
+        left += relay.awaitIdle(deadline);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    relays.all().forEach(LeafRelay::close);
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
+    long kept = store.stats().messages();
+    store.close();
+    timer.shutdownNow();
+    LOG.info("gateway stopped: {} message(s) kept in the store ({} were in flight at the drain's end)", kept, left);
+  }
+}

@@ -1,0 +1,73 @@
+// Makes the upstream DeviceClient of a leaf: the leaf's own identity and key (identity translation, §18.2), the
+// hub's host (or the configured dial host), the trusted CAs; it never gives up reconnecting.
+package io.rxiothub.gateway.internal;
+
+import io.rxiothub.device.DeviceClient;
+import io.rxiothub.device.OverflowPolicy;
+import io.rxiothub.gateway.GatewayConfig;
+import io.rxiothub.gateway.LeafDevice;
+import io.rxiothub.sas.ConnectionString;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the upstream clients of the leaves. Thread-safe. */
+public final class UpstreamFactory {
+
+  /** The most sends a leaf's upstream client holds unacknowledged (the forwarder's window stays below it). */
+  static final int QUEUE = 1024;
+
+  private final GatewayConfig config;
+  private final X509Certificate[] trusted;
+
+  /** Creates the factory of {@code config}'s upstream clients. */
+  public UpstreamFactory(GatewayConfig config) {
+    this.config = config;
+    Path ca = config.hubCaFile();
+    this.trusted = ca == null ? new X509Certificate[0] : certificates(ca);
+  }
+
+  /** Returns a new, unconnected client for {@code leaf}. */
+  public DeviceClient create(LeafDevice leaf) {
+    ConnectionString cs = ConnectionString.builder()
+        .hostName(config.hubHostName())
+        .deviceId(leaf.deviceId())
+        .sharedAccessKey(leaf.key())
+        .gatewayHostName(config.hubConnectHost())
+        .build();
+    DeviceClient.Builder b = DeviceClient.builder()
+        .connectionString(cs)
+        .port(config.hubPort())
+        .reconnectGiveUpMillis(Long.MAX_VALUE)
+        .reconnectBackoff(200, 10_000)
+        .offlineQueue(QUEUE, OverflowPolicy.FAIL);
+    if (trusted.length > 0) {
+      b.trustedCertificates(trusted);
+    }
+    return b.build();
+  }
+
+  private static X509Certificate[] certificates(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      List<X509Certificate> out = new ArrayList<>();
+      for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        out.add((X509Certificate) c);
+      }
+      if (out.isEmpty()) {
+        throw new IllegalArgumentException("hub CA file " + file + " holds no PEM certificate");
+      }
+      return out.toArray(new X509Certificate[0]);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the hub CA file " + file, e);
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException("hub CA file " + file + " is not PEM certificates: " + e.getMessage(), e);
+    }
+  }
+}
