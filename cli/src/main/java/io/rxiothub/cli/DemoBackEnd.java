@@ -39,6 +39,11 @@ final class DemoBackEnd implements AutoCloseable {
     return service.createDevice(deviceId, null);
   }
 
+  /** {@code PUT /enrollmentGroups/{id}} of the DPS service API: the stored record, its generated keys included. */
+  JsonNode createEnrollmentGroup(String groupId, String recordJson) {
+    return service.putEnrollment(true, groupId, recordJson);
+  }
+
   /** {@code PATCH /twins/{id}} with a desired patch: the new desired $version. */
   long updateDesired(String deviceId, String jsonPatch) {
     return service.updateDesired(deviceId, null, jsonPatch).path("version").asLong();

@@ -10,7 +10,11 @@ import io.rxiothub.device.CloudMessage;
 import io.rxiothub.device.ConnectionState;
 import io.rxiothub.device.DeviceClient;
 import io.rxiothub.device.Message;
+import io.rxiothub.device.ProvisioningClient;
 import io.rxiothub.emulator.HubEmulator;
+import io.rxiothub.emulator.dps.DpsEndpoint;
+import io.rxiothub.provisioning.DpsConnect;
+import io.rxiothub.provisioning.Registration;
 import io.rxiothub.methods.MethodResponse;
 import io.rxiothub.cli.wire.WireFrame;
 import io.rxiothub.cli.wire.WireTap;
@@ -42,7 +46,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     subcommands = WatsonDemo.class,
     description = {
-        "Start an in-memory hub emulator, register a device and connect a DeviceClient through a local wire tap;"
+        "Start an in-memory hub emulator, provision a device through its DPS and connect a DeviceClient through a"
+            + " local wire tap;"
             + " then send telemetry, receive a cloud-to-device message, read and patch the twin, receive a desired"
             + " update, answer a direct method and reconnect after the hub drops the connection.",
         "The back end's side of each step (register, C2D and its feedback, twin, desired, method, drop, telemetry"
@@ -97,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
     boolean ok = false;
     try {
       ok = steps.run("start the hub emulator", this::startEmulator)
-          && steps.run("register a device", this::registerDevice)
+          && steps.run("provision the device through DPS", this::provisionDevice)
           && steps.run("connect a DeviceClient", this::connect)
           && steps.run("send telemetry with properties", this::sendTelemetry)
           && steps.run("receive a cloud-to-device message", this::receiveCloudMessage)
@@ -141,12 +146,23 @@ final class DemoCommand implements Callable<Integer> {
         "wire tap on 127.0.0.1:" + tap.port() + " relays the device's TLS connection to the hub and decodes it");
   }
 
-  private List<String> registerDevice() {
-    connectionString = backEnd().createDevice(deviceId).path("connectionString").asText();
-    long version = backEnd().updateDesired(deviceId, "{\"telemetryInterval\":30}");
-    return List.of(
-        "PUT /devices/" + deviceId + " -> connection string " + redact(connectionString),
-        "PATCH /twins/" + deviceId + " desired {\"telemetryInterval\":30} (desired $version " + version + ")");
+  /** The back end enrolls a group through the DPS service API, then our ProvisioningClient registers through it. */
+  private List<String> provisionDevice() {
+    String groupKey = backEnd().createEnrollmentGroup("demo-fleet", "{\"attestation\":{\"type\":\"symmetricKey\"},"
+        + "\"initialTwin\":{\"properties\":{\"desired\":{\"telemetryInterval\":30}}}}")
+        .path("attestation").path("symmetricKey").path("primaryKey").asText();
+    DpsEndpoint dps = hub().dps().start();
+    Registration registration = ProvisioningClient.builder().globalEndpoint("127.0.0.1").port(dps.mqttPort())
+        .idScope(dps.idScope()).registrationId(deviceId).groupKey(groupKey).trustStore(hub().trustStore())
+        .timeoutMillis(timeout.toMillis()).build().register().blockingGet();
+    connectionString = "HostName=" + registration.assignedHub() + ";DeviceId=" + registration.deviceId()
+        + ";SharedAccessKey=" + DpsConnect.derivedKey(groupKey, deviceId);
+    return List.of("PUT /enrollmentGroups/demo-fleet (DPS service API): symmetric key generated, initial desired"
+            + " {\"telemetryInterval\":30}",
+        "ProvisioningClient registered " + deviceId + " with the derived key at DPS 127.0.0.1:" + dps.mqttPort()
+            + " (ID scope " + dps.idScope() + "): assigned to hub " + registration.assignedHub() + " as device "
+            + registration.deviceId() + " (" + registration.substatus() + ")",
+        "connection string " + redact(connectionString));
   }
 
   private List<String> connect() throws Exception {

@@ -20,7 +20,10 @@ class DemoCommandIT {
 
     assertThat(run.exitCode).as(run.toString()).isZero();
     assertThat(run.out)
-        .contains(" 1/11  start the hub emulator", "10/11  reconnect after the hub drops the connection")
+        .contains(" 1/11  start the hub emulator", " 2/11  provision the device through DPS")
+        .contains("assigned to hub localhost as device demo-device (initialAssignment)")
+        .contains("connection string HostName=localhost;DeviceId=demo-device;SharedAccessKey=<redacted>")
+        .contains("10/11  reconnect after the hub drops the connection")
         .contains("11/11  upload a file (blob storage over HTTPS)")
         .contains("the back end got the notification: succeeded, 37 bytes")
         .contains("All 11 steps succeeded")
@@ -38,7 +41,7 @@ class DemoCommandIT {
         .contains("session present 1")
         .contains("device got \"turn the fan on\"", "delivery feedback Success", "status 200")
         // the back end's side went through the service REST API
-        .contains("PUT /devices/demo-device -> connection string", "PATCH /twins/demo-device desired",
+        .contains("PUT /enrollmentGroups/demo-fleet (DPS service API)",
             "GET /emulator/monitor) got {\"temperature\":21.5", "POST /twins/demo-device/methods reboot",
             "(POST /emulator/devices/demo-device/drop)", "the back end now sees reported {");
   }
@@ -73,7 +76,7 @@ class DemoCommandIT {
     Cli run = Cli.run("demo", "--device", "bad/id");
 
     assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
-    assertThat(run.out).contains(" 1/11  start the hub emulator").containsPattern(" 2/11  register a device +FAILED")
+    assertThat(run.out).contains(" 1/11  start the hub emulator").containsPattern(" 2/11  provision the device through DPS +FAILED")
         .contains("error: ").contains("closed the client, the tap and the emulator")
         .doesNotContain("3/11").doesNotContain("steps succeeded");
   }

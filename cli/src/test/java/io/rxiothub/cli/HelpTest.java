@@ -28,7 +28,8 @@ class HelpTest {
     collect("", RxIotHubCommand.newCommandLine(), paths);
 
     assertThat(paths).contains("demo", "emulator", "emulator c2d", "emulator purge", "emulator feedback", "emulator stop", "send", "receive", "twin get",
-        "twin report", "twin watch", "methods serve", "methods invoke", "provision", "sas", "sas verify");
+        "twin report", "twin watch", "methods serve", "methods invoke", "provision", "dps enroll", "dps list", "dps show", "dps delete", "sas",
+        "sas verify");
     for (String path : paths) {
       List<String> args = new ArrayList<>(List.of(path.split(" ")));
       args.add("--help");

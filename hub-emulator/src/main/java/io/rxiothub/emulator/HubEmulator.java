@@ -4,6 +4,7 @@ package io.rxiothub.emulator;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.emulator.dps.DpsEndpoint;
+import io.rxiothub.emulator.dps.internal.EnrollmentRoutes;
 import io.rxiothub.emulator.edge.EdgeHub;
 import io.rxiothub.emulator.edge.internal.EdgeFace;
 import io.rxiothub.emulator.files.FileUploads;
@@ -16,6 +17,7 @@ import io.rxiothub.emulator.internal.HubRuntime;
 import io.rxiothub.emulator.internal.HubSettings;
 import io.rxiothub.emulator.internal.Identity;
 import io.rxiothub.emulator.console.internal.ConsoleFace;
+import io.rxiothub.emulator.service.internal.ServiceAuth;
 import io.rxiothub.emulator.service.internal.ServiceFace;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -76,6 +78,8 @@ public final class HubEmulator implements AutoCloseable {
     files.install(runtime.routes());
     FilesConsole.install(runtime.routes(), console.pages(), files, core.registry(), settings.clock());
     this.edge = new EdgeFace(core, () -> runtime.tls().caCertificatePem());
+    EnrollmentRoutes.install(runtime.routes(), this::dps, hostName, new ServiceAuth(core.registry(), settings.clock()),
+        settings.clock());
   }
 
   /** Returns a builder with the defaults: host {@code localhost}, ports 8883 and 443, in memory, system clock. */

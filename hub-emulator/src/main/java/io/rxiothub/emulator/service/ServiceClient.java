@@ -272,6 +272,49 @@ public final class ServiceClient {
     return PercentEncoding.encode(segment);
   }
 
+  /**
+   * Creates or replaces a DPS enrollment ({@code group}: an enrollment group, else an individual enrollment) from its
+   * record JSON (protocol.md §15.6); answers the stored record, keys included.
+   */
+  public JsonNode putEnrollment(boolean group, String id, String recordJson) {
+    return call("PUT", enrollmentPath(group, id), recordJson, 10);
+  }
+
+  /** A DPS enrollment's record, keys included; a 404 ServiceException when there is none. */
+  public JsonNode enrollment(boolean group, String id) {
+    return call("GET", enrollmentPath(group, id), null, 10);
+  }
+
+  /** Every DPS enrollment of the kind, as an array of records (every page of the query). */
+  public JsonNode enrollments(boolean group) {
+    com.fasterxml.jackson.databind.node.ArrayNode all = JSON.createArrayNode();
+    String path = (group ? "/enrollmentGroups" : "/enrollments") + "/query";
+    String query = "{\"query\":\"SELECT * FROM " + (group ? "enrollmentGroups" : "enrollments") + "\"}";
+    String continuation = null;
+    do {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(file.url() + path + API_VERSION))
+          .timeout(Duration.ofSeconds(10)).header("Authorization", token())
+          .header("Content-Type", "application/json; charset=utf-8")
+          .POST(HttpRequest.BodyPublishers.ofString(query, StandardCharsets.UTF_8));
+      if (continuation != null) {
+        request.header("x-ms-continuation", continuation);
+      }
+      HttpResponse<String> response = send(request.build());
+      answer(response).forEach(all::add);
+      continuation = response.headers().firstValue("x-ms-continuation").orElse(null);
+    } while (continuation != null);
+    return all;
+  }
+
+  /** Deletes a DPS enrollment; a 404 ServiceException when there is none. */
+  public void deleteEnrollment(boolean group, String id) {
+    call("DELETE", enrollmentPath(group, id), null, 10);
+  }
+
+  private static String enrollmentPath(boolean group, String id) {
+    return (group ? "/enrollmentGroups/" : "/enrollments/") + encode(id);
+  }
+
   /** A SAS token (a secret) for the service connection string's policy, valid for an hour: for curl and scripts. */
   public String sasToken() {
     return token();
@@ -294,6 +337,10 @@ public final class ServiceClient {
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
         .build();
+    return send(request);
+  }
+
+  private HttpResponse<String> send(HttpRequest request) {
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -322,8 +369,10 @@ public final class ServiceClient {
     }
     if (response.statusCode() >= 300) {
       String message = answer.path("Message").asText("");
+      String dps = answer.path("message").asText(""); // the DPS service API's error body (protocol.md §15.6)
       throw new ServiceException(response.statusCode(), message.startsWith("ErrorCode:")
-          ? message.substring(10).replaceFirst(";", ": ") : "the emulator answered " + response.statusCode(), null);
+          ? message.substring(10).replaceFirst(";", ": ") : !dps.isEmpty() ? dps
+          : "the emulator answered " + response.statusCode(), null);
     }
     return answer;
   }
