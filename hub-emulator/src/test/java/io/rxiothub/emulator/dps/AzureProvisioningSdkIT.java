@@ -1,6 +1,6 @@
-// The official Azure IoT provisioning device client for Java (2.1.2, MQTT) registers against the emulator's DPS
-// unchanged, individual and group symmetric keys with a custom payload, and X.509 (individual by certificate, group
-// by intermediate CA); then the official device SDK (2.5.0) connects to the assigned hub with the key or the same
+// The official Azure IoT provisioning device client for Java (2.1.2, MQTT and MQTT_WS) registers against the
+// emulator's DPS unchanged, individual and group symmetric keys with a custom payload, and X.509 (individual by
+// certificate, group by intermediate CA); then the official device SDK (2.5.0) connects to the assigned hub with the key or the same
 // client certificate and sends telemetry.
 package io.rxiothub.emulator.dps;
 
@@ -34,6 +34,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,9 +42,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Fixed ports: the official provisioning client dials {@code {globalEndpoint}:8883} and the device SDK
- * {@code {assignedHub}:8883}, whatever is configured. So DPS listens on 127.0.0.2:8883 as {@code dps.localhost} and
- * the hub on 127.0.0.1:8883 as {@code hub.localhost}; failsafe resolves both names through
+ * Fixed ports: the official provisioning client dials {@code {globalEndpoint}:8883} ({@code :443} over MQTT_WS) and
+ * the device SDK {@code {assignedHub}:8883}, whatever is configured. So DPS listens on 127.0.0.2:8883 and 443 as
+ * {@code dps.localhost} and the hub on 127.0.0.1:8883 as {@code hub.localhost}; failsafe resolves both names through
  * {@code -Djdk.net.hosts.file} (conformance-hosts), in the same execution as AzureSdkConformanceIT.
  */
 @Timeout(120)
@@ -57,10 +58,18 @@ class AzureProvisioningSdkIT {
   @BeforeAll
   static void start() {
     hub = HubEmulator.builder().hostName("hub.localhost").mqttPort(8883).webSocketPort(-1).build().start();
-    dps = hub.dps()
+    hub.dps()
         .addEnrollment(Enrollment.individual("sdk-solo").primaryKey(KEY).build())
-        .addEnrollment(Enrollment.group("sdk-fleet").primaryKey(GROUP_KEY).build())
-        .start("127.0.0.2", 8883, -1);
+        .addEnrollment(Enrollment.individual("sdk-solo-ws").primaryKey(KEY).build())
+        .addEnrollment(Enrollment.group("sdk-fleet").primaryKey(GROUP_KEY).build());
+    try {
+      dps = hub.dps().start("127.0.0.2", 8883, 443);
+    } catch (IllegalStateException e) {
+      // port 443 needs privileges on Linux (CI runs as root): the MQTT_WS case is then skipped, loudly
+      System.err.println("WARNING: DPS cannot bind 127.0.0.2:443 (" + e.getMessage() + "): the official client's"
+          + " MQTT_WS case is SKIPPED. Run as root or lower net.ipv4.ip_unprivileged_port_start to 443.");
+      dps = hub.dps().start("127.0.0.2", 8883, -1);
+    }
   }
 
   @AfterAll
@@ -72,15 +81,19 @@ class AzureProvisioningSdkIT {
 
   static Stream<Arguments> enrollments() {
     return Stream.of(
-        Arguments.of("individual symmetric key", "sdk-solo", KEY),
+        Arguments.of("individual symmetric key", "sdk-solo", KEY, ProvisioningDeviceClientTransportProtocol.MQTT),
         Arguments.of("group key, derived by the SDK's caller", "sdk-member-1", DpsConnect.derivedKey(GROUP_KEY,
-            "sdk-member-1")));
+            "sdk-member-1"), ProvisioningDeviceClientTransportProtocol.MQTT),
+        Arguments.of("individual symmetric key over MQTT_WS (wss://dps.localhost:443/mqtt)", "sdk-solo-ws", KEY,
+            ProvisioningDeviceClientTransportProtocol.MQTT_WS));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("enrollments")
   void officialClientRegistersThenTheDeviceSdkConnectsToTheAssignedHub(String name, String registrationId,
-      String key) throws Exception {
+      String key, ProvisioningDeviceClientTransportProtocol protocol) throws Exception {
+    Assumptions.assumeTrue(protocol == ProvisioningDeviceClientTransportProtocol.MQTT || dps.webSocketPort() == 443,
+        "DPS could not bind 127.0.0.2:443 (see the warning above)");
     SSLContext trust = hub.sslContext();
     SecurityProviderSymmetricKey security = new SecurityProviderSymmetricKey(
         key.getBytes(StandardCharsets.UTF_8), registrationId) {
@@ -89,8 +102,8 @@ class AzureProvisioningSdkIT {
         return trust;
       }
     };
-    ProvisioningDeviceClient client = ProvisioningDeviceClient.create("dps.localhost", dps.idScope(),
-        ProvisioningDeviceClientTransportProtocol.MQTT, security);
+    ProvisioningDeviceClient client = ProvisioningDeviceClient.create("dps.localhost", dps.idScope(), protocol,
+        security);
     ProvisioningDeviceClientRegistrationResult result;
     try {
       AdditionalData data = new AdditionalData();

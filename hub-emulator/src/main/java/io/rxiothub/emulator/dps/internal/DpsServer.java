@@ -98,6 +98,7 @@ public final class DpsServer implements AutoCloseable {
         ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
         ch.pipeline().addLast(new HttpServerCodec());
         ch.pipeline().addLast(new HttpObjectAggregator(64 * 1024));
+        ch.pipeline().addLast(new PahoPath());
         ch.pipeline().addLast(new WebSocketServerProtocolHandler(config));
         ch.pipeline().addLast(new FrameUnwrapper());
         ch.pipeline().addLast(new FrameWrapper());
@@ -105,6 +106,21 @@ public final class DpsServer implements AutoCloseable {
         ch.pipeline().addLast(new DpsConnection(service, clock));
       }
     });
+  }
+
+  /**
+   * The official Java provisioning client gives Paho {@code wss://{host}:443} with no path, and Paho then asks for
+   * {@code /mqtt} (its default): served as {@code /$iothub/websocket} (protocol.md §15.4).
+   */
+  private static final class PahoPath extends io.netty.channel.ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof io.netty.handler.codec.http.HttpRequest request
+          && (request.uri().equals("/mqtt") || request.uri().startsWith("/mqtt?"))) {
+        request.setUri(WEBSOCKET_PATH + request.uri().substring("/mqtt".length()));
+      }
+      ctx.fireChannelRead(msg);
+    }
   }
 
   private int bind(String address, int port, String what, ChannelInitializer<SocketChannel> initializer) {
