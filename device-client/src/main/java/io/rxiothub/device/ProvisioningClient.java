@@ -276,9 +276,9 @@ public final class ProvisioningClient {
         throw new IllegalArgumentException("trustStore must not be null");
       }
       try {
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trustStore);
-        this.trustManagerFactory = factory;
+        // the factory shared by every client trusting the same certificates, and so one TLS context and session
+        // cache: a fleet registering with one CA does not build a TLS context per registration
+        this.trustManagerFactory = io.rxiothub.transport.internal.TrustFactories.forStore(trustStore);
       } catch (java.security.GeneralSecurityException e) {
         throw new IllegalArgumentException("trustStore cannot be used: " + e.getMessage(), e);
       }
