@@ -71,7 +71,8 @@ public final class HubEmulator implements AutoCloseable {
     this.registry = new DeviceRegistry(core.registry());
     this.faults = new Faults(core.faults(), core::acceptedConnections, runtime::outage, runtime::restart);
     this.files = new FileUploadService(core.registry(), settings.clock(), runtime::webSocketPort,
-        core.faults()::cutStorageUploads, core.faults()::storageCutsDone);
+        core.faults()::cutStorageUploads, core.faults()::storageCutsDone,
+        settings.dataDir() == null ? null : settings.dataDir().resolve("blob-storage"));
     this.stopServiceWork = ServiceFace.install(runtime.routes(), core, settings.clock(), shutdownRequest::countDown,
         files.notifications());
     this.console = ConsoleFace.install(runtime.routes(), core, settings.clock());
@@ -477,7 +478,10 @@ public final class HubEmulator implements AutoCloseable {
       return this;
     }
 
-    /** Where registry, twins, queued C2D and the CA are kept across runs (default null: in memory only). */
+    /**
+     * Where registry, twins, queued C2D, the CA and the built-in Blob storage's blobs ({@code blob-storage/}) are kept
+     * across runs (default null: in memory only).
+     */
     public Builder dataDir(@Nullable Path dataDir) {
       this.dataDir = dataDir;
       return this;

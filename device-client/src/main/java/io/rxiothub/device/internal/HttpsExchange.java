@@ -30,6 +30,11 @@ final class HttpsExchange {
   }
 
   private static final int MAX_ANSWER = 64 * 1024;
+  /**
+   * Bodies above this are streamed (blocks); smaller ones (the hub's JSON) are buffered, because in streaming mode
+   * HttpURLConnection drops the body of a 401 answer, and the hub's 401 says what is wrong with the credentials.
+   */
+  private static final int STREAMING_THRESHOLD = 16 * 1024;
 
   private final @Nullable SSLSocketFactory sockets;
   private final int connectTimeoutMillis;
@@ -66,7 +71,9 @@ final class HttpsExchange {
         throw new IOException("the upload was aborted");
       }
       c.setDoOutput(true);
-      c.setFixedLengthStreamingMode(length);
+      if (length > STREAMING_THRESHOLD) {
+        c.setFixedLengthStreamingMode(length);
+      }
       OutputStream out = c.getOutputStream();
       try {
         out.write(body, 0, length);

@@ -1,7 +1,7 @@
 // DeviceClient.files() against the hub emulator's file endpoints and built-in Blob storage over real TLS: Put Blob and
 // multi-block uploads from a file, a stream and a publisher, byte for byte; progress; a failed block retried; a
 // dispose mid-upload notifies the hub of the failure; a connection cut mid-block; a SAS expiring mid-upload; the hub's
-// limits and the low-level steps.
+// limits and the low-level steps; X.509 devices authenticating the HTTPS calls with their certificate.
 package io.rxiothub.device.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +15,7 @@ import io.reactivex.rxjava3.subscribers.TestSubscriber;
 import io.rxiothub.device.BlobSasUri;
 import io.rxiothub.device.DeviceClient;
 import io.rxiothub.device.IotHubFileUploadException;
+import io.rxiothub.device.TestCertificates;
 import io.rxiothub.device.UploadProgress;
 import io.rxiothub.emulator.DeviceIdentity;
 import io.rxiothub.emulator.HubEmulatorExtension;
@@ -26,6 +27,9 @@ import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -326,6 +330,71 @@ class FileUploadIT {
     for (BlobSasUri uri : uris.subList(1, uris.size())) {
       c.files().notify(uri, false, 400, "not needed").blockingAwait(20, TimeUnit.SECONDS);
     }
+  }
+
+  private static String sha256(X509Certificate certificate) throws Exception {
+    StringBuilder hex = new StringBuilder();
+    for (byte b : MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded())) {
+      hex.append(String.format("%02x", b));
+    }
+    return hex.toString();
+  }
+
+  @Test
+  void aSelfSignedX509DeviceUploadsWithItsCertificateOnTheHttpsCalls() throws Exception {
+    KeyPair keys = TestCertificates.keys();
+    X509Certificate cert = TestCertificates.certificate("CN=x509-files", keys, "CN=x509-files", keys, false);
+    DeviceIdentity id = HUB.hub().registry().createSelfSignedDevice("x509-files", sha256(cert), null);
+    client = DeviceClient.builder().connectionString(id.connectionString()).clientCertificate(keys.getPrivate(), cert)
+        .trustStore(HUB.hub().trustStore()).httpsPort(HUB.hub().webSocketPort()).fileUploadBlockSize(BLOCK).build();
+    byte[] bytes = content(2 * BLOCK + 5, 12);
+
+    client.files().upload("cert.bin", () -> new ByteArrayInputStream(bytes)).blockingSubscribe();
+
+    assertThat(HUB.hub().files().blob("x509-files/cert.bin")).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes));
+    assertThat(lastNotification("x509-files").success()).isTrue();
+    assertThat(HUB.hub().files().activeUploads("x509-files")).isZero();
+  }
+
+  @Test
+  void aCaSignedX509DeviceUploadsWithItsChain() throws Exception {
+    KeyPair rootKeys = TestCertificates.keys();
+    X509Certificate root = TestCertificates.certificate("CN=Files Root", rootKeys, "CN=Files Root", rootKeys, true);
+    HUB.hub().registry().addCertificateAuthority(root);
+    DeviceIdentity id = HUB.hub().registry().createCaSignedDevice("x509-ca-files");
+    KeyPair keys = TestCertificates.keys();
+    X509Certificate leaf = TestCertificates.certificate("CN=x509-ca-files", keys, "CN=Files Root", rootKeys, false);
+    client = DeviceClient.builder().connectionString(id.connectionString()).clientCertificate(keys.getPrivate(), leaf)
+        .trustStore(HUB.hub().trustStore()).httpsPort(HUB.hub().webSocketPort()).build();
+
+    client.files().upload("chain.bin", () -> new ByteArrayInputStream(content(100, 13))).blockingSubscribe();
+
+    assertThat(HUB.hub().files().blob("x509-ca-files/chain.bin")).hasValueSatisfying(b -> assertThat(b).hasSize(100));
+    assertThat(lastNotification("x509-ca-files").success()).isTrue();
+  }
+
+  @Test
+  void anX509DeviceWithAnotherCertificateIsRefusedAtTheSasRequestNamingTheThumbprint() throws Exception {
+    KeyPair keys = TestCertificates.keys();
+    X509Certificate enrolled = TestCertificates.certificate("CN=x509-other", keys, "CN=x509-other", keys, false);
+    DeviceIdentity id = HUB.hub().registry().createSelfSignedDevice("x509-other", sha256(enrolled), null);
+    KeyPair otherKeys = TestCertificates.keys();
+    X509Certificate other = TestCertificates.certificate("CN=x509-other", otherKeys, "CN=x509-other", otherKeys,
+        false);
+    client = DeviceClient.builder().connectionString(id.connectionString())
+        .clientCertificate(otherKeys.getPrivate(), other).trustStore(HUB.hub().trustStore())
+        .httpsPort(HUB.hub().webSocketPort()).build();
+
+    TestSubscriber<UploadProgress> upload = client.files().upload("t.bin", () -> new ByteArrayInputStream(new byte[1]))
+        .test();
+
+    upload.awaitDone(20, TimeUnit.SECONDS);
+    upload.assertError(e -> e instanceof IotHubFileUploadException
+        && ((IotHubFileUploadException) e).stage() == IotHubFileUploadException.Stage.SAS_URI
+        && ((IotHubFileUploadException) e).status() == 401 && !((IotHubFileUploadException) e).isRetryable()
+        && e.getMessage().contains("thumbprint"));
+    assertThat(HUB.hub().files().activeUploads("x509-other")).isZero();
+    assertThat(HUB.hub().files().notifications("x509-other")).isEmpty();
   }
 
   @Test

@@ -1,9 +1,12 @@
 // An HTTP request as the emulator's HTTPS route table hands it to a handler.
 package io.rxiothub.emulator.http;
 
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -11,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A request: method, path (percent-encoded, as sent), query parameters and path variables (decoded), headers (names
- * matched case-insensitively) and body. Immutable. The {@code Authorization} header is a secret: {@link #toString()}
+ * matched case-insensitively), body, and the client certificate chain of the TLS connection, if any. Immutable. The {@code Authorization} header is a secret: {@link #toString()}
  * never shows headers' values or the body.
  */
 public final class HttpCall {
@@ -22,6 +25,7 @@ public final class HttpCall {
   private final Map<String, String> headers;
   private final Map<String, String> pathVariables;
   private final byte[] body;
+  private final List<X509Certificate> clientCertificates;
 
   private HttpCall(Builder b) {
     this.method = Objects.requireNonNull(b.method);
@@ -30,6 +34,7 @@ public final class HttpCall {
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
     this.pathVariables = Collections.unmodifiableMap(new LinkedHashMap<>(b.pathVariables));
     this.body = b.body.clone();
+    this.clientCertificates = Collections.unmodifiableList(new ArrayList<>(b.clientCertificates));
   }
 
   /** A builder; method and path are required. */
@@ -46,6 +51,7 @@ public final class HttpCall {
     b.headers.putAll(headers);
     b.pathVariables.putAll(pathVariables);
     b.body = body;
+    b.clientCertificates.addAll(clientCertificates);
     return b;
   }
 
@@ -93,6 +99,15 @@ public final class HttpCall {
     return body.length;
   }
 
+  /**
+   * The certificate chain the client presented in the TLS handshake, leaf first, or empty. The emulator's HTTPS
+   * port asks for one without requiring it and accepts any in the handshake: a handler judges it (the device file
+   * endpoints do, for X.509 identities).
+   */
+  public List<X509Certificate> clientCertificates() {
+    return clientCertificates;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     if (this == o) {
@@ -104,18 +119,20 @@ public final class HttpCall {
     HttpCall other = (HttpCall) o;
     return method.equals(other.method) && path.equals(other.path) && query.equals(other.query)
         && headers.equals(other.headers) && pathVariables.equals(other.pathVariables)
-        && Arrays.equals(body, other.body);
+        && Arrays.equals(body, other.body) && clientCertificates.equals(other.clientCertificates);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(method, path, query, headers, pathVariables) * 31 + Arrays.hashCode(body);
+    return (Objects.hash(method, path, query, headers, pathVariables) * 31 + Arrays.hashCode(body)) * 31
+        + clientCertificates.hashCode();
   }
 
   @Override
   public String toString() {
     return "HttpCall{" + method + " " + path + ", headers=" + headers.keySet() + ", body=" + body.length
-        + " bytes}";
+        + " bytes"
+        + (clientCertificates.isEmpty() ? "" : ", client certificates=" + clientCertificates.size()) + "}";
   }
 
   /** Builds an {@link HttpCall}. */
@@ -126,6 +143,7 @@ public final class HttpCall {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final Map<String, String> pathVariables = new LinkedHashMap<>();
     private byte[] body = new byte[0];
+    private final List<X509Certificate> clientCertificates = new ArrayList<>();
 
     private Builder() {}
 
@@ -189,6 +207,21 @@ public final class HttpCall {
         throw new IllegalArgumentException("body must not be null");
       }
       this.body = body.clone();
+      return this;
+    }
+
+    /** The client certificate chain of the TLS connection, leaf first (copied; replaces any set before). */
+    public Builder clientCertificates(List<X509Certificate> chain) {
+      if (chain == null) {
+        throw new IllegalArgumentException("chain must not be null");
+      }
+      for (X509Certificate certificate : chain) {
+        if (certificate == null) {
+          throw new IllegalArgumentException("chain must not hold null");
+        }
+      }
+      clientCertificates.clear();
+      clientCertificates.addAll(chain);
       return this;
     }
 

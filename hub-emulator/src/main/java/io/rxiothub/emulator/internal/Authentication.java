@@ -120,22 +120,8 @@ public final class Authentication {
 
   private Result x509(Identity identity, DeviceIdentity registered, List<X509Certificate> chain, Instant now) {
     X509Certificate leaf = chain.get(0);
-    String clientId = identity.clientId();
-    String problem = X509Check.validityProblem(leaf, now);
-    if (problem == null) {
-      problem = switch (registered.authenticationType()) {
-        case SAS -> "identity '" + clientId + "' authenticates with SAS tokens, not a client certificate";
-        case SELF_SIGNED -> X509Check.hasThumbprint(leaf, registered.primaryThumbprint())
-            || X509Check.hasThumbprint(leaf, registered.secondaryThumbprint()) ? null
-            : "the client certificate's thumbprint (SHA-1 " + X509Check.sha1Thumbprint(leaf) + ", SHA-256 "
-                + X509Check.sha256Thumbprint(leaf) + ") is neither of identity '" + clientId + "'";
-        case CERTIFICATE_AUTHORITY -> {
-          String cn = X509Check.commonName(leaf);
-          yield !clientId.equals(cn) ? "the client certificate's CN '" + cn + "' is not the client id '" + clientId
-              + "'" : X509Check.chainProblem(chain, registry.certificateAuthorities(), now);
-        }
-      };
-    }
+    String problem = X509Check.identityProblem(identity.clientId(), registered, chain,
+        registry.certificateAuthorities(), now);
     if (problem != null) {
       return Result.refuse(5, problem);
     }

@@ -132,10 +132,13 @@ final class Listeners implements AutoCloseable {
         .handleCloseFrames(true)
         .dropPongFrames(true)
         .build();
+    // The port with the HTTPS routes asks for a client certificate (optional, any accepted in the handshake): the
+    // device file endpoints authenticate X.509 identities with it (protocol.md §16.3), as MQTT CONNECT does.
+    SslContext tls = rest == null ? sslContext : clientCertificateContext;
     return bind(port, "MQTT/WSS", new ChannelInitializer<SocketChannel>() {
       @Override
       protected void initChannel(SocketChannel ch) {
-        ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
+        ch.pipeline().addLast(tls.newHandler(ch.alloc()));
         ch.pipeline().addLast(new HttpServerCodec());
         if (rest == null) {
           ch.pipeline().addLast(new HttpObjectAggregator(64 * 1024));

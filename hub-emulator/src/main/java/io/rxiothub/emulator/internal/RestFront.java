@@ -27,7 +27,13 @@ import io.rxiothub.emulator.http.HttpAnswer;
 import io.rxiothub.emulator.http.HttpCall;
 import io.rxiothub.emulator.http.HttpRoutes;
 import io.rxiothub.sas.PercentEncoding;
+import io.netty.handler.ssl.SslHandler;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +60,7 @@ final class RestFront extends ChannelInboundHandlerAdapter {
     HttpCall call;
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     try {
-      call = toCall(request);
+      call = toCall(request, clientCertificates(ctx));
     } catch (IllegalArgumentException e) {
       write(ctx, HttpRoutes.error(400, "ArgumentInvalid", "bad request line: " + e.getMessage()), false);
       return;
@@ -87,7 +93,26 @@ final class RestFront extends ChannelInboundHandlerAdapter {
     return uri.startsWith(Listeners.WEBSOCKET_PATH);
   }
 
-  static HttpCall toCall(FullHttpRequest request) {
+  /** The chain the client presented in the TLS handshake (the port asks for one, optionally), or empty. */
+  private static List<X509Certificate> clientCertificates(ChannelHandlerContext ctx) {
+    SslHandler tls = ctx.pipeline().get(SslHandler.class);
+    if (tls == null) {
+      return List.of();
+    }
+    List<X509Certificate> chain = new ArrayList<>();
+    try {
+      for (Certificate certificate : tls.engine().getSession().getPeerCertificates()) {
+        if (certificate instanceof X509Certificate x509) {
+          chain.add(x509);
+        }
+      }
+    } catch (SSLPeerUnverifiedException e) {
+      return List.of(); // no client certificate
+    }
+    return chain;
+  }
+
+  static HttpCall toCall(FullHttpRequest request, List<X509Certificate> clientCertificates) {
     String uri = request.uri();
     int q = uri.indexOf('?');
     String path = q < 0 ? uri : uri.substring(0, q);
@@ -112,6 +137,7 @@ final class RestFront extends ChannelInboundHandlerAdapter {
       call.header(header.getKey(), header.getValue());
     }
     call.body(ByteBufUtil.getBytes(request.content()));
+    call.clientCertificates(clientCertificates);
     return call.build();
   }
 

@@ -2,6 +2,7 @@
 // the subject CN, validity and chain verification against trust anchors, with the time passed in. No I/O.
 package io.rxiothub.emulator.internal;
 
+import io.rxiothub.emulator.DeviceIdentity;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CertPath;
@@ -143,6 +144,36 @@ public final class X509Check {
       return "the certificate chain of '" + commonName(chain.get(0)) + "' does not lead to a registered CA: "
           + e.getMessage();
     }
+  }
+
+  /**
+   * Why {@code chain} (leaf first) does not authenticate {@code registered} (whose client id is {@code clientId}) at
+   * {@code now}, or null when it does: the leaf valid, and its thumbprint one of the identity's (self-signed) or its
+   * CN the client id and its chain leading to one of {@code authorities} (CA-signed). The hub's CONNECT and its
+   * HTTPS device endpoints both judge certificates with it.
+   */
+  public static @Nullable String identityProblem(String clientId, DeviceIdentity registered,
+      List<X509Certificate> chain, Collection<X509Certificate> authorities, Instant now) {
+    if (chain.isEmpty()) {
+      return "no client certificate";
+    }
+    X509Certificate leaf = chain.get(0);
+    String problem = validityProblem(leaf, now);
+    if (problem != null) {
+      return problem;
+    }
+    return switch (registered.authenticationType()) {
+      case SAS -> "identity '" + clientId + "' authenticates with SAS tokens, not a client certificate";
+      case SELF_SIGNED -> hasThumbprint(leaf, registered.primaryThumbprint())
+          || hasThumbprint(leaf, registered.secondaryThumbprint()) ? null
+          : "the client certificate's thumbprint (SHA-1 " + sha1Thumbprint(leaf) + ", SHA-256 "
+              + sha256Thumbprint(leaf) + ") is neither of identity '" + clientId + "'";
+      case CERTIFICATE_AUTHORITY -> {
+        String cn = commonName(leaf);
+        yield !clientId.equals(cn) ? "the client certificate's CN '" + cn + "' is not the client id '" + clientId
+            + "'" : chainProblem(chain, authorities, now);
+      }
+    };
   }
 
   private static boolean selfIssued(X509Certificate certificate) {

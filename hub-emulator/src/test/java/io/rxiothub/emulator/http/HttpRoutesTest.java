@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivex.rxjava3.core.Single;
+import io.rxiothub.emulator.X509TestCertificates;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import nl.jqno.equalsverifier.EqualsVerifier;
 import nl.jqno.equalsverifier.Warning;
 import org.junit.jupiter.api.Test;
@@ -96,7 +98,10 @@ class HttpRoutesTest {
 
   @Test
   void valuesHonourEquality() {
-    EqualsVerifier.forClass(HttpCall.class).suppress(Warning.NULL_FIELDS).verify();
+    EqualsVerifier.forClass(HttpCall.class).suppress(Warning.NULL_FIELDS)
+        .withPrefabValues(List.class, List.of(X509TestCertificates.selfSigned("red", false).certificate()),
+            List.of(X509TestCertificates.selfSigned("blue", false).certificate()))
+        .verify();
     EqualsVerifier.forClass(HttpAnswer.class).suppress(Warning.NULL_FIELDS).verify();
   }
 }

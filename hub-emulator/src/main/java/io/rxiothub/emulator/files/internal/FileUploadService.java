@@ -20,6 +20,7 @@ import io.rxiothub.emulator.internal.Identity;
 import io.rxiothub.emulator.internal.RegistryStore;
 import io.rxiothub.sas.PercentEncoding;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,17 +69,18 @@ public final class FileUploadService implements FileUploads {
 
   /**
    * The face over {@code registry}; {@code httpsPort} gives the bound HTTPS (WebSocket) port once started,
-   * {@code storageCuts} arms the front's mid-body cuts of storage uploads and {@code storageCutsDone} counts them.
+   * {@code storageCuts} arms the front's mid-body cuts of storage uploads and {@code storageCutsDone} counts them;
+   * with {@code storageDir} the built-in storage keeps its blobs there (across restarts), else in memory.
    */
   public FileUploadService(RegistryStore registry, Clock clock, IntSupplier httpsPort, IntConsumer storageCuts,
-      IntSupplier storageCutsDone) {
+      IntSupplier storageCutsDone, @Nullable Path storageDir) {
     this.registry = registry;
     this.clock = clock;
     this.httpsPort = httpsPort;
     this.storageCuts = storageCuts;
     this.storageCutsDone = storageCutsDone;
     this.auth = new DeviceAuth(registry);
-    this.storage = new StorageRoutes(clock, storageFaults);
+    this.storage = new StorageRoutes(clock, storageFaults, storageDir);
   }
 
   /** Adds the hub's file routes and the built-in storage face's routes. */
@@ -99,7 +101,7 @@ public final class FileUploadService implements FileUploads {
               "fault injected by the emulator (hub.files().failHubRequests)");
         }
         Identity identity = identity(call);
-        auth.check(call.header("Authorization"), identity, clock.instant());
+        auth.check(call.header("Authorization"), call.clientCertificates(), identity, clock.instant());
         return handler.apply(call);
       } catch (FileError e) {
         return e.answer();
@@ -188,8 +190,7 @@ public final class FileUploadService implements FileUploads {
     }
     long size = -1;
     if (slot.builtIn()) {
-      byte[] content = storage.store().get(slot.container(), slot.blobName());
-      size = content == null ? -1 : content.length;
+      size = storage.store().size(slot.container(), slot.blobName());
     }
     FileUploadNotification n = FileUploadNotification.builder().deviceId(identity.deviceId())
         .moduleId(identity.moduleId()).correlationId(correlation.asText()).blobName(slot.blobName())

@@ -7,7 +7,12 @@ import io.rxiothub.emulator.files.FileUploads;
 import io.rxiothub.emulator.http.HttpAnswer;
 import io.rxiothub.emulator.http.HttpCall;
 import io.rxiothub.emulator.http.HttpRoutes;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -27,17 +32,44 @@ final class StorageRoutes {
   private static final Pattern BLOCK = Pattern.compile("<(Latest|Uncommitted|Committed)>([^<]*)</\\1>");
   private static final String VERSION = "2020-10-02";
 
-  private final BlobStore store = new BlobStore();
+  private final BlobStore store;
   private final String accountKey;
   private final Clock clock;
   private final StorageFaults faults;
 
-  StorageRoutes(Clock clock, StorageFaults faults) {
-    byte[] key = new byte[64];
-    new SecureRandom().nextBytes(key);
-    this.accountKey = Base64.getEncoder().encodeToString(key);
+  /** The face; with {@code dir} its blobs and account key are kept there across restarts, else in memory. */
+  StorageRoutes(Clock clock, StorageFaults faults, @Nullable Path dir) {
+    this.store = dir == null ? BlobStore.inMemory() : BlobStore.inDirectory(dir);
+    this.accountKey = dir == null ? newKey() : savedKey(dir.resolve("account-key"));
     this.clock = clock;
     this.faults = faults;
+  }
+
+  private static String newKey() {
+    byte[] key = new byte[64];
+    new SecureRandom().nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
+  }
+
+  /** The key in {@code file}, made (readable by its owner only) when missing, so SAS URIs outlive a restart. */
+  private static String savedKey(Path file) {
+    try {
+      if (Files.isRegularFile(file)) {
+        return Files.readString(file, StandardCharsets.US_ASCII).trim();
+      }
+      String key = newKey();
+      Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.deleteIfExists(temp);
+      if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
+      Files.writeString(temp, key, StandardCharsets.US_ASCII);
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+      return key;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot keep the built-in storage's account key in " + file + ": "
+          + e.getMessage(), e);
+    }
   }
 
   String accountKey() {
