@@ -44,7 +44,9 @@ public final class ServiceBench {
 
   /** Runs the three measurements; {@code devices} creations, {@code queries} and {@code calls} timed runs. */
   public static Map<String, Object> run(int devices, int queries, int calls) throws Exception {
-    try (HubEmulator hub = HubEmulator.builder().mqttPort(0).webSocketPort(0).build().start()) {
+    String dataDir = System.getProperty("bench.serviceDataDir");
+    try (HubEmulator hub = HubEmulator.builder().mqttPort(0).webSocketPort(0)
+        .dataDir(dataDir == null ? null : java.nio.file.Paths.get(dataDir)).build().start()) {
       ServiceBench bench = new ServiceBench(hub);
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("create", bench.create(devices, 16));
