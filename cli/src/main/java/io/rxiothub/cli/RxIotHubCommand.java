@@ -13,9 +13,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Reactive Azure IoT Hub device tools: a guided demo, a local hub emulator, telemetry, cloud-to-device"
-        + " messages, twins, direct methods, device provisioning (DPS) and SAS tokens. Works with the emulator and with a real IoT Hub.",
+        + " messages, twins, direct methods, device provisioning (DPS), SAS tokens and a field gateway. Works with the emulator and with a real IoT Hub.",
     subcommands = {DemoCommand.class, EmulatorCommand.class, SendCommand.class, ReceiveCommand.class,
-        TwinCommand.class, MethodsCommand.class, UploadCommand.class, ProvisionCommand.class, DpsCommand.class, SasCommand.class, WatsonCommand.class, CommandLine.HelpCommand.class},
+        TwinCommand.class, MethodsCommand.class, UploadCommand.class, ProvisionCommand.class, DpsCommand.class, SasCommand.class, WatsonCommand.class, GatewayCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",

@@ -29,7 +29,7 @@ class HelpTest {
 
     assertThat(paths).contains("demo", "emulator", "emulator c2d", "emulator purge", "emulator feedback", "emulator stop", "send", "receive", "twin get",
         "twin report", "twin watch", "methods serve", "methods invoke", "provision", "dps enroll", "dps list", "dps show", "dps delete", "sas",
-        "sas verify");
+        "sas verify", "gateway", "gateway run");
     for (String path : paths) {
       List<String> args = new ArrayList<>(List.of(path.split(" ")));
       args.add("--help");
