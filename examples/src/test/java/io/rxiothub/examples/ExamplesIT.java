@@ -42,6 +42,35 @@ class ExamplesIT {
   }
 
   @Test
+  void edgeFilterModuleForwardsHotReadingsFromItsInputToItsOutput(HubEmulator hub) {
+    HUB.createDevice("example-edge");
+    DeviceIdentity sensorId = HUB.createModule("example-edge", "sensor");
+    HUB.createModule("example-edge", "filter");
+    hub.edge().setRoute("example-edge", "readings", "FROM /messages/modules/sensor/outputs/readings "
+        + "INTO BrokeredEndpoint(\"/modules/filter/inputs/readings\")");
+    hub.edge().setRoute("example-edge", "alerts", "FROM /messages/modules/filter/outputs/alerts INTO $upstream");
+    try (io.rxiothub.device.ModuleClient sensor = io.rxiothub.device.ModuleClient.builder()
+            .connectionString(sensorId.connectionString()).port(hub.mqttPort()).trustStore(hub.trustStore()).build();
+        io.rxiothub.device.ModuleClient filter = io.rxiothub.device.ModuleClient.builder()
+            .edgeEnvironment(hub.edge().environment("example-edge", "filter")).port(hub.mqttPort()).build()) {
+      filter.connect().blockingAwait(30, TimeUnit.SECONDS);
+      CompletableFuture<Long> running = CompletableFuture.supplyAsync(() -> EdgeFilterModule.run(filter, 30, 2, 30,
+          out));
+      sensor.connect().blockingAwait(30, TimeUnit.SECONDS);
+      for (int t : new int[] {25, 35}) {
+        sensor.sendToOutput("readings", io.rxiothub.device.Message.builder().payload(("{\"t\":" + t + "}")
+            .getBytes(UTF_8)).property("temperature", String.valueOf(t)).build()).blockingAwait(30, TimeUnit.SECONDS);
+      }
+      assertThat(running.join()).isEqualTo(1);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> hub.telemetry("example-edge", "filter").size() == 1);
+    TelemetryMessage alert = hub.telemetry("example-edge", "filter").get(0);
+    assertThat(alert.payloadAsString()).isEqualTo("{\"t\":35}");
+    assertThat(alert.applicationProperties()).containsEntry("temperature", "35");
+    assertThat(printed.toString(UTF_8)).contains("alert {\"t\":35} from sensor");
+  }
+
+  @Test
   void telemetryLoopSendsEachReadingWithItsProperties(HubEmulator hub) {
     DeviceIdentity identity = HUB.createDevice("example-telemetry");
     try (DeviceClient client = connect(hub, identity)) {

@@ -48,7 +48,7 @@ public final class WorkloadApi implements AutoCloseable {
     this.trustBundlePem = trustBundlePem;
   }
 
-  /** Starts the server on a free loopback port (once); returns its base URI {@code http://127.0.0.1:p/}. */
+  /** Starts the server on a free loopback port (once); returns its base URI {@code http://localhost:p/}. */
   public synchronized URI start() {
     if (server == null) {
       try {
@@ -56,12 +56,13 @@ public final class WorkloadApi implements AutoCloseable {
         s.createContext("/edge/", this::handle);
         s.start();
         server = s;
-        LOG.info("hub emulator: IoT Edge workload API on http://127.0.0.1:{}/", s.getAddress().getPort());
+        LOG.info("hub emulator: IoT Edge workload API on http://localhost:{}/", s.getAddress().getPort());
       } catch (IOException e) {
         throw new IllegalStateException("could not start the workload API on loopback: " + e.getMessage(), e);
       }
     }
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+    // "localhost", not 127.0.0.1: the official Java SDK refuses plain HTTP to any other host (HttpsConnection).
+    return URI.create("http://localhost:" + server.getAddress().getPort() + "/");
   }
 
   /** The generation id of a module, made at the first call (what IOTEDGE_MODULEGENERATIONID says). */
