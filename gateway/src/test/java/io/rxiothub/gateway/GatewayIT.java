@@ -237,4 +237,29 @@ class GatewayIT {
         .contains("rxiothub_gateway_queue_messages 0\n");
     assertThat(health.statusCode()).isEqualTo(200);
   }
+
+  @Test
+  void aGatewayRestartKeepsWhatTheHubHadNotAcknowledged(HubEmulator hub, @org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    gateway.close();
+    gateway = Gateway.start(config(hub).dataDirectory(dir).build());
+    client = leafClient(leaf);
+    client.connect().blockingAwait(30, TimeUnit.SECONDS);
+    hub.faults().partition(leaf.deviceId());
+    for (int i = 0; i < 10; i++) {
+      client.send(Message.builder().payload(new byte[] {(byte) i}).messageId("r-" + i).build())
+          .blockingAwait(30, TimeUnit.SECONDS); // stored on disk, then acknowledged
+    }
+    client.close();
+    client = null;
+    gateway.close(); // the drain ends unacknowledged: the ten stay in the store
+    hub.faults().heal(leaf.deviceId());
+    assertThat(hub.telemetry(leaf.deviceId())).isEmpty();
+
+    gateway = Gateway.start(config(hub).dataDirectory(dir).build());
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> gateway.queuedMessages() == 0);
+    assertThat(hub.telemetry(leaf.deviceId()).stream().map(m -> m.systemProperties().get("$.mid")).distinct())
+        .containsExactlyElementsOf(IntStream.range(0, 10).mapToObj(i -> "r-" + i).toList());
+  }
 }

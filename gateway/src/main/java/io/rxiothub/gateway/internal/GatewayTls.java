@@ -41,6 +41,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -99,16 +100,20 @@ public final class GatewayTls {
     Path caFile = directory.resolve("gateway-ca.pem");
     try {
       if (Files.isRegularFile(cert) && Files.isRegularFile(keyFile) && Files.isRegularFile(caFile)) {
-        GatewayTls existing = read(cert, keyFile);
-        if (existing.names(hostName) && existing.chain.get(0).getNotAfter().toInstant().isAfter(now)) {
-          return existing;
+        try {
+          GatewayTls existing = read(cert, keyFile);
+          if (existing.names(hostName) && existing.chain.get(0).getNotAfter().toInstant().isAfter(now)) {
+            return existing;
+          }
+        } catch (IllegalArgumentException e) {
+          // unreadable: made again below (leaves must then trust the new CA)
         }
       }
       Files.createDirectories(directory);
       GatewayTls made = make(hostName, now);
       Files.writeString(caFile, pem(made.chain.get(made.chain.size() - 1)), StandardCharsets.US_ASCII);
       Files.writeString(cert, pem(made.chain.toArray()), StandardCharsets.US_ASCII);
-      Files.writeString(keyFile, pem(made.key), StandardCharsets.US_ASCII);
+      Files.writeString(keyFile, pem(pkcs8(made.key)), StandardCharsets.US_ASCII);
       keyFile.toFile().setReadable(false, false);
       keyFile.toFile().setReadable(true, true);
       return made;
@@ -202,6 +207,14 @@ public final class GatewayTls {
 
   private static BigInteger serial() {
     return new BigInteger(63, RANDOM).add(BigInteger.ONE);
+  }
+
+  private static Object pkcs8(PrivateKey key) {
+    try {
+      return new JcaPKCS8Generator(key, null).generate();
+    } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+      throw new IllegalStateException("cannot encode the TLS key", e);
+    }
   }
 
   private static List<Object> pemObjects(Path file) throws IOException {
