@@ -6,18 +6,14 @@ import io.reactivex.rxjava3.annotations.CheckReturnValue;
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
-import io.reactivex.rxjava3.core.Scheduler;
-import io.rxiothub.transport.QueuePolicy;
 import io.rxiothub.transport.TransportState;
 import io.rxiothub.transport.internal.ClientCore;
 import io.rxiothub.watson.ClientId;
 import io.rxiothub.watson.WatsonIds;
 import io.rxiothub.watson.WatsonTopic;
-import io.rxiothub.watson.client.internal.ClientOptions;
 import io.rxiothub.watson.client.internal.DmAgent;
 import io.rxiothub.watson.client.internal.EventSends;
 import io.rxiothub.watson.client.internal.Remanager;
-import javax.net.ssl.TrustManagerFactory;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,101 +180,13 @@ public final class WatsonDeviceClient implements AutoCloseable {
     return "WatsonDeviceClient{" + clientId + ", " + core.currentState() + "}";
   }
 
-  /** Builds a {@link WatsonDeviceClient}; the options are {@link GatewayClient.Builder}'s. */
-  public static final class Builder {
-    private final ClientOptions o = new ClientOptions();
+  /** Builds a {@link WatsonDeviceClient}; the options are the same as a gateway's. */
+  public static final class Builder extends ConnectionOptions<Builder> {
 
     private Builder() {}
 
-    /** Sets the organisation id (required). @throws IllegalArgumentException if it breaks the rule */
-    public Builder orgId(String orgId) {
-      o.orgId(orgId);
-      return this;
-    }
-
-    /** Sets the device type (required). @throws IllegalArgumentException if it breaks the rule */
-    public Builder typeId(String typeId) {
-      o.typeId = WatsonIds.requireId("typeId", typeId);
-      return this;
-    }
-
-    /** Sets the device id (required). @throws IllegalArgumentException if it breaks the rule */
-    public Builder deviceId(String deviceId) {
-      o.deviceId = WatsonIds.requireId("deviceId", deviceId);
-      return this;
-    }
-
-    /** Sets the device's authentication token (required; never logged). @throws IllegalArgumentException if empty */
-    public Builder token(String token) {
-      o.token = ClientOptions.require("token", token);
-      return this;
-    }
-
-    /** Sets the domain (default {@code internetofthings.ibmcloud.com}). */
-    public Builder domain(String domain) {
-      o.domain = ClientOptions.require("domain", domain);
-      return this;
-    }
-
-    /** Sets the host outright (instead of {@code {org}.messaging.{domain}}). */
-    public Builder host(String host) {
-      o.host = ClientOptions.require("host", host);
-      return this;
-    }
-
-    /** Sets the port (default 8883, over WebSocket 443). @throws IllegalArgumentException unless 1 to 65535 */
-    public Builder port(int port) {
-      o.port(port);
-      return this;
-    }
-
-    /** MQTT over a secure WebSocket, {@code wss://{host}:{port}/mqtt}, when true (default false). */
-    public Builder webSocket(boolean webSocket) {
-      o.webSocket = webSocket;
-      return this;
-    }
-
-    /** Sets the trust for the platform's certificate (default: the JVM's). */
-    public Builder trustManagerFactory(TrustManagerFactory trustManagerFactory) {
-      o.trustManagerFactory = ClientOptions.requireNonNull("trustManagerFactory", trustManagerFactory);
-      return this;
-    }
-
-    /** Sets clean session (default false). */
-    public Builder cleanSession(boolean cleanSession) {
-      o.cleanSession = cleanSession;
-      return this;
-    }
-
-    /** Sets the reconnect backoff: first and largest delay in milliseconds (defaults 1 s and 60 s). */
-    public Builder reconnectDelays(long initialMillis, long maxMillis) {
-      o.reconnectInitialDelayMillis = initialMillis;
-      o.reconnectMaxDelayMillis = maxMillis;
-      return this;
-    }
-
-    /** Sets after how long without a connection the client gives up (default -1: never). */
-    public Builder reconnectGiveUpMillis(long millis) {
-      o.reconnectGiveUpMillis = millis;
-      return this;
-    }
-
-    /** Sets the offline queue's capacity (default 10,000) and what a full queue does (default: fail the new send). */
-    public Builder offlineQueue(int capacity, QueuePolicy policy) {
-      o.overflowPolicy = ClientOptions.requireNonNull("policy", policy);
-      o.offlineQueueCapacity = capacity;
-      return this;
-    }
-
-    /** Sets the scheduler user code runs on (default: rxiothub's shared callback threads). */
-    public Builder callbackScheduler(Scheduler scheduler) {
-      o.callbackScheduler = ClientOptions.requireNonNull("scheduler", scheduler);
-      return this;
-    }
-
-    /** Sets how long a device-management request waits for the platform's response (default 30 s). */
-    public Builder dmTimeoutMillis(long millis) {
-      o.dmTimeoutMillis(millis);
+    @Override
+    Builder self() {
       return this;
     }
 
