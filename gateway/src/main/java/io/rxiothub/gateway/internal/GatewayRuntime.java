@@ -13,9 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,25 +26,28 @@ import org.slf4j.LoggerFactory;
 public final class GatewayRuntime implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayRuntime.class);
+  private static final int FORWARDER_THREADS = 2;
 
   private final GatewayConfig config;
   private final ForwardStore store;
   private final Relays relays;
   private final Metrics metrics;
   private final ScheduledExecutorService timer;
+  private final ExecutorService forwarder;
   private final GatewayBroker broker;
   private final @Nullable MetricsServer metricsServer;
   private final @Nullable String caPem;
   private boolean closed;
 
   private GatewayRuntime(GatewayConfig config, ForwardStore store, Relays relays, Metrics metrics,
-      ScheduledExecutorService timer, GatewayBroker broker, @Nullable MetricsServer metricsServer,
-      @Nullable String caPem) {
+      ScheduledExecutorService timer, ExecutorService forwarder, GatewayBroker broker,
+      @Nullable MetricsServer metricsServer, @Nullable String caPem) {
     this.config = config;
     this.store = store;
     this.relays = relays;
     this.metrics = metrics;
     this.timer = timer;
+    this.forwarder = forwarder;
     this.broker = broker;
     this.metricsServer = metricsServer;
     this.caPem = caPem;
@@ -52,6 +57,13 @@ public final class GatewayRuntime implements AutoCloseable {
   public static GatewayRuntime start(GatewayConfig config) {
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "rxiothub-gateway-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    // The sends a durable append calls for, off the store's writer thread; a fixed pool, whatever the leaves.
+    AtomicInteger forwarderThreads = new AtomicInteger();
+    ExecutorService forwarder = Executors.newFixedThreadPool(FORWARDER_THREADS, r -> {
+      Thread t = new Thread(r, "rxiothub-gateway-forward-" + forwarderThreads.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
@@ -77,7 +89,7 @@ public final class GatewayRuntime implements AutoCloseable {
       Map<String, LeafDevice> leaves = new LinkedHashMap<>();
       for (LeafDevice leaf : config.leaves()) {
         leaves.put(leaf.deviceId(), leaf);
-        byId.put(leaf.deviceId(), new LeafRelay(leaf, factory, store, down, metrics, timer));
+        byId.put(leaf.deviceId(), new LeafRelay(leaf, factory, store, down, metrics, timer, forwarder));
       }
       Relays relays = new Relays(byId);
       extension[0] = new GatewayExtension(new LeafAuth(config.hubHostName(), leaves), relays);
@@ -89,7 +101,7 @@ public final class GatewayRuntime implements AutoCloseable {
         server = MetricsServer.start(config.metricsBindAddress(), config.metricsPort(),
             () -> self[0].metricsText(), () -> self[0].healthy());
       }
-      self[0] = new GatewayRuntime(config, store, relays, metrics, timer, broker, server,
+      self[0] = new GatewayRuntime(config, store, relays, metrics, timer, forwarder, broker, server,
           tls == null ? null : tls.caCertificatePem());
       for (String deviceId : store.devices()) {
         LeafRelay relay = relays.get(deviceId);
@@ -108,6 +120,7 @@ public final class GatewayRuntime implements AutoCloseable {
       }
       store.close();
       timer.shutdownNow();
+      forwarder.shutdownNow();
       throw e;
     }
   }
@@ -198,6 +211,7 @@ public final class GatewayRuntime implements AutoCloseable {
     closed = true;
     broker.close();
     relays.all().forEach(LeafRelay::stopSending);
+    forwarder.shutdown(); // a queued kick finds the relay draining and sends nothing
     long deadline = System.currentTimeMillis() + config.shutdownDrainMillis();
     int left = 0;
     try {

@@ -26,8 +26,11 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,6 +51,9 @@ public final class LeafRelay {
   private final Downstream down;
   private final Metrics metrics;
   private final ScheduledExecutorService timer;
+  private final Executor forwarder;
+  /** A kick is queued on the forwarder and has not started: the records appended meanwhile are sent by it. */
+  private final AtomicBoolean kickQueued = new AtomicBoolean();
 
   private @Nullable DeviceClient upstream;
   private @Nullable String connectionId;
@@ -63,9 +69,9 @@ public final class LeafRelay {
   private int inFlight;
   private boolean failed;
 
-  /** Creates the relay of {@code leaf}. */
+  /** Creates the relay of {@code leaf}; {@code forwarder} runs the sends an append calls for, off the writer. */
   public LeafRelay(LeafDevice leaf, UpstreamFactory factory, ForwardStore store, Downstream down, Metrics metrics,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer, Executor forwarder) {
     this.leaf = leaf;
     this.id = leaf.deviceId();
     this.factory = factory;
@@ -73,6 +79,7 @@ public final class LeafRelay {
     this.down = down;
     this.metrics = metrics;
     this.timer = timer;
+    this.forwarder = forwarder;
   }
 
   /** The leaf's device id (its MQTT client id downstream). */
@@ -294,12 +301,27 @@ public final class LeafRelay {
       metrics.received.incrementAndGet();
       metrics.receivedBytes.addAndGet(payload.length);
       done.accept(null);
-      kick();
+      kickLater(); // this callback runs on the store's writer thread: the reads and sends go elsewhere
     }, error -> {
       metrics.refused.incrementAndGet();
       LOG.warn("gateway: the store refused telemetry of leaf {}: {}", id, error.getMessage());
       done.accept(error);
     });
+  }
+
+  /** Has the forwarder kick: one queued kick covers every earlier append; a kick keeps order under the monitor. */
+  void kickLater() {
+    if (!kickQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      forwarder.execute(() -> {
+        kickQueued.set(false);
+        kick();
+      });
+    } catch (RejectedExecutionException e) {
+      kickQueued.set(false); // the gateway is stopping: the record stays in the store for the next start
+    }
   }
 
   /** Sends what the store holds for the leaf, up to the window. */
