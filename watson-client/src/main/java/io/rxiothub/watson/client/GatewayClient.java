@@ -8,12 +8,14 @@ import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
 import io.rxiothub.transport.TransportState;
 import io.rxiothub.transport.internal.ClientCore;
+import io.rxiothub.transport.internal.MqttConnector.InboundPublish;
 import io.rxiothub.watson.ClientId;
 import io.rxiothub.watson.Notification;
 import io.rxiothub.watson.WatsonTopic;
 import io.rxiothub.watson.client.internal.DmAgent;
 import io.rxiothub.watson.client.internal.Remanager;
 import io.rxiothub.watson.client.internal.EventSends;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,10 +47,20 @@ public final class GatewayClient implements AutoCloseable {
   private final EventSends sends = new EventSends(GatewayEvent::payloadNoCopy, false);
 
   private final DeviceManagement management;
+  /**
+   * The one route of every command ({@code iot-2/type/+/id/+/cmd/+/fmt/+}) and the one of the notifications, made
+   * once and shared: the transport hands a message to the first route that matches, so a route per call would
+   * starve every later subscription whose filter overlaps an earlier one. Each {@link #commands} view filters.
+   */
+  private final Flowable<Command> commands;
+  private final Flowable<Notification> notifications;
 
   private GatewayClient(ClientId clientId, ClientCore core, long dmTimeoutMillis) {
     this.clientId = clientId;
     this.core = core;
+    this.commands = core.inbound(WatsonTopic.commandFilter("+", "+", "+", "+").toString(), this::command);
+    this.notifications = core.inbound(WatsonTopic.notify(clientId.typeId(), clientId.deviceId()).toString(),
+        this::notification);
     this.management = new DeviceManagement(new DmAgent(core, clientId, dmTimeoutMillis),
         new Remanager(core.settings().timeScheduler(), clientId.toString()), null);
   }
@@ -126,46 +138,57 @@ public final class GatewayClient implements AutoCloseable {
 
   /**
    * Returns the hot stream of commands matching the filter {@code iot-2/type/{t}/id/{d}/cmd/{c}/fmt/{f}} (each
-   * level an id or {@code +}). The filter is subscribed on the first subscriber and after every reconnect; the
-   * PUBACK of a command goes after it was handed to the subscriber, whose backpressure holds further PUBACKs.
-   * A message on the filter that is not a command is logged and skipped; the stream goes on.
+   * level an id or {@code +}). Every stream returned here is a view of one subscription to
+   * {@code iot-2/type/+/id/+/cmd/+/fmt/+}, made on the first subscriber and again after every reconnect: a command
+   * reaches every subscriber whose filter matches it, and its PUBACK goes after all of them got it (the slowest
+   * subscriber's backpressure holds further PUBACKs, also for the other views). A message on the filter that is not
+   * a command is logged and skipped; the stream goes on.
    *
    * @throws IllegalArgumentException if an argument is neither a valid id nor {@code +}
    */
   @CheckReturnValue
   public Flowable<Command> commands(String typeId, String deviceId, String commandId, String format) {
-    WatsonTopic filter = WatsonTopic.commandFilter(typeId, deviceId, commandId, format);
-    return core.inbound(filter.toString(), publish -> {
-      try {
-        WatsonTopic topic = WatsonTopic.parse(publish.topic());
-        if (topic.kind() == WatsonTopic.Kind.COMMAND) {
-          return new Command(topic.typeId(), topic.deviceId(), topic.name(), topic.format(), publish.payload());
-        }
-      } catch (IllegalArgumentException e) {
-        LOG.warn("{}: skipped a message on '{}' that is not a command: {}", clientId, publish.topic(), e.getMessage());
-        return null;
+    WatsonTopic.commandFilter(typeId, deviceId, commandId, format); // validates each level
+    return commands.filter(c -> matches(typeId, c.typeId()) && matches(deviceId, c.deviceId())
+        && matches(commandId, c.commandId()) && matches(format, c.format()));
+  }
+
+  /** Whether the filter level {@code level} (an id or {@code +}) matches {@code value}. */
+  static boolean matches(String level, String value) {
+    return "+".equals(level) || level.equals(value);
+  }
+
+  private @Nullable Command command(InboundPublish publish) {
+    try {
+      WatsonTopic topic = WatsonTopic.parse(publish.topic());
+      if (topic.kind() == WatsonTopic.Kind.COMMAND) {
+        return new Command(topic.typeId(), topic.deviceId(), topic.name(), topic.format(), publish.payload());
       }
-      LOG.warn("{}: skipped a message on '{}' that is not a command", clientId, publish.topic());
+    } catch (IllegalArgumentException e) {
+      LOG.warn("{}: skipped a message on '{}' that is not a command: {}", clientId, publish.topic(), e.getMessage());
       return null;
-    });
+    }
+    LOG.warn("{}: skipped a message on '{}' that is not a command", clientId, publish.topic());
+    return null;
   }
 
   /**
    * Returns the hot stream of the gateway's notifications ({@code iot-2/type/{t}/id/{d}/notify} of the gateway
-   * itself, protocol.md §14.3), subscribed on the first subscriber and after every reconnect. A malformed
-   * notification is logged and skipped; the stream goes on.
+   * itself, protocol.md §14.3), subscribed on the first subscriber and after every reconnect; every subscriber gets
+   * each one (one route shared by all). A malformed notification is logged and skipped; the stream goes on.
    */
   @CheckReturnValue
   public Flowable<Notification> notifications() {
-    String topic = WatsonTopic.notify(clientId.typeId(), clientId.deviceId()).toString();
-    return core.inbound(topic, publish -> {
-      try {
-        return Notification.parse(publish.payload());
-      } catch (IllegalArgumentException e) {
-        LOG.warn("{}: skipped a malformed notification: {}", clientId, e.getMessage());
-        return null;
-      }
-    });
+    return notifications;
+  }
+
+  private @Nullable Notification notification(InboundPublish publish) {
+    try {
+      return Notification.parse(publish.payload());
+    } catch (IllegalArgumentException e) {
+      LOG.warn("{}: skipped a malformed notification: {}", clientId, e.getMessage());
+      return null;
+    }
   }
 
   // ---------------------------------------------------------------- device management (protocol.md §14.5)

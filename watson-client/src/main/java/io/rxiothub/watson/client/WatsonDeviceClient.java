@@ -8,12 +8,14 @@ import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
 import io.rxiothub.transport.TransportState;
 import io.rxiothub.transport.internal.ClientCore;
+import io.rxiothub.transport.internal.MqttConnector.InboundPublish;
 import io.rxiothub.watson.ClientId;
 import io.rxiothub.watson.WatsonIds;
 import io.rxiothub.watson.WatsonTopic;
 import io.rxiothub.watson.client.internal.DmAgent;
 import io.rxiothub.watson.client.internal.EventSends;
 import io.rxiothub.watson.client.internal.Remanager;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,10 +44,13 @@ public final class WatsonDeviceClient implements AutoCloseable {
   private final ClientCore core;
   private final EventSends sends = new EventSends(GatewayEvent::payloadNoCopy, true);
   private final DeviceManagement management;
+  /** The one route of every command ({@code iot-2/cmd/+/fmt/+}), shared by the filtered views; see GatewayClient. */
+  private final Flowable<Command> commands;
 
   private WatsonDeviceClient(ClientId clientId, ClientCore core, long dmTimeoutMillis) {
     this.clientId = clientId;
     this.core = core;
+    this.commands = core.inbound("iot-2/cmd/+/fmt/+", this::command);
     this.management = new DeviceManagement(new DmAgent(core, clientId, dmTimeoutMillis),
         new Remanager(core.settings().timeScheduler(), clientId.toString()), clientId);
   }
@@ -134,30 +139,32 @@ public final class WatsonDeviceClient implements AutoCloseable {
   }
 
   /**
-   * Returns the hot stream of the device's commands matching {@code iot-2/cmd/{c}/fmt/{f}} ({@code +} for any),
-   * subscribed on the first subscriber and after every reconnect; PUBACK after hand-off. A message that is not a
-   * command is logged and skipped.
+   * Returns the hot stream of the device's commands matching {@code iot-2/cmd/{c}/fmt/{f}} ({@code +} for any). Every
+   * stream returned here is a view of one subscription to {@code iot-2/cmd/+/fmt/+}, made on the first subscriber
+   * and after every reconnect: a command reaches every subscriber whose filter matches it, and its PUBACK goes after
+   * all of them got it. A message that is not a command is logged and skipped.
    *
    * @throws IllegalArgumentException if an argument is neither a valid id nor {@code +}
    */
   @CheckReturnValue
   public Flowable<Command> commands(String commandId, String format) {
-    String filter = "iot-2/cmd/" + WatsonIds.requireIdOrWildcard("commandId", commandId) + "/fmt/"
-        + WatsonIds.requireIdOrWildcard("format", format);
-    return core.inbound(filter, publish -> {
-      try {
-        WatsonTopic topic = WatsonTopic.parse(publish.topic());
-        if (topic.kind() == WatsonTopic.Kind.OWN_COMMAND) {
-          return new Command(clientId.typeId(), clientId.deviceId(), topic.name(), topic.format(),
-              publish.payload());
-        }
-        LOG.warn("{}: skipped a message on '{}' that is not a command", clientId, publish.topic());
-      } catch (IllegalArgumentException e) {
-        LOG.warn("{}: skipped a message on '{}' that is not a command: {}", clientId, publish.topic(),
-            e.getMessage());
+    WatsonIds.requireIdOrWildcard("commandId", commandId);
+    WatsonIds.requireIdOrWildcard("format", format);
+    return commands.filter(c -> GatewayClient.matches(commandId, c.commandId())
+        && GatewayClient.matches(format, c.format()));
+  }
+
+  private @Nullable Command command(InboundPublish publish) {
+    try {
+      WatsonTopic topic = WatsonTopic.parse(publish.topic());
+      if (topic.kind() == WatsonTopic.Kind.OWN_COMMAND) {
+        return new Command(clientId.typeId(), clientId.deviceId(), topic.name(), topic.format(), publish.payload());
       }
-      return null;
-    });
+      LOG.warn("{}: skipped a message on '{}' that is not a command", clientId, publish.topic());
+    } catch (IllegalArgumentException e) {
+      LOG.warn("{}: skipped a message on '{}' that is not a command: {}", clientId, publish.topic(), e.getMessage());
+    }
+    return null;
   }
 
   /**
