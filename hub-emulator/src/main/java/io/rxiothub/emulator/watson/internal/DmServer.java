@@ -92,9 +92,6 @@ public final class DmServer {
       return;
     }
     int rc = apply(key, op, request);
-    if (op == DmOperation.NOTIFY && rc == DmMessage.RC_OK) {
-      firmwareChanged(key);
-    }
     if (request.reqId() != null) {
       String topic = client.kind() == ClientId.Kind.GATEWAY
           ? DmOperation.RESPONSE.topic(typeId, deviceId).toString() : "iotdm-1/response";
@@ -102,6 +99,11 @@ public final class DmServer {
       if (l != null) {
         l.publishToClient(client.toString(), topic, DmMessage.response(rc, null, null, request.reqId()).toBytes(), 1);
       }
+    }
+    // After the response: a waiting firmware flow goes on (cancel, its caller returns) only once the notify is
+    // answered, so a device disposing its handler when the flow ends no longer cancels a notify still in flight.
+    if (op == DmOperation.NOTIFY && rc == DmMessage.RC_OK) {
+      firmwareChanged(key);
     }
   }
 
