@@ -18,8 +18,10 @@ import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCo
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 import io.rxiothub.testing.SecretScanner;
+import io.rxiothub.watson.DmFields;
 import io.rxiothub.watson.DmMessage;
 import io.rxiothub.watson.DmOperation;
+import io.rxiothub.watson.Firmware;
 import io.rxiothub.watson.Notification;
 import java.time.Duration;
 import java.util.Optional;
@@ -220,5 +222,49 @@ class WatsonRulesIT {
         .initiate("sensor", "m1", DmOperation.FACTORY_RESET, null, Duration.ofMillis(300))
         .map(m -> (Throwable) new AssertionError("answered: " + m)).onErrorReturn(e -> e).blockingGet();
     assertThat(expired).isInstanceOf(TimeoutException.class).hasMessageContaining("sensor/m1");
+  }
+
+  @Test
+  void aNotifyThatEndsAFirmwareDownloadIsAnsweredBeforeTheCancelThatFollowsIt() throws Exception {
+    Mqtt3BlockingClient gw = gateway("g7");
+    org.registerDevice("sensor", "f1");
+    String dm = "iotdm-1/type/sensor/id/f1/";
+    try (Mqtt3BlockingClient.Mqtt3Publishes in = gw.publishes(MqttGlobalPublishFilter.ALL)) {
+      for (String op : new String[] {"response", "device/update", "observe", "mgmt/initiate/firmware/download",
+          "cancel"}) {
+        gw.subscribeWith().topicFilter(dm + op).send();
+      }
+      gw.publishWith().topic("iotdevice-1/type/sensor/id/f1/mgmt/manage").qos(MqttQos.AT_LEAST_ONCE)
+          .payload("{\"d\":{\"lifetime\":0,\"supports\":{\"firmwareActions\":true}},\"reqId\":\"m-1\"}"
+              .getBytes(UTF_8)).send();
+      assertThat(DmMessage.parseResponse(receive(in, dm + "response").getPayloadAsBytes()).rc()).isEqualTo(200);
+
+      var download = org.deviceManagement().firmwareDownload("sensor", "f1", Firmware.builder().version("2")
+          .uri("https://firmware.example/2.bin").build(), Duration.ofSeconds(10)).toFuture();
+      answer(gw, receive(in, dm + "device/update"), 204);
+      answer(gw, receive(in, dm + "observe"), 200);
+      answer(gw, receive(in, dm + "mgmt/initiate/firmware/download"), 202);
+      gw.publishWith().topic("iotdevice-1/type/sensor/id/f1/notify").qos(MqttQos.AT_LEAST_ONCE)
+          .payload(DmMessage.request(DmFields.notify(Firmware.FIELD, "{\"state\":2}"), "n-1").toBytes()).send();
+      // the order the platform keeps: the notify's response first, then the flow it ended goes on (cancel)
+      DmMessage notified = DmMessage.parseResponse(receive(in, dm + "response").getPayloadAsBytes());
+      assertThat(notified.reqId()).isEqualTo("n-1");
+      assertThat(notified.rc()).isEqualTo(200);
+      answer(gw, receive(in, dm + "cancel"), 200);
+      assertThat(download.get(10, TimeUnit.SECONDS).state()).isEqualTo(Firmware.STATE_DOWNLOADED);
+    }
+    gw.disconnect();
+  }
+
+  private static Mqtt3Publish receive(Mqtt3BlockingClient.Mqtt3Publishes in, String topic) throws Exception {
+    Mqtt3Publish next = in.receive(10, TimeUnit.SECONDS).orElseThrow(() -> new AssertionError("nothing on " + topic));
+    assertThat(next.getTopic().toString()).as("the next message").isEqualTo(topic);
+    return next;
+  }
+
+  private static void answer(Mqtt3BlockingClient gw, Mqtt3Publish request, int rc) {
+    String reqId = DmMessage.parseRequest(request.getPayloadAsBytes()).reqId();
+    gw.publishWith().topic("iotdevice-1/type/sensor/id/f1/response").qos(MqttQos.AT_LEAST_ONCE)
+        .payload(DmMessage.response(rc, null, null, reqId).toBytes()).send();
   }
 }
