@@ -14,6 +14,7 @@ import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerOutput;
+import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
 import com.hivemq.extension.sdk.api.events.client.ClientLifecycleEventListener;
 import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSuccessfulInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInput;
@@ -46,6 +47,8 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayExtension.class);
   private static final String CONNECTION_ID = "rxiothub.gateway.connection-id";
+  /** Set on a connection once the store refused one of its messages. */
+  private static final String REFUSED = "rxiothub.gateway.refused";
   /** How long a leaf's PUBLISH may wait for the store before its connection is closed unacknowledged. */
   private static final Duration STORE_WAIT = Duration.ofSeconds(30);
 
@@ -75,7 +78,7 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
       }
       context.addPublishInboundInterceptor((in, out) -> {
         try {
-          onPublish(relay, in.getPublishPacket(), out);
+          onPublish(relay, in.getPublishPacket(), in.getConnectionInformation().getConnectionAttributeStore(), out);
         } catch (RuntimeException e) {
           LOG.warn("gateway: closing the connection of leaf {}: its PUBLISH failed: {}", relay.deviceId(),
               e.toString(), e);
@@ -102,7 +105,8 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
     clientService = null;
   }
 
-  private void onPublish(LeafRelay relay, PublishPacket publish, PublishInboundOutput out) {
+  private void onPublish(LeafRelay relay, PublishPacket publish, ConnectionAttributeStore attributes,
+      PublishInboundOutput out) {
     String topic = publish.getTopic();
     byte[] payload = bytes(publish.getPayload());
     LeafTopics.Kind kind = LeafTopics.classify(relay.deviceId(), topic);
@@ -115,11 +119,19 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
     // connection is closed first, so no PUBACK goes out and the leaf's SDK sends the message again (a time-out
     // closes it too: HiveMQ disconnects an MQTT 3 client whose PUBLISH failed in an interceptor). The prevention
     // keeps its success code, so the PUBACK is sent and the message goes to no subscriber.
+    // Once one is refused, so is every later PUBLISH of the connection (the close is not immediate): none may be
+    // stored ahead of the refused one, which the leaf sends again first on its next connection.
     Async<PublishInboundOutput> async = out.async(STORE_WAIT, TimeoutFallback.FAILURE);
     out.preventPublishDelivery();
     String clientId = relay.deviceId();
+    if (attributes.get(REFUSED).isPresent()) {
+      disconnect(clientId);
+      async.resume();
+      return;
+    }
     relay.telemetry(topic, payload, error -> {
       if (error != null) {
+        attributes.put(REFUSED, ByteBuffer.allocate(0));
         disconnect(clientId);
       }
       async.resume();
@@ -210,8 +222,7 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
     }
   }
 
-  private static @Nullable String connectionId(
-      com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore attributes) {
+  private static @Nullable String connectionId(ConnectionAttributeStore attributes) {
     return attributes.getAsString(CONNECTION_ID).orElse(null);
   }
 
