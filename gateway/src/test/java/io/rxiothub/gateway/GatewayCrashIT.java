@@ -55,12 +55,14 @@ class GatewayCrashIT {
     // (sent again after the restart: the duplicates), and not sent at all.
     hub.faults().delayPubacks(leaf.deviceId(), Duration.ofMillis(300));
     Set<Integer> acked = ConcurrentHashMap.newKeySet();
+    long t0 = System.nanoTime();
     Process first = child(hub, leaf, dir);
     Process second = null;
     DeviceClient client = null;
     AtomicBoolean stop = new AtomicBoolean();
     try {
       client = leafClient(leaf, ready(first), dir);
+      long t1 = System.nanoTime();
       client.connect().blockingAwait(30, TimeUnit.SECONDS);
       Thread sender = sender(client, acked, stop);
 
@@ -86,14 +88,18 @@ class GatewayCrashIT {
       assertThat(beforeRestart).as("acknowledged to the leaf, kept in the store only").doesNotContainAnyElementsOf(
           mustArrive.stream().filter(i -> i > atPartitionLastAcked).toList());
 
+      long t2 = System.nanoTime();
       second = child(hub, leaf, dir);
       ready(second);
+      long t3 = System.nanoTime();
 
       await().atMost(Duration.ofSeconds(90)).until(() -> indices(hub, leaf).containsAll(mustArrive));
       List<Integer> got = indices(hub, leaf);
       System.out.printf("GatewayCrashIT: %d PUBACKs to the leaf (%d after the partition), %d at the hub before the"
-          + " restart, %d after it (%d distinct)%n", mustArrive.size(), mustArrive.size() - ackedAtPartition,
-          beforeRestart.size(), got.size(), new HashSet<>(got).size());
+          + " restart, %d after it (%d distinct); first start %d ms, to the kill %d ms, restart %d ms, to all %d ms%n",
+          mustArrive.size(), mustArrive.size() - ackedAtPartition, beforeRestart.size(), got.size(),
+          new HashSet<>(got).size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
+          (System.nanoTime() - t3) / 1_000_000);
       assertThat(got.size()).as("the restarted gateway sent what the store kept").isGreaterThan(beforeRestart.size());
       // Before the kill: each once, in order. After the restart: from the store's head, in order. So the indices
       // rise, fall back once (where the resends begin: the duplicates), and rise again.
@@ -163,7 +169,9 @@ class GatewayCrashIT {
 
   private static Process child(HubEmulator hub, DeviceIdentity leaf, Path dir) throws Exception {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+    // C1 only and the serial collector: the child starts in a few seconds on a loaded machine, and runs briefly
+    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
         GatewayCrashChild.class.getName(), dir.toString(), hub.hostName(), Integer.toString(hub.mqttPort()),
         hub.caFile().toString(), leaf.deviceId()).redirectErrorStream(true);
     pb.environment().put("LEAF_KEY", leaf.primaryKey());
