@@ -136,7 +136,7 @@ final class WatsonDemo implements Callable<Integer> {
   }
 
   private List<String> command() throws Exception {
-    awaitSubscribed("iot-2/type/sensor/id/+/cmd/+/fmt/+");
+    awaitSubscribed("iot-2/type/+/id/+/cmd/+/fmt/+"); // one subscription for every commands(...) view
     org.sendCommand("sensor", "s1", "fan", "json", "{\"on\":true}".getBytes(UTF_8), 1);
     Command c = poll(commands, "the command");
     return List.of("gateway got " + c.commandId() + " " + c.payloadAsString() + " for " + c.typeId() + "/"
