@@ -16,6 +16,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,6 +26,13 @@ import org.slf4j.LoggerFactory;
 final class DpsConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
   private static final Logger LOG = LoggerFactory.getLogger(DpsConnection.class);
+  /**
+   * How long an answer waits before it is sent, as the real service's round trip does (protocol.md §15.4). The
+   * official Java provisioning client (2.1.2, ContractAPIMqtt) publishes a request and only then starts waiting for
+   * the answer's notification: an answer that arrives in between is noticed only after its 10 s wait, and a few such
+   * waits exceed its registration time-out. An answer this much later than the request leaves it time to wait.
+   */
+  static final long ANSWER_DELAY_MILLIS = 50;
 
   private final DpsService service;
   private final Clock clock;
@@ -119,7 +127,12 @@ final class DpsConnection extends SimpleChannelInboundHandler<ByteBuf> {
     body[1] = (byte) topicBytes.length;
     System.arraycopy(topicBytes, 0, body, 2, topicBytes.length);
     System.arraycopy(response.body(), 0, body, 2 + topicBytes.length, response.body().length);
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(packet(0x30, body)));
+    ctx.flush(); // the PUBACK at once; the answer a little later
+    ctx.executor().schedule(() -> {
+      if (ctx.channel().isActive()) {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(packet(0x30, body)));
+      }
+    }, ANSWER_DELAY_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** The client certificate chain of the TLS handshake (leaf first), or empty. */
