@@ -40,7 +40,6 @@ public final class ClientOptions {
   public long disconnectTimeoutMillis = 10_000;
   public @Nullable Scheduler callbackScheduler;
   public @Nullable Scheduler timeScheduler;
-  public @Nullable MqttConnector connector;
   public long dmTimeoutMillis = 30_000;
 
   /** Sets the organisation id. @throws IllegalArgumentException if it breaks the rule */
@@ -109,10 +108,10 @@ public final class ClientOptions {
           .drainTimeoutMillis(disconnectTimeoutMillis)
           .maxHeldInbound(1024)
           .build();
-      MqttConnector mqtt = connector != null ? connector
-          : new HiveMqConnector(new HiveMqConnector.Endpoint(host != null ? host : orgId + ".messaging." + domain,
-              port > 0 ? port : webSocket ? 443 : 8883, webSocket ? "/mqtt" : null, trustManagerFactory, null, null,
-              0, null, null, connectTimeoutMillis, WatsonFailures.INSTANCE));
+      MqttConnector mqtt = new HiveMqConnector(new HiveMqConnector.Endpoint(
+          host != null ? host : orgId + ".messaging." + domain,
+          port > 0 ? port : webSocket ? 443 : 8883, webSocket ? "/mqtt" : null, trustManagerFactory, null, null,
+          0, null, null, connectTimeoutMillis, WatsonFailures.INSTANCE));
       return new ClientCore(settings, mqtt, lease::release);
     } catch (RuntimeException e) {
       lease.release();
