@@ -10,7 +10,10 @@ public final class CrashChild {
 
   private CrashChild() {}
 
-  /** Arguments: store directory, number of devices. Prints "ACK device index sequence" and "DEL device index". */
+  /**
+   * Arguments: store directory, number of devices. Prints "ACK device index sequence", and "DEL device index" just
+   * before deleting it.
+   */
   public static void main(String[] args) throws InterruptedException {
     ForwardStore store = ForwardStore.open(StoreSettings.builder().directory(Path.of(args[0])).build());
     int devices = Integer.parseInt(args[1]);
@@ -27,9 +30,10 @@ public final class CrashChild {
         store.append(device, m).subscribe(stored -> {
           System.out.println("ACK " + device + " " + index + " " + stored.sequence());
           if (index % 3 == 0) {
-            // as the gateway does after the cloud's PUBACK
-            store.delete(device, stored.sequence());
+            // as the gateway does after the cloud's PUBACK; said before it is done, so that a kill between the two
+            // cannot leave the parent expecting a message that was deleted
             System.out.println("DEL " + device + " " + index);
+            store.delete(device, stored.sequence());
           }
           inFlight.release();
         }, error -> {
