@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
  * A takeover looks like this on MQTT 3.1.1, which has no server DISCONNECT: the server closes the
  * connection (orderly), the client reconnects, which closes the other client's connection, the other
  * reconnects and the server closes this one again, soon, and so on. The first close alone cannot be
- * told from any other close by the server; see {@link #TAKEOVER_CLOSES}. Guarded by the machine's lock.
+ * told from any other close by the server; see {@link #TAKEOVER_CLOSES}. Pure: the count of closes is kept by
+ * {@link ReconnectPolicy}.
  */
 final class Takeover {
 
@@ -21,54 +22,34 @@ final class Takeover {
    */
   static final int TAKEOVER_CLOSES = 3;
 
-  /** The takeover window and the identity are read from here (a client keeps no copy of them). */
-  private final CoreSettings s;
-  /**
-   * Connections closed by the server in a row, each after the first within the takeover window of
-   * being accepted; a takeover when it reaches {@link #TAKEOVER_CLOSES}.
-   */
-  private int serverCloses;
-
-  Takeover(CoreSettings settings) {
-    this.s = settings;
-  }
-
-  /** Forgets the count: the user connected again, or an attempt failed (the server was unavailable). */
-  void reset() {
-    serverCloses = 0;
-  }
-
-  /** Whether the last connection was closed by the server (the next one counts its close). */
-  boolean afterServerClose() {
-    return serverCloses > 0;
-  }
-
-  /** Returns the closes counted so far. */
-  int closes() {
-    return serverCloses;
+  private Takeover() {
   }
 
   /**
-   * Counts the end, at {@code nowMillis}, of the connection accepted at {@code connectedAtMillis} and
-   * returns whether it makes a takeover. {@code afterServerClose}: that connection followed one the
-   * server closed; {@code resendOutstanding}: a message sent more than once still waits for its PUBACK.
+   * Counts the end, at {@code nowMillis}, of the connection accepted at {@code connectedAtMillis} and returns the
+   * server's closes in a row after it (a takeover once they reach {@link #TAKEOVER_CLOSES}), {@code closes} being
+   * the count before it. Connections closed by the server count when each after the first ended within the
+   * settings' takeover window of being accepted. {@code afterServerClose}: that connection followed one the server
+   * closed; {@code resendOutstanding}: a message sent more than once still waits for its PUBACK. The count lives in
+   * the caller (an idle client holds no object for it).
    */
-  boolean isTakeover(boolean afterServerClose, long connectedAtMillis, Throwable cause,
-      boolean resendOutstanding, long nowMillis) {
+  static int closesAfter(CoreSettings s, int closes, boolean afterServerClose, long connectedAtMillis,
+      Throwable cause, boolean resendOutstanding, long nowMillis) {
     long windowMillis = s.takeoverWindowMillis;
     if (windowMillis <= 0 || !(cause instanceof MqttConnector.ClosedByHubException)) {
-      serverCloses = 0;
-    } else if (resendOutstanding) {
+      return 0;
+    }
+    if (resendOutstanding) {
       // A message sent again after a close and still not acknowledged may be what the server closes
       // the connection for (a "poison" message, or a fault request resent until its expiry): such a
       // close says nothing about another client, so it is not counted (nor does it reset the count).
       LOG.debug("{}: hub close with a resent message outstanding, not counted as a takeover",
           s.identity);
-    } else if (afterServerClose && nowMillis - connectedAtMillis < windowMillis) {
-      serverCloses++;
-    } else {
-      serverCloses = 1;
+      return closes;
     }
-    return serverCloses >= TAKEOVER_CLOSES;
+    if (afterServerClose && nowMillis - connectedAtMillis < windowMillis) {
+      return Math.min(closes + 1, TAKEOVER_CLOSES);
+    }
+    return 1;
   }
 }

@@ -48,6 +48,19 @@ class ReconnectPolicyProperties {
     }
   }
 
+  @Property(tries = 5)
+  void theFailureCountSaturatesAndTheDelayStaysWithinTheCeiling(@ForAll @IntRange(min = 65_530, max = 70_000) int n,
+      @ForAll long seed) {
+    ReconnectPolicy policy = policy(Long.MAX_VALUE, 10_000, seed);
+    policy.connectAsked();
+    long delay = 0;
+    for (int i = 0; i < n; i++) {
+      delay = policy.attemptFailed(i);
+    }
+    assertThat(policy.failures()).isEqualTo(Math.min(n, 65_535));
+    assertThat(delay).isBetween(0L, 10_000L);
+  }
+
   @Property
   void anAcceptedConnectionStartsTheFailureCountAfresh(
       @ForAll @IntRange(min = 1, max = 20) int failuresBefore,
