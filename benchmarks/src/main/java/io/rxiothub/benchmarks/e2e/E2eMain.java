@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code E2eMain <quick|full> <resultFile> [scenario...]}. The emulator always runs in its own JVM, and each
@@ -343,7 +344,9 @@ public final class E2eMain {
    * Events/s of one Watson gateway for 1,000 devices behind it (issue 16): rxiothub's GatewayClient, the raw HiveMQ
    * client and IBM's SDK, each in its own JVM against one Watson emulator JVM, in interleaved rounds (full: 3, the
    * median kept). Every client JVM resolves the organisation's host through the same hosts file, since IBM's SDK
-   * dials {@code {org}.messaging.{domain}}.
+   * dials {@code {org}.messaging.{domain}}. {@code -Dbench.watsonDelaysMs=0,10} runs the rounds once per one-way
+   * delay: 0 dials the emulator directly (result {@code watson}), any other through a {@link DelayRelay} in this
+   * JVM (result {@code watson-delay-{d}ms}).
    */
   private void watson() throws IOException {
     int n = Integer.getInteger("bench.watsonEvents", full ? 60_000 : 3_000);
@@ -356,42 +359,74 @@ public final class E2eMain {
     String domain = "watson.localhost";
     Path hosts = Files.createTempFile("bench-watson-hosts", ".txt");
     Files.writeString(hosts, "127.0.0.1 " + org + ".messaging." + domain + " localhost\n", StandardCharsets.US_ASCII);
+    List<String> hubJvm = new ArrayList<>(HUB_JVM);
+    jfr("watson-emulator").ifPresent(hubJvm::add);
     try (HubProcess hub = HubProcess.start(WatsonServer.class, org + ".messaging." + domain, List.of(org, domain),
-        HUB_JVM)) {
+        hubJvm)) {
       List<String> jvm = new ArrayList<>(CLIENT_JVM);
       jvm.add("-Djdk.net.hosts.file=" + hosts);
-      Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
-      for (int round = -1; round < rounds; round++) {
-        // round -1: a throwaway run that auto-registers the 1,000 devices and warms the emulator up
-        for (String client : round < 0 ? List.of(clients.get(0)) : clients) {
-          System.out.println("== watson " + client + " (" + elapsed() + ")");
-          List<String> a = new ArrayList<>(List.of(client, org, domain, Integer.toString(hub.mqttPort()),
-              hub.args().get(2), hub.caFile().toString(), Integer.toString(n), Integer.toString(warmup), "1000"));
-          List<String> options = new ArrayList<>(jvm);
-          jfr("watson-" + client).ifPresent(options::add);
-          Map<String, Object> r = Jvm.run(options, WatsonBench.class, a, 600);
-          System.out.println("   " + Json.write(r));
-          if (round >= 0) {
-            runs.computeIfAbsent(client, k -> new ArrayList<>()).add(r);
-          }
+      boolean registered = false;
+      boolean alwaysRelay = Boolean.getBoolean("bench.watsonRelay");
+      for (String delay : System.getProperty("bench.watsonDelaysMs", "0").split(",")) {
+        double delayMs = Double.parseDouble(delay.trim());
+        boolean relayed = delayMs > 0 || alwaysRelay;
+        String key = relayed ? "watson-delay-" + delay.trim() + "ms" : "watson";
+        try (DelayRelay relay = relayed ? DelayRelay.start(hub.mqttPort(), delayMs) : null) {
+          int port = relay == null ? hub.mqttPort() : relay.port();
+          // the first delay's round -1: a throwaway run that auto-registers the 1,000 devices and warms the
+          // emulator up
+          Map<String, Object> m = watsonRounds(hub, jvm, clients, registered ? 0 : -1, rounds, port, n, warmup,
+              delayMs, relay);
+          registered = true;
+          results.put(key, m);
         }
       }
-      Map<String, Object> m = new LinkedHashMap<>();
-      for (Map.Entry<String, List<Map<String, Object>>> e : runs.entrySet()) {
-        List<Map<String, Object>> sorted = new ArrayList<>(e.getValue());
-        sorted.sort(java.util.Comparator.comparingDouble(r -> -Report.num(r, "eventsPerSec")));
-        Map<String, Object> median = new LinkedHashMap<>(sorted.get(sorted.size() / 2));
-        List<Object> all = new ArrayList<>();
-        for (Map<String, Object> r : e.getValue()) {
-          all.add(r.getOrDefault("eventsPerSec", r.get("error")));
-        }
-        median.put("allRunsEventsPerSec", all);
-        m.put(e.getKey(), median);
-      }
-      results.put("watson", m);
     } finally {
       Files.deleteIfExists(hosts);
     }
+  }
+
+  private Map<String, Object> watsonRounds(HubProcess hub, List<String> jvm, List<String> clients, int first,
+      int rounds, int port, int n, int warmup, double delayMs, @Nullable DelayRelay relay) throws IOException {
+    Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
+    for (int round = first; round < rounds; round++) {
+      for (String client : round < 0 ? List.of(clients.get(0)) : clients) {
+        System.out.println("== watson " + client + (delayMs == 0 ? "" : " +" + delayMs + " ms each way") + " ("
+            + elapsed() + ")");
+        List<String> a = new ArrayList<>(List.of(client, "abc123", "watson.localhost", Integer.toString(port),
+            hub.args().get(2), hub.caFile().toString(), Integer.toString(n), Integer.toString(warmup), "1000"));
+        List<String> options = new ArrayList<>(jvm);
+        jfr("watson-" + client + (delayMs == 0 ? "" : "-delay")).ifPresent(options::add);
+        if (relay != null) {
+          relay.takeStats();
+        }
+        Map<String, Object> r = Jvm.run(options, WatsonBench.class, a, 600);
+        if (relay != null) {
+          // the whole client run (connect, warm-up, measured): how the two sides batched their writes
+          long[] st = relay.takeStats();
+          r.put("relayBytesPerReadUp", st[0] == 0 ? 0 : (double) st[1] / st[0]);
+          r.put("relayBytesPerReadDown", st[2] == 0 ? 0 : (double) st[3] / st[2]);
+        }
+        System.out.println("   " + Json.write(r));
+        if (round >= 0) {
+          runs.computeIfAbsent(client, k -> new ArrayList<>()).add(r);
+        }
+      }
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Map<String, Object>>> e : runs.entrySet()) {
+      List<Map<String, Object>> sorted = new ArrayList<>(e.getValue());
+      sorted.sort(java.util.Comparator.comparingDouble(r -> -Report.num(r, "eventsPerSec")));
+      Map<String, Object> median = new LinkedHashMap<>(sorted.get(sorted.size() / 2));
+      List<Object> all = new ArrayList<>();
+      for (Map<String, Object> r : e.getValue()) {
+        all.add(r.getOrDefault("eventsPerSec", r.get("error")));
+      }
+      median.put("allRunsEventsPerSec", all);
+      median.put("oneWayDelayMs", delayMs);
+      m.put(e.getKey(), median);
+    }
+    return m;
   }
 
   private static boolean portFree(int port) {

@@ -9,15 +9,24 @@ final class WatsonReport {
 
   private WatsonReport() {}
 
-  /** The table, or "" when the scenario did not run. */
+  /** The tables (one per delay: {@code watson}, {@code watson-delay-…}), or "" when the scenario did not run. */
   @SuppressWarnings("unchecked")
   static String table(Map<String, Object> results) {
-    Map<String, Object> w = (Map<String, Object>) results.get("watson");
-    if (w == null) {
-      return "";
+    StringBuilder all = new StringBuilder();
+    for (Map.Entry<String, Object> e : results.entrySet()) {
+      if (e.getKey().startsWith("watson")) {
+        all.append(table(e.getKey(), (Map<String, Object>) e.getValue()));
+      }
     }
+    return all.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String table(String key, Map<String, Object> w) {
+    String delay = key.startsWith("watson-delay-") ? "; through a relay adding " + key.substring(13) + " each way"
+        : "";
     StringBuilder s = new StringBuilder("### Watson gateway events (QoS 1, 256 B JSON, 1,000 devices behind one "
-        + "gateway; window " + WatsonBench.WINDOW + ", IBM's SDK " + WatsonBench.IBM_WINDOW + ")\n\n"
+        + "gateway; window " + WatsonBench.WINDOW + ", IBM's SDK " + WatsonBench.IBM_WINDOW + delay + ")\n\n"
         + "| client | events/s | accepted by emulator | client CPU µs/event | emulator CPU µs/event "
         + "| client alloc B/event | threads | all runs events/s |\n|---|---:|---:|---:|---:|---:|---:|---|\n");
     for (Map.Entry<String, Object> e : w.entrySet()) {
