@@ -1,0 +1,111 @@
+// The field gateway end to end (issue 20): the hub emulator, the gateway and the leaves each in their own JVM.
+package io.rxiothub.benchmarks.gateway;
+
+import io.rxiothub.benchmarks.e2e.HubProcess;
+import io.rxiothub.benchmarks.e2e.Json;
+import io.rxiothub.benchmarks.e2e.Jvm;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code GatewayBench [leaves=100] [direct=10] [warmupSeconds=5] [measureSeconds=20] [diskMessagesPerLeaf=20]
+ * [resultFile]}: starts {@link GatewayHubServer} (the hub emulator), {@link GatewayServer} (the gateway, durable store
+ * under {@code benchmarks/target/gateway-bench}) and {@link GatewayLeaves} (the leaves and the control group that
+ * connects straight to the hub), each in its own JVM; prints the result and a summary against the issue's targets.
+ * The issue's run: {@code 1000 100 30 270 20}.
+ */
+public final class GatewayBench {
+
+  private static final String LOGBACK = "-Dlogback.configurationFile=logback-bench.xml";
+
+  private GatewayBench() {}
+
+  /** Entry point; see the class comment. */
+  @SuppressWarnings("unchecked")
+  public static void main(String[] a) throws Exception {
+    int leaves = a.length > 0 ? Integer.parseInt(a[0]) : 100;
+    int direct = a.length > 1 ? Integer.parseInt(a[1]) : 10;
+    String warmup = a.length > 2 ? a[2] : "5";
+    String measure = a.length > 3 ? a[3] : "20";
+    String disk = a.length > 4 ? a[4] : "20";
+    Path data = Path.of("benchmarks/target/gateway-bench").toAbsolutePath();
+    deleteTree(data);
+    Files.createDirectories(data);
+    List<String> hubJvm = List.of("-Xms1g", "-Xmx2g", "-XX:+UseG1GC", LOGBACK);
+    List<String> gatewayJvm = List.of("-Xmx1g", "-XX:+UseG1GC", LOGBACK);
+    List<String> leavesJvm = List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC", LOGBACK);
+    Map<String, Object> r;
+    try (HubProcess hub = HubProcess.start(GatewayHubServer.class, "localhost",
+        List.of("localhost", GatewayLeaves.GATEWAY_PREFIX), hubJvm)) {
+      hub.command("devices " + GatewayLeaves.GATEWAY_PREFIX + " " + leaves);
+      hub.command("devices " + GatewayLeaves.DIRECT_PREFIX + " " + direct);
+      try (HubProcess gateway = HubProcess.start(GatewayServer.class, "localhost",
+          List.of(hub.host(), Integer.toString(hub.mqttPort()), hub.caFile().toString(),
+              GatewayLeaves.GATEWAY_PREFIX, Integer.toString(leaves), data.resolve("data").toString()),
+          gatewayJvm)) {
+        List<String> args = new ArrayList<>(List.of(Integer.toString(leaves), Integer.toString(direct), warmup,
+            measure, disk));
+        args.addAll(hub.args());
+        List<String> g = gateway.args();
+        args.addAll(g.subList(1, 4));
+        r = Jvm.run(leavesJvm, GatewayLeaves.class, args,
+            300 + Long.parseLong(warmup) + Long.parseLong(measure));
+      }
+    }
+    String json = Json.write(r);
+    System.out.println(json);
+    if (a.length > 5) {
+      Files.writeString(Path.of(a[5]), json + "\n", StandardCharsets.UTF_8);
+    }
+    if (!r.containsKey("error")) {
+      System.out.println(summary(r));
+    }
+    System.exit(r.containsKey("error") ? 1 : 0);
+  }
+
+  @SuppressWarnings("unchecked")
+  static String summary(Map<String, Object> r) {
+    Map<String, Object> lat = (Map<String, Object>) r.get("latencyAtHub");
+    Map<String, Object> gw = (Map<String, Object>) lat.get("gateway");
+    Map<String, Object> dl = (Map<String, Object>) lat.get("direct");
+    StringBuilder b = new StringBuilder();
+    b.append("| path | n | p50 ms | p99 ms | p99.9 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
+    row(b, "through the gateway", gw);
+    row(b, "straight to the hub", dl);
+    b.append(String.format(Locale.ROOT, "added by the gateway: p50 %.2f ms, p99 %.2f ms%n",
+        (num(gw, "p50Us") - num(dl, "p50Us")) / 1000, (num(gw, "p99Us") - num(dl, "p99Us")) / 1000));
+    List<Object> steps = (List<Object>) r.get("gatewaySteps");
+    for (Object o : steps) {
+      Map<String, Object> s = (Map<String, Object>) o;
+      b.append(String.format(Locale.ROOT, "gateway with %d leaves: %d threads, heap %.1f MB%n",
+          (long) num(s, "leavesConnected"), (long) num(s, "threads"), num(s, "heapAfterGc") / 1048576));
+    }
+    return b.toString();
+  }
+
+  private static void row(StringBuilder b, String name, Map<String, Object> m) {
+    b.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f |%n", name, (long) num(m, "n"),
+        num(m, "p50Us") / 1000, num(m, "p99Us") / 1000, num(m, "p999Us") / 1000, num(m, "maxUs") / 1000));
+  }
+
+  private static double num(Map<String, Object> m, String key) {
+    Object v = m.get(key);
+    return v instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
