@@ -34,6 +34,7 @@ public final class GatewayConfig {
   private final @Nullable String hubConnectHost;
   private final @Nullable Path hubCaFile;
   private final List<LeafDevice> leaves;
+  private final @Nullable LeafProvisioning provisioning;
   private final long shutdownDrainMillis;
 
   private GatewayConfig(Builder b) {
@@ -54,6 +55,7 @@ public final class GatewayConfig {
     this.hubConnectHost = b.hubConnectHost;
     this.hubCaFile = b.hubCaFile;
     this.leaves = Collections.unmodifiableList(new ArrayList<>(b.leaves));
+    this.provisioning = b.provisioning;
     this.shutdownDrainMillis = b.shutdownDrainMillis;
   }
 
@@ -82,6 +84,7 @@ public final class GatewayConfig {
     b.hubConnectHost = hubConnectHost;
     b.hubCaFile = hubCaFile;
     b.leaves.addAll(leaves);
+    b.provisioning = provisioning;
     b.shutdownDrainMillis = shutdownDrainMillis;
     return b;
   }
@@ -171,6 +174,11 @@ public final class GatewayConfig {
     return leaves;
   }
 
+  /** The DPS enrollment group unknown leaves are provisioned through, or null: only configured leaves. */
+  public @Nullable LeafProvisioning provisioning() {
+    return provisioning;
+  }
+
   /** How long a graceful shutdown waits for upstream acknowledgements before it keeps the rest on disk. */
   public long shutdownDrainMillis() {
     return shutdownDrainMillis;
@@ -193,14 +201,15 @@ public final class GatewayConfig {
         && Objects.equals(tlsKeyFile, other.tlsKeyFile) && Objects.equals(dataDirectory, other.dataDirectory)
         && metricsBindAddress.equals(other.metricsBindAddress) && storeOverflow == other.storeOverflow
         && hubHostName.equals(other.hubHostName) && Objects.equals(hubConnectHost, other.hubConnectHost)
-        && Objects.equals(hubCaFile, other.hubCaFile) && leaves.equals(other.leaves);
+        && Objects.equals(hubCaFile, other.hubCaFile) && leaves.equals(other.leaves)
+        && Objects.equals(provisioning, other.provisioning);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(hostName, bindAddress, mqttPort, tlsPort, tlsCertificateFile, tlsKeyFile, dataDirectory,
         metricsBindAddress, metricsPort, storeMaxBytes, storeMaxAgeSeconds, storeOverflow, hubHostName, hubPort,
-        hubConnectHost, hubCaFile, leaves, shutdownDrainMillis);
+        hubConnectHost, hubCaFile, leaves, provisioning, shutdownDrainMillis);
   }
 
   @Override
@@ -208,7 +217,8 @@ public final class GatewayConfig {
     return "GatewayConfig{host=" + hostName + ", bind=" + bindAddress + ", mqtt=" + mqttPort + ", tls=" + tlsPort
         + ", data=" + dataDirectory + ", metrics=" + metricsPort + ", store=" + storeMaxBytes + " B/"
         + storeMaxAgeSeconds + " s/" + storeOverflow + ", hub=" + hubHostName + ":" + hubPort
-        + (hubConnectHost != null ? " via " + hubConnectHost : "") + ", leaves=" + leaves.size() + "}";
+        + (hubConnectHost != null ? " via " + hubConnectHost : "") + ", leaves=" + leaves.size()
+        + (provisioning != null ? ", " + provisioning : "") + "}";
   }
 
   /** Builds a {@link GatewayConfig}; setters reject bad values at once, {@link #build()} missing ones. */
@@ -230,6 +240,7 @@ public final class GatewayConfig {
     private @Nullable String hubConnectHost;
     private @Nullable Path hubCaFile;
     private final List<LeafDevice> leaves = new ArrayList<>();
+    private @Nullable LeafProvisioning provisioning;
     private long shutdownDrainMillis = 5_000;
 
     private Builder() {
@@ -333,6 +344,12 @@ public final class GatewayConfig {
       return this;
     }
 
+    /** Provisions unknown leaves through a DPS enrollment group (default null: only configured leaves). */
+    public Builder provisioning(@Nullable LeafProvisioning provisioning) {
+      this.provisioning = provisioning;
+      return this;
+    }
+
     /** Sets how long a graceful shutdown waits for upstream acknowledgements (default 5,000 ms). */
     public Builder shutdownDrainMillis(long millis) {
       if (millis < 0) {
@@ -345,15 +362,16 @@ public final class GatewayConfig {
     /**
      * Builds the configuration.
      *
-     * @throws IllegalStateException if the hub is missing, no leaf is given, a leaf id repeats, or both
-     *     downstream ports are off
+     * @throws IllegalStateException if the hub is missing, no leaf is given (nor provisioning), a leaf id repeats,
+     *     or both downstream ports are off
      */
     public GatewayConfig build() {
       if (hubHostName == null) {
         throw new IllegalStateException("hub host name missing: call hub(hostName, port)");
       }
-      if (leaves.isEmpty()) {
-        throw new IllegalStateException("no leaf device configured: add at least one with leaf(...)");
+      if (leaves.isEmpty() && provisioning == null) {
+        throw new IllegalStateException("no leaf device configured: add at least one with leaf(...), or "
+            + "provisioning(...)");
       }
       Set<String> ids = new HashSet<>();
       for (LeafDevice leaf : leaves) {

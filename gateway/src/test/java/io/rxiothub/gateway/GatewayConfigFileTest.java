@@ -122,4 +122,55 @@ class GatewayConfigFileTest {
     assertThatThrownBy(() -> GatewayConfigFile.read(dir.resolve("nope.yaml")))
         .isInstanceOf(GatewayConfigException.class).hasMessageContaining("cannot read the configuration file");
   }
+
+  @Test
+  void readsAProvisioningGroupWithoutConfiguredLeaves() {
+    GatewayConfig config = GatewayConfigFile.parse("""
+        azure:
+          hostName: myhub.azure-devices.net
+          provisioning:
+            idScope: 0ne00000001
+            globalEndpoint: dps.local
+            port: 8884
+            caFile: dps-ca.pem
+            groupKey: env:GROUP_KEY
+        """, "gateway.yaml", BASE, Map.of("GROUP_KEY", KEY));
+
+    LeafProvisioning dps = config.provisioning();
+    assertThat(config.leaves()).isEmpty();
+    assertThat(dps).isNotNull();
+    assertThat(dps.idScope()).isEqualTo("0ne00000001");
+    assertThat(dps.globalEndpoint()).isEqualTo("dps.local");
+    assertThat(dps.port()).isEqualTo(8884);
+    assertThat(dps.caFile()).isEqualTo(BASE.resolve("dps-ca.pem"));
+    assertThat(dps.groupKey()).isEqualTo(KEY);
+    assertThat(config.toString()).contains("idScope=0ne00000001").doesNotContain(KEY);
+  }
+
+  @Test
+  void provisioningErrorsNameTheLineAndNeverTheKey() {
+    assertThatThrownBy(() -> parse("""
+        azure:
+          hostName: h.example
+          provisioning:
+            groupKey: %s
+        """.formatted(KEY)))
+        .isInstanceOf(GatewayConfigException.class)
+        .hasMessage("gateway.yaml:4: azure.provisioning needs 'idScope'");
+    assertThatThrownBy(() -> parse("""
+        azure:
+          hostName: h.example
+          provisioning:
+            idScope: 0ne1
+            groupKey: not base64 at all!
+        """))
+        .isInstanceOf(GatewayConfigException.class)
+        .hasMessageStartingWith("gateway.yaml:5: groupKey must be the group's base64 key");
+    assertThatThrownBy(() -> parse("""
+        azure:
+          hostName: h.example
+        """))
+        .isInstanceOf(GatewayConfigException.class)
+        .hasMessage("gateway.yaml:2: azure (or 'provisioning') needs 'leaves'");
+  }
 }

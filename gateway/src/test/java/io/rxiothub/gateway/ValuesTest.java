@@ -24,6 +24,18 @@ class ValuesTest {
   }
 
   @Test
+  void leafProvisioning() {
+    EqualsVerifier.forClass(LeafProvisioning.class).suppress(Warning.NULL_FIELDS).verify();
+    LeafProvisioning dps = LeafProvisioning.builder().idScope("0ne1").groupKey(KEY).build();
+    assertThat(dps.toString()).contains("0ne1").doesNotContain(KEY);
+    assertThat(GatewayConfig.builder().hub("h.example", 8883).provisioning(dps).build().leaves()).isEmpty();
+    assertThatThrownBy(() -> LeafProvisioning.builder().groupKey(KEY).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("idScope missing");
+    assertThatThrownBy(() -> LeafProvisioning.builder().groupKey("%%%"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("groupKey must be the group's base64");
+  }
+
+  @Test
   void neitherShowsASecret() {
     LeafDevice leaf = LeafDevice.of("leaf-1", KEY, "local-pass-9");
     GatewayConfig config = GatewayConfig.builder().hub("hub.example", 8883).leaf(leaf).build();

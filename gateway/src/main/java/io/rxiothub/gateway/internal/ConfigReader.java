@@ -4,10 +4,12 @@ package io.rxiothub.gateway.internal;
 import io.rxiothub.gateway.GatewayConfig;
 import io.rxiothub.gateway.GatewayConfigException;
 import io.rxiothub.gateway.LeafDevice;
+import io.rxiothub.gateway.LeafProvisioning;
 import io.rxiothub.gateway.StoreOverflow;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +33,9 @@ public final class ConfigReader {
   private static final Set<String> TLS = Set.of("certificateFile", "keyFile");
   private static final Set<String> METRICS = Set.of("bindAddress", "port");
   private static final Set<String> STORE = Set.of("maxBytes", "maxAgeSeconds", "overflow");
-  private static final Set<String> AZURE = Set.of("hostName", "port", "connectHost", "caFile", "leaves");
+  private static final Set<String> AZURE = Set.of("hostName", "port", "connectHost", "caFile", "leaves",
+      "provisioning");
+  private static final Set<String> PROVISIONING = Set.of("idScope", "globalEndpoint", "port", "caFile", "groupKey");
   private static final Set<String> LEAF = Set.of("deviceId", "key", "password");
 
   private final String source;
@@ -107,12 +111,18 @@ public final class ConfigReader {
     guard(host, () -> b.hub(text(host), port));
     apply(azure, "connectHost", n -> b.hubConnectHost(text(n)));
     apply(azure, "caFile", n -> b.hubCaFile(path(n)));
-    Node leaves = required(azure, "leaves", azureNode, "azure");
-    if (!(leaves instanceof SequenceNode list) || list.getValue().isEmpty()) {
+    Node provisioning = azure.get("provisioning");
+    if (provisioning != null) {
+      guard(provisioning, () -> b.provisioning(provisioning(provisioning)));
+    }
+    Node leaves = provisioning != null && !azure.containsKey("leaves") ? null
+        : required(azure, "leaves", azureNode, "azure (or 'provisioning')");
+    if (leaves != null && (!(leaves instanceof SequenceNode) || ((SequenceNode) leaves).getValue().isEmpty())) {
       throw fail(leaves, "azure.leaves must be a non-empty list of {deviceId, key[, password]}");
     }
+    List<Node> items = leaves == null ? List.of() : ((SequenceNode) leaves).getValue();
     Map<String, Node> seen = new LinkedHashMap<>();
-    for (Node item : list.getValue()) {
+    for (Node item : items) {
       Map<String, Node> leaf = mapping(item, "a leaf", LEAF);
       Node id = required(leaf, "deviceId", item, "a leaf");
       Node key = required(leaf, "key", item, "leaf '" + text(id) + "'");
@@ -130,6 +140,22 @@ public final class ConfigReader {
     } catch (IllegalStateException e) {
       throw fail(root, e.getMessage());
     }
+  }
+
+  private LeafProvisioning provisioning(Node node) {
+    Map<String, Node> map = mapping(node, "azure.provisioning", PROVISIONING);
+    LeafProvisioning.Builder p = LeafProvisioning.builder();
+    Node scope = required(map, "idScope", node, "azure.provisioning");
+    guard(scope, () -> p.idScope(text(scope)));
+    Node group = required(map, "groupKey", node, "azure.provisioning");
+    String key = secret(group, "groupKey");
+    guard(group, () -> p.groupKey(key));
+    String host = map.containsKey("globalEndpoint") ? text(map.get("globalEndpoint"))
+        : "global.azure-devices-provisioning.net";
+    int port = map.containsKey("port") ? (int) number(map.get("port"), 1, 65535) : 8883;
+    guard(node, () -> p.endpoint(host, port));
+    apply(map, "caFile", n -> p.caFile(path(n)));
+    return p.build();
   }
 
   private interface NodeAction {

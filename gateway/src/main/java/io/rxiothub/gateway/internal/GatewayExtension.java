@@ -52,16 +52,26 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
   /** How long a leaf's PUBLISH may wait for the store before its connection is closed unacknowledged. */
   private static final Duration STORE_WAIT = Duration.ofSeconds(30);
 
+  /** How long a first CONNECT of a leaf unknown to the configuration waits for its DPS registration. */
+  private static final Duration PROVISION_WAIT = Duration.ofSeconds(20);
+
   private final LeafAuth auth;
   private final Relays relays;
+  private final @Nullable LeafProvisioner provisioner;
   private final AtomicLong connections = new AtomicLong();
   private volatile @Nullable PublishService publishService;
   private volatile @Nullable ClientService clientService;
 
   /** Creates the extension deciding CONNECTs with {@code auth} and handing leaves to {@code relays}. */
   public GatewayExtension(LeafAuth auth, Relays relays) {
+    this(auth, relays, null);
+  }
+
+  /** Also provisions, through {@code provisioner}, the leaves {@code auth} accepts that have no relay yet. */
+  public GatewayExtension(LeafAuth auth, Relays relays, @Nullable LeafProvisioner provisioner) {
     this.auth = auth;
     this.relays = relays;
+    this.provisioner = provisioner;
   }
 
   @Override
@@ -185,9 +195,36 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
         }, result.reason());
         return;
       }
-      input.getConnectionInformation().getConnectionAttributeStore().putAsString(CONNECTION_ID,
-          Long.toString(connections.incrementAndGet()));
-      output.authenticateSuccessfully();
+      ConnectionAttributeStore attributes = input.getConnectionInformation().getConnectionAttributeStore();
+      String clientId = connect.getClientId();
+      LeafProvisioner dps = provisioner;
+      if (relays.get(clientId) != null || dps == null) {
+        attributes.putAsString(CONNECTION_ID, Long.toString(connections.incrementAndGet()));
+        output.authenticateSuccessfully();
+        return;
+      }
+      // A leaf of the enrollment group seen for the first time: its CONNACK waits for its DPS registration
+      // (§18.5). A failure or a registration longer than the wait answers "server unavailable" (CONNACK 3), which
+      // the leaf's SDK retries; a registration still running goes on and the retry finds it done.
+      Async<SimpleAuthOutput> async = output.async(PROVISION_WAIT, TimeoutFallback.FAILURE,
+          ConnackReasonCode.SERVER_UNAVAILABLE, "the gateway is still provisioning leaf '" + clientId
+              + "' through DPS: connect again");
+      dps.provision(clientId).whenComplete((relay, error) -> {
+        try {
+          if (error != null) {
+            output.failAuthentication(ConnackReasonCode.SERVER_UNAVAILABLE, "the gateway could not provision leaf '"
+                + clientId + "' through DPS: " + error.getMessage());
+          } else {
+            attributes.putAsString(CONNECTION_ID, Long.toString(connections.incrementAndGet()));
+            output.authenticateSuccessfully();
+          }
+        } catch (RuntimeException late) {
+          LOG.debug("gateway: CONNECT of '{}' was answered before its provisioning ended: {}", clientId,
+              late.toString());
+        } finally {
+          async.resume();
+        }
+      });
     }
   }
 

@@ -3,6 +3,7 @@ package io.rxiothub.gateway.internal;
 
 import io.rxiothub.gateway.GatewayConfig;
 import io.rxiothub.gateway.LeafDevice;
+import io.rxiothub.gateway.LeafProvisioning;
 import io.rxiothub.gateway.StoreOverflow;
 import io.rxiothub.gateway.store.ForwardStore;
 import io.rxiothub.gateway.store.OverflowPolicy;
@@ -92,7 +93,10 @@ public final class GatewayRuntime implements AutoCloseable {
         byId.put(leaf.deviceId(), new LeafRelay(leaf, factory, store, down, metrics, timer, forwarder));
       }
       Relays relays = new Relays(byId);
-      extension[0] = new GatewayExtension(new LeafAuth(config.hubHostName(), leaves), relays);
+      LeafProvisioner provisioner = provisioner(config, factory, relays,
+          leaf -> new LeafRelay(leaf, factory, store, down, metrics, timer, forwarder));
+      extension[0] = new GatewayExtension(new LeafAuth(config.hubHostName(), leaves,
+          config.provisioning() == null ? null : config.provisioning().groupKey()), relays, provisioner);
       GatewayTls tls = config.tlsPort() < 0 ? null : tls(config);
       broker = GatewayBroker.start(extension[0], config.bindAddress(), config.mqttPort(), config.tlsPort(), tls);
       MetricsServer server = null;
@@ -123,6 +127,22 @@ public final class GatewayRuntime implements AutoCloseable {
       forwarder.shutdownNow();
       throw e;
     }
+  }
+
+  /** The DPS provisioner with the leaves an earlier run provisioned restored, or null without provisioning. */
+  private static @Nullable LeafProvisioner provisioner(GatewayConfig config, UpstreamFactory factory, Relays relays,
+      java.util.function.Function<LeafDevice, LeafRelay> newRelay) {
+    LeafProvisioning settings = config.provisioning();
+    if (settings == null) {
+      return null;
+    }
+    LeafProvisioner provisioner = new LeafProvisioner(settings, ProvisionedLeaves.open(config.dataDirectory()),
+        factory, relays, newRelay);
+    int restored = provisioner.restore();
+    if (restored > 0) {
+      LOG.info("gateway: {} leaf(s) provisioned by an earlier run restored (no DPS request)", restored);
+    }
+    return provisioner;
   }
 
   private static StoreSettings storeSettings(GatewayConfig config) {

@@ -4,6 +4,7 @@ package io.rxiothub.gateway.internal;
 
 import io.rxiothub.gateway.LeafDevice;
 import io.rxiothub.sas.ConnectUserName;
+import io.rxiothub.sas.DpsKeys;
 import io.rxiothub.sas.SasToken;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,11 +24,35 @@ public final class LeafAuth {
 
   private final String hubHostName;
   private final Map<String, LeafDevice> leaves;
+  private final @Nullable String groupKey;
 
-  /** Creates the rules for leaves of {@code hubHostName}. */
+  /** Creates the rules for the configured leaves of {@code hubHostName}. */
   public LeafAuth(String hubHostName, Map<String, LeafDevice> leaves) {
+    this(hubHostName, leaves, null);
+  }
+
+  /**
+   * Creates the rules for the configured leaves of {@code hubHostName} and, with a DPS enrollment group's
+   * {@code groupKey}, for any other leaf whose token is signed with its key derived from it (§18.5).
+   */
+  public LeafAuth(String hubHostName, Map<String, LeafDevice> leaves, @Nullable String groupKey) {
     this.hubHostName = hubHostName;
     this.leaves = leaves;
+    this.groupKey = groupKey;
+  }
+
+  /** A DPS registration id as the gateway accepts it: lowercase letters, digits, '-', '.', '_', ':'; 1 to 128. */
+  static boolean isRegistrationId(String id) {
+    if (id.isEmpty() || id.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == ':')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A decision: the leaf, or the CONNACK code and a reason without secrets. */
@@ -41,6 +66,13 @@ public final class LeafAuth {
   public Result authenticate(String clientId, @Nullable String userName, byte @Nullable [] password,
       long nowEpochSeconds) {
     LeafDevice leaf = leaves.get(clientId);
+    if (leaf == null && groupKey != null && clientId.indexOf('/') < 0) {
+      if (!isRegistrationId(clientId)) {
+        return Result.refused(BAD_CLIENT_ID, "client id '" + clientId + "' is neither a configured leaf nor a DPS "
+            + "registration id (lowercase letters, digits, '-', '.', '_', ':'; at most 128)");
+      }
+      leaf = LeafDevice.of(clientId, DpsKeys.deriveDeviceKey(groupKey, clientId));
+    }
     if (leaf == null) {
       return Result.refused(clientId.indexOf('/') >= 0 ? BAD_CLIENT_ID : NOT_AUTHORIZED,
           "client id '" + clientId + "' is not a leaf of this gateway (modules are not carried)");
@@ -102,7 +134,7 @@ public final class LeafAuth {
     }
     if (!valid) {
       return Result.refused(BAD_CREDENTIALS, "SAS token signature does not verify with leaf '" + leaf.deviceId()
-          + "''s key");
+          + "''s key" + (leaves.containsKey(leaf.deviceId()) ? "" : " (derived from the enrollment group's key)"));
     }
     return new Result(leaf, 0, "SAS token");
   }

@@ -17,6 +17,8 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Builds the upstream clients of the leaves. Thread-safe. */
 public final class UpstreamFactory {
@@ -26,6 +28,8 @@ public final class UpstreamFactory {
 
   private final GatewayConfig config;
   private final X509Certificate[] trusted;
+  /** The hub of each leaf provisioned through DPS (others use the configured hub). */
+  private final Map<String, String> assignedHubs = new ConcurrentHashMap<>();
 
   /** Creates the factory of {@code config}'s upstream clients. */
   public UpstreamFactory(GatewayConfig config) {
@@ -34,10 +38,15 @@ public final class UpstreamFactory {
     this.trusted = ca == null ? new X509Certificate[0] : certificates(ca);
   }
 
+  /** Sets the hub DPS assigned leaf {@code deviceId} to. */
+  void assign(String deviceId, String hub) {
+    assignedHubs.put(deviceId, hub);
+  }
+
   /** Returns a new, unconnected client for {@code leaf}. */
   public DeviceClient create(LeafDevice leaf) {
     ConnectionString cs = ConnectionString.builder()
-        .hostName(config.hubHostName())
+        .hostName(assignedHubs.getOrDefault(leaf.deviceId(), config.hubHostName()))
         .deviceId(leaf.deviceId())
         .sharedAccessKey(leaf.key())
         .gatewayHostName(config.hubConnectHost())
@@ -54,7 +63,7 @@ public final class UpstreamFactory {
     return b.build();
   }
 
-  private static X509Certificate[] certificates(Path file) {
+  static X509Certificate[] certificates(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       List<X509Certificate> out = new ArrayList<>();
       for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
