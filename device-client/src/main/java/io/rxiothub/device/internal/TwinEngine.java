@@ -4,7 +4,6 @@ package io.rxiothub.device.internal;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.core.SingleEmitter;
-import io.reactivex.rxjava3.disposables.Disposable;
 import io.rxiothub.device.IotHubClientStateException;
 import io.rxiothub.device.IotHubProtocolException;
 import io.rxiothub.device.TwinOperations;
@@ -46,21 +45,21 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   /** Retry jitter of every client: Random is thread-safe, and one per client costs 56 bytes. */
   private static final Random RANDOM = new Random();
 
-  private final ClientCore core;
+  final ClientCore core;
   private final FeatureSettings f;
   // The schedulers and the identity are read from the core's settings (three fields less per client).
   private final DesiredStream desired;
 
   /** The session, which is also the lock of this engine. */
-  private final Object lock;
+  final Object lock;
   // Guarded by lock.
-  private final TwinSession session;
+  final TwinSession session;
   /** The requests under way by their session id; an empty shared map while there are none. */
-  private Map<Long, Exchange> exchanges = Collections.emptyMap();
+  private Map<Long, TwinExchange> exchanges = Collections.emptyMap();
   private @Nullable Object connection;
   private boolean desiredStarted;
   private boolean syncInFlight;
-  private @Nullable Exchange syncExchange;
+  private @Nullable TwinExchange syncTwinExchange;
   private boolean closed;
 
   /** Creates the engine and registers it as a connection listener of {@code core}. */
@@ -92,7 +91,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   @Override
   public Single<Twin> get() {
     return Single.create(emitter -> {
-      Exchange x = new Exchange(TwinRequest.Operation.GET, EMPTY, false, new Outcome() {
+      TwinExchange x = new TwinExchange(this, TwinRequest.Operation.GET, EMPTY, false, new TwinExchange.Outcome() {
         @Override
         public void success(TwinResponse response) {
           Twin twin;
@@ -128,7 +127,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }
     byte[] body = patch.toJsonBytes();
     return Single.create(emitter -> {
-      Exchange x = new Exchange(TwinRequest.Operation.UPDATE_REPORTED, body, false, new Outcome() {
+      TwinExchange x = new TwinExchange(this, TwinRequest.Operation.UPDATE_REPORTED, body, false, new TwinExchange.Outcome() {
         @Override
         public void success(TwinResponse response) {
           Long version = response.version();
@@ -161,7 +160,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }
   }
 
-  private void start(Exchange x, SingleEmitter<?> emitter) {
+  private void start(TwinExchange x, SingleEmitter<?> emitter) {
     emitter.setCancellable(x::dispose);
     x.send();
   }
@@ -169,7 +168,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   @Override
   public void connected(Object newConnection) {
     boolean sync = false;
-    Exchange stale = null;
+    TwinExchange stale = null;
     List<Effect> fx;
     synchronized (lock) {
       connection = newConnection;
@@ -180,8 +179,8 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
         // the first connection this GET is the baseline of a stream subscribed before connect().
         sync = desired.onReconnected();
         // A reconciliation GET of the old connection may have lost its answer with it.
-        stale = syncExchange;
-        syncExchange = null;
+        stale = syncTwinExchange;
+        syncTwinExchange = null;
         syncInFlight = false;
       }
       fx = drain();
@@ -210,7 +209,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   }
 
   /** Tells the session when the connection it knows has ended. Call under {@code lock}. */
-  private void checkConnection() {
+  void checkConnection() {
     Object c = connection;
     if (c != null && !core.isCurrentConnection(c)) {
       connection = null;
@@ -219,7 +218,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   }
 
   /** Takes the session's effects. Call under {@code lock}. */
-  private List<Effect> drain() {
+  List<Effect> drain() {
     List<Effect> fx = new ArrayList<>(2);
     for (Effect e = session.poll(); e != null; e = session.poll()) {
       fx.add(e);
@@ -228,13 +227,13 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   }
 
   /** Runs effects outside the lock; time-outs reach their caller on the callback scheduler. */
-  private void run(List<Effect> fx, boolean onTimer) {
+  void run(List<Effect> fx, boolean onTimer) {
     for (Effect e : fx) {
       if (e.kind() == Effect.Kind.FOLLOW_RESPONSES) {
         startResponses();
         continue;
       }
-      Exchange x;
+      TwinExchange x;
       synchronized (lock) {
         x = e.kind() == Effect.Kind.COMPLETE || e.kind() == Effect.Kind.FAIL
             ? forget(e.id()) : exchanges.get(e.id());
@@ -329,7 +328,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       }
       syncInFlight = true;
     }
-    Exchange x = new Exchange(TwinRequest.Operation.GET, EMPTY, true, new Outcome() {
+    TwinExchange x = new TwinExchange(this, TwinRequest.Operation.GET, EMPTY, true, new TwinExchange.Outcome() {
       @Override
       public void success(TwinResponse response) {
         if (!endSync(this)) {
@@ -355,19 +354,19 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
       }
     });
     synchronized (lock) {
-      syncExchange = x;
+      syncTwinExchange = x;
     }
     x.send();
   }
 
   /** Ends the reconciliation GET whose outcome is {@code outcome}; false if it was superseded. */
-  private boolean endSync(Outcome outcome) {
+  private boolean endSync(TwinExchange.Outcome outcome) {
     synchronized (lock) {
-      Exchange x = syncExchange;
+      TwinExchange x = syncTwinExchange;
       if (x == null || x.outcome != outcome) {
         return false;
       }
-      syncExchange = null;
+      syncTwinExchange = null;
       syncInFlight = false;
       return true;
     }
@@ -407,190 +406,40 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     desired.complete();
   }
 
-  private long now() {
+  long now() {
     return core.settings().timeScheduler().now(TimeUnit.MILLISECONDS);
   }
 
-  private String id() {
+  String id() {
     return core.settings().identity();
   }
 
+  /** Under {@code lock}: keeps {@code x} under its session id while it is under way. */
+  void register(long sessionId, TwinExchange x) {
+    if (exchanges.isEmpty()) {
+      exchanges = new HashMap<>(4);
+    }
+    exchanges.put(sessionId, x);
+  }
+
+  /** Returns why a request cannot start now, or null. Call under {@code lock}. */
+  @Nullable IotHubClientStateException refusal() {
+    Status status = core.currentState().status();
+    if (closed || status == Status.CLOSED) {
+      return TwinErrors.closed(id());
+    } else if (status == Status.DISCONNECTED) {
+      return new IotHubClientStateException(id() + " is not connected (connect() was not "
+          + "called, or disconnect() was); call connect() first", null);
+    }
+    return null;
+  }
+
   /** Under {@code lock}: takes the exchange of {@code sessionId} out; the map goes when it empties. */
-  private @Nullable Exchange forget(long sessionId) {
-    Exchange x = exchanges.remove(sessionId);
+  @Nullable TwinExchange forget(long sessionId) {
+    TwinExchange x = exchanges.remove(sessionId);
     if (x != null && exchanges.isEmpty()) {
       exchanges = Collections.emptyMap();
     }
     return x;
-  }
-
-  /** What the caller of one request hears. */
-  private interface Outcome {
-    void success(TwinResponse response);
-
-    void failure(Throwable error);
-  }
-
-  /**
-   * The I/O side of one request of the session, from subscription to outcome: its timer, its publish,
-   * its caller. The outcome happens at most once ({@code done}, guarded by {@code lock}).
-   */
-  private final class Exchange {
-    final TwinRequest.Operation operation;
-    final byte[] body;
-    final boolean afterDesired;
-    final Outcome outcome;
-    // Guarded by lock.
-    long sessionId;
-    boolean done;
-    @Nullable Disposable timer;
-    @Nullable Disposable publishing;
-
-    Exchange(TwinRequest.Operation operation, byte[] body, boolean afterDesired, Outcome outcome) {
-      this.operation = operation;
-      this.body = body;
-      this.afterDesired = afterDesired;
-      this.outcome = outcome;
-    }
-
-    /** Hands the request to the session, or refuses it while the client is not connecting. */
-    void send() {
-      IotHubClientStateException refused = null;
-      List<Effect> fx = null;
-      synchronized (lock) {
-        if (done) {
-          return;
-        }
-        refused = refusal();
-        if (refused == null) {
-          checkConnection();
-          sessionId = session.request(operation, body, afterDesired, now());
-          if (exchanges.isEmpty()) {
-            exchanges = new HashMap<>(4);
-          }
-          exchanges.put(sessionId, this);
-          fx = drain();
-        }
-      }
-      if (refused != null) {
-        IotHubClientStateException error = refused;
-        core.settings().callbackScheduler().scheduleDirect(() -> finish(null, error));
-      } else {
-        run(fx, false);
-      }
-    }
-
-    /** Returns why a request cannot start now, or null. Call under {@code lock}. */
-    private @Nullable IotHubClientStateException refusal() {
-      Status status = core.currentState().status();
-      if (closed || status == Status.CLOSED) {
-        return TwinErrors.closed(id());
-      } else if (status == Status.DISCONNECTED) {
-        return new IotHubClientStateException(id() + " is not connected (connect() was not "
-            + "called, or disconnect() was); call connect() first", null);
-      }
-      return null;
-    }
-
-    void publish(Effect e) {
-      TwinRequest request = e.request();
-      if (request == null) {
-        return;
-      }
-      String r = request.rid();
-      Disposable p = core.publish(request.topic(), body, false, null).subscribe(() -> {
-        synchronized (lock) {
-          session.published(sessionId, r);
-        }
-      }, error -> {
-        List<Effect> fx;
-        synchronized (lock) {
-          session.publishFailed(sessionId, r, error);
-          fx = drain();
-        }
-        run(fx, false);
-      });
-      synchronized (lock) {
-        publishing = p;
-      }
-    }
-
-    /** (Re)arms this request's one timer (a stale one firing is ignored by the session). */
-    void arm(long atMillis, boolean retry) {
-      Disposable next = core.settings().timeScheduler().scheduleDirect(() -> timerFired(retry),
-          Math.max(0, atMillis - now()), TimeUnit.MILLISECONDS);
-      Disposable previous;
-      synchronized (lock) {
-        previous = timer;
-        timer = next;
-      }
-      disposeQuietly(previous);
-    }
-
-    void timerFired(boolean retry) {
-      List<Effect> fx;
-      IotHubClientStateException refused = null;
-      synchronized (lock) {
-        if (retry && !done && (refused = refusal()) != null) {
-          session.cancel(sessionId);
-          forget(sessionId);
-        }
-      }
-      if (refused != null) {
-        IotHubClientStateException error = refused; // as a new request: the client stopped connecting
-        core.settings().callbackScheduler().scheduleDirect(() -> finish(null, error));
-        return;
-      }
-      synchronized (lock) {
-        session.timerFired(sessionId, now());
-        fx = drain();
-      }
-      run(fx, true);
-    }
-
-    void finish(@Nullable TwinResponse response, @Nullable Throwable error) {
-      synchronized (lock) {
-        if (done) {
-          return;
-        }
-        done = true;
-      }
-      cleanUp();
-      if (response != null) {
-        outcome.success(response);
-      } else {
-        outcome.failure(error == null ? new IllegalStateException("no outcome") : error);
-      }
-    }
-
-    void dispose() {
-      Disposable p;
-      synchronized (lock) {
-        if (done) {
-          return;
-        }
-        done = true;
-        session.cancel(sessionId);
-        forget(sessionId);
-        p = publishing;
-      }
-      cleanUp();
-      disposeQuietly(p); // a request still queued offline is forgotten
-    }
-
-    private void cleanUp() {
-      Disposable t;
-      synchronized (lock) {
-        t = timer;
-        timer = null;
-      }
-      disposeQuietly(t);
-    }
-  }
-
-  private static void disposeQuietly(@Nullable Disposable d) {
-    if (d != null) {
-      d.dispose();
-    }
   }
 }
