@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * A driver feeds it events ({@link #request}, {@link #connected}, {@link #connectionLost},
  * {@link #subscribed}, {@link #published}, {@link #publishFailed}, {@link #response},
  * {@link #timerFired}, {@link #cancel}, {@link #close}) with the current time, then runs the
- * {@link Effect}s it hands back through {@link #poll()}. Every request ends exactly once: one
- * {@link Effect.Kind#COMPLETE} or {@link Effect.Kind#FAIL}, or {@link #cancel}. Not thread-safe: the
+ * {@link TwinEffect}s it hands back through {@link #poll()}. Every request ends exactly once: one
+ * {@link TwinEffect.Kind#COMPLETE} or {@link TwinEffect.Kind#FAIL}, or {@link #cancel}. Not thread-safe: the
  * driver calls it under one lock and runs the effects outside it.
  */
 public final class TwinSession {
@@ -46,7 +46,7 @@ public final class TwinSession {
   // hold something (an empty shared map, or null, otherwise), about 340 bytes less per idle client.
   private Map<Long, Request> requests = Collections.emptyMap();
   private Map<String, Request> byRid = Collections.emptyMap();
-  private @Nullable ArrayDeque<Effect> effects;
+  private @Nullable ArrayDeque<TwinEffect> effects;
   private long lastId;
   private long lastRid;
   private @Nullable Object connection;
@@ -83,7 +83,7 @@ public final class TwinSession {
     }
     Request r = new Request(++lastId, operation, body, afterDesired);
     if (closed) {
-      emit(Effect.fail(r.id, Failure.CLOSED, null, null, 0, null));
+      emit(TwinEffect.fail(r.id, Failure.CLOSED, null, null, 0, null));
       return r.id;
     }
     if (requests.isEmpty()) {
@@ -162,7 +162,7 @@ public final class TwinSession {
     Request r = requests.get(id);
     if (r != null && r.state == State.SENT && rid.equals(r.rid)) {
       end(r);
-      emit(Effect.fail(id, Failure.PUBLISH_FAILED, rid, null, r.retries, error));
+      emit(TwinEffect.fail(id, Failure.PUBLISH_FAILED, rid, null, r.retries, error));
     }
   }
 
@@ -186,7 +186,7 @@ public final class TwinSession {
     TwinResponse response = TwinResponse.of(r.operation, topic.rid(), topic.status(), topic.version(), body);
     if (response.isSuccess()) {
       end(r);
-      emit(Effect.complete(r.id, response));
+      emit(TwinEffect.complete(r.id, response));
     } else if (response.isRetryable() && r.retries < maxRetries) {
       long delay = Math.max(0, retryDelayMillis.applyAsLong(r.retries));
       r.retries++;
@@ -194,10 +194,10 @@ public final class TwinSession {
           response.status(), response.rid(), r.retries, maxRetries, delay);
       r.state = State.RETRY_WAIT;
       r.dueMillis = saturatedAdd(nowMillis, delay);
-      emit(Effect.timer(r.id, r.dueMillis, true));
+      emit(TwinEffect.timer(r.id, r.dueMillis, true));
     } else {
       end(r);
-      emit(Effect.fail(r.id, Failure.REJECTED, response.rid(), response, r.retries, null));
+      emit(TwinEffect.fail(r.id, Failure.REJECTED, response.rid(), response, r.retries, null));
     }
     return true;
   }
@@ -212,11 +212,11 @@ public final class TwinSession {
       attempt(r, nowMillis);
     } else if (r.state == State.WAITING) {
       end(r);
-      emit(Effect.fail(id, Failure.NOT_SENT_IN_TIME, null, null, r.retries, null));
+      emit(TwinEffect.fail(id, Failure.NOT_SENT_IN_TIME, null, null, r.retries, null));
     } else {
       String rid = r.rid;
       end(r);
-      emit(Effect.fail(id, Failure.NO_ANSWER_IN_TIME, rid, null, r.retries, null));
+      emit(TwinEffect.fail(id, Failure.NO_ANSWER_IN_TIME, rid, null, r.retries, null));
     }
   }
 
@@ -235,19 +235,19 @@ public final class TwinSession {
     closed = true;
     for (Request r : new ArrayList<>(requests.values())) {
       end(r);
-      emit(Effect.fail(r.id, Failure.CLOSED, null, null, r.retries, null));
+      emit(TwinEffect.fail(r.id, Failure.CLOSED, null, null, r.retries, null));
     }
   }
 
   // ----------------------------------------------------------------------------------------- queries
 
   /** Returns the next effect to run, or null when there is none. */
-  public @Nullable Effect poll() {
-    ArrayDeque<Effect> q = effects;
+  public @Nullable TwinEffect poll() {
+    ArrayDeque<TwinEffect> q = effects;
     if (q == null) {
       return null;
     }
-    Effect e = q.poll();
+    TwinEffect e = q.poll();
     if (q.isEmpty()) {
       effects = null;
     }
@@ -274,12 +274,12 @@ public final class TwinSession {
   private void attempt(Request r, long nowMillis) {
     r.dueMillis = saturatedAdd(nowMillis, timeoutMillis);
     r.state = State.WAITING;
-    emit(Effect.timer(r.id, r.dueMillis, false));
+    emit(TwinEffect.timer(r.id, r.dueMillis, false));
     if (ready(r)) {
       transmit(r);
     } else if (!followingResponses) {
       followingResponses = true;
-      emit(Effect.followResponses());
+      emit(TwinEffect.followResponses());
     }
   }
 
@@ -299,7 +299,7 @@ public final class TwinSession {
     }
     byRid.put(rid, r);
     LOG.debug("{}: twin {} sent with $rid={}", logId, r.operation, rid);
-    emit(Effect.publish(r.id, TwinRequest.of(r.operation, rid, r.dueMillis), r.body));
+    emit(TwinEffect.publish(r.id, TwinRequest.of(r.operation, rid, r.dueMillis), r.body));
   }
 
   private void forgetRid(Request r) {
@@ -315,8 +315,8 @@ public final class TwinSession {
     }
   }
 
-  private void emit(Effect e) {
-    ArrayDeque<Effect> q = effects;
+  private void emit(TwinEffect e) {
+    ArrayDeque<TwinEffect> q = effects;
     if (q == null) {
       q = new ArrayDeque<>(4);
       effects = q;
@@ -363,146 +363,6 @@ public final class TwinSession {
     PUBLISH_FAILED,
     /** The session was closed. */
     CLOSED
-  }
-
-  /** What the driver must do. Which fields are set depends on {@link #kind()}. */
-  public static final class Effect {
-    /** The kinds of effect. */
-    public enum Kind {
-      /** Start following {@link TwinTopic#RESPONSE_FILTER} (once; the transport keeps it across reconnects). */
-      FOLLOW_RESPONSES,
-      /** Publish {@link #request()}'s topic with {@link #body()}; report {@link #published} or {@link #publishFailed}. */
-      PUBLISH,
-      /** (Re)arm the one timer of request {@link #id()} for {@link #atMillis()}, replacing any earlier one. */
-      TIMER,
-      /** The request succeeded with {@link #response()}; it has ended, its timer is no longer needed. */
-      COMPLETE,
-      /** The request failed for {@link #failure()}; it has ended, its timer is no longer needed. */
-      FAIL
-    }
-
-    private final Kind kind;
-    private final long id;
-    private final @Nullable TwinRequest request;
-    private final byte @Nullable [] body;
-    private final long atMillis;
-    private final @Nullable TwinResponse response;
-    private final @Nullable Failure failure;
-    private final @Nullable String rid;
-    private final int retries;
-    private final @Nullable Object error;
-    private final boolean retry;
-
-    private Effect(Kind kind, long id, @Nullable TwinRequest request, byte @Nullable [] body, long atMillis,
-        @Nullable TwinResponse response, @Nullable Failure failure, @Nullable String rid, int retries,
-        @Nullable Object error) {
-      this(kind, id, request, body, atMillis, response, failure, rid, retries, error, false);
-    }
-
-    private Effect(Kind kind, long id, @Nullable TwinRequest request, byte @Nullable [] body, long atMillis,
-        @Nullable TwinResponse response, @Nullable Failure failure, @Nullable String rid, int retries,
-        @Nullable Object error, boolean retry) {
-      this.retry = retry;
-      this.kind = kind;
-      this.id = id;
-      this.request = request;
-      this.body = body;
-      this.atMillis = atMillis;
-      this.response = response;
-      this.failure = failure;
-      this.rid = rid;
-      this.retries = retries;
-      this.error = error;
-    }
-
-    static Effect followResponses() {
-      return new Effect(Kind.FOLLOW_RESPONSES, 0, null, null, 0, null, null, null, 0, null);
-    }
-
-    static Effect publish(long id, TwinRequest request, byte[] body) {
-      return new Effect(Kind.PUBLISH, id, request, body, 0, null, null, request.rid(), 0, null);
-    }
-
-    static Effect timer(long id, long atMillis, boolean retry) {
-      return new Effect(Kind.TIMER, id, null, null, atMillis, null, null, null, 0, null, retry);
-    }
-
-    static Effect complete(long id, TwinResponse response) {
-      return new Effect(Kind.COMPLETE, id, null, null, 0, response, null, response.rid(), 0, null);
-    }
-
-    static Effect fail(long id, Failure failure, @Nullable String rid, @Nullable TwinResponse response,
-        int retries, @Nullable Object error) {
-      return new Effect(Kind.FAIL, id, null, null, 0, response, failure, rid, retries, error);
-    }
-
-    /** Returns the kind. */
-    public Kind kind() {
-      return kind;
-    }
-
-    /** Returns the request id (0 for {@link Kind#FOLLOW_RESPONSES}). */
-    public long id() {
-      return id;
-    }
-
-    /** Returns the request to publish ({@link Kind#PUBLISH}), with its topic and {@code $rid}. */
-    public @Nullable TwinRequest request() {
-      return request;
-    }
-
-    /** Returns the body to publish ({@link Kind#PUBLISH}); the caller's array, not a copy. */
-    public byte @Nullable [] body() {
-      return body;
-    }
-
-    /** Returns when the timer should fire ({@link Kind#TIMER}), on the clock the events carry. */
-    public long atMillis() {
-      return atMillis;
-    }
-
-    /**
-     * Returns the hub's answer: the success ({@link Kind#COMPLETE}) or the refusal
-     * ({@link Failure#REJECTED}).
-     */
-    public @Nullable TwinResponse response() {
-      return response;
-    }
-
-    /** Returns why the request failed ({@link Kind#FAIL}). */
-    public @Nullable Failure failure() {
-      return failure;
-    }
-
-    /** Returns the {@code $rid} of the attempt concerned, when there is one. */
-    public @Nullable String rid() {
-      return rid;
-    }
-
-    /** Returns how many retries the request had made when it failed. */
-    public int retries() {
-      return retries;
-    }
-
-    /**
-     * Returns whether a {@link Kind#TIMER} is the wait before a retry (else it ends its attempt's
-     * time): a driver may refuse a retry when its client is no longer connecting.
-     */
-    public boolean isRetry() {
-      return retry;
-    }
-
-    /** Returns the driver's error of a {@link Failure#PUBLISH_FAILED}. */
-    public @Nullable Object error() {
-      return error;
-    }
-
-    @Override
-    public String toString() {
-      return kind + "#" + id + (request != null ? " " + request.topic() : "")
-          + (kind == Kind.TIMER ? " at " + atMillis : "") + (failure != null ? " " + failure : "")
-          + (response != null ? " status " + response.status() : "");
-    }
   }
 
   /** Builds a {@link TwinSession}. */

@@ -4,7 +4,6 @@ package io.rxiothub.twin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rxiothub.twin.TwinSession.Effect;
 import io.rxiothub.twin.TwinSession.Failure;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,7 +60,7 @@ class TwinSessionProperties {
     Object desiredAckedOn;
 
     void drain(TwinSession session) {
-      for (Effect e = session.poll(); e != null; e = session.poll()) {
+      for (TwinEffect e = session.poll(); e != null; e = session.poll()) {
         switch (e.kind()) {
           case PUBLISH:
             assertThat(connection).as("published while connected").isNotNull();
@@ -80,7 +79,7 @@ class TwinSessionProperties {
           case FAIL:
             assertThat(ends.merge(e.id(), 1, Integer::sum)).as("request %d ends once", e.id()).isEqualTo(1);
             assertThat(cancelled).doesNotContain(e.id());
-            if (e.kind() == Effect.Kind.COMPLETE || e.failure() == Failure.REJECTED) {
+            if (e.kind() == TwinEffect.Kind.COMPLETE || e.failure() == Failure.REJECTED) {
               assertThat(e.response().rid()).as("answer matched by $rid").isEqualTo(lastRid.get(e.id()));
             }
             if (e.failure() != null) {

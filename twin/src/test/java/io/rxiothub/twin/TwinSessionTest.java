@@ -4,7 +4,6 @@ package io.rxiothub.twin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import io.rxiothub.twin.TwinSession.Effect;
 import io.rxiothub.twin.TwinSession.Failure;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,16 +22,16 @@ class TwinSessionTest {
   private final TwinSession session = TwinSession.builder().timeoutMillis(1_000).maxRetries(2)
       .retryDelayMillis(retry -> 100L << retry).logId("dev1").build();
 
-  private List<Effect> drain() {
-    List<Effect> out = new ArrayList<>();
-    for (Effect e = session.poll(); e != null; e = session.poll()) {
+  private List<TwinEffect> drain() {
+    List<TwinEffect> out = new ArrayList<>();
+    for (TwinEffect e = session.poll(); e != null; e = session.poll()) {
       out.add(e);
     }
     return out;
   }
 
-  private static List<String> kinds(List<Effect> effects) {
-    return effects.stream().map(Effect::toString).collect(Collectors.toList());
+  private static List<String> kinds(List<TwinEffect> effects) {
+    return effects.stream().map(TwinEffect::toString).collect(Collectors.toList());
   }
 
   private void ready(Object connection) {
@@ -48,7 +47,7 @@ class TwinSessionTest {
   void followsResponsesAndPublishesOnlyOnceTheirSubscriptionIsAcknowledged() {
     session.connected(C1, 0);
     long id = session.request(TwinRequest.Operation.GET, EMPTY, false, 10);
-    List<Effect> first = drain();
+    List<TwinEffect> first = drain();
     assertThat(kinds(first)).containsExactly("TIMER#1 at 1010", "FOLLOW_RESPONSES#0");
     assertThat(first.get(0).isRetry()).isFalse();
     session.subscribed(TwinTopic.DESIRED_PATCH_FILTER, C1);
@@ -56,7 +55,7 @@ class TwinSessionTest {
     session.subscribed(TwinTopic.RESPONSE_FILTER, C2);
     assertThat(drain()).as("an acknowledgement on another connection counts for nothing").isEmpty();
     session.subscribed(TwinTopic.RESPONSE_FILTER, C1);
-    List<Effect> sent = drain();
+    List<TwinEffect> sent = drain();
     assertThat(kinds(sent)).containsExactly("PUBLISH#1 $iothub/twin/GET/?$rid=1");
     assertThat(sent.get(0).id()).isEqualTo(id);
     long second = session.request(TwinRequest.Operation.UPDATE_REPORTED, "{}".getBytes(StandardCharsets.UTF_8),
@@ -64,8 +63,8 @@ class TwinSessionTest {
     assertThat(kinds(drain())).as("followed once; ready now")
         .containsExactly("TIMER#2 at 1020", "PUBLISH#2 $iothub/twin/PATCH/properties/reported/?$rid=2");
     assertThat(session.response(res(204, "2"), EMPTY, 30)).isTrue();
-    Effect done = drain().get(0);
-    assertThat(done.kind()).isEqualTo(Effect.Kind.COMPLETE);
+    TwinEffect done = drain().get(0);
+    assertThat(done.kind()).isEqualTo(TwinEffect.Kind.COMPLETE);
     assertThat(done.id()).isEqualTo(second);
     assertThat(done.response().version()).isEqualTo(7L);
   }
@@ -86,7 +85,7 @@ class TwinSessionTest {
     session.request(TwinRequest.Operation.GET, EMPTY, false, 0);
     drain();
     session.response(res(status, "1"), EMPTY, 50);
-    List<Effect> retry = drain();
+    List<TwinEffect> retry = drain();
     assertThat(kinds(retry)).containsExactly("TIMER#1 at 150");
     assertThat(retry.get(0).isRetry()).as("a retry's wait, not an attempt's end").isTrue();
     session.timerFired(1, 149);
@@ -98,7 +97,7 @@ class TwinSessionTest {
     session.timerFired(1, 400);
     drain();
     session.response(res(status, "3"), "busy".getBytes(StandardCharsets.UTF_8), 500);
-    Effect fail = drain().get(0);
+    TwinEffect fail = drain().get(0);
     assertThat(fail.failure()).isEqualTo(Failure.REJECTED);
     assertThat(fail.retries()).isEqualTo(2);
     assertThat(fail.rid()).isEqualTo("3");
@@ -113,7 +112,7 @@ class TwinSessionTest {
     session.request(TwinRequest.Operation.UPDATE_REPORTED, EMPTY, false, 0);
     drain();
     session.response(res(status, "1"), EMPTY, 5);
-    Effect fail = drain().get(0);
+    TwinEffect fail = drain().get(0);
     assertThat(fail.failure()).isEqualTo(Failure.REJECTED);
     assertThat(fail.retries()).isZero();
   }
@@ -130,7 +129,7 @@ class TwinSessionTest {
     session.request(TwinRequest.Operation.GET, EMPTY, false, 2_000);
     drain();
     session.timerFired(2, 3_000);
-    Effect fail = drain().get(0);
+    TwinEffect fail = drain().get(0);
     assertThat(fail.failure()).isEqualTo(Failure.NO_ANSWER_IN_TIME);
     assertThat(fail.rid()).isEqualTo("1");
     assertThat(session.response(res(200, "1"), EMPTY, 3_001)).as("a late answer is ignored").isFalse();
@@ -164,7 +163,7 @@ class TwinSessionTest {
     session.request(TwinRequest.Operation.GET, EMPTY, false, 0);
     drain();
     session.publishFailed(1, "1", "queue full");
-    Effect fail = drain().get(0);
+    TwinEffect fail = drain().get(0);
     assertThat(fail.failure()).isEqualTo(Failure.PUBLISH_FAILED);
     assertThat(fail.error()).isEqualTo("queue full");
     assertThat(session.cancel(2)).isTrue();

@@ -9,10 +9,10 @@ import io.rxiothub.device.IotHubProtocolException;
 import io.rxiothub.device.TwinOperations;
 import io.rxiothub.twin.Twin;
 import io.rxiothub.twin.TwinPatch;
+import io.rxiothub.twin.TwinEffect;
 import io.rxiothub.twin.TwinRequest;
 import io.rxiothub.twin.TwinResponse;
 import io.rxiothub.twin.TwinSession;
-import io.rxiothub.twin.TwinSession.Effect;
 import io.rxiothub.twin.TwinTopic;
 import io.rxiothub.transport.TransportState.Status;
 import io.rxiothub.transport.internal.ClientCore;
@@ -127,7 +127,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     }
     byte[] body = patch.toJsonBytes();
     return Single.create(emitter -> {
-      TwinExchange x = new TwinExchange(this, TwinRequest.Operation.UPDATE_REPORTED, body, false, new TwinExchange.Outcome() {
+      TwinExchange.Outcome outcome = new TwinExchange.Outcome() {
         @Override
         public void success(TwinResponse response) {
           Long version = response.version();
@@ -143,7 +143,8 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
         public void failure(Throwable error) {
           emitter.tryOnError(error);
         }
-      });
+      };
+      TwinExchange x = new TwinExchange(this, TwinRequest.Operation.UPDATE_REPORTED, body, false, outcome);
       start(x, emitter);
     });
   }
@@ -169,7 +170,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   public void connected(Object newConnection) {
     boolean sync = false;
     TwinExchange stale = null;
-    List<Effect> fx;
+    List<TwinEffect> fx;
     synchronized (lock) {
       connection = newConnection;
       // Requests the hub acknowledged on an older connection go out again (the session's rule).
@@ -199,7 +200,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
     if (!TwinTopic.RESPONSE_FILTER.equals(filter) && !TwinTopic.DESIRED_PATCH_FILTER.equals(filter)) {
       return;
     }
-    List<Effect> fx;
+    List<TwinEffect> fx;
     synchronized (lock) {
       checkConnection();
       session.subscribed(filter, on);
@@ -218,24 +219,24 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   }
 
   /** Takes the session's effects. Call under {@code lock}. */
-  List<Effect> drain() {
-    List<Effect> fx = new ArrayList<>(2);
-    for (Effect e = session.poll(); e != null; e = session.poll()) {
+  List<TwinEffect> drain() {
+    List<TwinEffect> fx = new ArrayList<>(2);
+    for (TwinEffect e = session.poll(); e != null; e = session.poll()) {
       fx.add(e);
     }
     return fx;
   }
 
   /** Runs effects outside the lock; time-outs reach their caller on the callback scheduler. */
-  void run(List<Effect> fx, boolean onTimer) {
-    for (Effect e : fx) {
-      if (e.kind() == Effect.Kind.FOLLOW_RESPONSES) {
+  void run(List<TwinEffect> fx, boolean onTimer) {
+    for (TwinEffect e : fx) {
+      if (e.kind() == TwinEffect.Kind.FOLLOW_RESPONSES) {
         startResponses();
         continue;
       }
       TwinExchange x;
       synchronized (lock) {
-        x = e.kind() == Effect.Kind.COMPLETE || e.kind() == Effect.Kind.FAIL
+        x = e.kind() == TwinEffect.Kind.COMPLETE || e.kind() == TwinEffect.Kind.FAIL
             ? forget(e.id()) : exchanges.get(e.id());
       }
       if (x == null) {
@@ -274,7 +275,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
           }
           @Override
           void next(Map.Entry<TwinTopic, byte[]> in) {
-            List<Effect> fx;
+            List<TwinEffect> fx;
             synchronized (lock) {
               session.response(in.getKey(), in.getValue(), now());
               fx = drain();
@@ -393,7 +394,7 @@ public final class TwinEngine implements TwinOperations, ClientCore.ConnectionLi
   }
 
   private void closed() {
-    List<Effect> fx;
+    List<TwinEffect> fx;
     synchronized (lock) {
       if (closed) {
         return;

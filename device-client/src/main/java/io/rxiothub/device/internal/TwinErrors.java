@@ -4,19 +4,20 @@ package io.rxiothub.device.internal;
 import io.rxiothub.device.IotHubClientStateException;
 import io.rxiothub.device.IotHubRequestException;
 import io.rxiothub.device.IotHubTimeoutException;
+import io.rxiothub.twin.TwinEffect;
 import io.rxiothub.twin.TwinRequest;
 import io.rxiothub.twin.TwinResponse;
 import io.rxiothub.twin.TwinSession;
 import java.nio.charset.Charset;
 
-/** Maps a {@link TwinSession.Effect.Kind#FAIL} effect to the exception its caller receives. */
+/** Maps a {@link TwinEffect.Kind#FAIL} effect to the exception its caller receives. */
 final class TwinErrors {
 
   private static final Charset UTF_8 = Charset.forName("UTF-8");
 
   private TwinErrors() {}
 
-  static Throwable of(TwinSession.Effect e, TwinRequest.Operation operation, String id, long timeoutMillis) {
+  static Throwable of(TwinEffect e, TwinRequest.Operation operation, String id, long timeoutMillis) {
     TwinSession.Failure why = e.failure();
     TwinResponse response = e.response();
     if (why == TwinSession.Failure.NOT_SENT_IN_TIME) {

@@ -3,9 +3,9 @@ package io.rxiothub.device.internal;
 
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.rxiothub.device.IotHubClientStateException;
+import io.rxiothub.twin.TwinEffect;
 import io.rxiothub.twin.TwinRequest;
 import io.rxiothub.twin.TwinResponse;
-import io.rxiothub.twin.TwinSession.Effect;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -46,7 +46,7 @@ final class TwinExchange {
   /** Hands the request to the session, or refuses it while the client is not connecting. */
   void send() {
     IotHubClientStateException refused = null;
-    List<Effect> fx = null;
+    List<TwinEffect> fx = null;
     synchronized (engine.lock) {
       if (done) {
         return;
@@ -67,7 +67,7 @@ final class TwinExchange {
     }
   }
 
-  void publish(Effect e) {
+  void publish(TwinEffect e) {
     TwinRequest request = e.request();
     if (request == null) {
       return;
@@ -78,7 +78,7 @@ final class TwinExchange {
         engine.session.published(sessionId, r);
       }
     }, error -> {
-      List<Effect> fx;
+      List<TwinEffect> fx;
       synchronized (engine.lock) {
         engine.session.publishFailed(sessionId, r, error);
         fx = engine.drain();
@@ -103,7 +103,7 @@ final class TwinExchange {
   }
 
   void timerFired(boolean retry) {
-    List<Effect> fx;
+    List<TwinEffect> fx;
     IotHubClientStateException refused = null;
     synchronized (engine.lock) {
       if (retry && !done && (refused = engine.refusal()) != null) {
