@@ -345,8 +345,8 @@ public final class E2eMain {
    * client and IBM's SDK, each in its own JVM against one Watson emulator JVM, in interleaved rounds (full: 3, the
    * median kept). Every client JVM resolves the organisation's host through the same hosts file, since IBM's SDK
    * dials {@code {org}.messaging.{domain}}. {@code -Dbench.watsonDelaysMs=0,10} runs the rounds once per one-way
-   * delay: 0 dials the emulator directly (result {@code watson}), any other through a {@link DelayRelay} in this
-   * JVM (result {@code watson-delay-{d}ms}).
+   * delay: 0 dials the emulator directly (result {@code watson}), any other (and {@code 0r}) through a
+   * {@link DelayRelay} in this JVM (result {@code watson-delay-{d}ms}).
    */
   private void watson() throws IOException {
     int n = Integer.getInteger("bench.watsonEvents", full ? 60_000 : 3_000);
@@ -368,9 +368,12 @@ public final class E2eMain {
       boolean registered = false;
       boolean alwaysRelay = Boolean.getBoolean("bench.watsonRelay");
       for (String delay : System.getProperty("bench.watsonDelaysMs", "0").split(",")) {
-        double delayMs = Double.parseDouble(delay.trim());
-        boolean relayed = delayMs > 0 || alwaysRelay;
-        String key = relayed ? "watson-delay-" + delay.trim() + "ms" : "watson";
+        // "0r": through the relay without delay (what the relay itself changes)
+        boolean viaRelay = delay.trim().endsWith("r");
+        String d = viaRelay ? delay.trim().substring(0, delay.trim().length() - 1) : delay.trim();
+        double delayMs = Double.parseDouble(d);
+        boolean relayed = delayMs > 0 || alwaysRelay || viaRelay;
+        String key = relayed ? "watson-delay-" + d + "ms" : "watson";
         try (DelayRelay relay = relayed ? DelayRelay.start(hub.mqttPort(), delayMs) : null) {
           int port = relay == null ? hub.mqttPort() : relay.port();
           // the first delay's round -1: a throwaway run that auto-registers the 1,000 devices and warms the
