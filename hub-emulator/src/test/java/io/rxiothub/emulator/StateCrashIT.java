@@ -9,27 +9,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import io.rxiothub.sas.SasToken;
-import java.io.BufferedReader;
+import io.rxiothub.testing.ChildJvm;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -50,22 +44,18 @@ class StateCrashIT {
 
   @Test
   void everyAcknowledgedChangeSurvivesSigkill(@TempDir Path dataDir) throws Exception {
-    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        HubEmulatorMain.class.getName(), "--mqtt-port", "0", "--ws-port", "0", "--data-dir", dataDir.toString(),
-        "--device", "seed")
-        .redirectErrorStream(true)
-        .start();
+    ChildJvm child = ChildJvm.builder(HubEmulatorMain.class).args("--mqtt-port", "0", "--ws-port", "0",
+        "--data-dir", dataDir.toString(), "--device", "seed").start();
     Set<String> created = ConcurrentHashMap.newKeySet();
     Map<String, Integer> tagged = new ConcurrentHashMap<>();
     Set<String> deleting = ConcurrentHashMap.newKeySet();
     Set<String> deleted = ConcurrentHashMap.newKeySet();
     List<Thread> writers = new ArrayList<>();
     try {
-      List<String> banner = readUntil(process.getInputStream(), "Press Ctrl-C").get(120, TimeUnit.SECONDS);
-      String url = valueOf(banner, "service REST API").split(" ")[0];
-      String key = banner.get(indexOf(banner, "service connection string") + 1).trim().split("SharedAccessKey=")[1];
-      Rest rest = new Rest(url, trusting(Paths.get(valueOf(banner, "CA certificate"))),
+      EmulatorBanner banner = EmulatorBanner.read(child, Duration.ofSeconds(120));
+      String url = banner.value("service REST API").split(" ")[0];
+      String key = banner.lineAfter("service connection string").split("SharedAccessKey=")[1];
+      Rest rest = new Rest(url, trusting(Paths.get(banner.value("CA certificate"))),
           SasToken.generate("localhost", key, Instant.now().getEpochSecond() + 3600, "iothubowner").format());
 
       assertThat(rest.call("PUT", "/devices/seed/modules/mod1", "{}")).isEqualTo(200);
@@ -104,18 +94,15 @@ class StateCrashIT {
         writers.add(thread);
       }
       assertThat(enough.await(120, TimeUnit.SECONDS)).as("the writers got acknowledgements").isTrue();
-      process.destroyForcibly(); // SIGKILL: no shutdown hook, no close
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      child.kill(); // SIGKILL: no shutdown hook, no close
+      assertThat(child.awaitExit(Duration.ofSeconds(60))).as("killed by SIGKILL").isEqualTo(137);
       stop.set(true);
       for (Thread thread : writers) {
         thread.join(60_000);
       }
     } finally {
-      if (process.isAlive()) {
-        process.destroyForcibly();
-      }
+      child.close();
     }
-    assertThat(process.exitValue()).as("killed by SIGKILL").isEqualTo(137);
 
     try (HubEmulator reopened = HubEmulator.builder().mqttPort(0).webSocketPort(-1).dataDir(dataDir).build()
         .start()) {
@@ -178,49 +165,8 @@ class StateCrashIT {
     }
   }
 
-  private static CompletableFuture<List<String>> readUntil(InputStream in, String marker) {
-    CompletableFuture<List<String>> done = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      List<String> lines = new ArrayList<>();
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          lines.add(line);
-          if (line.contains(marker)) {
-            done.complete(lines);
-          }
-        }
-        done.completeExceptionally(new IllegalStateException("the emulator exited before printing '" + marker
-            + "':\n" + String.join("\n", lines)));
-      } catch (IOException e) {
-        done.completeExceptionally(e);
-      }
-    }, "state-crash-it-reader");
-    reader.setDaemon(true);
-    reader.start();
-    return done;
-  }
-
-  private static int indexOf(List<String> lines, String label) {
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).trim().startsWith(label)) {
-        return i;
-      }
-    }
-    throw new AssertionError("no line '" + label + "' in:\n" + String.join("\n", lines));
-  }
-
-  private static String valueOf(List<String> lines, String label) {
-    return lines.get(indexOf(lines, label)).trim().substring(label.length()).trim();
-  }
-
   private static SSLContext trusting(Path caPem) throws Exception {
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    try (InputStream in = Files.newInputStream(caPem)) {
-      trust.setCertificateEntry("emulator-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
+    TrustManagerFactory factory = EmulatorBanner.trusting(caPem);
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, factory.getTrustManagers(), null);
     return ssl;
