@@ -11,13 +11,10 @@ import io.rxiothub.device.Message;
 import io.rxiothub.emulator.DeviceIdentity;
 import io.rxiothub.emulator.HubEmulator;
 import io.rxiothub.emulator.HubEmulatorExtension;
-import java.io.BufferedReader;
+import io.rxiothub.testing.ChildJvm;
 import java.io.ByteArrayInputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -25,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +52,8 @@ class GatewayCrashIT {
     hub.faults().delayPubacks(leaf.deviceId(), Duration.ofMillis(300));
     Set<Integer> acked = ConcurrentHashMap.newKeySet();
     long t0 = System.nanoTime();
-    Process first = child(hub, leaf, dir);
-    Process second = null;
+    ChildJvm first = child(hub, leaf, dir);
+    ChildJvm second = null;
     DeviceClient client = null;
     AtomicBoolean stop = new AtomicBoolean();
     try {
@@ -74,9 +70,8 @@ class GatewayCrashIT {
       // at most the leaf's window of 64 beyond what it had acknowledged can have been in transit at the partition
       int atPartitionLastAcked = ackedAtPartition + 64 + 64;
       // SIGKILL mid-stream: no shutdown hook, no drain, no close of the store
-      assertThat(new ProcessBuilder("kill", "-KILL", Long.toString(first.pid())).start().waitFor()).isZero();
-      assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(first.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+      first.kill();
+      assertThat(first.awaitExit(Duration.ofSeconds(30))).as("killed by SIGKILL").isEqualTo(137);
       stop.set(true);
       sender.join(30_000);
       client.close();
@@ -117,9 +112,9 @@ class GatewayCrashIT {
       if (client != null) {
         client.close();
       }
-      first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      first.close();
       if (second != null) {
-        second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        second.close();
       }
     }
   }
@@ -167,44 +162,16 @@ class GatewayCrashIT {
     return sender;
   }
 
-  private static Process child(HubEmulator hub, DeviceIdentity leaf, Path dir) throws Exception {
-    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+  private static ChildJvm child(HubEmulator hub, DeviceIdentity leaf, Path dir) throws Exception {
     // C1 only and the serial collector: the child starts in a few seconds on a loaded machine, and runs briefly
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        GatewayCrashChild.class.getName(), dir.toString(), hub.hostName(), Integer.toString(hub.mqttPort()),
-        hub.caFile().toString(), leaf.deviceId()).redirectErrorStream(true);
-    pb.environment().put("LEAF_KEY", leaf.primaryKey());
-    return pb.start();
+    return ChildJvm.builder(GatewayCrashChild.class).jvmOptions("-Xmx256m", "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC").args(dir.toString(), hub.hostName(), Integer.toString(hub.mqttPort()),
+        hub.caFile().toString(), leaf.deviceId()).env("LEAF_KEY", leaf.primaryKey()).start();
   }
 
-  /** Reads the child's output on a thread of its own (a full pipe would stall it); returns its TLS port. */
-  private static int ready(Process child) throws Exception {
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    List<String> tail = new ArrayList<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(
-          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          if (line.startsWith("READY ")) {
-            port.complete(Integer.parseInt(line.substring(6).trim()));
-          } else if (!port.isDone()) {
-            synchronized (tail) {
-              tail.add(line);
-            }
-          }
-        }
-      } catch (java.io.IOException e) {
-        // the child is gone
-      }
-      synchronized (tail) {
-        port.completeExceptionally(new AssertionError("the gateway child ended before READY: " + tail));
-      }
-    }, "crash-it-child-output");
-    reader.setDaemon(true);
-    reader.start();
-    return port.get(120, TimeUnit.SECONDS);
+  /** Waits for the child's READY line; returns its TLS port. */
+  private static int ready(ChildJvm child) throws Exception {
+    return Integer.parseInt(child.awaitLine("READY ", Duration.ofSeconds(120)).substring(6).trim());
   }
 
   /** The leaf's connection string pointed at the child gateway, trusting the CA it keeps in the data directory. */

@@ -5,12 +5,10 @@ package io.rxiothub.gateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.rxiothub.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,29 +24,26 @@ class CrashSafetyIT {
 
   private static final int DEVICES = 20;
   private static final int ACKS_BEFORE_KILL = 5_000;
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void everyCompletedAppendSurvivesSigkillOnceAndInOrder(@TempDir Path dir) throws Exception {
-    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        CrashChild.class.getName(), dir.toString(), "" + DEVICES).redirectErrorStream(true).start();
+    ChildJvm child = ChildJvm.builder(CrashChild.class).args(dir.toString(), "" + DEVICES).start();
     Set<String> acked = new HashSet<>();
     Set<String> deleted = new HashSet<>();
     Map<String, Long> ackedSequence = new HashMap<>();
     List<String> other = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
+    try (child) {
+      for (String line = child.nextLine(WAIT); line != null; line = child.nextLine(WAIT)) {
         String[] f = line.split(" ");
         if (f[0].equals("ACK") && f.length == 4) {
           acked.add(f[1] + "-" + f[2]);
           ackedSequence.put(f[1] + "-" + f[2], Long.parseLong(f[3]));
           if (acked.size() == ACKS_BEFORE_KILL) {
-            // SIGKILL (no shutdown hook, no close, mid-stream); not destroyForcibly(), which also closes our end of
-            // the child's output, where its last completed appends are still waiting to be read
-            assertThat(new ProcessBuilder("kill", "-KILL", "" + child.pid()).start().waitFor()).isZero();
+            // SIGKILL (no shutdown hook, no close, mid-stream); the child's last completed appends printed before it
+            // are still read to the end of its output
+            child.kill();
           }
         } else if (f[0].equals("DEL") && f.length == 3) {
           deleted.add(f[1] + "-" + f[2]);
@@ -56,8 +51,8 @@ class CrashSafetyIT {
           other.add(line); // a line cut by the kill is not a finding; anything before it is
         }
       }
+      assertThat(child.awaitExit(WAIT)).as("killed by SIGKILL").isEqualTo(137);
     }
-    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(other).as("the child's other output").isEmpty();
     assertThat(acked).hasSizeGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
 
