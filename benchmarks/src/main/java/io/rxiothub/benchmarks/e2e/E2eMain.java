@@ -393,7 +393,7 @@ public final class E2eMain {
       int rounds, int port, int n, int warmup, double delayMs, @Nullable DelayRelay relay) throws IOException {
     Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
     for (int round = first; round < rounds; round++) {
-      for (String client : round < 0 ? List.of(clients.get(0)) : clients) {
+      for (String client : roundOrder(clients, round, full)) {
         System.out.println("== watson " + client + (delayMs == 0 ? "" : " +" + delayMs + " ms each way") + " ("
             + elapsed() + ")");
         List<String> a = new ArrayList<>(List.of(client, "abc123", "watson.localhost", Integer.toString(port),
@@ -430,6 +430,22 @@ public final class E2eMain {
       m.put(e.getKey(), median);
     }
     return m;
+  }
+
+  /**
+   * The clients of Watson round {@code round}: the throwaway round -1 runs the first client (full: every client, so
+   * that the emulator JVM has run every client's traffic before anything is measured); round r starts with client
+   * r mod n. The emulator JVM keeps warming up through the first measured rounds (its CPU per event fell from
+   * 60-100 µs to 13-18 µs over one run, whichever client was connected, RESULTS.md §15.1): a fixed order put ours
+   * first, on the coldest emulator, in every round.
+   */
+  static List<String> roundOrder(List<String> clients, int round, boolean full) {
+    if (round < 0) {
+      return full ? clients : List.of(clients.get(0));
+    }
+    List<String> order = new ArrayList<>(clients);
+    java.util.Collections.rotate(order, -(round % clients.size()));
+    return order;
   }
 
   private static boolean portFree(int port) {
