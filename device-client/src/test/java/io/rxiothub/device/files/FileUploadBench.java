@@ -74,22 +74,26 @@ final class FileUploadBench {
       }
       String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
       Map<String, UploaderProcess> stacks = new LinkedHashMap<>();
-      DeviceIdentity ours = hub.registry().createDevice("bench-ours");
+      DeviceIdentity ours = hub.registry().createDevice("bench-rxiothub");
       stacks.put("rxiothub", UploaderProcess.start("rxiothub", List.of(java, "-Xmx2g",
           "-Djdk.net.hosts.file=" + hosts, "-cp", System.getProperty("java.class.path"),
           FileUploadBenchChild.class.getName(), ours.connectionString(), caPem.toString())));
       if (official != null) {
         String cp = official.resolve("target/classes") + ":"
             + new String(Files.readAllBytes(official.resolve("target/cp.txt")), StandardCharsets.UTF_8).trim();
-        DeviceIdentity theirs = hub.registry().createDevice("bench-official");
-        stacks.put("official", UploaderProcess.start("official", List.of(java, "-Xmx2g",
-            "-Djdk.net.hosts.file=" + hosts, "-Djavax.net.ssl.trustStore=" + trustStore,
-            "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12", "-cp", cp,
-            "io.rxiothub.bench.official.OfficialUploadChild", theirs.connectionString())));
+        // "official": the storage client's defaults; "official-blocks": 4 MiB blocks, 8 in parallel
+        for (String mode : List.of("defaults", "blocks")) {
+          String stack = mode.equals("defaults") ? "official" : "official-blocks";
+          DeviceIdentity theirs = hub.registry().createDevice("bench-" + stack);
+          stacks.put(stack, UploaderProcess.start(stack, List.of(java, "-Xmx2g",
+              "-Djdk.net.hosts.file=" + hosts, "-Djavax.net.ssl.trustStore=" + trustStore,
+              "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12", "-cp", cp,
+              "io.rxiothub.bench.official.OfficialUploadChild", theirs.connectionString(), mode)));
+        }
       }
       Bench bench = new Bench(hub, azurite, stacks);
       try {
-        System.out.printf(Locale.ROOT, "%-9s %-9s %-10s %8s %8s %12s %12s%n", "round", "stack", "storage", "MB/s",
+        System.out.printf(Locale.ROOT, "%-8s %-16s %-9s %8s %8s %12s %12s%n", "round", "stack", "storage", "MB/s",
             "s", "growth MB", "peak MB");
         for (String storage : List.of("built-in", "Azurite")) {
           for (String stack : stacks.keySet()) {
@@ -137,7 +141,7 @@ final class FileUploadBench {
       } else {
         hub.files().useStorage(StorageAccount.azurite(azurite.port(), CONTAINER));
       }
-      String deviceId = stack.equals("official") ? "bench-official" : "bench-ours";
+      String deviceId = "bench-" + stack;
       // The same blob name every time: storage replaces it, so neither store grows by 200 MB per round.
       String blob = stack + ".bin";
       int notified = hub.files().notifications(deviceId).size();
@@ -148,7 +152,7 @@ final class FileUploadBench {
       long peak = Long.parseLong(answer[4]);
       check(deviceId, deviceId + "/" + blob, builtIn, size, notified);
       double mbps = size / 1e6 / seconds;
-      System.out.printf(Locale.ROOT, "%-9s %-9s %-10s %8.1f %8.2f %12.1f %12.1f%n", round, stack, storage, mbps,
+      System.out.printf(Locale.ROOT, "%-8s %-16s %-9s %8.1f %8.2f %12.1f %12.1f%n", round, stack, storage, mbps,
           seconds, (after - before) / 1e6, peak / 1e6);
       if (!round.equals("warm-up")) {
         results.computeIfAbsent(stack + " " + storage, k -> new ArrayList<>())
@@ -177,15 +181,17 @@ final class FileUploadBench {
       System.out.println();
       System.out.println("median of the rounds: MB/s, heap growth after GC (MB), sum of heap pool peaks (MB)");
       for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
-        System.out.printf(Locale.ROOT, "%-20s %8.1f %8.1f %8.1f   (MB/s per round: %s)%n", e.getKey(),
+        System.out.printf(Locale.ROOT, "%-26s %8.1f %8.1f %8.1f   (MB/s per round: %s)%n", e.getKey(),
             median(e.getValue(), 0), median(e.getValue(), 1), median(e.getValue(), 2), perRound(e.getValue()));
       }
       for (String storage : List.of("built-in", "Azurite")) {
         List<double[]> ours = results.get("rxiothub " + storage);
-        List<double[]> theirs = results.get("official " + storage);
-        if (ours != null && theirs != null) {
-          System.out.printf(Locale.ROOT, "%s: rxiothub / official = %.2fx (medians)%n", storage,
-              median(ours, 0) / median(theirs, 0));
+        for (String official : List.of("official", "official-blocks")) {
+          List<double[]> theirs = results.get(official + " " + storage);
+          if (ours != null && theirs != null) {
+            System.out.printf(Locale.ROOT, "%s: rxiothub / %s = %.2fx (medians)%n", storage, official,
+                median(ours, 0) / median(theirs, 0));
+          }
         }
       }
     }
