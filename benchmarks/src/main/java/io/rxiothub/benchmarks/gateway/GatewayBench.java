@@ -17,7 +17,8 @@ import java.util.Map;
  * [resultFile]}: starts {@link GatewayHubServer} (the hub emulator), {@link GatewayServer} (the gateway, durable store
  * under {@code benchmarks/target/gateway-bench}) and {@link GatewayLeaves} (the leaves and the control group that
  * connects straight to the hub), each in its own JVM; prints the result and a summary against the issue's targets.
- * The issue's run: {@code 1000 100 30 270 20}.
+ * The issue's run: {@code 1000 100 30 270 20}. {@code -Dbench.gatewayJvmOptions="..."} adds options to the
+ * gateway's JVM (e.g. {@code -XX:StartFlightRecording=filename=gw.jfr,settings=profile}).
  */
 public final class GatewayBench {
 
@@ -37,7 +38,11 @@ public final class GatewayBench {
     deleteTree(data);
     Files.createDirectories(data);
     List<String> hubJvm = List.of("-Xms1g", "-Xmx2g", "-XX:+UseG1GC", LOGBACK);
-    List<String> gatewayJvm = List.of("-Xmx1g", "-XX:+UseG1GC", LOGBACK);
+    List<String> gatewayJvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseG1GC", LOGBACK));
+    String extra = System.getProperty("bench.gatewayJvmOptions", "").trim();
+    if (!extra.isEmpty()) {
+      gatewayJvm.addAll(List.of(extra.split(" +"))); // e.g. a JFR recording of the gateway alone
+    }
     List<String> leavesJvm = List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC", LOGBACK);
     Map<String, Object> r;
     try (HubProcess hub = HubProcess.start(GatewayHubServer.class, "localhost",

@@ -36,6 +36,8 @@ public final class GatewayServer {
         .hub(a[0], Integer.parseInt(a[1]))
         .hubCaFile(Path.of(a[2]))
         .dataDirectory(data)
+        // a backlog beyond the default 256 MiB would turn an overload into refusals: the run measures the overload
+        .store(4L << 30, 7 * 24 * 3600, io.rxiothub.gateway.StoreOverflow.REJECT_NEW)
         .shutdownDrainMillis(2_000);
     for (int i = 0; i < leaves; i++) {
       b.leaf(LeafDevice.of(a[3] + i, Bench.KEY));
