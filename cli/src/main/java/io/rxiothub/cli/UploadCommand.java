@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 /** Uploads one file; Ctrl-C aborts it, and the hub is told the upload failed. */
 @Command(name = "upload", mixinStandardHelpOptions = true,
     description = {"Upload a file as the device: the hub hands out a blob SAS URI, the file goes to its Blob storage"
-        + " block by block (one block in memory), then the hub is notified.",
+        + " block by block (two blocks in memory), then the hub is notified.",
         "With `rxiothub emulator` running, pass --ca-file and --https-port with what it printed (its WebSocket"
             + " port). The blob is {deviceId}/NAME."},
     exitCodeListHeading = "%nExit codes:%n",

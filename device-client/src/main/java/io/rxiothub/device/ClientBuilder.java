@@ -292,7 +292,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> extends Credenti
   /**
    * Sets the block size of {@code files().upload(…)} (default 4 MiB): a file larger than one block
    * goes to storage as blocks of this size (Put Block, then Put Block List), a smaller one in one
-   * Put Blob. An upload holds one block in memory. Storage allows at most 50,000 blocks per blob, so
+   * Put Blob. An upload holds at most two blocks in memory (two are sent at once). Storage allows at most 50,000 blocks per blob, so
    * the largest file is 50,000 blocks.
    *
    * @throws IllegalArgumentException unless in 64 KiB..100 MiB

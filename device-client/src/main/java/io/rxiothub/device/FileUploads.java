@@ -16,15 +16,17 @@ import org.reactivestreams.Publisher;
  * open): the client asks the hub for a SAS URI of the blob {@code {deviceId}/{blobName}}, sends the content to
  * storage, and tells the hub how it went, which then notifies the back end.
  *
- * <p>{@code upload} streams: it holds one block in memory (4 MiB by default, see the builder's
+ * <p>{@code upload} streams: it holds at most two blocks in memory (4 MiB each by default, see the builder's
  * {@code fileUploadBlockSize}), whatever the file's size. Content that fits in one block goes in one Put Blob;
- * larger content goes block by block (Put Block) and is committed with Put Block List. A block that fails with an
+ * larger content goes block by block (Put Block, two at once on two connections) and is committed with Put Block
+ * List. A block that fails with an
  * I/O error, a time-out, 408, 429 or 5xx is sent again, up to 4 attempts with exponential backoff (0.5 s to 8 s);
  * other failures end the upload. Whatever the outcome after the hub handed out the SAS URI — success, failure or
  * dispose — the hub is notified, so its slot (at most 10 uploads in progress per device) is released.
  *
  * <p>Threads: the HTTPS exchanges block, on the builder's {@code fileUploadScheduler} (RxJava's {@code io()} by
- * default; one thread per upload in progress); signals reach the subscriber on the client's callback scheduler. The SAS never appears in logs, exceptions or
+ * default; one thread per upload in progress, and a second while a multi-block upload sends its blocks); signals
+ * reach the subscriber on the client's callback scheduler. The SAS never appears in logs, exceptions or
  * {@code toString}.
  *
  * <p>Blob names: 1 to 1024 characters with the hub's {@code {deviceId}/} prefix, {@code /} separating at most 254
@@ -56,7 +58,7 @@ public interface FileUploads {
 
   /**
    * As {@link #upload(String, File)} from the buffers of {@code source}, requested one at a time as blocks fill
-   * (memory: one block plus one buffer), of unknown length: progress reports a total of -1. Each subscription
+   * (memory: two blocks plus one buffer), of unknown length: progress reports a total of -1. Each subscription
    * subscribes to {@code source} once; an error of {@code source} fails the upload (and notifies the hub).
    */
   @CheckReturnValue

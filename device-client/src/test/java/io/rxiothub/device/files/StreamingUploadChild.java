@@ -1,5 +1,5 @@
 // Run in a JVM with a small heap by FileUploadAzuriteIT: uploads generated content much larger than that heap, so the
-// upload can only succeed if the client streams (one block in memory). Exit 0 on success.
+// upload can only succeed if the client streams (at most two blocks in memory). Exit 0 on success.
 package io.rxiothub.device.files;
 
 import io.rxiothub.device.DeviceClient;
