@@ -375,8 +375,8 @@ public final class GatewayConfig {
       }
       Set<String> ids = new HashSet<>();
       for (LeafDevice leaf : leaves) {
-        if (!ids.add(leaf.deviceId())) {
-          throw new IllegalStateException("leaf device id '" + leaf.deviceId() + "' is configured twice");
+        if (!ids.add(leaf.clientId())) {
+          throw new IllegalStateException("leaf device id '" + leaf.clientId() + "' is configured twice");
         }
       }
       if (mqttPort < 0 && tlsPort < 0) {

@@ -47,7 +47,10 @@ class GatewayConfigFileTest {
               password: local-pass
             - deviceId: leaf-2
               key: env:LEAF2_KEY
-        """.formatted(KEY));
+            - deviceId: leaf-2
+              moduleId: camera
+              key: %s
+        """.formatted(KEY, KEY));
 
     assertThat(config.hostName()).isEqualTo("gateway.local");
     assertThat(config.bindAddress()).isEqualTo("0.0.0.0");
@@ -63,7 +66,8 @@ class GatewayConfigFileTest {
     assertThat(config.hubPort()).isEqualTo(8883);
     assertThat(config.hubCaFile()).isEqualTo(BASE.resolve("hub-ca.pem"));
     assertThat(config.leaves()).containsExactly(LeafDevice.of("leaf-1", KEY, "local-pass"),
-        LeafDevice.of("leaf-2", KEY));
+        LeafDevice.of("leaf-2", KEY), LeafDevice.module("leaf-2", "camera", KEY, null));
+    assertThat(config.leaves().get(2).clientId()).isEqualTo("leaf-2/camera");
   }
 
   @Test
@@ -81,7 +85,7 @@ class GatewayConfigFileTest {
   void errorsNameTheLineAndTheRuleButNoSecret() {
     String head = "azure:\n  hostName: h.example\n  leaves:\n";
     assertError(head + "    - deviceId: d1\n      key: " + KEY + "\n      colour: red\n", 6,
-        "unknown key 'colour' in a leaf; expected one of deviceId, key, password");
+        "unknown key 'colour' in a leaf; expected one of deviceId, key, moduleId, password");
     assertError(head + "    - deviceId: d1\n", 4, "leaf 'd1' needs 'key'");
     assertError(head + "    - deviceId: d1\n      key: env:NOPE\n", 5,
         "key names environment variable 'NOPE', which is not set");

@@ -36,7 +36,7 @@ public final class ConfigReader {
   private static final Set<String> AZURE = Set.of("hostName", "port", "connectHost", "caFile", "leaves",
       "provisioning");
   private static final Set<String> PROVISIONING = Set.of("idScope", "globalEndpoint", "port", "caFile", "groupKey");
-  private static final Set<String> LEAF = Set.of("deviceId", "key", "password");
+  private static final Set<String> LEAF = Set.of("deviceId", "moduleId", "key", "password");
 
   private final String source;
   private final Path base;
@@ -126,14 +126,17 @@ public final class ConfigReader {
       Map<String, Node> leaf = mapping(item, "a leaf", LEAF);
       Node id = required(leaf, "deviceId", item, "a leaf");
       Node key = required(leaf, "key", item, "leaf '" + text(id) + "'");
-      Node first = seen.putIfAbsent(text(id), id);
+      String clientId = text(id) + (leaf.containsKey("moduleId") ? "/" + text(leaf.get("moduleId")) : "");
+      Node first = seen.putIfAbsent(clientId, id);
       if (first != null) {
-        throw fail(id, "leaf device id '" + text(id) + "' is configured twice (first at line "
+        throw fail(id, "leaf device id '" + clientId + "' is configured twice (first at line "
             + (first.getStartMark().getLine() + 1) + ")");
       }
       String password = leaf.containsKey("password") ? secret(leaf.get("password"), "password") : null;
       String keyValue = secret(key, "key");
-      guard(item, () -> b.leaf(LeafDevice.of(text(id), keyValue, password)));
+      guard(item, () -> b.leaf(leaf.containsKey("moduleId")
+          ? LeafDevice.module(text(id), text(leaf.get("moduleId")), keyValue, password)
+          : LeafDevice.of(text(id), keyValue, password)));
     }
     try {
       return b.build();

@@ -89,8 +89,8 @@ public final class GatewayRuntime implements AutoCloseable {
       Map<String, LeafRelay> byId = new LinkedHashMap<>();
       Map<String, LeafDevice> leaves = new LinkedHashMap<>();
       for (LeafDevice leaf : config.leaves()) {
-        leaves.put(leaf.deviceId(), leaf);
-        byId.put(leaf.deviceId(), new LeafRelay(leaf, factory, store, down, metrics, timer, forwarder));
+        leaves.put(leaf.clientId(), leaf);
+        byId.put(leaf.clientId(), new LeafRelay(leaf, factory, store, down, metrics, timer, forwarder));
       }
       Relays relays = new Relays(byId);
       LeafProvisioner provisioner = provisioner(config, factory, relays,

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** Decides a leaf's CONNECT; its refusals carry the hub's CONNACK codes and never a secret. */
@@ -74,11 +75,11 @@ public final class LeafAuth {
       leaf = LeafDevice.of(clientId, DpsKeys.deriveDeviceKey(groupKey, clientId));
     }
     if (leaf == null) {
-      return Result.refused(clientId.indexOf('/') >= 0 ? BAD_CLIENT_ID : NOT_AUTHORIZED,
-          "client id '" + clientId + "' is not a leaf of this gateway (modules are not carried)");
+      return Result.refused(NOT_AUTHORIZED, "client id '" + clientId + "' is not a leaf of this gateway"
+          + (clientId.indexOf('/') >= 0 ? " (a module leaf is configured with deviceId and moduleId)" : ""));
     }
     if (userName == null) {
-      return Result.refused(BAD_CREDENTIALS, "no user name: expected " + hubHostName + "/" + clientId
+      return Result.refused(BAD_CREDENTIALS, "no user name: expected " + hubHostName + "/" + leaf.clientId()
           + "/?api-version=...");
     }
     ConnectUserName parsed;
@@ -91,7 +92,7 @@ public final class LeafAuth {
       return Result.refused(BAD_CREDENTIALS, "user name names host '" + parsed.hostName() + "', expected the hub's '"
           + hubHostName + "' (the HostName of the leaf's connection string)");
     }
-    if (!parsed.deviceId().equals(clientId) || parsed.moduleId() != null) {
+    if (!parsed.deviceId().equals(leaf.deviceId()) || !Objects.equals(parsed.moduleId(), leaf.moduleId())) {
       return Result.refused(BAD_CREDENTIALS, "user name names identity '" + parsed.deviceId()
           + (parsed.moduleId() != null ? "/" + parsed.moduleId() : "") + "', not the client id '" + clientId + "'");
     }
@@ -116,9 +117,11 @@ public final class LeafAuth {
     } catch (IllegalArgumentException e) {
       return Result.refused(BAD_CREDENTIALS, "SAS token does not parse");
     }
-    String resource = hubHostName + "/devices/" + leaf.deviceId();
+    String identity = "/devices/" + leaf.deviceId()
+        + (leaf.moduleId() == null ? "" : "/modules/" + leaf.moduleId());
+    String resource = hubHostName + identity;
     if (!token.covers(resource) || !token.resourceUri().toLowerCase(Locale.ROOT).endsWith(
-        ("/devices/" + leaf.deviceId()).toLowerCase(Locale.ROOT))) {
+        identity.toLowerCase(Locale.ROOT))) {
       return Result.refused(BAD_CREDENTIALS, "SAS token's sr is '" + token.resourceUri() + "', expected '"
           + resource + "'");
     }
@@ -130,11 +133,11 @@ public final class LeafAuth {
     try {
       valid = token.verify(leaf.key());
     } catch (IllegalArgumentException e) {
-      return Result.refused(NOT_AUTHORIZED, "the configured key of leaf '" + leaf.deviceId() + "' is not base64");
+      return Result.refused(NOT_AUTHORIZED, "the configured key of leaf '" + leaf.clientId() + "' is not base64");
     }
     if (!valid) {
-      return Result.refused(BAD_CREDENTIALS, "SAS token signature does not verify with leaf '" + leaf.deviceId()
-          + "''s key" + (leaves.containsKey(leaf.deviceId()) ? "" : " (derived from the enrollment group's key)"));
+      return Result.refused(BAD_CREDENTIALS, "SAS token signature does not verify with leaf '" + leaf.clientId()
+          + "''s key" + (leaves.containsKey(leaf.clientId()) ? "" : " (derived from the enrollment group's key)"));
     }
     return new Result(leaf, 0, "SAS token");
   }

@@ -10,7 +10,7 @@ import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.subscribers.DisposableSubscriber;
 import io.rxiothub.device.CloudMessage;
 import io.rxiothub.device.ConnectionState;
-import io.rxiothub.device.DeviceClient;
+import io.rxiothub.device.IotHubClient;
 import io.rxiothub.device.IotHubRequestException;
 import io.rxiothub.gateway.LeafDevice;
 import io.rxiothub.gateway.store.ForwardMessage;
@@ -55,7 +55,7 @@ public final class LeafRelay {
   /** A kick is queued on the forwarder and has not started: the records appended meanwhile are sent by it. */
   private final AtomicBoolean kickQueued = new AtomicBoolean();
 
-  private @Nullable DeviceClient upstream;
+  private @Nullable IotHubClient upstream;
   private @Nullable String connectionId;
   private final EnumSet<LeafTopics.Subscription> pending = EnumSet.noneOf(LeafTopics.Subscription.class);
   private final EnumSet<LeafTopics.Subscription> active = EnumSet.noneOf(LeafTopics.Subscription.class);
@@ -73,7 +73,7 @@ public final class LeafRelay {
   public LeafRelay(LeafDevice leaf, UpstreamFactory factory, ForwardStore store, Downstream down, Metrics metrics,
       ScheduledExecutorService timer, Executor forwarder) {
     this.leaf = leaf;
-    this.id = leaf.deviceId();
+    this.id = leaf.clientId();
     this.factory = factory;
     this.store = store;
     this.down = down;
@@ -82,7 +82,7 @@ public final class LeafRelay {
     this.forwarder = forwarder;
   }
 
-  /** The leaf's device id (its MQTT client id downstream). */
+  /** The leaf's MQTT client id downstream: its device id, or {@code {device}/{module}} (its key in the store). */
   public String deviceId() {
     return id;
   }
@@ -124,7 +124,7 @@ public final class LeafRelay {
 
   /** Returns whether the leaf's upstream client exists, and whether it is connected. */
   synchronized int upstreamState() {
-    DeviceClient client = upstream;
+    IotHubClient client = upstream;
     if (client == null) {
       return 0;
     }
@@ -149,7 +149,7 @@ public final class LeafRelay {
   }
 
   private void activate() {
-    DeviceClient client = upstream;
+    IotHubClient client = upstream;
     if (client == null) {
       return;
     }
@@ -177,7 +177,7 @@ public final class LeafRelay {
 
   /** A leaf's PUBLISH other than telemetry: a twin request or a method reply. */
   public void onPublish(LeafTopics.Kind kind, String topic, byte[] payload) {
-    DeviceClient client;
+    IotHubClient client;
     synchronized (this) {
       client = upstream;
     }
@@ -334,7 +334,7 @@ public final class LeafRelay {
       if (batch.isEmpty()) {
         return;
       }
-      DeviceClient client = ensureUpstream();
+      IotHubClient client = ensureUpstream();
       if (client == null) {
         return;
       }
@@ -388,11 +388,11 @@ public final class LeafRelay {
 
   // ---------------------------------------------------------------- upstream life
 
-  private synchronized @Nullable DeviceClient ensureUpstream() {
+  private synchronized @Nullable IotHubClient ensureUpstream() {
     if (upstream != null || closed) {
       return upstream;
     }
-    DeviceClient client = factory.create(leaf);
+    IotHubClient client = factory.create(leaf);
     upstream = client;
     client.methods().handleDefault(this::onMethod);
     client.connect().subscribe(() -> LOG.info("gateway: upstream connection of leaf {} is up", id),
@@ -401,7 +401,7 @@ public final class LeafRelay {
     return client;
   }
 
-  private void upstreamFailed(DeviceClient client, Throwable error) {
+  private void upstreamFailed(IotHubClient client, Throwable error) {
     synchronized (this) {
       if (upstream != client) {
         return;
@@ -422,7 +422,7 @@ public final class LeafRelay {
   }
 
   private void closeIfIdle() {
-    DeviceClient idle;
+    IotHubClient idle;
     synchronized (this) {
       if (connectionId != null || inFlight > 0 || upstream == null || !store.pending(id, 0, 1).isEmpty()) {
         return;
@@ -453,7 +453,7 @@ public final class LeafRelay {
 
   /** Stops forwarding and closes the upstream client; what is not acknowledged stays in the store. */
   void close() {
-    DeviceClient client;
+    IotHubClient client;
     synchronized (this) {
       closed = true;
       client = upstream;

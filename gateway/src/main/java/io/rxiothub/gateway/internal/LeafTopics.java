@@ -37,10 +37,17 @@ public final class LeafTopics {
     METHODS
   }
 
-  /** Classifies a PUBLISH of leaf {@code deviceId} on {@code topic}. */
-  public static Kind classify(String deviceId, String topic) {
-    if (topic.startsWith("devices/" + deviceId + "/messages/events/")
-        || topic.equals("devices/" + deviceId + "/messages/events")) {
+  /** Returns {@code devices/{d}} or, for a module's client id {@code {d}/{m}}, {@code devices/{d}/modules/{m}}. */
+  static String identityPrefix(String clientId) {
+    int slash = clientId.indexOf('/');
+    return slash < 0 ? "devices/" + clientId
+        : "devices/" + clientId.substring(0, slash) + "/modules/" + clientId.substring(slash + 1);
+  }
+
+  /** Classifies a PUBLISH of leaf {@code clientId} ({@code {d}} or {@code {d}/{m}}) on {@code topic}. */
+  public static Kind classify(String clientId, String topic) {
+    String events = identityPrefix(clientId) + "/messages/events";
+    if (topic.startsWith(events + "/") || topic.equals(events)) {
       return Kind.TELEMETRY;
     }
     if (topic.startsWith("$iothub/twin/")) {
@@ -67,9 +74,12 @@ public final class LeafTopics {
     return Kind.NOT_ALLOWED;
   }
 
-  /** Returns what a SUBSCRIBE of leaf {@code deviceId} to {@code filter} asks for, or null if it is not allowed. */
-  public static @Nullable Subscription subscription(String deviceId, String filter) {
-    if (filter.equals("devices/" + deviceId + "/messages/devicebound/#")) {
+  /**
+   * Returns what a SUBSCRIBE of leaf {@code clientId} to {@code filter} asks for, or null if it is not allowed (a
+   * module has no cloud-to-device messages, as on the hub).
+   */
+  public static @Nullable Subscription subscription(String clientId, String filter) {
+    if (clientId.indexOf('/') < 0 && filter.equals("devices/" + clientId + "/messages/devicebound/#")) {
       return Subscription.CLOUD_MESSAGES;
     }
     if (filter.equals(TwinTopic.RESPONSE_FILTER)) {

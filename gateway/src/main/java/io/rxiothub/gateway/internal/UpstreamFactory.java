@@ -3,6 +3,8 @@
 package io.rxiothub.gateway.internal;
 
 import io.rxiothub.device.DeviceClient;
+import io.rxiothub.device.IotHubClient;
+import io.rxiothub.device.ModuleClient;
 import io.rxiothub.device.OverflowPolicy;
 import io.rxiothub.gateway.GatewayConfig;
 import io.rxiothub.gateway.LeafDevice;
@@ -43,14 +45,27 @@ public final class UpstreamFactory {
     assignedHubs.put(deviceId, hub);
   }
 
-  /** Returns a new, unconnected client for {@code leaf}. */
-  public DeviceClient create(LeafDevice leaf) {
+  /** Returns a new, unconnected client for {@code leaf}: a module client for a module identity. */
+  public IotHubClient create(LeafDevice leaf) {
     ConnectionString cs = ConnectionString.builder()
-        .hostName(assignedHubs.getOrDefault(leaf.deviceId(), config.hubHostName()))
+        .hostName(assignedHubs.getOrDefault(leaf.clientId(), config.hubHostName()))
         .deviceId(leaf.deviceId())
+        .moduleId(leaf.moduleId())
         .sharedAccessKey(leaf.key())
         .gatewayHostName(config.hubConnectHost())
         .build();
+    if (leaf.moduleId() != null) {
+      ModuleClient.Builder m = ModuleClient.builder()
+          .connectionString(cs)
+          .port(config.hubPort())
+          .reconnectGiveUpMillis(Long.MAX_VALUE)
+          .reconnectBackoff(200, 10_000)
+          .offlineQueue(QUEUE, OverflowPolicy.FAIL);
+      if (trusted.length > 0) {
+        m.trustedCertificates(trusted);
+      }
+      return m.build();
+    }
     DeviceClient.Builder b = DeviceClient.builder()
         .connectionString(cs)
         .port(config.hubPort())

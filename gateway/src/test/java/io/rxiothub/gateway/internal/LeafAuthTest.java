@@ -53,6 +53,40 @@ class LeafAuthTest {
     assertRefused(auth.authenticate("leaf-1", null, null, NOW), LeafAuth.BAD_CREDENTIALS, "no user name");
   }
 
+  @Test
+  void aModuleLeafSignsForItsModuleIdentity() {
+    LeafAuth modules = new LeafAuth("hub.example",
+        Map.of("edge-1/camera", LeafDevice.module("edge-1", "camera", KEY, null)));
+    String moduleUser = "hub.example/edge-1/camera/?api-version=2021-04-12";
+
+    assertThat(modules.authenticate("edge-1/camera", moduleUser,
+        token("hub.example/devices/edge-1/modules/camera", KEY, NOW + 60), NOW).leaf()).isNotNull();
+    assertRefused(modules.authenticate("edge-1/camera", moduleUser, token("hub.example/devices/edge-1", KEY,
+        NOW + 60), NOW), LeafAuth.BAD_CREDENTIALS, "expected 'hub.example/devices/edge-1/modules/camera'");
+    assertRefused(modules.authenticate("edge-1/camera", "hub.example/edge-1/?api-version=1",
+        token("hub.example/devices/edge-1/modules/camera", KEY, NOW + 60), NOW), LeafAuth.BAD_CREDENTIALS,
+        "names identity 'edge-1'");
+    assertRefused(modules.authenticate("edge-1/other", "hub.example/edge-1/other/?api-version=1",
+        token("hub.example/devices/edge-1/modules/other", KEY, NOW + 60), NOW), LeafAuth.NOT_AUTHORIZED,
+        "configured with deviceId and moduleId");
+  }
+
+  @Test
+  void withAGroupKeyAnUnknownLeafIsCheckedWithItsDerivedKey() {
+    String derived = io.rxiothub.sas.DpsKeys.deriveDeviceKey(OTHER, "new-leaf");
+    LeafAuth group = new LeafAuth("hub.example", Map.of(), OTHER);
+    String newUser = "hub.example/new-leaf/?api-version=2021-04-12";
+
+    LeafAuth.Result ok = group.authenticate("new-leaf", newUser, token("hub.example/devices/new-leaf", derived,
+        NOW + 60), NOW);
+    assertThat(ok.leaf()).isNotNull();
+    assertThat(ok.leaf().key()).isEqualTo(derived);
+    assertRefused(group.authenticate("new-leaf", newUser, token("hub.example/devices/new-leaf", OTHER, NOW + 60),
+        NOW), LeafAuth.BAD_CREDENTIALS, "derived from the enrollment group's key");
+    assertRefused(group.authenticate("New", "hub.example/New/?api-version=1", null, NOW), LeafAuth.BAD_CLIENT_ID,
+        "nor a DPS registration id");
+  }
+
   private static void assertRefused(LeafAuth.Result result, int code, String reason) {
     assertThat(result.leaf()).isNull();
     assertThat(result.returnCode()).isEqualTo(code);

@@ -31,4 +31,17 @@ class LeafTopicsTest {
     assertThat(LeafTopics.subscription("d1", "devices/d2/messages/devicebound/#")).isNull();
     assertThat(LeafTopics.subscription("d1", "#")).isNull();
   }
+
+  @Test
+  void aModuleLeafUsesItsModuleTopicsAndHasNoCloudToDeviceMessages() {
+    assertThat(LeafTopics.classify("d1/m1", "devices/d1/modules/m1/messages/events/a=b"))
+        .isEqualTo(LeafTopics.Kind.TELEMETRY);
+    assertThat(LeafTopics.classify("d1/m1", "devices/d1/messages/events/")).isEqualTo(LeafTopics.Kind.NOT_ALLOWED);
+    assertThat(LeafTopics.classify("d1/m1", "devices/d1/modules/m2/messages/events/"))
+        .isEqualTo(LeafTopics.Kind.NOT_ALLOWED);
+    assertThat(LeafTopics.classify("d1/m1", "$iothub/twin/GET/?$rid=1")).isEqualTo(LeafTopics.Kind.TWIN_GET);
+    assertThat(LeafTopics.subscription("d1/m1", "$iothub/methods/POST/#")).isEqualTo(LeafTopics.Subscription.METHODS);
+    assertThat(LeafTopics.subscription("d1/m1", "devices/d1/m1/messages/devicebound/#")).isNull();
+    assertThat(LeafTopics.subscription("d1/m1", "devices/d1/modules/m1/messages/devicebound/#")).isNull();
+  }
 }
