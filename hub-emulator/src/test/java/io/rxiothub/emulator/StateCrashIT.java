@@ -1,10 +1,12 @@
 // Every change the service REST API acknowledged survives the emulator's process being SIGKILLed (issue 17's
 // storage): a child JVM runs HubEmulatorMain on a data dir, writers create devices, patch twins, delete identities
-// and queue C2D through REST while the process is killed mid-stream; the data dir reopened holds all of it.
+// and queue C2D through REST while the process is killed mid-stream; the data dir reopened holds all of it, with
+// an identity's service fields, jobs (finished, running: failed on restart, scheduled) and C2D feedback.
 package io.rxiothub.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
@@ -42,6 +44,9 @@ class StateCrashIT {
   /** Acknowledged creations before the kill (the writers go on meanwhile: the kill lands mid-stream). */
   private static final int ACKED_BEFORE_KILL = 120;
 
+  private JsonNode metaBefore;
+  private String feedbackId;
+
   @Test
   void everyAcknowledgedChangeSurvivesSigkill(@TempDir Path dataDir) throws Exception {
     ChildJvm child = ChildJvm.builder(HubEmulatorMain.class).args("--mqtt-port", "0", "--ws-port", "0",
@@ -61,6 +66,26 @@ class StateCrashIT {
       assertThat(rest.call("PUT", "/devices/seed/modules/mod1", "{}")).isEqualTo(200);
       assertThat(rest.call("POST", "/emulator/devices/seed/messages", "{\"payload\":\"before the kill\"}"))
           .isEqualTo(200);
+      metaBefore = JSON.readTree(rest.body("PUT", "/devices/meta-dev",
+          "{\"status\":\"disabled\",\"statusReason\":\"kept across the kill\"}"));
+      String now = Instant.now().toString();
+      rest.body("PUT", "/jobs/v2/job-done", "{\"type\":\"scheduleUpdateTwin\",\"startTime\":\"" + now
+          + "\",\"queryCondition\":\"deviceId = 'meta-dev'\",\"updateTwin\":{\"tags\":{\"job\":1}}}");
+      rest.body("PUT", "/jobs/v2/job-running", "{\"type\":\"scheduleDeviceMethod\",\"startTime\":\"" + now
+          + "\",\"queryCondition\":\"deviceId = 'meta-dev'\",\"cloudToDeviceMethod\":{\"methodName\":\"m\","
+          + "\"responseTimeoutInSeconds\":5,\"connectTimeoutInSeconds\":300}}");
+      rest.body("PUT", "/jobs/v2/job-later", "{\"type\":\"scheduleUpdateTwin\",\"startTime\":\""
+          + Instant.now().plus(Duration.ofDays(1)) + "\",\"updateTwin\":{\"tags\":{\"later\":1}}}");
+      feedbackId = JSON.readTree(rest.body("POST", "/emulator/devices/meta-dev/messages",
+          "{\"payload\":\"expires\",\"ttlSeconds\":1,\"ack\":\"negative\"}")).path("messageId").asText();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!JSON.readTree(rest.body("GET", "/jobs/v2/job-done", null)).path("status").asText().equals("completed")
+          || !rest.send("GET", "/messages/serviceBound/feedback?lockSeconds=1", null).body().contains(feedbackId)
+          || !JSON.readTree(rest.body("GET", "/jobs/v2/job-running", null)).path("status").asText()
+              .equals("running")) {
+        assertThat(System.nanoTime()).as("the job ran and the feedback was queued").isLessThan(until);
+        Thread.sleep(100);
+      }
       AtomicBoolean stop = new AtomicBoolean();
       CountDownLatch enough = new CountDownLatch(ACKED_BEFORE_KILL);
       for (int w = 0; w < WRITERS; w++) {
@@ -104,8 +129,23 @@ class StateCrashIT {
       child.close();
     }
 
-    try (HubEmulator reopened = HubEmulator.builder().mqttPort(0).webSocketPort(-1).dataDir(dataDir).build()
+    try (HubEmulator reopened = HubEmulator.builder().mqttPort(0).webSocketPort(0).dataDir(dataDir).build()
         .start()) {
+      ServiceRest service = new ServiceRest(reopened);
+      JsonNode meta = service.get("/devices/meta-dev").json();
+      for (String field : new String[] {"generationId", "status", "statusReason", "statusUpdatedTime"}) {
+        assertThat(meta.path(field).asText()).as("meta-dev's " + field).isEqualTo(metaBefore.path(field).asText());
+      }
+      JsonNode done = service.get("/jobs/v2/job-done").json();
+      assertThat(done.path("status").asText()).isEqualTo("completed");
+      assertThat(done.path("deviceJobStatistics").path("succeededCount").asInt()).isEqualTo(1);
+      JsonNode running = service.get("/jobs/v2/job-running").json();
+      assertThat(running.path("status").asText()).as("a job running at the kill fails").isEqualTo("failed");
+      assertThat(running.path("failureReason").asText()).contains("emulator stopped");
+      assertThat(running.path("deviceJobStatistics").path("failedCount").asInt()).isEqualTo(1);
+      assertThat(service.get("/jobs/v2/job-later").json().path("status").asText()).isEqualTo("scheduled");
+      assertThat(service.get("/messages/serviceBound/feedback").body())
+          .as("the feedback queued (and locked) before the kill").contains(feedbackId).contains("Expired");
       Set<String> registered = ConcurrentHashMap.newKeySet();
       reopened.registry().list().forEach(identity -> registered.add(identity.clientId()));
       assertThat(registered).contains("seed", "seed/mod1");
@@ -149,7 +189,19 @@ class StateCrashIT {
     }
 
     int call(String method, String path, String body) throws IOException {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(url + path + "?api-version=2021-04-12"))
+      return send(method, path, body).statusCode();
+    }
+
+    /** The answer's body; fails unless 200. */
+    String body(String method, String path, String body) throws IOException {
+      HttpResponse<String> response = send(method, path, body);
+      assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(200);
+      return response.body();
+    }
+
+    HttpResponse<String> send(String method, String path, String body) throws IOException {
+      HttpRequest request = HttpRequest.newBuilder(URI.create(url + path + (path.contains("?") ? "&" : "?")
+              + "api-version=2021-04-12"))
           .timeout(Duration.ofSeconds(60))
           .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
               : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
@@ -157,7 +209,7 @@ class StateCrashIT {
           .header("Authorization", authorization)
           .build();
       try {
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException(e);

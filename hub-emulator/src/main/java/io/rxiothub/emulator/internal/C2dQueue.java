@@ -98,9 +98,9 @@ public final class C2dQueue {
         throw new IllegalStateException("the C2D queue of device '" + device.deviceId() + "' already holds "
             + MAX_C2D_QUEUE + " messages (403004 DeviceMaximumQueueDepthExceeded)");
       }
+      log.c2d(entry); // first: a refused write queues nothing
       queue.add(entry);
       scheduleExpiry(entry, now);
-      log.c2d(entry);
     }
     deliver(device);
     return entry;
@@ -152,9 +152,10 @@ public final class C2dQueue {
         for (Iterator<C2dEntry> it = queue.iterator(); it.hasNext(); ) {
           C2dEntry entry = it.next();
           if (entry.state == State.QUEUED && (session == null || !session.isDelivering(entry))) {
+            log.c2dRemoved(entry); // first: a refused write leaves the message queued (and the purge fails)
             it.remove();
             entry.purged = true;
-            expire(entry);
+            expire(entry, false);
             purged.add(entry);
           }
         }
@@ -183,11 +184,31 @@ public final class C2dQueue {
   }
 
   private void expire(C2dEntry entry) {
+    expire(entry, true);
+  }
+
+  private void expire(C2dEntry entry, boolean forget) {
     if (entry.expiryTimer != null) {
       entry.expiryTimer.cancel(false);
     }
+    if (forget) {
+      forget(entry);
+    }
     entry.moveTo(State.EXPIRED);
-    log.c2dRemoved(entry);
+  }
+
+  /**
+   * Removes a message that ended without a caller to fail (expiry, the device's PUBACK, its device deleted) from the
+   * log; if the log refuses, the message still ends here and its record stays: after a restart it is delivered again
+   * (at least once, as on the hub).
+   */
+  private void forget(C2dEntry entry) {
+    try {
+      log.c2dRemoved(entry);
+    } catch (RuntimeException e) {
+      LOG.warn("hub emulator: C2D message {} ended but its record could not be removed ({}): a restart on this data"
+          + " dir delivers it again", entry.messageId, e.getMessage());
+    }
   }
 
   /** Publishes every QUEUED message of the device if it is connected and subscribed to devicebound. */
@@ -275,8 +296,8 @@ public final class C2dQueue {
       if (entry.state == State.QUEUED) {
         entry.moveTo(State.DELIVERED);
       }
+      forget(entry);
       entry.moveTo(State.COMPLETED);
-      log.c2dRemoved(entry);
     }
     LOG.debug("hub emulator: C2D {} completed by {}", entry.messageId, identity);
   }

@@ -28,6 +28,7 @@ public final class HubCore {
   private final Clock clock;
   private final RegistryStore registry;
   private final TwinStore twins = new TwinStore();
+  private final ServiceRecords records = new ServiceRecords();
   private final FaultInjector faults;
   private final Authentication authentication;
   private final TelemetryIntake telemetry;
@@ -54,7 +55,7 @@ public final class HubCore {
   /** Creates the hub state. */
   public HubCore(String hostName, Clock clock, ScheduledExecutorService timer, int telemetryRetention) {
     this.clock = clock;
-    this.registry = new RegistryStore(hostName, this::revoked);
+    this.registry = new RegistryStore(hostName, clock, this::revoked);
     this.faults = new FaultInjector(timer, clientId -> {
       Identity identity = Identity.fromClientId(clientId);
       return identity != null && dropConnection(identity);
@@ -91,6 +92,11 @@ public final class HubCore {
   /** The twins. */
   public TwinStore twins() {
     return twins;
+  }
+
+  /** The service face's durable records (jobs, feedback, file notifications). */
+  public ServiceRecords records() {
+    return records;
   }
 
   /** The C2D queues. */
@@ -300,6 +306,17 @@ public final class HubCore {
   public long updateDesired(Identity identity, String jsonPatch) {
     requireRegistered(identity);
     return twinRequests.updateDesired(identity, jsonPatch);
+  }
+
+  /**
+   * Applies a service patch of tags and desired (either may be null) in one durable write; a desired change is
+   * pushed to the identity if it is connected and subscribed.
+   *
+   * @throws IllegalArgumentException if a patch is bad or breaks a twin limit (nothing changes)
+   */
+  public void updateTwin(Identity identity, @Nullable String tagsPatch, @Nullable String desiredPatch) {
+    requireRegistered(identity);
+    twinRequests.updateTwin(identity, tagsPatch, desiredPatch);
   }
 
   /** The twin's service view. */

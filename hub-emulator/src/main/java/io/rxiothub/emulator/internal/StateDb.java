@@ -30,6 +30,7 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One RocksDB in {@code {data dir}/hub-emulator-db}. Keys are a one-letter kind and the record's ids separated by
  * NUL (ids never hold NUL): {@code i} identity, {@code t} twin, {@code c} C2D message (device id, sequence),
- * {@code p} policy, {@code a} CA certificate (SHA-256 of its DER). Values are JSON (certificates: DER). Writes go to
+ * {@code p} policy, {@code a} CA certificate (SHA-256 of its DER), and the service face's records
+ * ({@link ServiceRecords}: {@code j} job, {@code r} a device's part of a job, {@code f} C2D feedback, {@code n} file
+ * upload notification). Values are JSON (certificates: DER). Writes go to
  * the write-ahead log before they return (not fsynced: a killed process loses nothing, a machine that loses power
  * may lose the last writes; RocksDB's "Synchronous Writes"). Thread-safe.
  */
@@ -128,6 +131,8 @@ public final class StateDb implements StateLog, AutoCloseable {
               new String(value, StandardCharsets.UTF_8));
           case "c" -> c2d.add(StateRecords.JSON.readTree(value));
           case "a" -> registry.addCertificateAuthority(certificate(value));
+          case "j", "r", "f", "n" -> core.records().restore(
+              new ServiceRecords.Key(key[0].charAt(0), key[1], key[2]), value);
           default -> LOG.warn("hub emulator: ignored an unknown record kind '{}' in {}", key[0], folder);
         }
       }
@@ -137,7 +142,7 @@ public final class StateDb implements StateLog, AutoCloseable {
     }
     identities.sort(Comparator.comparingLong(node -> node.path("order").asLong()));
     for (JsonNode node : identities) {
-      registry.restore(StateRecords.identity(node, core.hostName()));
+      registry.restore(StateRecords.identity(node, core.hostName()), StateRecords.meta(node));
     }
     c2d.sort(Comparator.comparingLong(node -> node.path("sequence").asLong()));
     for (JsonNode node : c2d) {
@@ -151,7 +156,8 @@ public final class StateDb implements StateLog, AutoCloseable {
   public void writeAll(HubCore core) {
     List<DeviceIdentity> identities = core.registry().list();
     for (int i = 0; i < identities.size(); i++) {
-      identity(identities.get(i), i);
+      DeviceIdentity identity = identities.get(i);
+      identity(identity, core.registry().meta(new Identity(identity.deviceId(), identity.moduleId())), i);
     }
     core.registry().policies().forEach(this::policy);
     core.registry().certificateAuthorities().forEach(ca -> authority(ca, true));
@@ -170,6 +176,7 @@ public final class StateDb implements StateLog, AutoCloseable {
     core.registry().log(this);
     core.twins().log(this);
     core.c2d().log(this);
+    core.records().log(this);
   }
 
   /** Writes the log to disk and syncs it. */
@@ -186,13 +193,56 @@ public final class StateDb implements StateLog, AutoCloseable {
   }
 
   @Override
-  public void identity(DeviceIdentity identity, long order) {
-    put(key("i", identity.deviceId(), identity.moduleId()), json(StateRecords.identity(identity, order)));
+  public void identity(DeviceIdentity identity, IdentityMeta meta, long order) {
+    put(key("i", identity.deviceId(), identity.moduleId()), json(StateRecords.identity(identity, meta, order)));
   }
 
   @Override
-  public void identityRemoved(Identity identity) {
-    delete(key("i", identity.deviceId(), identity.moduleId()));
+  public void identitiesRemoved(List<Identity> removed) {
+    try (WriteBatch batch = new WriteBatch()) {
+      for (Identity identity : removed) {
+        batch.delete(key("i", identity.deviceId(), identity.moduleId()));
+        batch.delete(key("t", identity.deviceId(), identity.moduleId()));
+        if (identity.moduleId() == null) {
+          byte[] from = key("c", identity.deviceId(), null);
+          byte[] to = from.clone();
+          to[to.length - 1] = 1; // every "c\0{device}\0{sequence}"
+          batch.deleteRange(from, to);
+        }
+      }
+      write(batch);
+    } catch (RocksDBException e) {
+      throw failed("delete from", e);
+    }
+  }
+
+  @Override
+  public void record(ServiceRecords.Key key, byte[] value) {
+    put(key(String.valueOf(key.kind()), key.id(), key.subId()), value);
+  }
+
+  @Override
+  public void recordsRemoved(List<ServiceRecords.Key> keys) {
+    try (WriteBatch batch = new WriteBatch()) {
+      for (ServiceRecords.Key key : keys) {
+        batch.delete(key(String.valueOf(key.kind()), key.id(), key.subId()));
+      }
+      write(batch);
+    } catch (RocksDBException e) {
+      throw failed("delete from", e);
+    }
+  }
+
+  private void write(WriteBatch batch) {
+    open.readLock().lock();
+    try {
+      requireOpen();
+      db.write(writes, batch);
+    } catch (RocksDBException e) {
+      throw failed("write to", e);
+    } finally {
+      open.readLock().unlock();
+    }
   }
 
   @Override

@@ -22,7 +22,7 @@ final class StateRecords {
   private StateRecords() {}
 
   /** The record of an identity (keys included: the store is owner-only). */
-  static ObjectNode identity(DeviceIdentity identity, long order) {
+  static ObjectNode identity(DeviceIdentity identity, IdentityMeta meta, long order) {
     ObjectNode node = JSON.createObjectNode();
     node.put("deviceId", identity.deviceId());
     node.put("moduleId", identity.moduleId());
@@ -30,6 +30,9 @@ final class StateRecords {
     node.put("secondaryKey", identity.secondaryKey());
     node.put("enabled", identity.enabled());
     node.put("order", order);
+    node.put("generationId", meta.generationId());
+    node.put("statusReason", meta.statusReason());
+    node.put("statusUpdatedTime", meta.statusUpdatedTime());
     if (identity.authenticationType() != AuthenticationType.SAS) {
       node.put("authentication", identity.authenticationType().wireName());
       node.put("primaryThumbprint", identity.primaryThumbprint());
@@ -53,6 +56,16 @@ final class StateRecords {
           node.hasNonNull("secondaryThumbprint") ? node.get("secondaryThumbprint").asText() : null);
     }
     return restored.build();
+  }
+
+  /** The service-side fields a record holds; null for a record written before they were kept. */
+  static @Nullable IdentityMeta meta(JsonNode node) {
+    if (!node.hasNonNull("generationId")) {
+      return null;
+    }
+    return new IdentityMeta(node.get("generationId").asText(),
+        node.hasNonNull("statusReason") ? node.get("statusReason").asText() : null,
+        node.path("statusUpdatedTime").asText(IdentityMeta.NEVER));
   }
 
   /** The record of a queued C2D message. */

@@ -70,9 +70,21 @@ public final class TwinRequests {
   /** Applies a desired patch and pushes it to the identity if it is connected and subscribed. */
   public long updateDesired(Identity identity, String jsonPatch) {
     TwinStore.DesiredUpdate update = twins.patchDesired(identity, jsonPatch);
+    push(identity, update);
+    return update.version();
+  }
+
+  /** Applies a service patch of tags and desired in one write; a desired change is pushed as in updateDesired. */
+  public void updateTwin(Identity identity, @Nullable String tagsPatch, @Nullable String desiredPatch) {
+    TwinStore.DesiredUpdate update = twins.patchService(identity, tagsPatch, desiredPatch);
+    if (update != null) {
+      push(identity, update);
+    }
+  }
+
+  private void push(Identity identity, TwinStore.DesiredUpdate update) {
     if (sessions.isSubscribed(identity, TopicRules.TWIN_DESIRED_FILTER)) {
       publisher.publish(identity, RequestGrammar.desiredPatch(update.version()), update.notification(), 1);
     }
-    return update.version();
   }
 }

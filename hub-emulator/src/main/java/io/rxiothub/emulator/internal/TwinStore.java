@@ -14,7 +14,10 @@ import java.util.Iterator;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** Thread-safe twin documents, one per identity, created on first use. */
+/**
+ * Thread-safe twin documents, one per identity, created on first use. A change is built on a copy, written to the
+ * {@link StateLog}, and only then made current: a change the log refuses fails and leaves the twin as it was.
+ */
 public final class TwinStore {
 
   /** Max size of desired or reported, bytes of compact JSON (QT: 32 KB). */
@@ -33,8 +36,10 @@ public final class TwinStore {
     this.log = log;
   }
 
-  private void changed(Identity identity) {
-    log.twin(identity, serviceView(identity));
+  /** Writes {@code next} to the log, then makes it the identity's twin. */
+  private void commit(Identity identity, Twin next) {
+    log.twin(identity, serviceView(identity, next).toString());
+    twins.put(identity, next);
   }
 
   /** One identity's twin. */
@@ -47,6 +52,18 @@ public final class TwinStore {
     long version = 1;
     /** The service view of the current version, built on first read after a change. */
     @Nullable Snapshot snapshot;
+
+    /** A copy sharing the sections (callers replace a section, never change it in place). */
+    Twin next() {
+      Twin next = new Twin();
+      next.desired = desired;
+      next.reported = reported;
+      next.tags = tags;
+      next.desiredVersion = desiredVersion;
+      next.reportedVersion = reportedVersion;
+      next.version = version + 1;
+      return next;
+    }
   }
 
   private Twin twin(Identity identity) {
@@ -64,7 +81,10 @@ public final class TwinStore {
 
   /** The service view: {@code {"deviceId":…,["moduleId":…,]"version":…,"tags":{…},"properties":{…}}}. */
   public synchronized String serviceView(Identity identity) {
-    Twin twin = twin(identity);
+    return serviceView(identity, twin(identity)).toString();
+  }
+
+  private static ObjectNode serviceView(Identity identity, Twin twin) {
     ObjectNode body = JSON.createObjectNode();
     body.put("deviceId", identity.deviceId());
     if (identity.moduleId() != null) {
@@ -75,7 +95,7 @@ public final class TwinStore {
     ObjectNode properties = body.putObject("properties");
     properties.set("desired", withVersion(twin.desired, twin.desiredVersion));
     properties.set("reported", withVersion(twin.reported, twin.reportedVersion));
-    return body.toString();
+    return body;
   }
 
   /**
@@ -127,12 +147,11 @@ public final class TwinStore {
     ObjectNode merged = twin.reported.deepCopy();
     merge(merged, patch);
     checkSize(merged, "reported");
-    twin.reported = merged;
-    twin.snapshot = null;
-    twin.reportedVersion++;
-    twin.version++;
-    changed(identity);
-    return twin.reportedVersion;
+    Twin next = twin.next();
+    next.reported = merged;
+    next.reportedVersion++;
+    commit(identity, next);
+    return next.reportedVersion;
   }
 
   /**
@@ -147,14 +166,13 @@ public final class TwinStore {
     ObjectNode merged = twin.desired.deepCopy();
     merge(merged, patch);
     checkSize(merged, "desired");
-    twin.desired = merged;
-    twin.snapshot = null;
-    twin.desiredVersion++;
-    twin.version++;
-    changed(identity);
+    Twin next = twin.next();
+    next.desired = merged;
+    next.desiredVersion++;
+    commit(identity, next);
     ObjectNode notification = patch.deepCopy();
-    notification.put("$version", twin.desiredVersion);
-    return new DesiredUpdate(twin.desiredVersion, bytes(notification));
+    notification.put("$version", next.desiredVersion);
+    return new DesiredUpdate(next.desiredVersion, bytes(notification));
   }
 
   /**
@@ -165,17 +183,58 @@ public final class TwinStore {
   public synchronized long patchTags(Identity identity, String jsonPatch) {
     ObjectNode patch = parsePatch(jsonPatch.getBytes(StandardCharsets.UTF_8), "tags patch");
     Twin twin = twin(identity);
-    merge(twin.tags, patch);
-    twin.snapshot = null;
-    twin.version++;
-    changed(identity);
-    return twin.version;
+    ObjectNode merged = twin.tags.deepCopy();
+    merge(merged, patch);
+    Twin next = twin.next();
+    next.tags = merged;
+    commit(identity, next);
+    return next.version;
+  }
+
+  /**
+   * Merges a service patch of tags and desired (either may be null or empty) in one durable write; returns the
+   * desired update to push, or null when desired did not change.
+   *
+   * @throws IllegalArgumentException when a patch is not a JSON object or breaks a twin limit (nothing changes)
+   */
+  public synchronized @Nullable DesiredUpdate patchService(Identity identity, @Nullable String tagsPatch,
+      @Nullable String desiredPatch) {
+    ObjectNode tags = tagsPatch == null ? null : parsePatch(tagsPatch.getBytes(StandardCharsets.UTF_8), "tags patch");
+    ObjectNode desired = desiredPatch == null ? null
+        : parsePatch(desiredPatch.getBytes(StandardCharsets.UTF_8), "desired patch");
+    boolean changesTags = tags != null && !tags.isEmpty();
+    boolean changesDesired = desired != null && !desired.isEmpty();
+    if (!changesTags && !changesDesired) {
+      return null;
+    }
+    Twin twin = twin(identity);
+    Twin next = twin.next();
+    if (changesTags) {
+      ObjectNode merged = twin.tags.deepCopy();
+      merge(merged, tags);
+      next.tags = merged;
+    }
+    if (changesDesired) {
+      ObjectNode merged = twin.desired.deepCopy();
+      merge(merged, desired);
+      checkSize(merged, "desired");
+      next.desired = merged;
+      next.desiredVersion++;
+    }
+    commit(identity, next);
+    if (!changesDesired) {
+      return null;
+    }
+    ObjectNode notification = desired.deepCopy();
+    notification.put("$version", next.desiredVersion);
+    return new DesiredUpdate(next.desiredVersion, bytes(notification));
   }
 
   /** Forgets an identity's twin. */
   public synchronized void remove(Identity identity) {
-    if (twins.remove(identity) != null) {
+    if (twins.containsKey(identity)) {
       log.twinRemoved(identity);
+      twins.remove(identity);
     }
   }
 

@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rxiothub.emulator.CloudToDeviceMessage.State;
 import io.rxiothub.emulator.internal.C2dEntry;
 import io.rxiothub.emulator.internal.Identity;
+import io.rxiothub.emulator.internal.ServiceRecords;
 import java.time.Clock;
 import java.util.Locale;
 
 /** Watches C2D messages and records their outcome. */
 final class C2dFeedback {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(C2dFeedback.class);
 
   /** Feedback records kept for the back end (the oldest are dropped beyond). */
   static final int CAPACITY = 10_000;
@@ -32,13 +35,15 @@ final class C2dFeedback {
     }
   }
 
-  private final ServiceBoundQueue queue = new ServiceBoundQueue(CAPACITY);
+  private final ServiceBoundQueue queue;
   private final RegistryRoutes registry;
   private final Clock clock;
 
-  C2dFeedback(RegistryRoutes registry, Clock clock) {
+  /** Feedback kept in the data dir with {@code records} when the emulator has one. */
+  C2dFeedback(RegistryRoutes registry, Clock clock, ServiceRecords records) {
     this.registry = registry;
     this.clock = clock;
+    this.queue = QueueRecords.queue(records, ServiceRecords.FEEDBACK, CAPACITY);
   }
 
   ServiceBoundQueue queue() {
@@ -53,7 +58,12 @@ final class C2dFeedback {
     String generationId = registry.generationId(new Identity(entry.deviceId(), null));
     entry.states().filter(state -> state == State.COMPLETED || state == State.EXPIRED).subscribe(state -> {
       if (!entry.purged() && ack.wants(state)) {
-        queue.offer(record(entry, state, generationId), clock.instant());
+        try {
+          queue.offer(record(entry, state, generationId), clock.instant());
+        } catch (RuntimeException e) {
+          LOG.warn("hub emulator: lost the feedback of C2D message {}: the data dir refused it ({})",
+              entry.messageId(), e.getMessage());
+        }
       }
     });
   }

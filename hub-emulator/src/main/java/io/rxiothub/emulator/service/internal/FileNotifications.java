@@ -6,20 +6,32 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.rxiothub.emulator.files.FileUploadNotification;
+import io.rxiothub.emulator.internal.ServiceRecords;
 import java.time.Clock;
 
 /** Feeds a {@link ServiceBoundQueue} from the file upload face's notification stream until closed. */
 final class FileNotifications implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileNotifications.class);
+
   /** Records kept waiting (beyond, the oldest waiting one is dropped). */
   static final int CAPACITY = 10_000;
 
-  private final ServiceBoundQueue queue = new ServiceBoundQueue(CAPACITY);
+  private final ServiceBoundQueue queue;
   private final Disposable feed;
 
-  FileNotifications(Flowable<FileUploadNotification> notifications, Clock clock) {
+  /** Records kept in the data dir with {@code records} when the emulator has one. */
+  FileNotifications(Flowable<FileUploadNotification> notifications, Clock clock, ServiceRecords records) {
+    this.queue = QueueRecords.queue(records, ServiceRecords.FILE_NOTIFICATION, CAPACITY);
     this.feed = notifications.filter(FileUploadNotification::success)
-        .subscribe(n -> queue.offer(record(n), clock.instant()));
+        .subscribe(n -> {
+          try {
+            queue.offer(record(n), clock.instant());
+          } catch (RuntimeException e) {
+            LOG.warn("hub emulator: lost the file upload notification of {}: the data dir refused it ({})",
+                n.blobName(), e.getMessage());
+          }
+        });
   }
 
   ServiceBoundQueue queue() {

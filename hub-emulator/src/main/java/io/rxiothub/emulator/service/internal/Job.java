@@ -1,5 +1,6 @@
 // One scheduled job and its device-level records: status transitions, statistics and their JSON
-// (docs/service-api.md §15). No I/O: the runner (JobRunner) tells it what happened, with the time.
+// (docs/service-api.md §15). No I/O: the runner (JobRunner) tells it what happened, with the time, and each change
+// goes to a JobJournal (the data dir, JobRecords) before it is made in memory.
 package io.rxiothub.emulator.service.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,9 +15,32 @@ import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** Thread-safe: every method holds the job's lock. */
+/**
+ * Thread-safe: every method holds the job's lock. Each change is first written to the {@link JobJournal}: one that
+ * the journal refuses throws and leaves the job as it was.
+ */
 final class Job {
 
+  /** Where a job's changes are written before they are made (JobRecords: the data dir; or nowhere). */
+  interface JobJournal {
+    /** Nothing is kept (an emulator without a data dir). */
+    JobJournal NONE = new JobJournal() {
+      @Override
+      public void header(Job job, Status status, @Nullable Instant ended, @Nullable String failureReason) {}
+
+      @Override
+      public void device(Job job, String deviceId, DeviceRun run) {}
+    };
+
+    /** The job's status is about to become {@code status} (its device list is {@link #deviceIds}). */
+    void header(Job job, Status status, @Nullable Instant ended, @Nullable String failureReason);
+
+    /** One device's part is about to end as {@code run}. */
+    void device(Job job, String deviceId, DeviceRun run);
+  }
+
+  /** The failure reason of a job that was running when the emulator stopped. */
+  static final String STOPPED = "the emulator stopped while the job was running";
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -41,7 +65,7 @@ final class Job {
   }
 
   /** One device's part of the job. */
-  private static final class DeviceRun {
+  static final class DeviceRun {
     Status status = Status.SCHEDULED;
     @Nullable Instant started;
     @Nullable Instant ended;
@@ -56,21 +80,83 @@ final class Job {
   }
 
   private final JobSpec spec;
+  private final ObjectNode body;
+  private final long order;
   private final Instant created;
+  private final JobJournal journal;
   private Status status;
   private @Nullable Instant ended;
   private @Nullable String failureReason;
   private @Nullable String statusMessage;
   private final Map<String, DeviceRun> devices = new LinkedHashMap<>();
 
-  Job(JobSpec spec, Instant created) {
+  /** A new job; {@code body} is the request it was read from, {@code order} its place among the hub's jobs. */
+  Job(JobSpec spec, ObjectNode body, long order, Instant created, JobJournal journal) {
     this.spec = spec;
+    this.body = body;
+    this.order = order;
     this.created = created;
+    this.journal = journal;
     this.status = spec.startTime().isAfter(created) ? Status.SCHEDULED : Status.QUEUED;
   }
 
   JobSpec spec() {
     return spec;
+  }
+
+  ObjectNode body() {
+    return body;
+  }
+
+  long order() {
+    return order;
+  }
+
+  Instant created() {
+    return created;
+  }
+
+  /** Writes the job as it is now to its journal (a new job, before it is accepted). */
+  synchronized void record() {
+    journal.header(this, status, ended, failureReason);
+  }
+
+  /** The selected devices, in order (empty before the job starts). */
+  synchronized List<String> deviceIds() {
+    return new ArrayList<>(devices.keySet());
+  }
+
+  /**
+   * Brings back a job read from the data dir: its status, end, failure reason and the devices' parts that ended
+   * ({@code runs}; the others were pending or running). A job that was running when the emulator stopped fails now
+   * (its unfinished devices with {@code EmulatorRestarted}); a finished one keeps its end, devices without a record
+   * taking the job's end (cancelled, or timed out). Queued and scheduled jobs stay so (the runner starts them).
+   */
+  synchronized void restore(Status stored, @Nullable Instant storedEnd, @Nullable String reason,
+      List<String> deviceIds, Map<String, DeviceRun> runs, Instant now) {
+    for (String id : deviceIds) {
+      DeviceRun run = runs.get(id);
+      devices.put(id, run != null ? run : new DeviceRun(storedEnd != null ? storedEnd : now));
+    }
+    if (!stored.finished() && stored != Status.RUNNING) {
+      status = stored;
+      return;
+    }
+    Instant end = stored == Status.RUNNING || storedEnd == null ? now : storedEnd;
+    String ending = stored == Status.RUNNING ? STOPPED : reason;
+    boolean restarted = stored == Status.RUNNING || STOPPED.equals(reason);
+    for (DeviceRun run : devices.values()) {
+      if (!run.status.finished()) {
+        run.status = stored == Status.CANCELLED ? Status.CANCELLED : Status.FAILED;
+        if (run.status == Status.FAILED) {
+          run.errorCode = restarted ? "EmulatorRestarted" : "JobTimedOut";
+          run.errorDescription = ending;
+        }
+        run.ended = end;
+        run.updated = end;
+      }
+    }
+    finish(stored == Status.RUNNING ? Status.FAILED : stored, ending, end);
   }
 
   synchronized Status status() {
@@ -82,10 +168,17 @@ final class Job {
     if (status.finished()) {
       return false;
     }
-    status = Status.RUNNING;
     for (String id : deviceIds) {
       devices.put(id, new DeviceRun(now));
     }
+    try {
+      journal.header(this, deviceIds.isEmpty() ? Status.COMPLETED : Status.RUNNING, deviceIds.isEmpty() ? now : null,
+          null);
+    } catch (RuntimeException e) {
+      devices.clear();
+      throw e;
+    }
+    status = Status.RUNNING;
     if (deviceIds.isEmpty()) {
       finish(Status.COMPLETED, null, now);
     }
@@ -107,17 +200,21 @@ final class Job {
   /** A device's operation ended: {@code errorCode} null is success ({@code methodResponse} its answer). */
   synchronized void deviceEnded(String deviceId, @Nullable JsonNode methodResponse, @Nullable String errorCode,
       @Nullable String errorDescription, Instant now) {
-    DeviceRun run = devices.get(deviceId);
-    if (run == null || run.status.finished()) {
+    DeviceRun current = devices.get(deviceId);
+    if (current == null || current.status.finished()) {
       return;
     }
+    DeviceRun run = new DeviceRun(now);
     run.status = errorCode == null ? Status.COMPLETED : Status.FAILED;
+    run.started = current.started;
     run.methodResponse = methodResponse;
     run.errorCode = errorCode;
     run.errorDescription = errorDescription;
     run.ended = now;
-    run.updated = now;
+    journal.device(this, deviceId, run);
+    devices.put(deviceId, run);
     if (status == Status.RUNNING && allFinished()) {
+      journal.header(this, Status.COMPLETED, now, null);
       finish(Status.COMPLETED, null, now);
     }
   }
@@ -127,6 +224,7 @@ final class Job {
     if (status.finished()) {
       return false;
     }
+    journal.header(this, Status.CANCELLED, now, null);
     for (DeviceRun run : devices.values()) {
       if (run.status == Status.SCHEDULED) {
         run.status = Status.CANCELLED;
@@ -145,6 +243,7 @@ final class Job {
     }
     String reason = "the job did not finish within maxExecutionTimeInSeconds (" + spec.maxExecutionSeconds()
         + " s)";
+    journal.header(this, Status.FAILED, now, reason);
     for (DeviceRun run : devices.values()) {
       if (!run.status.finished()) {
         run.status = Status.FAILED;

@@ -2,6 +2,7 @@
 package io.rxiothub.emulator.service.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rxiothub.emulator.http.HttpAnswer;
 import io.rxiothub.emulator.http.HttpCall;
 import java.util.ArrayList;
@@ -18,8 +19,9 @@ final class JobRoutes {
   }
 
   HttpAnswer schedule(HttpCall call) {
-    JobSpec spec = JobSpec.parse(call.path("id"), ServiceJson.object(call.body(), "the job"));
-    return ServiceJson.ok(jobs.schedule(spec).json());
+    ObjectNode body = ServiceJson.object(call.body(), "the job");
+    JobSpec spec = JobSpec.parse(call.path("id"), body);
+    return ServiceJson.ok(jobs.schedule(spec, body).json());
   }
 
   HttpAnswer get(HttpCall call) {
@@ -63,8 +65,8 @@ final class JobRoutes {
   private Job require(String jobId) {
     Job job = jobs.get(JobSpec.checkJobId(jobId));
     if (job == null) {
-      throw new HubError(404, "JobNotFound", 404002, "job '" + jobId + "' does not exist (jobs live in the"
-          + " emulator's memory: a restart forgets them)");
+      throw new HubError(404, "JobNotFound", 404002, "job '" + jobId + "' does not exist (without a data"
+          + " dir, jobs live in the emulator's memory: a restart forgets them)");
     }
     return job;
   }

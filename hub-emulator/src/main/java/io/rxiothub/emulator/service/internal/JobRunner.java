@@ -8,10 +8,13 @@ import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.disposables.CompositeDisposable;
 import io.rxiothub.emulator.MethodResult;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rxiothub.emulator.internal.Identity;
+import io.rxiothub.emulator.internal.ServiceRecords;
 import io.rxiothub.emulator.internal.query.QueryEvaluator;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -22,7 +25,11 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The jobs of one hub, newest last; at most {@link #MAX_JOBS}, the oldest finished ones forgotten first. */
+/**
+ * The jobs of one hub, newest last; at most {@link #MAX_JOBS}, the oldest finished ones forgotten first. With a data
+ * dir they are kept in it (JobRecords) and come back when the emulator opens it: queued and scheduled jobs run at
+ * their start time, a job that was running is failed (docs/service-api.md §15).
+ */
 final class JobRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -35,11 +42,33 @@ final class JobRunner {
   private final Clock clock;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final Map<String, CompositeDisposable> work = new LinkedHashMap<>();
+  private final JobRecords records;
+  private final Job.JobJournal journal;
+  private long nextOrder;
 
-  JobRunner(TwinRoutes twins, MethodRoutes methods, Clock clock) {
+  JobRunner(TwinRoutes twins, MethodRoutes methods, Clock clock, ServiceRecords serviceRecords) {
     this.twins = twins;
     this.methods = methods;
     this.clock = clock;
+    this.records = new JobRecords(serviceRecords);
+    this.journal = records.journal();
+    List<Job> loaded = records.load(clock.instant(), header -> {
+      ObjectNode body = (ObjectNode) header.get("body");
+      return new Job(JobSpec.parse(header.path("jobId").asText(), body), body, header.path("order").asLong(),
+          Instant.parse(header.path("created").asText()), journal);
+    });
+    for (Job job : loaded) {
+      nextOrder = Math.max(nextOrder, job.order() + 1);
+      jobs.put(job.spec().jobId(), job);
+      if (!job.status().finished()) {
+        CompositeDisposable handle = new CompositeDisposable();
+        work.put(job.spec().jobId(), handle);
+        startAt(job, handle);
+      }
+    }
+    if (!loaded.isEmpty()) {
+      LOG.info("hub emulator: {} job(s) read from the data dir", loaded.size());
+    }
   }
 
   /**
@@ -47,22 +76,30 @@ final class JobRunner {
    *
    * @throws HubError 409 if the id is taken, 403 when 1,000 jobs are unfinished
    */
-  Job schedule(JobSpec spec) {
-    Job job = new Job(spec, clock.instant());
+  Job schedule(JobSpec spec, ObjectNode body) {
     CompositeDisposable handle = new CompositeDisposable();
+    Job job;
     synchronized (this) {
       if (jobs.containsKey(spec.jobId())) {
         throw new HubError(409, "JobAlreadyExists", 409001, "job '" + spec.jobId() + "' already exists: choose"
             + " another jobId");
       }
       makeRoom();
+      job = new Job(spec, body, nextOrder, clock.instant(), journal);
+      job.record(); // first: a job the data dir refuses is not accepted
+      nextOrder++;
       jobs.put(spec.jobId(), job);
       work.put(spec.jobId(), handle);
     }
+    startAt(job, handle);
+    return job;
+  }
+
+  private void startAt(Job job, CompositeDisposable handle) {
+    JobSpec spec = job.spec();
     long delay = Math.max(0, Duration.between(clock.instant(), spec.startTime()).toMillis());
     handle.add(Completable.timer(delay, TimeUnit.MILLISECONDS).subscribe(() -> run(job, handle),
         e -> LOG.warn("hub emulator: job '{}' failed to start", spec.jobId(), e)));
-    return job;
   }
 
   synchronized @Nullable Job get(String jobId) {
@@ -111,7 +148,9 @@ final class JobRunner {
     }
     Iterator<Job> it = jobs.values().iterator();
     while (it.hasNext()) {
-      if (it.next().status().finished()) {
+      Job oldest = it.next();
+      if (oldest.status().finished()) {
+        records.remove(oldest);
         it.remove();
         return;
       }

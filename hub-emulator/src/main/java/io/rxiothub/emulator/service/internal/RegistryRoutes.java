@@ -10,23 +10,19 @@ import io.rxiothub.emulator.http.HttpAnswer;
 import io.rxiothub.emulator.http.HttpCall;
 import io.rxiothub.emulator.internal.HubCore;
 import io.rxiothub.emulator.internal.Identity;
+import io.rxiothub.emulator.internal.IdentityMeta;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /** Registry operations over the hub core's registry; writes are serialized. */
 final class RegistryRoutes {
 
-  /** Service-side fields the device side does not keep (in memory: a restart forgets them). */
-  private record Meta(String generationId, @Nullable String statusReason, String statusUpdatedTime) {}
-
   private final HubCore core;
   private final Clock clock;
-  private final Map<Identity, Meta> meta = new ConcurrentHashMap<>();
   private final Map<Identity, CachedEtag> etags = new ConcurrentHashMap<>();
 
   private record CachedEtag(DeviceIdentity identity, String etag) {}
@@ -131,17 +127,12 @@ final class RegistryRoutes {
         throw HubError.notFound(false, "device '" + id.deviceId() + "' does not exist: create it before its"
             + " modules");
       }
-      DeviceIdentity result;
       try {
-        result = core.registry().create(id.deviceId(), id.moduleId(), keys[0], keys[1]);
+        return core.registry().create(id.deviceId(), id.moduleId(), keys[0], keys[1], enabled == null || enabled,
+            reason);
       } catch (IllegalArgumentException e) {
         throw HubError.badRequest(e.getMessage());
       }
-      meta.put(id, new Meta(newGenerationId(), reason, now()));
-      if (enabled != null && !enabled) {
-        result = core.registry().setEnabled(id, false);
-      }
-      return result;
     }
   }
 
@@ -166,26 +157,11 @@ final class RegistryRoutes {
         throw HubError.preconditionFailed("If-Match " + ifMatch + " does not match the etag " + etag + " of '"
             + id + "'");
       }
-      DeviceIdentity.Builder updated = current.toBuilder();
       try {
-        if (keys[0] != null) {
-          updated.primaryKey(keys[0]);
-        }
-        if (keys[1] != null) {
-          updated.secondaryKey(keys[1]);
-        }
-        core.registry().restore(updated.build());
+        return core.registry().update(id, keys[0], keys[1], enabled, reason);
       } catch (IllegalArgumentException e) {
         throw HubError.badRequest(e.getMessage());
       }
-      Meta old = meta(id);
-      boolean statusChanged = enabled != null && enabled != current.enabled();
-      meta.put(id, new Meta(old.generationId(), reason, statusChanged ? now() : old.statusUpdatedTime()));
-      DeviceIdentity result = core.registry().get(id).orElseThrow();
-      if (enabled != null && enabled != result.enabled()) {
-        result = core.registry().setEnabled(id, enabled);
-      }
-      return result;
     }
   }
 
@@ -209,7 +185,6 @@ final class RegistryRoutes {
       }
       core.registry().delete(id);
       etags.keySet().removeIf(k -> k.deviceId().equals(id.deviceId()));
-      meta.keySet().removeIf(k -> k.equals(id) || (id.moduleId() == null && k.deviceId().equals(id.deviceId())));
     }
   }
 
@@ -225,7 +200,7 @@ final class RegistryRoutes {
   /** The identity JSON the SDKs parse (RegistryIdentityParser). */
   ObjectNode json(DeviceIdentity identity) {
     Identity id = new Identity(identity.deviceId(), identity.moduleId());
-    Meta m = meta(id);
+    IdentityMeta m = core.registry().meta(id);
     ObjectNode out = ServiceJson.JSON.createObjectNode().put("deviceId", identity.deviceId());
     if (identity.moduleId() != null) {
       out.put("moduleId", identity.moduleId()).putNull("managedBy");
@@ -249,7 +224,7 @@ final class RegistryRoutes {
   /** {@code status}, {@code statusReason}, {@code statusUpdatedTime} and {@code connectionState}, into {@code out}. */
   void statusFields(DeviceIdentity identity, ObjectNode out) {
     Identity id = new Identity(identity.deviceId(), identity.moduleId());
-    Meta m = meta(id);
+    IdentityMeta m = core.registry().meta(id);
     out.put("status", identity.enabled() ? "enabled" : "disabled");
     if (m.statusReason() == null) {
       out.putNull("statusReason");
@@ -301,20 +276,7 @@ final class RegistryRoutes {
 
   /** The identity's generation id (it changes when an identity of that id is deleted and created again). */
   String generationId(Identity id) {
-    return meta(id).generationId();
-  }
-
-  private Meta meta(Identity id) {
-    return meta.computeIfAbsent(id, k -> new Meta(newGenerationId(), null, ServiceJson.NEVER));
-  }
-
-  private String now() {
-    return clock.instant().toString();
-  }
-
-  private static String newGenerationId() {
-    long bits = UUID.randomUUID().getLeastSignificantBits() & Long.MAX_VALUE;
-    return String.format(Locale.ROOT, "%018d", bits % 1_000_000_000_000_000_000L);
+    return core.registry().meta(id).generationId();
   }
 
   private static @Nullable String reason(ObjectNode body) {

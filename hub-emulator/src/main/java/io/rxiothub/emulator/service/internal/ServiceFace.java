@@ -71,21 +71,21 @@ public final class ServiceFace {
       face.sync("PUT", twin, SERVICE, twins::replace);
       face.async("POST", twin + "/methods", SERVICE, methods::invoke);
     }
-    JobRunner runner = new JobRunner(twins, methods, clock);
+    JobRunner runner = new JobRunner(twins, methods, clock, core.records());
     JobRoutes jobs = new JobRoutes(runner);
     face.sync("PUT", "/jobs/v2/{id}", SERVICE, jobs::schedule);
     face.sync("GET", "/jobs/v2/{id}", QUERY, jobs::get);
     face.sync("POST", "/jobs/v2/{id}/cancel", SERVICE, jobs::cancel);
     face.sync("GET", "/jobs/v2/query", QUERY, jobs::query);
     face.sync("POST", "/devices/query", QUERY, new QueryRoutes(twins, runner)::query);
-    C2dFeedback feedback = new C2dFeedback(registry, clock);
+    C2dFeedback feedback = new C2dFeedback(registry, clock, core.records());
     EmulatorRoutes emulator = new EmulatorRoutes(core, registry, feedback, shutdown);
     face.sync("DELETE", "/devices/{id}/commands", SERVICE, emulator::purge);
     ServiceBoundRoutes feedbackRoutes = new ServiceBoundRoutes(feedback.queue(), clock);
     face.sync("GET", "/messages/serviceBound/feedback", SERVICE, feedbackRoutes::receive);
     face.sync("DELETE", "/messages/serviceBound/feedback/{lockToken}", SERVICE, feedbackRoutes::complete);
     face.sync("POST", "/messages/serviceBound/feedback/{lockToken}/abandon", SERVICE, feedbackRoutes::abandon);
-    FileNotifications fileNotifications = new FileNotifications(fileUploads, clock);
+    FileNotifications fileNotifications = new FileNotifications(fileUploads, clock, core.records());
     ServiceBoundRoutes fileRoutes = new ServiceBoundRoutes(fileNotifications.queue(), clock);
     face.sync("GET", "/messages/serviceBound/filenotifications", SERVICE, fileRoutes::receive);
     face.sync("DELETE", "/messages/serviceBound/filenotifications/{lockToken}", SERVICE, fileRoutes::complete);

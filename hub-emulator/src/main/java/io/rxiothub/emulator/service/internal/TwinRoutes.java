@@ -64,15 +64,10 @@ final class TwinRoutes {
     return ServiceJson.ok(twin(id));
   }
 
-  /** Applies a tags and a desired patch (either may be null or empty); desired first, pushed to the device. */
+  /** Applies a tags and a desired patch (either may be null or empty) in one write; desired is pushed to the device. */
   void apply(Identity id, @Nullable ObjectNode tags, @Nullable ObjectNode desired) {
     try {
-      if (desired != null && desired.size() > 0) {
-        core.updateDesired(id, desired.toString());
-      }
-      if (tags != null && tags.size() > 0) {
-        core.updateTags(id, tags.toString());
-      }
+      core.updateTwin(id, tags == null ? null : tags.toString(), desired == null ? null : desired.toString());
     } catch (IllegalArgumentException e) {
       throw HubError.badRequest(e.getMessage());
     }
