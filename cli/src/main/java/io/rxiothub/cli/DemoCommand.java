@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    subcommands = WatsonDemo.class,
+    subcommands = {WatsonDemo.class, GatewayDemo.class},
     description = {
         "Start an in-memory hub emulator, provision a device through its DPS and connect a DeviceClient through a"
             + " local wire tap;"
