@@ -26,6 +26,15 @@ final class DeviceOptions {
           + " environment variable.")
   @Nullable String connectionString;
 
+  @Option(names = "--edge",
+      description = "Connect as the IoT Edge module of this process's IOTEDGE_* environment (as the IoT Edge runtime"
+          + " or `rxiothub emulator edge env` sets it): tokens signed by its workload API, its trust bundle as the"
+          + " only trust, its gateway (edgeHub) as the host; instead of -c and --ca-file.")
+  boolean edge;
+
+  /** Where --edge reads the IOTEDGE_* variables: the process's environment; tests give their own. */
+  static volatile java.util.function.Supplier<java.util.Map<String, String>> environment = System::getenv;
+
   @Option(names = "--ca-file", paramLabel = "PATH",
       description = "Trust only the CA certificate(s) in this PEM file as the hub (the hub emulator prints its"
           + " CA file); default: the JVM's trust store, right for a real IoT Hub.")
@@ -53,6 +62,11 @@ final class DeviceOptions {
 
   ConnectionString parsedConnectionString() {
     return SasCommand.connectionString(connectionString);
+  }
+
+  /** Whether the identity is a module: --edge, or a connection string with a ModuleId. */
+  boolean isModule() {
+    return edge || parsedConnectionString().isModule();
   }
 
   boolean showWire() {

@@ -44,6 +44,18 @@ final class DeviceSession implements AutoCloseable {
   /** Connects; {@code customize} may set more builder options (it gets the builder as a ClientBuilder). */
   static DeviceSession connect(DeviceOptions options, PrintWriter err, Style style,
       Consumer<ClientBuilder<?>> customize) {
+    return connect(options, err, style, customize, (client, endpoint) -> { });
+  }
+
+  /**
+   * Connects, calling {@code beforeConnect} with the built client and its endpoint first: a command that receives subscribes there,
+   * so that what the hub delivers right after CONNACK (a persistent session's queued messages) finds its subscriber.
+   */
+  static DeviceSession connect(DeviceOptions options, PrintWriter err, Style style,
+      Consumer<ClientBuilder<?>> customize, java.util.function.BiConsumer<IotHubClient, String> beforeConnect) {
+    if (options.edge) {
+      return connectEdge(options, customize, beforeConnect);
+    }
     ConnectionString cs = options.parsedConnectionString();
     X509Certificate[] trusted = options.trustedCertificates();
     if (options.connectTimeoutSeconds < 1) {
@@ -100,6 +112,7 @@ final class DeviceSession implements AutoCloseable {
         : ((DeviceClient.Builder) builder).build();
     DeviceSession session = new DeviceSession(client, tap, endpoint);
     try {
+      beforeConnect.accept(client, endpoint);
       session.awaitFirstConnection(options.connectTimeoutSeconds + 5);
     } catch (Throwable e) {
       session.close();
@@ -109,6 +122,50 @@ final class DeviceSession implements AutoCloseable {
         throw new CliException(ExitCodes.CONNECTION, problem + " (run without --wire for advice)", e);
       }
       throw Failures.connect(cause, endpoint, trusted != null);
+    }
+    return session;
+  }
+
+  /** --edge: identity, trust and tokens from the IOTEDGE_* variables (the workload API), no wire tap. */
+  private static DeviceSession connectEdge(DeviceOptions options, Consumer<ClientBuilder<?>> customize,
+      java.util.function.BiConsumer<IotHubClient, String> beforeConnect) {
+    if (options.connectionString != null || options.caFile != null) {
+      throw new IllegalArgumentException("--edge takes identity and trust from the IOTEDGE_* variables: drop -c and"
+          + " --ca-file");
+    }
+    if (options.showWire()) {
+      throw new IllegalArgumentException("--wire and --verbose cannot show the packets of an --edge module (its"
+          + " trust is the workload API's bundle, which the wire tap cannot present)");
+    }
+    if (options.connectTimeoutSeconds < 1) {
+      throw new IllegalArgumentException("--connect-timeout must be at least 1 second");
+    }
+    java.util.Map<String, String> env = DeviceOptions.environment.get();
+    String gateway = env.get("IOTEDGE_GATEWAYHOSTNAME");
+    String host = gateway == null || gateway.isBlank() ? env.get("IOTEDGE_IOTHUBHOSTNAME") : gateway;
+    String endpoint = host + ":" + options.effectivePort();
+    ModuleClient.Builder builder;
+    try {
+      builder = ModuleClient.builder().edgeEnvironment(env);
+    } catch (IllegalStateException e) {
+      throw new CliException(ExitCodes.CONNECTION, Failures.firstLine(e) + " (is the IoT Edge runtime, or"
+          + " `rxiothub emulator`, running?)", e);
+    }
+    builder.transport(options.transport)
+        .connectTimeoutMillis(options.connectTimeoutSeconds * 1000)
+        .reconnectBackoff(100, 5_000)
+        .productInfo("rxiothub-cli");
+    if (options.port != null) {
+      builder.port(options.port);
+    }
+    customize.accept(builder);
+    DeviceSession session = new DeviceSession(builder.build(), null, endpoint);
+    try {
+      beforeConnect.accept(session.client, endpoint);
+      session.awaitFirstConnection(options.connectTimeoutSeconds + 5);
+    } catch (Throwable e) {
+      session.close();
+      throw Failures.connect(Failures.unwrap(e), endpoint, true);
     }
     return session;
   }

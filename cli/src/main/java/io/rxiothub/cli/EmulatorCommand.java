@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
     subcommands = {EmulatorCommand.AddDevice.class, EmulatorCommand.CloudToDevice.class, EmulatorCommand.Purge.class,
         EmulatorCommand.Feedback.class,
         EmulatorCommand.Desired.class, EmulatorCommand.ShowTwin.class, EmulatorCommand.Drop.class,
-        EmulatorCommand.Monitor.class, EmulatorCommand.Token.class, EmulatorCommand.Stop.class},
+        EmulatorCommand.Monitor.class, EmulatorCommand.Token.class, EmulatorEdgeCommand.class,
+        EmulatorCommand.Stop.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped by `rxiothub emulator stop` or --timeout",
         "2:bad option (for example a port already in use)", "130:stopped by Ctrl-C"})

@@ -23,6 +23,11 @@ final class Failures {
   /** A failed connection attempt to {@code endpoint} (host:port). */
   static CliException connect(Throwable error, String endpoint, boolean customTrust) {
     for (Throwable t = error; t != null; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains("IoT Edge workload API")) {
+        // --edge: the token could not be signed; the workload API's own words say where and why
+        return new CliException(ExitCodes.CONNECTION, "could not connect to " + endpoint + ": " + firstLine(t),
+            error);
+      }
       if (t instanceof IotHubConnectionRefusedException refused) {
         return new CliException(ExitCodes.CONNECTION, refused(refused.returnCode(), endpoint), error);
       }

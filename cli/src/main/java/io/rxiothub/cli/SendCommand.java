@@ -59,6 +59,11 @@ final class SendCommand implements Callable<Integer> {
       description = "The content type ($.ct), e.g. application/json; it also sets content encoding utf-8.")
   @Nullable String contentType;
 
+  @Option(names = {"-o", "--output"}, paramLabel = "NAME",
+      description = "Send to this output of the module (IoT Edge, $.on): the edgeHub's routes carry it to other"
+          + " modules' inputs or upstream. Needs a module identity (ModuleId in -c, or --edge).")
+  @Nullable String output;
+
   @Option(names = "--count", paramLabel = "N", defaultValue = "1",
       description = "How many messages to send (default: ${DEFAULT-VALUE}).")
   int count = 1;
@@ -81,6 +86,13 @@ final class SendCommand implements Callable<Integer> {
     }
     if (rate != null && !(rate > 0)) {
       throw new IllegalArgumentException("--rate must be a positive number of messages per second");
+    }
+    if (output != null && !device.isModule()) {
+      throw new IllegalArgumentException("--output " + output + " needs a module identity: a connection string with"
+          + " ModuleId=… (rxiothub emulator add-device DEVICE --module MODULE prints one), or --edge");
+    }
+    if (output != null) {
+      Message.builder().outputName(output); // its rules checked before connecting: a usage error names them
     }
     String body = Payloads.read(payload, file, spec.commandLine(), "payload");
     PrintWriter out = spec.commandLine().getOut();
@@ -116,7 +128,8 @@ final class SendCommand implements Callable<Integer> {
         }
         Message message = message(body.replace("{i}", Integer.toString(i)));
         sent++;
-        session.client().send(message).subscribe(() -> {
+        (output == null ? session.client().send(message)
+            : ((io.rxiothub.device.ModuleClient) session.client()).sendToOutput(output, message)).subscribe(() -> {
           acked.incrementAndGet();
           window.release();
           update(bar, acked.get(), failed.get());
@@ -138,7 +151,7 @@ final class SendCommand implements Callable<Integer> {
     }
     double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
     if (count == 1 && sent == 1 && failed.get() == 0 && acked.get() == 1) {
-      out.println(style.ok("sent") + " 1 message (" + body.getBytes(StandardCharsets.UTF_8).length
+      out.println(style.ok("sent") + " 1 message" + (output == null ? "" : " to output " + output) + " (" + body.getBytes(StandardCharsets.UTF_8).length
           + " bytes), acknowledged in " + String.format(Locale.ROOT, "%.0f ms", seconds * 1000));
     } else {
       out.println((failed.get() == 0 ? style.ok("sent") : style.failed("sent")) + " " + sent + " of " + count

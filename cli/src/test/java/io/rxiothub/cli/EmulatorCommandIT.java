@@ -7,6 +7,8 @@ import io.rxiothub.emulator.service.ServiceFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -126,6 +128,8 @@ class EmulatorCommandIT {
     Cli token = Cli.run("emulator", "token", "--service-file", service);
     assertThat(token.out).startsWith("SharedAccessSignature sr=localhost&sig=").contains("&skn=iothubowner");
 
+    edgePipeline(service, file);
+
     // stop
     Cli stop = Cli.run("emulator", "stop", "--service-file", service);
     assertThat(stop.exitCode).isZero();
@@ -133,6 +137,94 @@ class EmulatorCommandIT {
     assertThat(ended.exitCode).isZero();
     assertThat(ended.out).contains("hub emulator stopped");
     assertThat(serviceFile).doesNotExist();
+  }
+
+  /**
+   * IoT Edge through the running emulator: two modules of an edge device, a route from one's output to the other's
+   * input (`emulator edge routes`), `send --output` and `receive --input`, a module's environment (`emulator edge
+   * env`) and `receive --edge` from it, and the errors of each.
+   */
+  private static void edgePipeline(String service, ServiceFile file) {
+    String port = Integer.toString(file.mqttPort());
+    Cli.run("emulator", "add-device", "edge1", "--service-file", service);
+    String sensor = Cli.run("emulator", "add-device", "edge1", "-m", "sensor", "--service-file", service).out.trim();
+    String filter = Cli.run("emulator", "add-device", "edge1", "-m", "filter", "--service-file", service).out.trim();
+    String[] asSensor = {"-c", sensor, "--ca-file", file.caFile(), "--port", port};
+    String[] asFilter = {"-c", filter, "--ca-file", file.caFile(), "--port", port};
+
+    Cli added = Cli.run("emulator", "edge", "routes", "add", "-d", "edge1", "toFilter",
+        "FROM /messages/modules/sensor/outputs/temp INTO BrokeredEndpoint(\"/modules/filter/inputs/in1\")",
+        "--service-file", service);
+    assertThat(added.exitCode).as(added.toString()).isZero();
+    assertThat(added.out).contains("route toFilter of edge1: FROM /messages/modules/sensor/outputs/temp");
+    Cli.run("emulator", "edge", "routes", "add", "-d", "edge1", "up", "FROM /messages/modules/filter/outputs/* INTO"
+        + " $upstream", "--service-file", service);
+    Cli listed = Cli.run("emulator", "edge", "routes", "list", "-d", "edge1", "--service-file", service);
+    assertThat(listed.out).as(listed.toString()).contains("toFilter  FROM /messages/modules/sensor/outputs/temp")
+        .contains("up  FROM /messages/modules/filter/outputs/* INTO $upstream");
+    Cli bad = Cli.run("emulator", "edge", "routes", "add", "-d", "edge1", "broken", "FROM /messages/modules/x INTO"
+        + " nowhere", "--service-file", service);
+    assertThat(bad.exitCode).as(bad.toString()).isEqualTo(2);
+    assertThat(bad.err).contains("route 'broken' of edge1");
+    Cli noDevice = Cli.run("emulator", "edge", "routes", "list", "-d", "nobody", "--service-file", service);
+    assertThat(noDevice.exitCode).isEqualTo(2);
+    assertThat(noDevice.err).contains("'nobody' does not exist");
+
+    // the sensor sends to its output; the route holds it for the filter's input until the filter listens
+    Cli sent = Cli.run(Cli.concat(new String[] {"send", "--output", "temp", "-p", "unit=C", "21.5"}, asSensor));
+    assertThat(sent.exitCode).as(sent.toString()).isZero();
+    assertThat(sent.out).contains("sent 1 message to output temp");
+    Cli got = Cli.run(Cli.concat(new String[] {"receive", "--input", "in1", "--count", "1", "--timeout", "20"},
+        asFilter));
+    assertThat(got.exitCode).as(got.toString()).isZero();
+    assertThat(got.err).contains("receiving on input in1 of module edge1/filter");
+    assertThat(got.out).contains("message 1  input in1  21.5").contains("unit=C").contains("$.cmid=sensor");
+
+    // the filter's environment: its tokens signed by the emulator's workload API, its trust bundle the only trust
+    Cli env = Cli.run("emulator", "edge", "env", "-d", "edge1", "-m", "filter", "--service-file", service);
+    assertThat(env.exitCode).as(env.toString()).isZero();
+    assertThat(env.out).contains("export IOTEDGE_MODULEID='filter'", "export IOTEDGE_DEVICEID='edge1'",
+        "export IOTEDGE_AUTHSCHEME='sasToken'", "export IOTEDGE_WORKLOADURI='http://localhost:");
+    Map<String, String> variables = new HashMap<>();
+    Matcher export = Pattern.compile("export (IOTEDGE_\\w+)='([^']*)'").matcher(env.out);
+    while (export.find()) {
+      variables.put(export.group(1), export.group(2));
+    }
+    Cli.run(Cli.concat(new String[] {"send", "--output", "temp", "22.5"}, asSensor));
+    DeviceOptions.environment = () -> variables;
+    try {
+      Cli edge = Cli.run("receive", "--edge", "--port", port, "--count", "1", "--timeout", "20");
+      assertThat(edge.exitCode).as(edge.toString()).isZero();
+      assertThat(edge.err).contains("receiving on every input of module edge1/filter");
+      assertThat(edge.out).contains("message 1  input in1  22.5");
+      assertThat(edge.out + edge.err).doesNotContain("sig=");
+      Cli upstream = Cli.run("send", "--edge", "--port", port, "--output", "alerts", "hot");
+      assertThat(upstream.exitCode).as(upstream.toString()).isZero();
+      Cli withCa = Cli.run("send", "--edge", "--ca-file", file.caFile(), "x");
+      assertThat(withCa.exitCode).isEqualTo(2);
+      assertThat(withCa.err).contains("--edge takes identity and trust from the IOTEDGE_* variables");
+      variables.put("IOTEDGE_MODULEGENERATIONID", "stale");
+      Cli stale = Cli.run("send", "--edge", "--port", port, "x");
+      assertThat(stale.exitCode).as(stale.toString()).isEqualTo(4);
+      assertThat(stale.err).contains("IoT Edge workload API").contains("404").doesNotContain("sig=");
+      variables.remove("IOTEDGE_MODULEID");
+      Cli missing = Cli.run("send", "--edge", "--port", port, "x");
+      assertThat(missing.exitCode).isEqualTo(2);
+      assertThat(missing.err).contains("IOTEDGE_MODULEID is not set");
+    } finally {
+      DeviceOptions.environment = System::getenv;
+    }
+
+    // a device has neither outputs nor inputs; a removed route is gone
+    Cli deviceOutput = Cli.run(Cli.concat(new String[] {"send", "--output", "temp", "x"}, "-c",
+        Cli.run("emulator", "add-device", "edge1", "--service-file", service).out.trim()));
+    assertThat(deviceOutput.exitCode).isEqualTo(2);
+    assertThat(deviceOutput.err).contains("--output temp needs a module identity");
+    Cli removed = Cli.run("emulator", "edge", "routes", "remove", "-d", "edge1", "toFilter", "--service-file", service);
+    assertThat(removed.out).as(removed.toString()).contains("removed route toFilter of edge1");
+    Cli again = Cli.run("emulator", "edge", "routes", "remove", "-d", "edge1", "toFilter", "--service-file", service);
+    assertThat(again.exitCode).isEqualTo(2);
+    assertThat(again.err).contains("has no route 'toFilter'");
   }
 
   @Test

@@ -27,7 +27,8 @@ class HelpTest {
     List<String> paths = new ArrayList<>();
     collect("", RxIotHubCommand.newCommandLine(), paths);
 
-    assertThat(paths).contains("demo", "emulator", "emulator c2d", "emulator purge", "emulator feedback", "emulator stop", "send", "receive", "twin get",
+    assertThat(paths).contains("demo", "emulator", "emulator c2d", "emulator purge", "emulator feedback", "emulator stop", "emulator edge routes add",
+        "emulator edge routes list", "emulator edge routes remove", "emulator edge env", "send", "receive", "twin get",
         "twin report", "twin watch", "methods serve", "methods invoke", "provision", "dps enroll", "dps list", "dps show", "dps delete", "sas",
         "sas verify", "gateway", "gateway run");
     for (String path : paths) {

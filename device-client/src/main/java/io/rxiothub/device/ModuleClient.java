@@ -126,7 +126,10 @@ public final class ModuleClient extends BaseClient {
      * trusts exactly those certificates. Every SAS token (at each connection attempt and renewal, lifetime 1 h,
      * renewed at {@code sasTokenRenewalMargin}) is signed by the workload API with the module's key, which the
      * module never holds; a workload API that fails or does not answer fails that connection attempt with
-     * {@link IotHubConnectionException} naming the workload URI and the status (never a token).
+     * {@link IotHubConnectionException} naming the workload URI and the status (never a token). A {@code connect()}
+     * hears that at once; while the client reconnects on its own (after a lost connection or at a renewal) the
+     * workload API is asked again with the reconnect backoff until the give-up time ({@code reconnectGiveUpMillis}),
+     * not only the 5 times of a {@link SasTokenSource}, and sends wait in the offline queue meanwhile.
      *
      * <p>The workload URI must be {@code http://} or {@code https://} (JVM trust for https). A {@code unix://} URI,
      * the IoT Edge default, is refused: Java 8 and Android have no Unix domain sockets; configure the IoT Edge

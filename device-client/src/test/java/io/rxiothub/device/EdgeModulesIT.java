@@ -161,6 +161,48 @@ class EdgeModulesIT {
   }
 
   @Test
+  void aWorkloadFailingOrSlowWhileReconnectingIsRetriedPastTheTokenSourceLimitAndNothingQueuedIsLost() {
+    HUB.createDevice("edge-8");
+    HUB.createModule("edge-8", "env");
+    Map<String, String> env = HUB.hub().edge().environment("edge-8", "env");
+    ModuleClient client = ModuleClient.builder().edgeEnvironment(env).port(HUB.hub().mqttPort())
+        .reconnectBackoff(20, 100).build();
+    List<ConnectionState> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try {
+      client.connectionStates().subscribe(states::add);
+      client.connect().blockingAwait(20, TimeUnit.SECONDS);
+      long signed = HUB.hub().edge().workloadSignRequests();
+      // More failures in a row than a user's token source is retried (5), then one slow answer that succeeds.
+      int failures = io.rxiothub.device.internal.Credentials.SOURCE_REFUSALS_RETRIED + 3;
+      HUB.hub().edge().workloadFaults(failures, 503, 0);
+      HUB.hub().dropConnection("edge-8", "env");
+      await().atMost(Duration.ofSeconds(10)).until(() -> client.connectionState().status()
+          != ConnectionState.Status.CONNECTED);
+      List<io.reactivex.rxjava3.observers.TestObserver<Void>> sends = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        sends.add(client.send(reading(40 + i)).test()); // queued while the workload API fails
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> HUB.hub().edge().workloadSignRequests() >= signed + failures);
+      HUB.hub().edge().workloadFaults(1, 0, 1_500);
+
+      for (io.reactivex.rxjava3.observers.TestObserver<Void> send : sends) {
+        send.awaitDone(30, TimeUnit.SECONDS).assertComplete();
+      }
+      assertThat(client.connectionState().status()).isEqualTo(ConnectionState.Status.CONNECTED);
+      assertThat(HUB.hub().edge().workloadSignRequests()).isGreaterThanOrEqualTo(signed + failures + 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> HUB.hub().telemetry("edge-8", "env").size() == 3);
+      // Each failed signing was reported as a refused attempt naming the workload API and its status, no token.
+      assertThat(states).filteredOn(st -> st.reason() == ConnectionState.Reason.REFUSED)
+          .isNotEmpty()
+          .allSatisfy(st -> assertThat(String.valueOf(st.error())).contains("workload API").contains("503")
+              .doesNotContain("sig="));
+    } finally {
+      HUB.hub().edge().workloadFaults(0, 0, 0);
+      client.close();
+    }
+  }
+
+  @Test
   void anUnreachableWorkloadFailsTheBuilderNamingIt() throws Exception {
     HUB.createDevice("edge-6");
     HUB.createModule("edge-6", "env");

@@ -7,6 +7,7 @@ import io.rxiothub.emulator.dps.DpsEndpoint;
 import io.rxiothub.emulator.dps.internal.EnrollmentRoutes;
 import io.rxiothub.emulator.edge.EdgeHub;
 import io.rxiothub.emulator.edge.internal.EdgeFace;
+import io.rxiothub.emulator.edge.internal.EdgeServiceRoutes;
 import io.rxiothub.emulator.files.FileUploads;
 import io.rxiothub.emulator.files.internal.FileUploadService;
 import io.rxiothub.emulator.files.internal.FilesConsole;
@@ -79,6 +80,8 @@ public final class HubEmulator implements AutoCloseable {
     files.install(runtime.routes());
     FilesConsole.install(runtime.routes(), console.pages(), files, core.registry(), settings.clock());
     this.edge = new EdgeFace(core, () -> runtime.tls().caCertificatePem());
+    EdgeServiceRoutes.install(runtime.routes(), edge, core.registry(),
+        new ServiceAuth(core.registry(), settings.clock()));
     EnrollmentRoutes.install(runtime.routes(), this::dps, hostName, new ServiceAuth(core.registry(), settings.clock()),
         settings.clock());
   }

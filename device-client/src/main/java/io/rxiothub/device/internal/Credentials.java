@@ -172,10 +172,18 @@ public final class Credentials implements ConnectCredentials {
    */
   public static final int SOURCE_REFUSALS_RETRIED = 5;
 
-  /** Returns {@link #SOURCE_REFUSALS_RETRIED} for a token source, else 0 (a key or fixed token cannot change). */
+  /**
+   * Returns {@link #SOURCE_REFUSALS_RETRIED} for a user's token source; for the IoT Edge workload API's tokens
+   * {@code Integer.MAX_VALUE}, so that only the give-up time ends the retries (the workload API and the edgeHub are
+   * local services that restart: a module should outlast that, with its queued messages); else 0 (a key or fixed
+   * token cannot change).
+   */
   @Override
   public int refusalsRetried() {
-    return kind == Kind.SOURCE ? SOURCE_REFUSALS_RETRIED : 0;
+    if (kind != Kind.SOURCE) {
+      return 0;
+    }
+    return source instanceof EdgeEnvironment.WorkloadTokenSource ? Integer.MAX_VALUE : SOURCE_REFUSALS_RETRIED;
   }
 
   /** Returns when the last token made should be renewed, or -1 if tokens are not renewed. */

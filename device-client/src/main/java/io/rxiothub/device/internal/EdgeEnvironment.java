@@ -133,12 +133,37 @@ public final class EdgeEnvironment {
 
   /** The token source: each token signed by the workload API for {@link #TOKEN_SECONDS}. */
   public SasTokenSource tokenSource() {
-    return (resourceUri, nowEpochSeconds) -> {
+    return new WorkloadTokenSource(workload, moduleId, generationId);
+  }
+
+  /**
+   * Tokens signed by the workload API. The runtime's own service may fail or be slow for a while (restarting, its
+   * HSM busy): {@link Credentials} retries such failures, and refusals of the tokens it signs, for as long as the
+   * client's give-up time while it reconnects on its own, instead of the few times of a user's token source.
+   */
+  static final class WorkloadTokenSource implements SasTokenSource {
+    private final WorkloadClient workload;
+    private final String moduleId;
+    private final String generationId;
+
+    WorkloadTokenSource(WorkloadClient workload, String moduleId, String generationId) {
+      this.workload = workload;
+      this.moduleId = moduleId;
+      this.generationId = generationId;
+    }
+
+    @Override
+    public String token(String resourceUri, long nowEpochSeconds) {
       long se = nowEpochSeconds + TOKEN_SECONDS;
       String sr = PercentEncoding.encode(resourceUri);
       String digest = workload.sign(moduleId, generationId, sr + "\n" + se);
       return "SharedAccessSignature sr=" + sr + "&sig=" + PercentEncoding.encode(digest) + "&se=" + se;
-    };
+    }
+
+    @Override
+    public String toString() {
+      return "tokens signed by the " + workload;
+    }
   }
 
   @Override

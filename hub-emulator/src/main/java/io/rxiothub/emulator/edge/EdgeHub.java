@@ -47,4 +47,18 @@ public interface EdgeHub {
    * @throws IllegalArgumentException if the module does not exist in the registry
    */
   Map<String, String> environment(String deviceId, String moduleId);
+
+  /**
+   * Makes the workload API's next {@code requests} sign requests (of any module) misbehave, for tests of how a module
+   * copes with a failing or slow workload API: each is held {@code delayMillis}, then answered with HTTP
+   * {@code status} and a JSON error, or, with {@code status} 0, signed as usual (only slow). {@code requests} 0
+   * clears what is left. The workload API answers one request at a time, so a held request holds the ones after it.
+   *
+   * @throws IllegalArgumentException if {@code requests} or {@code delayMillis} is negative, or {@code status} is
+   *     neither 0 nor in 400..599
+   */
+  void workloadFaults(int requests, int status, long delayMillis);
+
+  /** Returns how many sign requests the workload API has received (answered or failed), for tests. */
+  long workloadSignRequests();
 }

@@ -315,6 +315,28 @@ public final class ServiceClient {
     return (group ? "/enrollmentGroups/" : "/enrollments/") + encode(id);
   }
 
+  /** The routes of edge device {@code deviceId}: {@code {"routes":{"name":"FROM …",…}}} (docs/service-api.md §11). */
+  public JsonNode edgeRoutes(String deviceId) {
+    return call("GET", "/emulator/edge/" + encode(deviceId) + "/routes", null, 10);
+  }
+
+  /** Adds or replaces route {@code name} of edge device {@code deviceId}; answers {@code {"name","route"}}. */
+  public JsonNode setEdgeRoute(String deviceId, String name, String route) {
+    return call("PUT", "/emulator/edge/" + encode(deviceId) + "/routes/" + encode(name),
+        JSON.createObjectNode().put("route", route).toString(), 10);
+  }
+
+  /** Removes route {@code name} of edge device {@code deviceId}; a 404 ServiceException when there is none. */
+  public void removeEdgeRoute(String deviceId, String name) {
+    call("DELETE", "/emulator/edge/" + encode(deviceId) + "/routes/" + encode(name), null, 10);
+  }
+
+  /** The {@code IOTEDGE_*} variables of module {@code moduleId} of edge device {@code deviceId}, as one object. */
+  public JsonNode edgeEnvironment(String deviceId, String moduleId) {
+    return call("GET", "/emulator/edge/" + encode(deviceId) + "/modules/" + encode(moduleId) + "/environment", null,
+        10);
+  }
+
   /** A SAS token (a secret) for the service connection string's policy, valid for an hour: for curl and scripts. */
   public String sasToken() {
     return token();

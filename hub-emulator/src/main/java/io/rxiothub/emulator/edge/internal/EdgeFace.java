@@ -75,6 +75,23 @@ public final class EdgeFace implements EdgeHub, AutoCloseable {
     return env;
   }
 
+  @Override
+  public void workloadFaults(int requests, int status, long delayMillis) {
+    if (requests < 0 || delayMillis < 0) {
+      throw new IllegalArgumentException("requests and delayMillis must not be negative");
+    }
+    if (status != 0 && (status < 400 || status > 599)) {
+      throw new IllegalArgumentException("status must be 0 (slow only) or an HTTP error status 400..599, got "
+          + status);
+    }
+    workload.faults(requests, status, delayMillis);
+  }
+
+  @Override
+  public long workloadSignRequests() {
+    return workload.signRequests();
+  }
+
   /** How many input messages are held for a module that is not subscribed. */
   public int held(String deviceId, String moduleId) {
     return router.held(new Identity(deviceId, moduleId));

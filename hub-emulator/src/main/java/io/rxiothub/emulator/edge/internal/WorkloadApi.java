@@ -41,6 +41,11 @@ public final class WorkloadApi implements AutoCloseable {
   private final Supplier<String> trustBundlePem;
   private final Map<Identity, String> generationIds = new ConcurrentHashMap<>();
   private @Nullable HttpServer server;
+  /** Guarded by this: the injected faults left, their status (0: slow only) and delay. */
+  private int faultsLeft;
+  private int faultStatus;
+  private long faultDelayMillis;
+  private final java.util.concurrent.atomic.AtomicLong signRequests = new java.util.concurrent.atomic.AtomicLong();
 
   /** Signs with keys of {@code registry}; serves {@code trustBundlePem} as the trust bundle. */
   public WorkloadApi(RegistryStore registry, Supplier<String> trustBundlePem) {
@@ -69,6 +74,27 @@ public final class WorkloadApi implements AutoCloseable {
   public String generationId(Identity module) {
     return generationIds.computeIfAbsent(module,
         k -> "6" + Long.toString(Math.abs((k.clientId().hashCode() * 2654435761L) % 1_000_000_000_000L)));
+  }
+
+  /** The next {@code requests} sign requests wait {@code delayMillis}, then fail with {@code status} (0: sign). */
+  public synchronized void faults(int requests, int status, long delayMillis) {
+    faultsLeft = requests;
+    faultStatus = status;
+    faultDelayMillis = delayMillis;
+  }
+
+  /** How many sign requests came. */
+  public long signRequests() {
+    return signRequests.get();
+  }
+
+  /** Takes one injected fault: {status, delay}, or null when none is left. */
+  private synchronized long @Nullable [] takeFault() {
+    if (faultsLeft <= 0) {
+      return null;
+    }
+    faultsLeft--;
+    return new long[] {faultStatus, faultDelayMillis};
   }
 
   @Override
@@ -104,6 +130,23 @@ public final class WorkloadApi implements AutoCloseable {
   }
 
   private void sign(HttpExchange exchange, String deviceId, String moduleId, String genId) throws IOException {
+    signRequests.incrementAndGet();
+    long[] fault = takeFault();
+    if (fault != null) {
+      if (fault[1] > 0) {
+        try {
+          Thread.sleep(fault[1]);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (fault[0] != 0) {
+        LOG.info("hub emulator: workload API fails a sign request of {}/{} with {} (injected)", deviceId, moduleId,
+            fault[0]);
+        answer(exchange, (int) fault[0], error("injected fault: the workload API answers " + fault[0]));
+        return;
+      }
+    }
     Identity module = new Identity(deviceId, moduleId);
     Optional<DeviceIdentity> found = registry.get(module);
     if (found.isEmpty() || !genId.equals(generationIds.get(module))) {
