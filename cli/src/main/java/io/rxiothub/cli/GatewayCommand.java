@@ -5,6 +5,7 @@ import io.rxiothub.gateway.Gateway;
 import io.rxiothub.gateway.GatewayConfig;
 import io.rxiothub.gateway.GatewayConfigException;
 import io.rxiothub.gateway.GatewayConfigFile;
+import io.rxiothub.gateway.WatsonUpstream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,7 +25,8 @@ final class GatewayCommand {
 
   /** {@code rxiothub gateway run}. */
   @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Runs the gateway of a configuration file (YAML or JSON; see gateway/examples/gateway-azure.yaml)"
+      description = "Runs the gateway of a configuration file (YAML or JSON; see gateway/examples/gateway-azure.yaml"
+          + " and gateway-watson.yaml)"
           + " until Ctrl-C or SIGTERM, then stops gracefully: what the hub has not acknowledged stays on disk.")
   static final class Run implements Callable<Integer> {
 
@@ -58,7 +60,14 @@ final class GatewayCommand {
           throw new CliException(ExitCodes.FAILED, "the gateway did not start: " + e.getMessage(), e);
         }
         try (gateway) {
-          out.println("gateway for " + parsed.hubHostName() + ": " + parsed.leaves().size() + " leaf device(s)");
+          if (parsed.hubHostName() != null) {
+            out.println("gateway for " + parsed.hubHostName() + ": " + parsed.leaves().size() + " leaf device(s)");
+          }
+          WatsonUpstream watson = parsed.watson();
+          if (watson != null) {
+            out.println("gateway " + watson.gatewayClientId() + " to " + watson.connectHost() + ":" + watson.port()
+                + ": " + watson.leaves().size() + " Watson leaf device(s)");
+          }
           if (gateway.tlsPort() > 0) {
             out.println("  MQTT over TLS  " + parsed.bindAddress() + ":" + gateway.tlsPort() + " (leaves dial "
                 + parsed.hostName() + ")");

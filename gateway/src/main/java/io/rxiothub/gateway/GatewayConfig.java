@@ -29,13 +29,14 @@ public final class GatewayConfig {
   private final long storeMaxBytes;
   private final long storeMaxAgeSeconds;
   private final StoreOverflow storeOverflow;
-  private final String hubHostName;
+  private final @Nullable String hubHostName;
   private final int hubPort;
   private final @Nullable String hubConnectHost;
   private final @Nullable Path hubCaFile;
   private final List<LeafDevice> leaves;
   private final @Nullable LeafProvisioning provisioning;
   private final long shutdownDrainMillis;
+  private final @Nullable WatsonUpstream watson;
 
   private GatewayConfig(Builder b) {
     this.hostName = b.hostName;
@@ -50,13 +51,14 @@ public final class GatewayConfig {
     this.storeMaxBytes = b.storeMaxBytes;
     this.storeMaxAgeSeconds = b.storeMaxAgeSeconds;
     this.storeOverflow = b.storeOverflow;
-    this.hubHostName = Objects.requireNonNull(b.hubHostName);
+    this.hubHostName = b.hubHostName;
     this.hubPort = b.hubPort;
     this.hubConnectHost = b.hubConnectHost;
     this.hubCaFile = b.hubCaFile;
     this.leaves = Collections.unmodifiableList(new ArrayList<>(b.leaves));
     this.provisioning = b.provisioning;
     this.shutdownDrainMillis = b.shutdownDrainMillis;
+    this.watson = b.watson;
   }
 
   /** Returns a builder with the defaults. */
@@ -86,6 +88,7 @@ public final class GatewayConfig {
     b.leaves.addAll(leaves);
     b.provisioning = provisioning;
     b.shutdownDrainMillis = shutdownDrainMillis;
+    b.watson = watson;
     return b;
   }
 
@@ -149,8 +152,8 @@ public final class GatewayConfig {
     return storeOverflow;
   }
 
-  /** The IoT Hub host name: the leaves' token audience and the upstream host. */
-  public String hubHostName() {
+  /** The IoT Hub host name: the leaves' token audience and the upstream host; null without Azure leaves. */
+  public @Nullable String hubHostName() {
     return hubHostName;
   }
 
@@ -179,6 +182,11 @@ public final class GatewayConfig {
     return provisioning;
   }
 
+  /** The Watson IoT upstream and its leaves, or null without Watson leaves (protocol.md §18.3). */
+  public @Nullable WatsonUpstream watson() {
+    return watson;
+  }
+
   /** How long a graceful shutdown waits for upstream acknowledgements before it keeps the rest on disk. */
   public long shutdownDrainMillis() {
     return shutdownDrainMillis;
@@ -200,16 +208,16 @@ public final class GatewayConfig {
         && Objects.equals(tlsCertificateFile, other.tlsCertificateFile)
         && Objects.equals(tlsKeyFile, other.tlsKeyFile) && Objects.equals(dataDirectory, other.dataDirectory)
         && metricsBindAddress.equals(other.metricsBindAddress) && storeOverflow == other.storeOverflow
-        && hubHostName.equals(other.hubHostName) && Objects.equals(hubConnectHost, other.hubConnectHost)
+        && Objects.equals(hubHostName, other.hubHostName) && Objects.equals(hubConnectHost, other.hubConnectHost)
         && Objects.equals(hubCaFile, other.hubCaFile) && leaves.equals(other.leaves)
-        && Objects.equals(provisioning, other.provisioning);
+        && Objects.equals(provisioning, other.provisioning) && Objects.equals(watson, other.watson);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(hostName, bindAddress, mqttPort, tlsPort, tlsCertificateFile, tlsKeyFile, dataDirectory,
         metricsBindAddress, metricsPort, storeMaxBytes, storeMaxAgeSeconds, storeOverflow, hubHostName, hubPort,
-        hubConnectHost, hubCaFile, leaves, provisioning, shutdownDrainMillis);
+        hubConnectHost, hubCaFile, leaves, provisioning, shutdownDrainMillis, watson);
   }
 
   @Override
@@ -218,7 +226,8 @@ public final class GatewayConfig {
         + ", data=" + dataDirectory + ", metrics=" + metricsPort + ", store=" + storeMaxBytes + " B/"
         + storeMaxAgeSeconds + " s/" + storeOverflow + ", hub=" + hubHostName + ":" + hubPort
         + (hubConnectHost != null ? " via " + hubConnectHost : "") + ", leaves=" + leaves.size()
-        + (provisioning != null ? ", " + provisioning : "") + "}";
+        + (provisioning != null ? ", " + provisioning : "") + (watson != null ? ", watson=" + watson : "")
+        + "}";
   }
 
   /** Builds a {@link GatewayConfig}; setters reject bad values at once, {@link #build()} missing ones. */
@@ -242,6 +251,7 @@ public final class GatewayConfig {
     private final List<LeafDevice> leaves = new ArrayList<>();
     private @Nullable LeafProvisioning provisioning;
     private long shutdownDrainMillis = 5_000;
+    private @Nullable WatsonUpstream watson;
 
     private Builder() {
     }
@@ -350,6 +360,12 @@ public final class GatewayConfig {
       return this;
     }
 
+    /** Sets the Watson IoT upstream and its leaves (protocol.md §18.3); null for none. */
+    public Builder watson(@Nullable WatsonUpstream watson) {
+      this.watson = watson;
+      return this;
+    }
+
     /** Sets how long a graceful shutdown waits for upstream acknowledgements (default 5,000 ms). */
     public Builder shutdownDrainMillis(long millis) {
       if (millis < 0) {
@@ -362,14 +378,19 @@ public final class GatewayConfig {
     /**
      * Builds the configuration.
      *
-     * @throws IllegalStateException if the hub is missing, no leaf is given (nor provisioning), a leaf id repeats,
+     * @throws IllegalStateException if neither the hub nor Watson is set, the hub has no leaf (nor provisioning)
+     *     or leaves have no hub, a leaf id repeats, an Azure leaf id starts with {@code d:} beside Watson leaves,
      *     or both downstream ports are off
      */
     public GatewayConfig build() {
-      if (hubHostName == null) {
-        throw new IllegalStateException("hub host name missing: call hub(hostName, port)");
+      if (hubHostName == null && (!leaves.isEmpty() || provisioning != null)) {
+        throw new IllegalStateException("hub host name missing for the Azure leaves: call hub(hostName, port)");
       }
-      if (leaves.isEmpty() && provisioning == null) {
+      if (hubHostName == null && watson == null) {
+        throw new IllegalStateException("no upstream: call hub(hostName, port) for IoT Hub or watson(...) for"
+            + " Watson IoT");
+      }
+      if (hubHostName != null && leaves.isEmpty() && provisioning == null) {
         throw new IllegalStateException("no leaf device configured: add at least one with leaf(...), or "
             + "provisioning(...)");
       }
@@ -377,6 +398,14 @@ public final class GatewayConfig {
       for (LeafDevice leaf : leaves) {
         if (!ids.add(leaf.clientId())) {
           throw new IllegalStateException("leaf device id '" + leaf.clientId() + "' is configured twice");
+        }
+      }
+      if (watson != null) {
+        for (String id : ids) {
+          if (id.startsWith("d:")) {
+            throw new IllegalStateException("leaf device id '" + id + "' starts with 'd:', which names Watson"
+                + " devices on this gateway's broker");
+          }
         }
       }
       if (mqttPort < 0 && tlsPort < 0) {

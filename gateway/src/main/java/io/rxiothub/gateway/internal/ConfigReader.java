@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /** Reads the configuration file; see the gateway README for its keys. */
 public final class ConfigReader {
 
-  private static final Set<String> TOP = Set.of("gateway", "metrics", "store", "azure");
+  private static final Set<String> TOP = Set.of("gateway", "metrics", "store", "azure", "watson");
   private static final Set<String> GATEWAY = Set.of("hostName", "bindAddress", "mqttPort", "tlsPort", "tls",
       "dataDirectory", "shutdownDrainMillis");
   private static final Set<String> TLS = Set.of("certificateFile", "keyFile");
@@ -67,8 +67,8 @@ public final class ConfigReader {
       throw new GatewayConfigException(source + ": not valid YAML/JSON: " + e.getMessage(), 0);
     }
     if (root == null) {
-      throw new GatewayConfigException(source + ": the file is empty; it needs at least 'azure' with hostName "
-          + "and leaves", 0);
+      throw new GatewayConfigException(source + ": the file is empty; it needs 'azure' (hostName and leaves) or "
+          + "'watson' (orgId, gateway and leaves)", 0);
     }
     Map<String, Node> top = mapping(root, "the file", TOP);
     GatewayConfig.Builder b = GatewayConfig.builder();
@@ -102,9 +102,25 @@ public final class ConfigReader {
       guard(top.get("store"), () -> b.store(maxBytes, maxAge, overflow));
     }
     Node azureNode = top.get("azure");
-    if (azureNode == null) {
-      throw fail(root, "'azure' is missing: the upstream hub (hostName) and its leaves");
+    if (azureNode == null && top.get("watson") == null) {
+      throw fail(root, "'azure' is missing, and so is 'watson': the upstream hub (hostName) and its leaves, or the"
+          + " Watson IoT organisation, gateway and leaves");
     }
+    if (top.get("watson") != null) {
+      Node watson = top.get("watson");
+      guard(watson, () -> b.watson(WatsonSection.read(this, watson)));
+    }
+    if (azureNode != null) {
+      azure(azureNode, b);
+    }
+    try {
+      return b.build();
+    } catch (IllegalStateException e) {
+      throw fail(root, e.getMessage());
+    }
+  }
+
+  private void azure(Node azureNode, GatewayConfig.Builder b) {
     Map<String, Node> azure = mapping(azureNode, "azure", AZURE);
     Node host = required(azure, "hostName", azureNode, "azure");
     int port = azure.containsKey("port") ? (int) number(azure.get("port"), 1, 65535) : 8883;
@@ -138,11 +154,6 @@ public final class ConfigReader {
           ? LeafDevice.module(text(id), text(leaf.get("moduleId")), keyValue, password)
           : LeafDevice.of(text(id), keyValue, password)));
     }
-    try {
-      return b.build();
-    } catch (IllegalStateException e) {
-      throw fail(root, e.getMessage());
-    }
   }
 
   private LeafProvisioning provisioning(Node node) {
@@ -161,18 +172,18 @@ public final class ConfigReader {
     return p.build();
   }
 
-  private interface NodeAction {
+  interface NodeAction {
     void apply(Node node);
   }
 
-  private void apply(Map<String, Node> map, String key, NodeAction action) {
+  void apply(Map<String, Node> map, String key, NodeAction action) {
     Node node = map.get(key);
     if (node != null) {
       guard(node, () -> action.apply(node));
     }
   }
 
-  private void guard(Node node, Runnable action) {
+  void guard(Node node, Runnable action) {
     try {
       action.run();
     } catch (GatewayConfigException e) {
@@ -186,7 +197,7 @@ public final class ConfigReader {
     return node == null ? Map.of() : mapping(node, what, keys);
   }
 
-  private Map<String, Node> mapping(Node node, String what, Set<String> keys) {
+  Map<String, Node> mapping(Node node, String what, Set<String> keys) {
     if (!(node instanceof MappingNode mapping)) {
       throw fail(node, what + " must be a mapping of keys (" + String.join(", ", keys) + ")");
     }
@@ -202,7 +213,7 @@ public final class ConfigReader {
     return out;
   }
 
-  private Node required(Map<String, Node> map, String key, Node parent, String what) {
+  Node required(Map<String, Node> map, String key, Node parent, String what) {
     Node node = map.get(key);
     if (node == null) {
       throw fail(parent, what + " needs '" + key + "'");
@@ -210,7 +221,7 @@ public final class ConfigReader {
     return node;
   }
 
-  private String text(Node node) {
+  String text(Node node) {
     if (!(node instanceof ScalarNode scalar)) {
       throw fail(node, "expected a single value here, not a list or mapping");
     }
@@ -221,7 +232,7 @@ public final class ConfigReader {
     return value;
   }
 
-  private String secret(Node node, String what) {
+  String secret(Node node, String what) {
     String value = text(node);
     if (value.startsWith("env:")) {
       String name = value.substring(4);
@@ -234,7 +245,7 @@ public final class ConfigReader {
     return value;
   }
 
-  private long number(Node node, long min, long max) {
+  long number(Node node, long min, long max) {
     String value = text(node);
     long n;
     try {
@@ -257,11 +268,11 @@ public final class ConfigReader {
     }
   }
 
-  private Path path(Node node) {
+  Path path(Node node) {
     return base.resolve(text(node)).normalize();
   }
 
-  private GatewayConfigException fail(Node node, String rule) {
+  GatewayConfigException fail(Node node, String rule) {
     int line = node.getStartMark().getLine() + 1;
     return new GatewayConfigException(source + ":" + line + ": " + rule, line);
   }

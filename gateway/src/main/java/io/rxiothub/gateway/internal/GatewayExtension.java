@@ -58,6 +58,8 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
   private final LeafAuth auth;
   private final Relays relays;
   private final @Nullable LeafProvisioner provisioner;
+  /** The Watson leaves ({@code d:…} client ids), or null without them. */
+  private final @Nullable WatsonDownstream watson;
   private final AtomicLong connections = new AtomicLong();
   private volatile @Nullable PublishService publishService;
   private volatile @Nullable ClientService clientService;
@@ -69,19 +71,38 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
 
   /** Also provisions, through {@code provisioner}, the leaves {@code auth} accepts that have no relay yet. */
   public GatewayExtension(LeafAuth auth, Relays relays, @Nullable LeafProvisioner provisioner) {
+    this(auth, relays, provisioner, null);
+  }
+
+  /** Also hands the clients {@code watson} owns (Watson leaves, protocol.md §18.3) to it. */
+  public GatewayExtension(LeafAuth auth, Relays relays, @Nullable LeafProvisioner provisioner,
+      @Nullable WatsonDownstream watson) {
     this.auth = auth;
     this.relays = relays;
     this.provisioner = provisioner;
+    this.watson = watson;
+  }
+
+  private boolean watson(String clientId) {
+    return watson != null && watson.owns(clientId);
   }
 
   @Override
   public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
     publishService = Services.publishService();
     clientService = Services.clientService();
-    Services.securityRegistry().setAuthenticatorProvider(providerInput -> new Authenticator());
+    WatsonDownstream w = watson;
+    Services.securityRegistry().setAuthenticatorProvider(providerInput ->
+        w != null && watson(providerInput.getClientInformation().getClientId()) ? w.authenticator()
+            : new Authenticator());
     Authorizer authorizer = new Authorizer();
-    Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
+    Services.securityRegistry().setAuthorizerProvider(providerInput ->
+        w != null && watson(providerInput.getClientInformation().getClientId()) ? w.authorizer() : authorizer);
     Services.initializerRegistry().setClientInitializer((initInput, context) -> {
+      if (w != null && watson(initInput.getClientInformation().getClientId())) {
+        w.initialize(initInput, context);
+        return;
+      }
       LeafRelay relay = relays.get(initInput.getClientInformation().getClientId());
       if (relay == null) {
         return;
@@ -106,7 +127,8 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
       context.addSubackOutboundInterceptor((in, out) ->
           relay.subscriptionsActive(connectionId(in.getConnectionInformation().getConnectionAttributeStore())));
     });
-    Services.eventRegistry().setClientLifecycleEventListener(providerInput -> new Lifecycle());
+    Services.eventRegistry().setClientLifecycleEventListener(providerInput ->
+        w != null && watson(providerInput.getClientInformation().getClientId()) ? w.lifecycle() : new Lifecycle());
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.rxiothub.gateway.GatewayConfig;
 import io.rxiothub.gateway.LeafDevice;
 import io.rxiothub.gateway.LeafProvisioning;
 import io.rxiothub.gateway.StoreOverflow;
+import io.rxiothub.gateway.WatsonUpstream;
 import io.rxiothub.gateway.store.ForwardStore;
 import io.rxiothub.gateway.store.OverflowPolicy;
 import io.rxiothub.gateway.store.StoreSettings;
@@ -32,6 +33,7 @@ public final class GatewayRuntime implements AutoCloseable {
   private final GatewayConfig config;
   private final ForwardStore store;
   private final Relays relays;
+  private final @Nullable WatsonRelay watson;
   private final Metrics metrics;
   private final ScheduledExecutorService timer;
   private final ExecutorService forwarder;
@@ -40,12 +42,14 @@ public final class GatewayRuntime implements AutoCloseable {
   private final @Nullable String caPem;
   private boolean closed;
 
-  private GatewayRuntime(GatewayConfig config, ForwardStore store, Relays relays, Metrics metrics,
+  private GatewayRuntime(GatewayConfig config, ForwardStore store, Relays relays, @Nullable WatsonRelay watson,
+      Metrics metrics,
       ScheduledExecutorService timer, ExecutorService forwarder, GatewayBroker broker,
       @Nullable MetricsServer metricsServer, @Nullable String caPem) {
     this.config = config;
     this.store = store;
     this.relays = relays;
+    this.watson = watson;
     this.metrics = metrics;
     this.timer = timer;
     this.forwarder = forwarder;
@@ -70,6 +74,7 @@ public final class GatewayRuntime implements AutoCloseable {
     });
     ForwardStore store = ForwardStore.open(storeSettings(config));
     GatewayBroker broker = null;
+    WatsonRelay watson = null;
     try {
       Metrics metrics = new Metrics();
       UpstreamFactory factory = new UpstreamFactory(config);
@@ -95,8 +100,14 @@ public final class GatewayRuntime implements AutoCloseable {
       Relays relays = new Relays(byId);
       LeafProvisioner provisioner = provisioner(config, factory, relays,
           leaf -> new LeafRelay(leaf, factory, store, down, metrics, timer, forwarder));
-      extension[0] = new GatewayExtension(new LeafAuth(config.hubHostName(), leaves,
-          config.provisioning() == null ? null : config.provisioning().groupKey()), relays, provisioner);
+      WatsonUpstream watsonConfig = config.watson();
+      if (watsonConfig != null) {
+        watson = new WatsonRelay(watsonConfig, store, down, metrics, timer, forwarder);
+      }
+      String hub = config.hubHostName();
+      extension[0] = new GatewayExtension(new LeafAuth(hub == null ? "" : hub, leaves,
+          config.provisioning() == null ? null : config.provisioning().groupKey()), relays, provisioner,
+          watson == null ? null : new WatsonDownstream(watson, down::disconnect));
       GatewayTls tls = config.tlsPort() < 0 ? null : tls(config);
       broker = GatewayBroker.start(extension[0], config.bindAddress(), config.mqttPort(), config.tlsPort(), tls);
       MetricsServer server = null;
@@ -105,22 +116,30 @@ public final class GatewayRuntime implements AutoCloseable {
         server = MetricsServer.start(config.metricsBindAddress(), config.metricsPort(),
             () -> self[0].metricsText(), () -> self[0].healthy());
       }
-      self[0] = new GatewayRuntime(config, store, relays, metrics, timer, forwarder, broker, server,
+      self[0] = new GatewayRuntime(config, store, relays, watson, metrics, timer, forwarder, broker, server,
           tls == null ? null : tls.caCertificatePem());
       for (String deviceId : store.devices()) {
         LeafRelay relay = relays.get(deviceId);
         if (relay != null) {
           relay.kick(); // resume what an earlier run stored and did not forward
+        } else if (watson != null && watson.isLeaf(deviceId)) {
+          watson.resume(deviceId);
         } else {
           LOG.warn("gateway: the store holds messages of '{}', which is no longer a configured leaf: kept",
               deviceId);
         }
+      }
+      if (watson != null) {
+        watson.start();
       }
       LOG.info("gateway started: {}", config);
       return self[0];
     } catch (RuntimeException e) {
       if (broker != null) {
         broker.close();
+      }
+      if (watson != null) {
+        watson.close();
       }
       store.close();
       timer.shutdownNow();
@@ -199,9 +218,21 @@ public final class GatewayRuntime implements AutoCloseable {
       open += state > 0 ? 1 : 0;
       up += state == 2 ? 1 : 0;
     }
+    int online = (int) relays.all().stream().filter(LeafRelay::isOnline).count();
+    if (watson != null) {
+      open++;
+      up += watson.upstreamState() == 2 ? 1 : 0;
+      online += watson.leavesOnline();
+    }
     int connected = up;
-    return metrics.text(store, () -> (int) relays.all().stream().filter(LeafRelay::isOnline).count(),
-        () -> connected, open);
+    int leavesOnline = online;
+    String text = metrics.text(store, () -> leavesOnline, () -> connected, open);
+    if (watson == null) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text);
+    watson.metricsText(out);
+    return out.toString();
   }
 
   /** Healthy while every open upstream connection is up. */
@@ -211,7 +242,7 @@ public final class GatewayRuntime implements AutoCloseable {
         return false;
       }
     }
-    return true;
+    return watson == null || watson.upstreamState() == 2;
   }
 
   /** The messages the store holds now. */
@@ -231,6 +262,9 @@ public final class GatewayRuntime implements AutoCloseable {
     closed = true;
     broker.close();
     relays.all().forEach(LeafRelay::stopSending);
+    if (watson != null) {
+      watson.stopSending();
+    }
     forwarder.shutdown(); // a queued kick finds the relay draining and sends nothing
     long deadline = System.currentTimeMillis() + config.shutdownDrainMillis();
     int left = 0;
@@ -238,10 +272,16 @@ public final class GatewayRuntime implements AutoCloseable {
       for (LeafRelay relay : relays.all()) {
         left += relay.awaitIdle(deadline);
       }
+      if (watson != null) {
+        left += watson.awaitIdle(deadline);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     relays.all().forEach(LeafRelay::close);
+    if (watson != null) {
+      watson.close();
+    }
     if (metricsServer != null) {
       metricsServer.close();
     }
