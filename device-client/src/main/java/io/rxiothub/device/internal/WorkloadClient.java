@@ -35,8 +35,15 @@ final class WorkloadClient {
 
   private final String base;
   private final String apiVersion;
+  private final int timeoutMillis;
 
   WorkloadClient(String uri, String apiVersion) {
+    this(uri, apiVersion, TIMEOUT_MILLIS);
+  }
+
+  /** With connect and read time-outs of {@code timeoutMillis} each (tests; the default is 10 s). */
+  WorkloadClient(String uri, String apiVersion, int timeoutMillis) {
+    this.timeoutMillis = timeoutMillis;
     String b = uri;
     while (b.endsWith("/")) {
       b = b.substring(0, b.length() - 1);
@@ -105,8 +112,8 @@ final class WorkloadClient {
     HttpURLConnection c = null;
     try {
       c = (HttpURLConnection) new URL(base + path + "?api-version=" + encode(apiVersion)).openConnection();
-      c.setConnectTimeout(TIMEOUT_MILLIS);
-      c.setReadTimeout(TIMEOUT_MILLIS);
+      c.setConnectTimeout(timeoutMillis);
+      c.setReadTimeout(timeoutMillis);
       c.setRequestMethod(method);
       c.setRequestProperty("Accept", "application/json");
       c.setUseCaches(false);
