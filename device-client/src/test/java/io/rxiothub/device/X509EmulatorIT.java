@@ -1,7 +1,8 @@
-// X.509 end to end on loopback TLS, against the hub emulator (X509IT uses a bare HiveMQ CE) (protocol.md §15.5): our DeviceClient with a client certificate against the hub
-// emulator (self-signed thumbprint, CA-signed chain, refusals with CONNACK 5), and our ProvisioningClient with a
-// client certificate against the emulator's DPS (individual enrollment by certificate, group by intermediate CA),
-// then connecting to the assigned hub with the same certificate.
+// X.509 end to end on loopback TLS, against the hub emulator (X509IT uses a bare HiveMQ CE) (protocol.md §15.5): our
+// DeviceClient with a client certificate against the hub emulator (self-signed thumbprint, CA-signed chain, refusals
+// with CONNACK 5; MQTT and MQTT over WebSocket), and our ProvisioningClient with a client certificate against the
+// emulator's DPS (individual enrollment by certificate, group by intermediate CA, over MQTT and WebSocket), then
+// connecting to the assigned hub with the same certificate.
 package io.rxiothub.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +53,7 @@ class X509EmulatorIT {
     dps = HUB.hub().dps().retryAfterSeconds(0)
         .addEnrollment(Enrollment.group("x509-fleet").x509CaCertificates(intermediate, null)
             .initialTags("{\"site\":\"lab\"}").build())
-        .start();
+        .start("127.0.0.1", 0, 0);
   }
 
   private static String sha256(X509Certificate certificate) throws Exception {
@@ -93,6 +94,104 @@ class X509EmulatorIT {
     assertThat(identity.connectionString()).endsWith(";x509=true");
     connectAndSend(device(identity.connectionString()).clientCertificate(keys.getPrivate(), cert).build(),
         "thermo-x1");
+  }
+
+  @Test
+  void aSelfSignedDeviceConnectsWithItsCertificateOverWebSocket() throws Exception {
+    KeyPair keys = TestCertificates.keys();
+    X509Certificate cert = TestCertificates.certificate("CN=thermo-ws", keys, "CN=thermo-ws", keys, false);
+    DeviceIdentity identity = HUB.hub().registry().createSelfSignedDevice("thermo-ws", sha256(cert), null);
+    connectAndSend(device(identity.connectionString()).transport(Transport.MQTT_WS).port(HUB.hub().webSocketPort())
+        .clientCertificate(keys.getPrivate(), cert).build(), "thermo-ws");
+  }
+
+  @Test
+  void overWebSocketAnotherCertificateIsRefusedWithConnack5() throws Exception {
+    KeyPair keys = TestCertificates.keys();
+    X509Certificate enrolled = TestCertificates.certificate("CN=thermo-ws2", keys, "CN=thermo-ws2", keys, false);
+    DeviceIdentity identity = HUB.hub().registry().createSelfSignedDevice("thermo-ws2", sha256(enrolled), null);
+    KeyPair otherKeys = TestCertificates.keys();
+    X509Certificate other = TestCertificates.certificate("CN=thermo-ws2", otherKeys, "CN=thermo-ws2", otherKeys,
+        false);
+    DeviceClient client = device(identity.connectionString()).transport(Transport.MQTT_WS)
+        .port(HUB.hub().webSocketPort()).clientCertificate(otherKeys.getPrivate(), other).build();
+    try {
+      assertThatThrownBy(() -> client.connect().blockingAwait(20, TimeUnit.SECONDS))
+          .isInstanceOfSatisfying(IotHubConnectionRefusedException.class,
+              e -> assertThat(e.returnCode()).isEqualTo(5));
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void aGroupX509EnrollmentProvisionsOverWebSocketAndTheDeviceConnectsOverWebSocket() throws Exception {
+    KeyPair keys = TestCertificates.keys();
+    X509Certificate leaf = TestCertificates.certificate("CN=fleet-ws-1", keys, "CN=X509IT Intermediate",
+        intermediateKeys, false);
+    ProvisioningClient client = provisioning("fleet-ws-1").transport(Transport.MQTT_WS).port(dps.webSocketPort())
+        .clientCertificate(keys.getPrivate(), leaf, intermediate).build();
+    Registration registration = client.register().blockingGet();
+    assertThat(registration.deviceId()).isEqualTo("fleet-ws-1");
+    assertThat(HUB.hub().registry().get("fleet-ws-1")).hasValueSatisfying(d ->
+        assertThat(d.authenticationType()).isEqualTo(AuthenticationType.CERTIFICATE_AUTHORITY));
+    connectAndSend(client.deviceClientBuilder(registration).port(HUB.hub().webSocketPort()).build(), "fleet-ws-1");
+  }
+
+  @Test
+  void aSelfSignedModuleAndACaSignedModuleWithCnDeviceSlashModuleConnectAndSend() throws Exception {
+    HUB.hub().registry().addCertificateAuthority(root);
+    HUB.hub().registry().createDevice("edge-x1");
+    KeyPair selfKeys = TestCertificates.keys();
+    X509Certificate self = TestCertificates.certificate("CN=edge-x1-self", selfKeys, "CN=edge-x1-self", selfKeys,
+        false);
+    DeviceIdentity selfSigned = HUB.hub().registry().createSelfSignedModule("edge-x1", "self", sha256(self), null);
+    assertThat(selfSigned.connectionString()).endsWith(";ModuleId=self;x509=true");
+    KeyPair caKeys = TestCertificates.keys();
+    X509Certificate leaf = TestCertificates.certificate("CN=edge-x1/ca", caKeys, "CN=X509IT Intermediate",
+        intermediateKeys, false);
+    DeviceIdentity caSigned = HUB.hub().registry().createCaSignedModule("edge-x1", "ca");
+    assertThat(caSigned.authenticationType()).isEqualTo(AuthenticationType.CERTIFICATE_AUTHORITY);
+    connectAndSendAsModule(module(selfSigned.connectionString()).clientCertificate(selfKeys.getPrivate(), self)
+        .build(), "edge-x1", "self");
+    connectAndSendAsModule(module(caSigned.connectionString()).clientCertificate(caKeys.getPrivate(), leaf,
+        intermediate).build(), "edge-x1", "ca");
+  }
+
+  @Test
+  void aCaSignedModuleWhoseCnIsTheDeviceIdAloneIsRefusedWithConnack5() throws Exception {
+    HUB.hub().registry().addCertificateAuthority(root);
+    HUB.hub().registry().createDevice("edge-x2");
+    DeviceIdentity caSigned = HUB.hub().registry().createCaSignedModule("edge-x2", "ca");
+    KeyPair keys = TestCertificates.keys();
+    X509Certificate deviceCn = TestCertificates.certificate("CN=edge-x2", keys, "CN=X509IT Intermediate",
+        intermediateKeys, false);
+    ModuleClient client = module(caSigned.connectionString()).clientCertificate(keys.getPrivate(), deviceCn,
+        intermediate).build();
+    try {
+      assertThatThrownBy(() -> client.connect().blockingAwait(20, TimeUnit.SECONDS))
+          .isInstanceOfSatisfying(IotHubConnectionRefusedException.class,
+              e -> assertThat(e.returnCode()).isEqualTo(5));
+    } finally {
+      client.close();
+    }
+  }
+
+  private static ModuleClient.Builder module(String connectionString) {
+    HubEmulator hub = HUB.hub();
+    return ModuleClient.builder().connectionString(connectionString).port(hub.mqttPort())
+        .trustStore(hub.trustStore()).reconnectBackoff(50, 500);
+  }
+
+  private static void connectAndSendAsModule(ModuleClient client, String deviceId, String moduleId) {
+    try {
+      client.connect().blockingAwait(20, TimeUnit.SECONDS);
+      client.send(Message.builder().payload("{\"x509\":2}".getBytes(StandardCharsets.UTF_8)).build())
+          .blockingAwait(20, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> HUB.hub().telemetry(deviceId, moduleId).size() == 1);
+    } finally {
+      client.close();
+    }
   }
 
   @Test

@@ -86,6 +86,37 @@ public final class DeviceRegistry {
   }
 
   /**
+   * Creates a module of an existing device that authenticates with a self-signed (or any) X.509 certificate whose
+   * thumbprint is {@code primaryThumbprint} or {@code secondaryThumbprint} (as
+   * {@link #createSelfSignedDevice}); it connects as {@code {deviceId}/{moduleId}} with a client certificate and no
+   * password.
+   *
+   * @throws IllegalArgumentException if an id or a thumbprint is bad, the device does not exist, or the module
+   *     exists
+   */
+  public DeviceIdentity createSelfSignedModule(String deviceId, String moduleId, String primaryThumbprint,
+      @Nullable String secondaryThumbprint) {
+    requireModuleId(moduleId);
+    if (primaryThumbprint == null) {
+      throw new IllegalArgumentException("primaryThumbprint must not be null");
+    }
+    return store.createX509(deviceId, moduleId, AuthenticationType.SELF_SIGNED, primaryThumbprint,
+        secondaryThumbprint);
+  }
+
+  /**
+   * Creates a module of an existing device that authenticates with an X.509 certificate whose chain leads to a CA
+   * registered with {@link #addCertificateAuthority} and whose subject CN is {@code {deviceId}/{moduleId}} (the
+   * module's client id; docs/protocol.md §15.5).
+   *
+   * @throws IllegalArgumentException if an id is bad, the device does not exist, or the module exists
+   */
+  public DeviceIdentity createCaSignedModule(String deviceId, String moduleId) {
+    requireModuleId(moduleId);
+    return store.createX509(deviceId, moduleId, AuthenticationType.CERTIFICATE_AUTHORITY, null, null);
+  }
+
+  /**
    * Registers a root or intermediate CA certificate (as verified: the emulator asks no proof of possession);
    * certificateAuthority devices whose chains lead to it connect. Registering it again changes nothing.
    */

@@ -46,6 +46,11 @@ public final class DpsBench {
   private static final String DPS_HOST = "dps.localhost";
   /** A client starts no registration after this long (the run must stay within the bench's 6 minutes). */
   private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(Long.getLong("bench.dpsBudgetSeconds", 150));
+  /** The DPS port (8883, the official client's fixed port; 0 for a free one, with {@code bench.dpsClients=ours}). */
+  private static final int PORT = Integer.getInteger("bench.dpsPort", 8883);
+  /** Which clients run, in order (default {@code ours,official}). */
+  private static final List<String> CLIENTS = List.of(System.getProperty("bench.dpsClients", "ours,official")
+      .split(","));
 
   private DpsBench() {}
 
@@ -66,7 +71,8 @@ public final class DpsBench {
     Files.writeString(hosts, "127.0.0.1 hub.localhost localhost\n127.0.0.2 " + DPS_HOST + "\n",
         StandardCharsets.US_ASCII);
     Process server = new ProcessBuilder(Jvm.java(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-        DpsBench.class.getName(), "server").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        "-Dbench.dpsPort=" + PORT, DpsBench.class.getName(), "server")
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try {
       BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
       String line;
@@ -83,10 +89,11 @@ public final class DpsBench {
       List<String> jvm = List.of("-Xmx512m", "-Djdk.net.hosts.file=" + hosts,
           "-Dbench.dpsBudgetSeconds=" + TimeUnit.NANOSECONDS.toSeconds(BUDGET_NANOS));
       int warmup = Math.max(1, n / 20);
-      for (String client : List.of("ours", "official")) {
+      for (String client : CLIENTS) {
         int concurrency = client.equals("ours") ? inFlight : threads;
         Map<String, Object> result = Jvm.run(jvm, DpsBench.class, List.of(client, ready[1], ready[2], ready[3],
-            Integer.toString(n), Integer.toString(warmup), Integer.toString(concurrency)), 600);
+            Integer.toString(n), Integer.toString(warmup), Integer.toString(concurrency),
+            Long.toString(server.pid())), 600);
         System.out.println("== " + client + " " + Json.write(result));
       }
     } finally {
@@ -102,13 +109,16 @@ public final class DpsBench {
         .webSocketPort(-1).build().start();
     DpsEndpoint dps = hub.dps().retryAfterSeconds(1)
         .addEnrollment(Enrollment.group("bench").primaryKey(GROUP_KEY).build())
-        .start("127.0.0.2", 8883, -1);
+        .start("127.0.0.2", PORT, -1);
     System.out.println("READY " + dps.idScope() + " " + hub.caFile() + " " + dps.mqttPort());
     System.out.flush();
     Thread.currentThread().join();
   }
 
-  /** {@code ours|official <idScope> <caFile> <port> <n> <warmup> <concurrency>}: prints the RESULT line. */
+  /**
+   * {@code ours|official <idScope> <caFile> <port> <n> <warmup> <concurrency> <emulatorPid>}: prints the RESULT line,
+   * with the CPU time this JVM and the emulator's spent per registration in the measured phase.
+   */
   private static void client(String[] a) throws Exception {
     boolean ours = a[0].equals("ours");
     String idScope = a[1];
@@ -117,6 +127,7 @@ public final class DpsBench {
     int n = Integer.parseInt(a[4]);
     int warmup = Integer.parseInt(a[5]);
     int concurrency = Integer.parseInt(a[6]);
+    ProcessHandle emulator = ProcessHandle.of(Long.parseLong(a[7])).orElseThrow();
     String prefix = ours ? "r" : "o";
     AtomicInteger peakThreads = new AtomicInteger(Bench.threads());
     Thread sampler = new Thread(() -> {
@@ -132,9 +143,13 @@ public final class DpsBench {
     peakThreads.set(threadsBefore);
     sampler.start();
     long[] latencies = new long[n];
+    long cpu0 = Bench.processCpuNanos();
+    long emulatorCpu0 = cpuNanos(emulator);
     long start = System.nanoTime();
     int failed = registrar.registerAll(prefix, n, concurrency, latencies);
     long elapsed = System.nanoTime() - start;
+    long cpu = Bench.processCpuNanos() - cpu0;
+    long emulatorCpu = cpuNanos(emulator) - emulatorCpu0;
     sampler.interrupt();
     long[] started = java.util.Arrays.stream(latencies).filter(l -> l >= 0).toArray();
     Map<String, Object> r = new LinkedHashMap<>();
@@ -147,11 +162,17 @@ public final class DpsBench {
     r.put("seconds", elapsed / 1e9);
     r.put("assignedPerSecond", (started.length - failed) / (elapsed / 1e9));
     r.put("latency", Bench.latency(started, started.length));
+    r.put("clientCpuMsPerRegistration", cpu / 1e6 / n);
+    r.put("emulatorCpuMsPerRegistration", emulatorCpu / 1e6 / n);
     r.put("threadsBefore", threadsBefore);
     r.put("peakThreads", peakThreads.get());
     r.put("heapAfterGcBytes", Bench.heapAfterGc());
     Bench.result(r);
     System.exit(0);
+  }
+
+  private static long cpuNanos(ProcessHandle process) {
+    return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
   }
 
   /** Registers {@code n} devices {@code prefix0..}; fills {@code latencies} (ns); returns how many failed. */

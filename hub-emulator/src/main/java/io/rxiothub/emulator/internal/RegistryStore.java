@@ -110,8 +110,23 @@ public final class RegistryStore {
    */
   public DeviceIdentity createX509(String deviceId, AuthenticationType type, @Nullable String primaryThumbprint,
       @Nullable String secondaryThumbprint) {
+    return createX509(deviceId, null, type, primaryThumbprint, secondaryThumbprint);
+  }
+
+  /**
+   * As {@link #createX509(String, AuthenticationType, String, String)} for a device or, with {@code moduleId}, a
+   * module of an existing device.
+   *
+   * @throws IllegalArgumentException if an id or a thumbprint is bad, the identity exists, or a module's device
+   *     does not
+   */
+  public DeviceIdentity createX509(String deviceId, @Nullable String moduleId, AuthenticationType type,
+      @Nullable String primaryThumbprint, @Nullable String secondaryThumbprint) {
     IotHubIds.checkDeviceId(deviceId);
-    DeviceIdentity.Builder b = DeviceIdentity.builder().hostName(hostName).deviceId(deviceId)
+    if (moduleId != null) {
+      IotHubIds.checkModuleId(moduleId);
+    }
+    DeviceIdentity.Builder b = DeviceIdentity.builder().hostName(hostName).deviceId(deviceId).moduleId(moduleId)
         .primaryKey(newKey()).secondaryKey(newKey()).authenticationType(type);
     if (primaryThumbprint != null) {
       b.thumbprints(primaryThumbprint, secondaryThumbprint);

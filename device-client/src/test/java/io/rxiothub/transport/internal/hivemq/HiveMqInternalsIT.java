@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hivemq.client.internal.mqtt.MqttClientConfig;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3RxClient;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -26,6 +27,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.KeyStore;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -124,6 +126,19 @@ class HiveMqInternalsIT {
     assertThat(TlsContexts.forEndpoint(trust, null)).isSameAs(TlsContexts.forEndpoint(trust, null));
     assertThat(TlsContexts.forEndpoint(null, null)).isSameAs(TlsContexts.forEndpoint(null, null))
         .isNotSameAs(TlsContexts.forEndpoint(trust, null));
+  }
+
+  @Test
+  void aTls12OnlyEndpointGetsASharedContextOfItsOwnThatOffersOnlyTls12() throws Exception {
+    TrustManagerFactory trust = hubTrust();
+    List<String> tls12 = List.of("TLSv1.2");
+    SslContext only12 = TlsContexts.forEndpoint(trust, null, tls12);
+    // DPS speaks TLS 1.2 only: its clients share one context (and so resume one session), apart from the hub's.
+    assertThat(only12).isSameAs(TlsContexts.forEndpoint(trust, null, List.of("TLSv1.2")))
+        .isNotSameAs(TlsContexts.forEndpoint(trust, null));
+    assertThat(only12.newEngine(ByteBufAllocator.DEFAULT).getEnabledProtocols()).containsExactly("TLSv1.2");
+    assertThat(TlsContexts.forEndpoint(trust, null).newEngine(ByteBufAllocator.DEFAULT).getEnabledProtocols())
+        .containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
   }
 
   @Test

@@ -50,6 +50,15 @@ public final class DpsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DpsServer.class);
   private static final String WEBSOCKET_PATH = "/$iothub/websocket";
   private static final int MAX_PACKET = 256 * 1024;
+  /** The only protocol: DPS supports TLS 1.2 and no other (protocol.md §15.4). */
+  static final String TLS_PROTOCOL = "TLSv1.2";
+  /** TLS sessions the endpoint keeps for resumption (the JDK's default, 20,480, holds a day of them). */
+  static final int SESSION_CACHE_SIZE = 4_096;
+  /**
+   * Event loops: TLS handshakes are most of a registration's cost, and one loop would put every handshake of the
+   * endpoint on one core (DpsService is synchronized, its work is small).
+   */
+  static final int EVENT_LOOPS = 2;
 
   private final DpsService service;
   private final Clock clock;
@@ -63,14 +72,16 @@ public final class DpsServer implements AutoCloseable {
     this.service = service;
     this.clock = clock;
     try {
+      // TLS 1.2 only, as DPS (protocol.md §15.4): a reconnecting client resumes its TLS session (an abbreviated
+      // handshake, no key exchange or signature) from the server's session cache, many connections at once.
       // Asks for a client certificate (X.509 attestation) without requiring one; DpsService judges it.
       this.sslContext = SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK)
-          .protocols("TLSv1.3", "TLSv1.2").trustManager(InsecureTrustManagerFactory.INSTANCE)
-          .clientAuth(ClientAuth.OPTIONAL).build();
+          .protocols(TLS_PROTOCOL).trustManager(InsecureTrustManagerFactory.INSTANCE)
+          .clientAuth(ClientAuth.OPTIONAL).sessionCacheSize(SESSION_CACHE_SIZE).build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the DPS endpoint's server TLS context", e);
     }
-    this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("hub-emulator-dps", true));
+    this.group = new NioEventLoopGroup(EVENT_LOOPS, new DefaultThreadFactory("hub-emulator-dps", true));
   }
 
   /** Binds MQTT over TLS; returns the bound port. */

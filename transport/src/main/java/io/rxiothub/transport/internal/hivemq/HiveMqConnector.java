@@ -23,7 +23,9 @@ import io.reactivex.schedulers.Schedulers;
 import io.rxiothub.transport.Failures;
 import io.rxiothub.transport.internal.MqttConnector;
 import io.rxiothub.transport.internal.SharedThreads;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -69,6 +71,7 @@ public final class HiveMqConnector implements MqttConnector {
     final @Nullable String proxyPassword;
     final long connectTimeoutMillis;
     final Failures failures;
+    final List<String> tlsProtocols;
 
     /**
      * Creates the endpoint; {@code webSocketPath} null means MQTT over TLS, else MQTT over a
@@ -80,6 +83,21 @@ public final class HiveMqConnector implements MqttConnector {
         @Nullable KeyManagerFactory keyManagerFactory, @Nullable String proxyHost, int proxyPort,
         @Nullable String proxyUser, @Nullable String proxyPassword, long connectTimeoutMillis,
         Failures failures) {
+      this(host, port, webSocketPath, trustManagerFactory, keyManagerFactory, proxyHost, proxyPort,
+          proxyUser, proxyPassword, connectTimeoutMillis, failures, TlsContexts.DEFAULT_PROTOCOLS);
+    }
+
+    /**
+     * As above, offering the TLS versions {@code tlsProtocols} (e.g. only {@code TLSv1.2} for a
+     * server that supports no other: a TLS 1.3 offer costs a key pair per connection that such a
+     * server never uses).
+     */
+    public Endpoint(String host, int port, @Nullable String webSocketPath,
+        @Nullable TrustManagerFactory trustManagerFactory,
+        @Nullable KeyManagerFactory keyManagerFactory, @Nullable String proxyHost, int proxyPort,
+        @Nullable String proxyUser, @Nullable String proxyPassword, long connectTimeoutMillis,
+        Failures failures, List<String> tlsProtocols) {
+      this.tlsProtocols = Collections.unmodifiableList(new ArrayList<>(tlsProtocols));
       this.host = host;
       this.port = port;
       this.webSocketPath = webSocketPath;
@@ -99,7 +117,8 @@ public final class HiveMqConnector implements MqttConnector {
           && trustManagerFactory == o.trustManagerFactory && keyManagerFactory == o.keyManagerFactory
           && Objects.equals(proxyHost, o.proxyHost) && proxyPort == o.proxyPort
           && Objects.equals(proxyUser, o.proxyUser) && Objects.equals(proxyPassword, o.proxyPassword)
-          && connectTimeoutMillis == o.connectTimeoutMillis && failures == o.failures;
+          && connectTimeoutMillis == o.connectTimeoutMillis && failures == o.failures
+          && tlsProtocols.equals(o.tlsProtocols);
     }
   }
 
@@ -117,7 +136,7 @@ public final class HiveMqConnector implements MqttConnector {
     MqttClientSslConfig ssl = MqttClientSslConfig.builder()
         .trustManagerFactory(endpoint.trustManagerFactory)
         .keyManagerFactory(endpoint.keyManagerFactory)
-        .protocols(Arrays.asList("TLSv1.3", "TLSv1.2"))
+        .protocols(endpoint.tlsProtocols)
         .handshakeTimeout(endpoint.connectTimeoutMillis, TimeUnit.MILLISECONDS)
         .build();
     MqttClientTransportConfigBuilder transport = MqttClientTransportConfig.builder()
@@ -215,7 +234,7 @@ public final class HiveMqConnector implements MqttConnector {
         if (!sslContextTried) {
           try {
             sslContext = TlsContexts.forEndpoint(endpoint.trustManagerFactory,
-                endpoint.keyManagerFactory);
+                endpoint.keyManagerFactory, endpoint.tlsProtocols);
           } catch (SSLException | RuntimeException e) {
             LOG.debug("No shared TLS context: {}", e.toString());
           }

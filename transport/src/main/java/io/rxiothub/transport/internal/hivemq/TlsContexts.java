@@ -4,6 +4,10 @@ package io.rxiothub.transport.internal.hivemq;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import javax.net.ssl.KeyManagerFactory;
@@ -30,27 +34,42 @@ final class TlsContexts {
    */
   static final int SESSION_CACHE_SIZE = 64;
 
-  /** Keyed by trust factory, weakly: a factory the application dropped takes its context along. */
-  private static final Map<TrustManagerFactory, SslContext> BY_TRUST = new WeakHashMap<>();
-  private static @Nullable SslContext jvmTrust;
+  /** The protocols a client offers unless its endpoint says otherwise. */
+  public static final List<String> DEFAULT_PROTOCOLS =
+      Collections.unmodifiableList(Arrays.asList("TLSv1.3", "TLSv1.2"));
+
+  /**
+   * Keyed by trust factory, weakly: a factory the application dropped takes its contexts along;
+   * then by the protocols offered.
+   */
+  private static final Map<TrustManagerFactory, Map<List<String>, SslContext>> BY_TRUST =
+      new WeakHashMap<>();
+  private static final Map<List<String>, SslContext> JVM_TRUST = new HashMap<>();
 
   private TlsContexts() {}
 
   /** Returns the context for this trust and key material, shared where that is safe. */
   static SslContext forEndpoint(@Nullable TrustManagerFactory trust,
       @Nullable KeyManagerFactory keys) throws SSLException {
+    return forEndpoint(trust, keys, DEFAULT_PROTOCOLS);
+  }
+
+  /** As {@link #forEndpoint(TrustManagerFactory, KeyManagerFactory)}, offering {@code protocols}. */
+  static SslContext forEndpoint(@Nullable TrustManagerFactory trust,
+      @Nullable KeyManagerFactory keys, List<String> protocols) throws SSLException {
     if (keys != null) {
-      return build(trust, keys);
+      return build(trust, keys, protocols);
     }
     synchronized (BY_TRUST) {
-      SslContext context = trust == null ? jvmTrust : BY_TRUST.get(trust);
+      Map<List<String>, SslContext> byProtocols = trust == null ? JVM_TRUST : BY_TRUST.get(trust);
+      if (byProtocols == null) {
+        byProtocols = new HashMap<>();
+        BY_TRUST.put(trust, byProtocols);
+      }
+      SslContext context = byProtocols.get(protocols);
       if (context == null) {
-        context = build(trust, null);
-        if (trust == null) {
-          jvmTrust = context;
-        } else {
-          BY_TRUST.put(trust, context);
-        }
+        context = build(trust, null, protocols);
+        byProtocols.put(protocols, context);
       }
       return context;
     }
@@ -58,10 +77,15 @@ final class TlsContexts {
 
   static SslContext build(@Nullable TrustManagerFactory trust, @Nullable KeyManagerFactory keys)
       throws SSLException {
+    return build(trust, keys, DEFAULT_PROTOCOLS);
+  }
+
+  static SslContext build(@Nullable TrustManagerFactory trust, @Nullable KeyManagerFactory keys,
+      List<String> protocols) throws SSLException {
     return SslContextBuilder.forClient()
         .trustManager(trust)
         .keyManager(keys)
-        .protocols("TLSv1.3", "TLSv1.2")
+        .protocols(protocols)
         .ciphers(null, SupportedCipherSuiteFilter.INSTANCE)
         .endpointIdentificationAlgorithm("HTTPS")
         .sessionCacheSize(SESSION_CACHE_SIZE)
