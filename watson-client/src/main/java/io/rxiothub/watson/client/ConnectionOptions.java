@@ -108,7 +108,7 @@ abstract class ConnectionOptions<B extends ConnectionOptions<B>> {
     return self();
   }
 
-  /** Sets after how long without a connection the client gives up (default -1: never). */
+  /** Sets after how long without a connection the client gives up (default -1; any negative value: never). */
   public B reconnectGiveUpMillis(long millis) {
     o.reconnectGiveUpMillis = millis;
     return self();

@@ -164,6 +164,18 @@ class GatewayClientIT {
   }
 
   @Test
+  void withDefaultOptionsItKeepsReconnectingThroughRefusedAttemptsAndSendsWhatWasQueued() throws Exception {
+    // The default give-up time (-1, never) once made the client stop after its first failed reconnect.
+    GatewayClient gw = gateway("gw9");
+    gw.connect().blockingAwait(20, TimeUnit.SECONDS);
+    org.refuseConnects(gw.clientId(), Duration.ofSeconds(2), 0); // closed without CONNACK: several attempts fail
+    assertThat(org.killTcp(gw.clientId())).isTrue();
+    gw.publishEvent(event("sensor", "after-outage", "{}")).blockingAwait(30, TimeUnit.SECONDS);
+    // with reconnect delays of 100-500 ms, 2 s of refusals fail several attempts before one is accepted
+    assertThat(org.events()).extracting(e -> e.deviceId()).contains("after-outage");
+  }
+
+  @Test
   void managesItselfAndADeviceBehindItAndAnswersAPlatformRebootWithItsRc() throws Exception {
     GatewayClient gw = gateway("gw7");
     org.registerDevice("sensor", "m1");
