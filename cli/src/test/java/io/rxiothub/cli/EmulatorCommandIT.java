@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * against it: add-device, c2d (with feedback), purge, desired, twin, drop, {@code methods invoke}, stop. Device commands connect to it
  * with the connection string and CA file it printed.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class EmulatorCommandIT {
 
   @TempDir Path dir;
@@ -96,7 +96,7 @@ class EmulatorCommandIT {
     Cli.Running serve = Cli.start(Cli.concat(new String[] {"methods", "serve", "--count", "1", "--response",
         "{\"pong\":true}"}, connect));
     Cli[] invoked = new Cli[1];
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
       invoked[0] = Cli.run("methods", "invoke", "--device", "alpha", "--timeout", "5", "ping", "{}",
           "--service-file", service);
       return invoked[0].exitCode == 0;
