@@ -252,7 +252,7 @@ final class WatsonClientCommands {
     Map<String, Integer> answers = Map.of();
 
     @Option(names = "--firmware", description = "answer firmware download and update (each succeeds at once; a"
-        + " finished download or update counts as a request)")
+        + " download or update counts as a request once the platform ends it, by cancelling its observation)")
     boolean firmware;
 
     @Option(names = "--count", defaultValue = "0", description = "stop after this many requests (0: no limit)")
@@ -264,13 +264,12 @@ final class WatsonClientCommands {
     private static final java.util.Set<DmOperation> FIRMWARE_STEPS = java.util.EnumSet.of(DmOperation.DEVICE_UPDATE,
         DmOperation.OBSERVE, DmOperation.CANCEL, DmOperation.FIRMWARE_DOWNLOAD, DmOperation.FIRMWARE_UPDATE);
 
-    private Completable firmwareStep(PrintWriter out, String what, Firmware f, AtomicInteger answered) {
+    private Completable firmwareStep(PrintWriter out, String what, Firmware f) {
       return Completable.fromRunnable(() -> {
         synchronized (out) {
           out.println("firmware " + what + " " + f.version() + " from " + f.uri() + ": done");
           out.flush();
         }
-        answered.incrementAndGet();
       });
     }
 
@@ -281,10 +280,17 @@ final class WatsonClientCommands {
       AtomicInteger answered = new AtomicInteger();
       try (StopSignal stop = StopSignal.install(); GatewayClient client = gateway.connect()) {
         Disposable handling = !firmware ? Disposable.empty() : client.management().handleFirmware(target[0],
-            target[1], f -> firmwareStep(out, "download", f, answered), f -> firmwareStep(out, "update", f, answered))
+            target[1], f -> firmwareStep(out, "download", f), f -> firmwareStep(out, "update", f))
             .subscribe(() -> { }, e -> spec.commandLine().getErr().println("firmware handling ended: " + e));
         Disposable requests = client.management().platformRequests()
             .filter(r -> r.typeId().equals(target[0]) && r.deviceId().equals(target[1]))
+            // A firmware flow ends when the platform cancels its observation, after the device's last notify:
+            // counted then, not when the download or update itself is done, or the client would leave first.
+            .doOnNext(r -> {
+              if (firmware && r.operation() == DmOperation.CANCEL) {
+                answered.incrementAndGet();
+              }
+            })
             .filter(r -> !firmware || !FIRMWARE_STEPS.contains(r.operation()))
             .flatMapCompletable(r -> {
               String op = r.operation().suffix().replace("mgmt/initiate/", "");
@@ -310,6 +316,9 @@ final class WatsonClientCommands {
           return ExitCodes.FAILED;
         }
         boolean stopped = await(stop, runFor, () -> count > 0 && answered.get() >= count);
+        if (firmware && !stopped) {
+          Thread.sleep(500); // the firmware handler's answer to that cancel leaves before the handler is disposed
+        }
         requests.dispose();
         handling.dispose();
         client.disconnect().blockingAwait(10, TimeUnit.SECONDS);

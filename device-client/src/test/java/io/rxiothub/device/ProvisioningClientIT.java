@@ -100,6 +100,17 @@ class ProvisioningClientIT {
   }
 
   @Test
+  void registersOverWebSocketThroughAnHttpProxy() throws Exception {
+    try (ConnectTunnelProxy proxy = new ConnectTunnelProxy()) {
+      Registration registration = client("member-proxy", Transport.MQTT_WS).groupKey(GROUP_KEY)
+          .httpProxy("127.0.0.1", proxy.port()).build().register().blockingGet();
+      assertThat(registration.deviceId()).isEqualTo("member-proxy");
+      assertThat(proxy.connects).as("the registration went through the proxy's CONNECT tunnel")
+          .containsExactly("localhost:" + dps.webSocketPort());
+    }
+  }
+
+  @Test
   void wrongKeyIsUnauthorized() {
     ProvisioningException e = failure(client("solo-mqtt", Transport.MQTT).symmetricKey(GROUP_KEY).build());
     assertThat(e.failure().reason()).isEqualTo(Reason.UNAUTHORIZED);
