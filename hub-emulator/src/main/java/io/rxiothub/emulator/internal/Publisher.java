@@ -16,6 +16,12 @@ public final class Publisher {
   private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
   private static final int RETRIES = 100;
   private static final long RETRY_DELAY_MILLIS = 10;
+  /**
+   * Attempts an answer gets even while our records do not show the response subscription yet (half a second): a
+   * client may publish its request right after its SUBSCRIBE, without waiting for the SUBACK (the official Java SDK
+   * does), and the broker's interceptors may see the PUBLISH before the SUBSCRIBE.
+   */
+  private static final int REPLY_GRACE_ATTEMPTS = 50;
 
   private final ScheduledExecutorService timer;
   private final BiPredicate<Identity, String> expectsTopic;
@@ -47,13 +53,15 @@ public final class Publisher {
    */
   public CompletableFuture<Boolean> publish(Identity identity, String topic, byte[] payload, int qos) {
     CompletableFuture<Boolean> result = new CompletableFuture<>();
-    attempt(identity, topic, payload, qos, 0, result);
+    attempt(identity, topic, payload, qos, 0, 0, result);
     return result;
   }
 
   /** Publishes an answer at QoS 1; a failure is logged at WARN. */
   public void reply(Identity identity, String topic, byte[] payload) {
-    publish(identity, topic, payload, 1).whenComplete((delivered, error) -> {
+    CompletableFuture<Boolean> result = new CompletableFuture<>();
+    attempt(identity, topic, payload, 1, 0, REPLY_GRACE_ATTEMPTS, result);
+    result.whenComplete((delivered, error) -> {
       if (error != null || !Boolean.TRUE.equals(delivered)) {
         LOG.warn("hub emulator: could not answer {} on '{}' (not subscribed to the response topic?)", identity,
             topic);
@@ -61,7 +69,7 @@ public final class Publisher {
     });
   }
 
-  private void attempt(Identity identity, String topic, byte[] payload, int qos, int attempt,
+  private void attempt(Identity identity, String topic, byte[] payload, int qos, int attempt, int grace,
       CompletableFuture<Boolean> result) {
     BrokerLink broker = link;
     if (broker == null) {
@@ -71,8 +79,8 @@ public final class Publisher {
     broker.publishToClient(identity.clientId(), topic, payload, qos).whenComplete((delivered, error) -> {
       if (error == null && Boolean.TRUE.equals(delivered)) {
         result.complete(true);
-      } else if (attempt < RETRIES && expectsTopic.test(identity, topic)) {
-        timer.schedule(() -> attempt(identity, topic, payload, qos, attempt + 1, result), RETRY_DELAY_MILLIS,
+      } else if (attempt < RETRIES && (attempt < grace || expectsTopic.test(identity, topic))) {
+        timer.schedule(() -> attempt(identity, topic, payload, qos, attempt + 1, grace, result), RETRY_DELAY_MILLIS,
             TimeUnit.MILLISECONDS);
       } else {
         result.complete(false);
