@@ -316,12 +316,10 @@ final class WatsonClientCommands {
           return ExitCodes.FAILED;
         }
         boolean stopped = await(stop, runFor, () -> count > 0 && answered.get() >= count);
-        if (firmware && !stopped) {
-          Thread.sleep(500); // the firmware handler's answer to that cancel leaves before the handler is disposed
-        }
         requests.dispose();
+        // a disposed firmware handler still answers the cancel that ends an open flow; disconnect waits for it
         handling.dispose();
-        client.disconnect().blockingAwait(10, TimeUnit.SECONDS);
+        client.disconnect().blockingAwait(40, TimeUnit.SECONDS);
         if (stopped) {
           return ExitCodes.INTERRUPTED;
         }

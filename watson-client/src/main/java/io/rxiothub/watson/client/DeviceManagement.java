@@ -150,7 +150,10 @@ public final class DeviceManagement {
    * Completable sets {@code updateStatus} from its {@link FirmwareException} (else 3 for a download, 2 for an
    * update). Manage the device with {@code firmwareActions} true. Requests that are not firmware steps are left to
    * {@link #platformRequests()} subscribers, which see firmware steps too and should not answer them. Disposing
-   * stops the handling and cancels running downloads and updates.
+   * stops the handling and cancels a running download or update, reported failed as above (3 or 2); a flow whose
+   * action was accepted while observed is still seen through: its last notify is sent and the platform's closing
+   * cancel answered (200), whichever comes first, the disposal or the action's end; then, or after the DM time-out,
+   * the handler lets go, and the client's {@code disconnect()} waits for that.
    *
    * @throws IllegalArgumentException if an id breaks its rule
    */
@@ -158,11 +161,13 @@ public final class DeviceManagement {
   public Completable handleFirmware(String typeId, String deviceId,
       @Nullable Function<Firmware, Completable> download, @Nullable Function<Firmware, Completable> update) {
     requireDevice(typeId, deviceId);
-    return Completable.defer(() -> {
-      FirmwareAgent agent = new FirmwareAgent(dm, typeId, deviceId, download, update);
-      return dm.platformRequests().filter(agent::concerns).concatMapCompletable(agent::handle)
-          .doFinally(agent::close);
-    });
+    return Completable.defer(() -> new FirmwareAgent(dm, typeId, deviceId, download, update)
+        .handling(dm.platformRequests()));
+  }
+
+  /** Cold: completes once every disposed firmware handler has sent the answers it still owes (bounded). */
+  Completable owedAnswers() {
+    return dm.owedAnswers();
   }
 
   void close() {

@@ -84,10 +84,14 @@ public final class GatewayClient implements AutoCloseable {
     return core.connect();
   }
 
-  /** Returns a cold Completable: stops reconnecting, lets in-flight events finish (bounded) and disconnects. */
+  /**
+   * Returns a cold Completable: waits for the answers a disposed firmware handler still owes the platform (at most
+   * the DM time-out, see {@link DeviceManagement#handleFirmware}), stops reconnecting, lets in-flight events finish
+   * (bounded) and disconnects.
+   */
   @CheckReturnValue
   public Completable disconnect() {
-    return core.disconnect();
+    return management.owedAnswers().andThen(core.disconnect());
   }
 
   /** Returns the connection states: the current one, then each change, on the callback scheduler. */

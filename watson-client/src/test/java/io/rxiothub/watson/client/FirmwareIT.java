@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.rxiothub.emulator.watson.WatsonEmulator;
 import io.rxiothub.testing.SecretScanner;
@@ -13,7 +14,11 @@ import io.rxiothub.watson.Firmware;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -103,6 +108,46 @@ class FirmwareIT {
     assertThatThrownBy(() -> org.deviceManagement().firmwareDownload("sensor", "s1",
         IMAGE.toBuilder().uri("not a uri").build(), STEP).blockingGet())
         .hasMessageContaining("mgmt/initiate/firmware/download").hasMessageContaining("rc 400");
+  }
+
+  @Test
+  void disposedRightAfterItsDownloadTheHandlerStillEndsTheFlowAndDisconnectWaitsForIt() throws Exception {
+    // The order cli's watson manage --firmware follows: the download is done, the handler is disposed and the
+    // client disconnects at once; the platform still gets the device's last notify and the answer to its cancel.
+    AtomicReference<Completable> disconnected = new AtomicReference<>();
+    connectHandling(true, f -> Completable.fromRunnable(() -> calls.add("download " + f.version()))
+        .doAfterTerminate(() -> {
+          handling.dispose();
+          disconnected.set(gateway.disconnect().cache());
+          disconnected.get().subscribe(() -> { }, e -> { });
+        }), null);
+
+    Firmware downloaded = org.deviceManagement().firmwareDownload("sensor", "s1", IMAGE, STEP).blockingGet();
+    assertThat(downloaded.state()).isEqualTo(Firmware.STATE_DOWNLOADED);
+    assertThat(calls).containsExactly("download 2.1.0");
+    assertThat(disconnected.get().blockingAwait(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(org.deviceManagement().lateResponses()).isEmpty();
+  }
+
+  @Test
+  void disposedDuringADownloadTheHandlerStopsItReportsItFailedAndAnswersTheCancel() throws Exception {
+    CountDownLatch downloading = new CountDownLatch(1);
+    AtomicBoolean stopped = new AtomicBoolean();
+    connectHandling(true, f -> Completable.never().doOnSubscribe(d -> downloading.countDown())
+        .doOnDispose(() -> stopped.set(true)), null);
+
+    Single<Firmware> download = org.deviceManagement().firmwareDownload("sensor", "s1", IMAGE, STEP).cache();
+    download.subscribe((f, e) -> { });
+    assertThat(downloading.await(20, TimeUnit.SECONDS)).isTrue();
+    handling.dispose();
+
+    Firmware failed = download.blockingGet();
+    assertThat(stopped).isTrue();
+    assertThat(failed.state()).isEqualTo(Firmware.STATE_IDLE);
+    assertThat(failed.updateStatus()).isEqualTo(Firmware.UPDATE_CONNECTION_LOST);
+    // disposed: the next request is the user's business, no longer answered by the handler
+    assertThatThrownBy(() -> org.deviceManagement().firmwareDownload("sensor", "s1", IMAGE, Duration.ofSeconds(1))
+        .blockingGet()).hasRootCauseInstanceOf(TimeoutException.class);
   }
 
   @Test

@@ -41,6 +41,8 @@ public final class DmAgent {
   private final BehaviorSubject<Object> subscribedOn = BehaviorSubject.createDefault(NONE);
   private @Nullable Disposable responses;
   private @Nullable Flowable<PlatformRequest> requests;
+  /** Completes, each, when a disposed firmware handler has sent what it owes the platform; guarded by this. */
+  private final List<Completable> owed = new ArrayList<>();
 
   /** Creates the agent of {@code client} (a gateway or a device); requests time out after {@code timeoutMillis}. */
   public DmAgent(ClientCore core, ClientId client, long timeoutMillis) {
@@ -182,6 +184,34 @@ public final class DmAgent {
     String topic = own != null ? "iotdevice-1/response"
         : DmOperation.RESPONSE_TO_PLATFORM.topic(request.typeId(), request.deviceId()).toString();
     return core.publish(topic, DmMessage.response(rc, message, dataJson, reqId).toBytes(), false, null);
+  }
+
+  /** Registers {@code settled}: {@link #owedAnswers()} waits for it until it completes. */
+  public void owe(Completable settled) {
+    synchronized (this) {
+      owed.add(settled);
+    }
+    settled.subscribe(() -> {
+      synchronized (this) {
+        owed.remove(settled);
+      }
+    });
+  }
+
+  /** Cold: completes once every registered {@link #owe} Completable has. */
+  public Completable owedAnswers() {
+    return Completable.defer(() -> {
+      List<Completable> now;
+      synchronized (this) {
+        now = new ArrayList<>(owed);
+      }
+      return Completable.merge(now);
+    });
+  }
+
+  /** Runs {@code task} once the DM time-out has passed, on the time scheduler. */
+  public Disposable afterTimeout(Runnable task) {
+    return core.settings().timeScheduler().scheduleDirect(task, timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
   /** Returns {@code text} as a JSON string literal. */

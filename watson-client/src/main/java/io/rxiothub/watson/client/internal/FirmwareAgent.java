@@ -1,9 +1,13 @@
 // One device's side of the firmware actions (protocol.md §14.10): mgmt.firmware kept, device/update, observe,
-// cancel, download and update answered, the state notified while the user's download and update run.
+// cancel, download and update answered, the state notified while the user's download and update run; once the
+// handler is disposed, the answers a started action still owes the platform (its last notify, the cancel's 200).
 package io.rxiothub.watson.client.internal;
 
 import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.disposables.CompositeDisposable;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.subjects.CompletableSubject;
 import io.rxiothub.watson.DmFields;
 import io.rxiothub.watson.DmMessage;
 import io.rxiothub.watson.DmOperation;
@@ -18,7 +22,13 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The firmware agent of device {@code typeId/deviceId}. Thread-safe (one monitor around the state). */
+/**
+ * The firmware agent of device {@code typeId/deviceId}, one per subscription of {@link #handling}. Disposed, it stops
+ * the running download or update (reported failed), and while an accepted action's flow is open (the platform
+ * observes mgmt.firmware and has not cancelled yet) it goes on answering only that flow: the last notify, then the
+ * platform's cancel (200); then, or after the DM time-out, it lets go of the requests. Thread-safe (one monitor
+ * around the state).
+ */
 public final class FirmwareAgent {
 
   private static final Logger LOG = LoggerFactory.getLogger(FirmwareAgent.class);
@@ -29,8 +39,19 @@ public final class FirmwareAgent {
   private final @Nullable Function<Firmware, Completable> download;
   private final @Nullable Function<Firmware, Completable> update;
   private final CompositeDisposable running = new CompositeDisposable();
+  /** Completes when the handler is disposed: running downloads and updates stop and are reported failed. */
+  private final CompletableSubject stopping = CompletableSubject.create();
+  /** Completes once the agent owes the platform nothing and has let go of its requests. */
+  private final CompletableSubject settled = CompletableSubject.create();
   private Firmware firmware = Firmware.builder().build();
   private boolean observed;
+  /** An action was accepted while mgmt.firmware was observed: the platform ends it with a cancel we must answer. */
+  private boolean flowOpen;
+  /** Disposed by the user: only the open flow's cancel is still answered. */
+  private boolean closing;
+  private boolean done;
+  private @Nullable Disposable requests;
+  private @Nullable Disposable deadline;
 
   /** Creates the agent; a null {@code download} or {@code update} answers that action 501. */
   public FirmwareAgent(DmAgent dm, String typeId, String deviceId,
@@ -43,7 +64,7 @@ public final class FirmwareAgent {
   }
 
   /** Returns whether {@code request} is about this agent's device. */
-  public boolean concerns(PlatformRequest request) {
+  private boolean concerns(PlatformRequest request) {
     return request.typeId().equals(typeId) && request.deviceId().equals(deviceId);
   }
 
@@ -53,11 +74,40 @@ public final class FirmwareAgent {
   }
 
   /**
-   * Cold: answers {@code request} if it is a firmware step (completes at once otherwise, leaving it to the user);
-   * a download or update goes on in the background after its 202.
+   * Cold, subscribed once: handles the firmware steps among {@code platformRequests} (every device's) until disposed,
+   * then settles as the class comment says; completes or fails with {@code platformRequests}.
    */
-  public Completable handle(PlatformRequest request) {
+  public Completable handling(Flowable<PlatformRequest> platformRequests) {
+    return Completable.create(emitter -> {
+      Disposable d = platformRequests.filter(this::concerns).concatMapCompletable(this::handle).subscribe(() -> {
+        stopNow();
+        emitter.onComplete();
+      }, e -> {
+        stopNow();
+        emitter.tryOnError(e);
+      });
+      boolean over;
+      synchronized (this) {
+        over = done;
+        if (!over) {
+          requests = d;
+        }
+      }
+      if (over) {
+        d.dispose();
+      }
+      emitter.setCancellable(this::close);
+    });
+  }
+
+  /** Cold: answers {@code request} if it is a firmware step (completes at once otherwise, leaving it to the user). */
+  private Completable handle(PlatformRequest request) {
     return Completable.defer(() -> {
+      synchronized (this) {
+        if (closing && request.operation() != DmOperation.CANCEL) {
+          return Completable.complete(); // disposed: no new step, only the open flow's cancel
+        }
+      }
       switch (request.operation()) {
         case DEVICE_UPDATE:
           return deviceUpdate(request);
@@ -110,7 +160,20 @@ public final class FirmwareAgent {
       observed = start;
       d = start ? DmFields.fields(Collections.singletonMap(Firmware.FIELD, firmware.toValueJson())) : null;
     }
-    return dm.respond(request, DmMessage.RC_OK, null, d);
+    Completable answer = dm.respond(request, DmMessage.RC_OK, null, d);
+    return start ? answer : answer.doFinally(this::flowClosed);
+  }
+
+  /** The platform's cancel was answered: the flow is over, and a disposed agent lets go. */
+  private void flowClosed() {
+    boolean stop;
+    synchronized (this) {
+      flowOpen = false;
+      stop = closing;
+    }
+    if (stop) {
+      stopNow();
+    }
   }
 
   private Completable start(PlatformRequest request, @Nullable Function<Firmware, Completable> action,
@@ -123,15 +186,21 @@ public final class FirmwareAgent {
         // decided and marked at once, so that a second request is refused with 400
         firmware = isDownload ? firmware.toBuilder().state(Firmware.STATE_DOWNLOADING).build()
             : firmware.toBuilder().updateStatus(Firmware.UPDATE_IN_PROGRESS).build();
+        flowOpen = flowOpen || observed;
       }
       target = firmware;
     }
     if (rc != DmMessage.RC_ACCEPTED || action == null) {
       return dm.respond(request, rc, message(rc, isDownload));
     }
+    // Disposing the handler stops the action (first in the amb: not started at all if already disposed) as a
+    // failure with the default status, which is notified like any other failure.
+    Completable stopped = stopping.andThen(Completable.error(() -> new FirmwareException(
+        isDownload ? Firmware.UPDATE_CONNECTION_LOST : Firmware.UPDATE_OUT_OF_MEMORY,
+        "the firmware handler was disposed")));
     Completable work = dm.respond(request, rc, null)
         .andThen(notifyState())
-        .andThen(Completable.defer(() -> action.apply(target)).toSingleDefault(-1)
+        .andThen(Completable.ambArray(stopped, Completable.defer(() -> action.apply(target))).toSingleDefault(-1)
             .onErrorReturn(e -> failureStatus(e, isDownload)))
         .flatMapCompletable(status -> finish(status, isDownload));
     running.add(work.subscribe(() -> { }, e -> LOG.warn("{}/{}: firmware {} ended: {}", typeId, deviceId,
@@ -198,8 +267,62 @@ public final class FirmwareAgent {
     });
   }
 
-  /** Stops running downloads and updates. */
-  public void close() {
+  /**
+   * The handler was disposed: stops running actions (reported failed); lets go at once if no flow is open, else once
+   * its cancel is answered or after the DM time-out, the client's disconnect waiting for that.
+   */
+  private void close() {
+    boolean owes;
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+      owes = flowOpen;
+    }
+    stopping.onComplete();
+    if (!owes) {
+      stopNow();
+      return;
+    }
+    dm.owe(settled);
+    Disposable timer = dm.afterTimeout(() -> {
+      LOG.warn("{}/{}: no firmware cancel from the platform within the DM time-out after the handler was disposed",
+          typeId, deviceId);
+      stopNow();
+    });
+    synchronized (this) {
+      if (!done) {
+        deadline = timer;
+        return;
+      }
+    }
+    timer.dispose();
+  }
+
+  /** Lets go of everything now: the requests, running actions and notifies, the deadline. */
+  private void stopNow() {
+    Disposable r;
+    Disposable t;
+    synchronized (this) {
+      if (done) {
+        return;
+      }
+      done = true;
+      closing = true;
+      r = requests;
+      t = deadline;
+      requests = null;
+      deadline = null;
+    }
+    stopping.onComplete();
     running.dispose();
+    if (r != null) {
+      r.dispose();
+    }
+    if (t != null) {
+      t.dispose();
+    }
+    settled.onComplete();
   }
 }
