@@ -4,6 +4,7 @@ package io.rxiothub.benchmarks.gateway;
 import io.rxiothub.benchmarks.e2e.HubProcess;
 import io.rxiothub.benchmarks.e2e.Json;
 import io.rxiothub.benchmarks.e2e.Jvm;
+import io.rxiothub.benchmarks.heap.GatewayHeapDiff;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,9 @@ import java.util.Map;
  * under {@code benchmarks/target/gateway-bench}) and {@link GatewayLeaves} (the leaves and the control group that
  * connects straight to the hub), each in its own JVM; prints the result and a summary against the issue's targets.
  * The issue's run: {@code 1000 100 30 270 20}. {@code -Dbench.gatewayJvmOptions="..."} adds options to the
- * gateway's JVM (e.g. {@code -XX:StartFlightRecording=filename=gw.jfr,settings=profile}).
+ * gateway's JVM (e.g. {@code -XX:StartFlightRecording=filename=gw.jfr,settings=profile}). Heap only (no sending):
+ * {@code N 0 0 0 0}; with {@code -Dbench.gatewayDumps=DIR} the gateway's live heap is also dumped with 100 and N
+ * leaves and attributed per leaf by side, owner and class ({@link GatewayHeapDiff}).
  */
 public final class GatewayBench {
 
@@ -43,7 +46,12 @@ public final class GatewayBench {
     if (!extra.isEmpty()) {
       gatewayJvm.addAll(List.of(extra.split(" +"))); // e.g. a JFR recording of the gateway alone
     }
-    List<String> leavesJvm = List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC", LOGBACK);
+    List<String> leavesJvm = new ArrayList<>(List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC", LOGBACK));
+    String dumps = System.getProperty("bench.gatewayDumps");
+    if (dumps != null) {
+      Files.createDirectories(Path.of(dumps));
+      leavesJvm.add("-Dbench.gatewayDumps=" + Path.of(dumps).toAbsolutePath());
+    }
     Map<String, Object> r;
     try (HubProcess hub = HubProcess.start(GatewayHubServer.class, "localhost",
         List.of("localhost", GatewayLeaves.GATEWAY_PREFIX), hubJvm)) {
@@ -62,6 +70,13 @@ public final class GatewayBench {
             300 + Long.parseLong(warmup) + Long.parseLong(measure));
       }
     }
+    Path dumpA = dumps == null ? null : Path.of(dumps, "gateway-100.hprof");
+    Path dumpB = dumps == null ? null : Path.of(dumps, "gateway-" + leaves + ".hprof");
+    if (dumpA != null && leaves > 100 && Files.exists(dumpA) && Files.exists(dumpB)) {
+      Map<String, Object> d = GatewayHeapDiff.diff(dumpA, dumpB, leaves - 100);
+      System.out.println(GatewayHeapDiff.tables(d));
+      r.put("heapPerLeafAttributed", d);
+    }
     String json = Json.write(r);
     System.out.println(json);
     if (a.length > 5) {
@@ -75,20 +90,31 @@ public final class GatewayBench {
 
   @SuppressWarnings("unchecked")
   static String summary(Map<String, Object> r) {
-    Map<String, Object> lat = (Map<String, Object>) r.get("latencyAtHub");
-    Map<String, Object> gw = (Map<String, Object>) lat.get("gateway");
-    Map<String, Object> dl = (Map<String, Object>) lat.get("direct");
     StringBuilder b = new StringBuilder();
-    b.append("| path | n | p50 ms | p99 ms | p99.9 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
-    row(b, "through the gateway", gw);
-    row(b, "straight to the hub", dl);
-    b.append(String.format(Locale.ROOT, "added by the gateway: p50 %.2f ms, p99 %.2f ms%n",
-        (num(gw, "p50Us") - num(dl, "p50Us")) / 1000, (num(gw, "p99Us") - num(dl, "p99Us")) / 1000));
+    Map<String, Object> lat = (Map<String, Object>) r.get("latencyAtHub");
+    if (lat != null) { // absent in the heap-only mode
+      Map<String, Object> gw = (Map<String, Object>) lat.get("gateway");
+      Map<String, Object> dl = (Map<String, Object>) lat.get("direct");
+      b.append("| path | n | p50 ms | p99 ms | p99.9 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
+      row(b, "through the gateway", gw);
+      row(b, "straight to the hub", dl);
+      b.append(String.format(Locale.ROOT, "added by the gateway: p50 %.2f ms, p99 %.2f ms%n",
+          (num(gw, "p50Us") - num(dl, "p50Us")) / 1000, (num(gw, "p99Us") - num(dl, "p99Us")) / 1000));
+    }
     List<Object> steps = (List<Object>) r.get("gatewaySteps");
+    double heap100 = Double.NaN;
     for (Object o : steps) {
       Map<String, Object> s = (Map<String, Object>) o;
-      b.append(String.format(Locale.ROOT, "gateway with %d leaves: %d threads, heap %.1f MB%n",
-          (long) num(s, "leavesConnected"), (long) num(s, "threads"), num(s, "heapAfterGc") / 1048576));
+      long n = (long) num(s, "leavesConnected");
+      double heap = num(s, "heapAfterGc");
+      b.append(String.format(Locale.ROOT, "gateway with %d leaves: %d threads, heap %.1f MB%n", n,
+          (long) num(s, "threads"), heap / 1048576));
+      if (n == 100) {
+        heap100 = heap;
+      } else if (n > 100 && !Double.isNaN(heap100)) {
+        b.append(String.format(Locale.ROOT, "heap per leaf, marginal (100 -> %d): %.2f KB%n", n,
+            (heap - heap100) / (n - 100) / 1024));
+      }
     }
     return b.toString();
   }

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * measured seconds; latency counts from the end of the warm-up (the hub's {@code mark}); then every acknowledged
  * message is checked at the hub (none lost, order per leaf); then the disk phase: the gateway's upstream
  * connections partitioned at the hub, each gateway leaf sends {@code diskMessagesPerLeaf} more, the store's bytes
- * per queued message; the partition healed, every message checked again.
+ * per queued message; the partition healed, every message checked again. With warm-up and measured seconds both 0
+ * only the heap steps run (no sending).
  */
 public final class GatewayLeaves {
 
@@ -46,6 +47,8 @@ public final class GatewayLeaves {
    * (or a gateway) running out of memory.
    */
   private static final int MAX_UNACKED = 100;
+  /** {@code -Dbench.gatewayDumps=DIR}: the gateway's live heap dumped at the steps of 100 and more leaves. */
+  private static final String DUMPS = System.getProperty("bench.gatewayDumps");
 
   private final List<DeviceClient> clients = new ArrayList<>();
   private final List<String> ids = new ArrayList<>();
@@ -118,8 +121,17 @@ public final class GatewayLeaves {
       steps.add(s);
       System.out.println("gateway with " + to + " leaves: " + s);
       from = to;
+      if (DUMPS != null && to >= 100) {
+        Bench.sleep(5_000); // the upstream clients' subscriptions and twin GETs settle
+        s.put("dump", gateway.command("dump " + Path.of(DUMPS, "gateway-" + to + ".hprof").toAbsolutePath()));
+      }
     }
     r.put("gatewaySteps", steps);
+    if (warmup == 0 && measure == 0) { // heap only: no sending
+      close();
+      Bench.result(r);
+      return;
+    }
     connect(leaves, leaves + direct);
 
     // the paced run: warm-up, then measured
@@ -174,9 +186,13 @@ public final class GatewayLeaves {
       r.put("disk", disk(hub, gateway, diskPerLeaf));
       r.put("checkAfterOutage", check(hub, 120));
     }
+    close();
+    Bench.result(r);
+  }
+
+  private void close() {
     Flowable.fromIterable(clients).flatMapCompletable(c -> Completable.fromAction(c::close), false, 64)
         .blockingAwait();
-    Bench.result(r);
   }
 
   /** Connects clients from..to-1, 64 at a time. */

@@ -1,6 +1,7 @@
 // The field gateway of the benchmark, in its own JVM, so that its heap, threads and CPU are its own.
 package io.rxiothub.benchmarks.gateway;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.rxiothub.benchmarks.e2e.Bench;
 import io.rxiothub.benchmarks.e2e.Json;
 import io.rxiothub.gateway.Gateway;
@@ -8,6 +9,7 @@ import io.rxiothub.gateway.GatewayConfig;
 import io.rxiothub.gateway.LeafDevice;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +21,8 @@ import java.util.stream.Stream;
  * {@code GatewayServer <hubHost> <hubPort> <hubCaFile> <leafPrefix> <leaves> <dataDir>}: a gateway (TLS listener on
  * a free port, durable store in {@code dataDir}) for leaves prefix0..n-1, all with the benchmark key; prints
  * {@code READY <tlsPort> <controlPort> <gateway CA file>} and serves {@code stats} (threads, heap after GC, queued
- * messages, JSON), {@code disk} (bytes of the store's directory), {@code cpu}, {@code quit}.
+ * messages, JSON), {@code disk} (bytes of the store's directory), {@code cpu}, {@code dump <file>} (a live-heap
+ * dump, for the heap attribution), {@code quit}.
  */
 public final class GatewayServer {
 
@@ -59,8 +62,20 @@ public final class GatewayServer {
       case "queued" -> "OK " + gateway.queuedMessages();
       case "disk" -> "OK " + bytes(data.resolve("store"));
       case "cpu" -> "OK " + Bench.processCpuNanos();
+      case "dump" -> {
+        dump(c[1]);
+        yield "OK " + c[1];
+      }
       default -> "ERR unknown command " + c[0];
     }, gateway::close);
+  }
+
+  private static void dump(String file) {
+    try {
+      ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(file, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot dump the heap to " + file, e);
+    }
   }
 
   private static long bytes(Path dir) {

@@ -2,6 +2,7 @@
 // hub's host (or the configured dial host), the trusted CAs; it never gives up reconnecting.
 package io.rxiothub.gateway.internal;
 
+import io.rxiothub.device.ClientBuilder;
 import io.rxiothub.device.DeviceClient;
 import io.rxiothub.device.IotHubClient;
 import io.rxiothub.device.ModuleClient;
@@ -54,28 +55,23 @@ public final class UpstreamFactory {
         .sharedAccessKey(leaf.key())
         .gatewayHostName(config.hubConnectHost())
         .build();
-    if (leaf.moduleId() != null) {
-      ModuleClient.Builder m = ModuleClient.builder()
-          .connectionString(cs)
-          .port(config.hubPort())
-          .reconnectGiveUpMillis(Long.MAX_VALUE)
-          .reconnectBackoff(200, 10_000)
-          .offlineQueue(QUEUE, OverflowPolicy.FAIL);
-      if (trusted.length > 0) {
-        m.trustedCertificates(trusted);
-      }
-      return m.build();
-    }
-    DeviceClient.Builder b = DeviceClient.builder()
-        .connectionString(cs)
+    return leaf.moduleId() != null ? options(ModuleClient.builder(), cs).build()
+        : options(DeviceClient.builder(), cs).build();
+  }
+
+  /** The options every upstream client gets, device or module. */
+  private <B extends ClientBuilder<B>> B options(B builder, ConnectionString cs) {
+    builder.connectionString(cs)
         .port(config.hubPort())
+        // device-client gives up after 240 s of failed attempts by default; a leaf's upstream never does, so that the
+        // store drains whenever the hub comes back
         .reconnectGiveUpMillis(Long.MAX_VALUE)
         .reconnectBackoff(200, 10_000)
         .offlineQueue(QUEUE, OverflowPolicy.FAIL);
     if (trusted.length > 0) {
-      b.trustedCertificates(trusted);
+      builder.trustedCertificates(trusted);
     }
-    return b.build();
+    return builder;
   }
 
   static X509Certificate[] certificates(Path file) {
