@@ -36,6 +36,8 @@ public final class GatewayConfig {
   private final List<LeafDevice> leaves;
   private final @Nullable LeafProvisioning provisioning;
   private final long shutdownDrainMillis;
+  private final int maxPendingPerLeaf;
+  private final long maxPendingBytes;
   private final @Nullable WatsonUpstream watson;
 
   private GatewayConfig(Builder b) {
@@ -58,6 +60,8 @@ public final class GatewayConfig {
     this.leaves = Collections.unmodifiableList(new ArrayList<>(b.leaves));
     this.provisioning = b.provisioning;
     this.shutdownDrainMillis = b.shutdownDrainMillis;
+    this.maxPendingPerLeaf = b.maxPendingPerLeaf;
+    this.maxPendingBytes = b.maxPendingBytes;
     this.watson = b.watson;
   }
 
@@ -88,6 +92,8 @@ public final class GatewayConfig {
     b.leaves.addAll(leaves);
     b.provisioning = provisioning;
     b.shutdownDrainMillis = shutdownDrainMillis;
+    b.maxPendingPerLeaf = maxPendingPerLeaf;
+    b.maxPendingBytes = maxPendingBytes;
     b.watson = watson;
     return b;
   }
@@ -192,6 +198,19 @@ public final class GatewayConfig {
     return shutdownDrainMillis;
   }
 
+  /**
+   * How many PUBLISHes one leaf connection may have read and not yet acknowledged (awaiting the store) before the
+   * gateway stops reading its socket (protocol.md §18.9); also the MQTT 5 receive maximum it announces.
+   */
+  public int maxPendingPerLeaf() {
+    return maxPendingPerLeaf;
+  }
+
+  /** The estimated heap of all leaves' PUBLISHes awaiting the store above which the gateway stops reading them. */
+  public long maxPendingBytes() {
+    return maxPendingBytes;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     if (this == o) {
@@ -204,6 +223,7 @@ public final class GatewayConfig {
     return mqttPort == other.mqttPort && tlsPort == other.tlsPort && metricsPort == other.metricsPort
         && storeMaxBytes == other.storeMaxBytes && storeMaxAgeSeconds == other.storeMaxAgeSeconds
         && hubPort == other.hubPort && shutdownDrainMillis == other.shutdownDrainMillis
+        && maxPendingPerLeaf == other.maxPendingPerLeaf && maxPendingBytes == other.maxPendingBytes
         && hostName.equals(other.hostName) && bindAddress.equals(other.bindAddress)
         && Objects.equals(tlsCertificateFile, other.tlsCertificateFile)
         && Objects.equals(tlsKeyFile, other.tlsKeyFile) && Objects.equals(dataDirectory, other.dataDirectory)
@@ -217,14 +237,16 @@ public final class GatewayConfig {
   public int hashCode() {
     return Objects.hash(hostName, bindAddress, mqttPort, tlsPort, tlsCertificateFile, tlsKeyFile, dataDirectory,
         metricsBindAddress, metricsPort, storeMaxBytes, storeMaxAgeSeconds, storeOverflow, hubHostName, hubPort,
-        hubConnectHost, hubCaFile, leaves, provisioning, shutdownDrainMillis, watson);
+        hubConnectHost, hubCaFile, leaves, provisioning, shutdownDrainMillis, maxPendingPerLeaf, maxPendingBytes,
+        watson);
   }
 
   @Override
   public String toString() {
     return "GatewayConfig{host=" + hostName + ", bind=" + bindAddress + ", mqtt=" + mqttPort + ", tls=" + tlsPort
         + ", data=" + dataDirectory + ", metrics=" + metricsPort + ", store=" + storeMaxBytes + " B/"
-        + storeMaxAgeSeconds + " s/" + storeOverflow + ", hub=" + hubHostName + ":" + hubPort
+        + storeMaxAgeSeconds + " s/" + storeOverflow + ", pending<=" + maxPendingPerLeaf + "/leaf, "
+        + maxPendingBytes + " B, hub=" + hubHostName + ":" + hubPort
         + (hubConnectHost != null ? " via " + hubConnectHost : "") + ", leaves=" + leaves.size()
         + (provisioning != null ? ", " + provisioning : "") + (watson != null ? ", watson=" + watson : "")
         + "}";
@@ -251,6 +273,8 @@ public final class GatewayConfig {
     private final List<LeafDevice> leaves = new ArrayList<>();
     private @Nullable LeafProvisioning provisioning;
     private long shutdownDrainMillis = 5_000;
+    private int maxPendingPerLeaf = 16;
+    private long maxPendingBytes = 64L * 1024 * 1024;
     private @Nullable WatsonUpstream watson;
 
     private Builder() {
@@ -372,6 +396,31 @@ public final class GatewayConfig {
         throw new IllegalArgumentException("shutdownDrainMillis must not be negative, got " + millis);
       }
       this.shutdownDrainMillis = millis;
+      return this;
+    }
+
+    /**
+     * Sets how many PUBLISHes one leaf connection may have awaiting the store (1..65535, default 16; protocol.md
+     * §18.9): at the limit the gateway stops reading the leaf's socket until half are acknowledged. Also the MQTT 5
+     * receive maximum the gateway announces.
+     */
+    public Builder maxPendingPerLeaf(int perLeaf) {
+      if (perLeaf < 1 || perLeaf > 65_535) {
+        throw new IllegalArgumentException("maxPendingPerLeaf must be 1..65535, got " + perLeaf);
+      }
+      this.maxPendingPerLeaf = perLeaf;
+      return this;
+    }
+
+    /**
+     * Sets the heap the PUBLISHes awaiting the store may take over all leaves (at least 65536, default 64 MiB;
+     * HiveMQ's estimate of each): above it the gateway stops reading the leaves that send until it is below 3/4.
+     */
+    public Builder maxPendingBytes(long totalBytes) {
+      if (totalBytes < 65_536) {
+        throw new IllegalArgumentException("maxPendingBytes must be at least 65536, got " + totalBytes);
+      }
+      this.maxPendingBytes = totalBytes;
       return this;
     }
 

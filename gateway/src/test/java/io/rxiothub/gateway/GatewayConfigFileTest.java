@@ -32,6 +32,8 @@ class GatewayConfigFileTest {
             keyFile: tls/gateway-key.pem
           dataDirectory: /var/lib/rxiothub-gateway
           shutdownDrainMillis: 2000
+          maxPendingPerLeaf: 4
+          maxPendingBytes: 1_000_000
         metrics:
           port: 9464
         store:
@@ -58,6 +60,8 @@ class GatewayConfigFileTest {
     assertThat(config.tlsCertificateFile()).isEqualTo(BASE.resolve("tls/gateway.pem"));
     assertThat(config.dataDirectory()).isEqualTo(Path.of("/var/lib/rxiothub-gateway"));
     assertThat(config.shutdownDrainMillis()).isEqualTo(2000);
+    assertThat(config.maxPendingPerLeaf()).isEqualTo(4);
+    assertThat(config.maxPendingBytes()).isEqualTo(1_000_000);
     assertThat(config.metricsPort()).isEqualTo(9464);
     assertThat(config.metricsBindAddress()).isEqualTo("127.0.0.1");
     assertThat(config.storeMaxBytes()).isEqualTo(1_048_576);
@@ -79,6 +83,8 @@ class GatewayConfigFileTest {
 
     assertThat(config.hubPort()).isEqualTo(8884);
     assertThat(config.leaves()).extracting(LeafDevice::deviceId).containsExactly("d1");
+    assertThat(config.maxPendingPerLeaf()).as("default").isEqualTo(16);
+    assertThat(config.maxPendingBytes()).as("default").isEqualTo(64L * 1024 * 1024);
   }
 
   @Test
@@ -91,6 +97,10 @@ class GatewayConfigFileTest {
         "key names environment variable 'NOPE', which is not set");
     assertError("gateway:\n  tlsPort: 99999\n" + head + "    - {deviceId: d1, key: k}\n", 2,
         "99999 is out of range -1..65535");
+    assertError("gateway:\n  maxPendingPerLeaf: 0\n" + head + "    - {deviceId: d1, key: k}\n", 2,
+        "0 is out of range 1..65535");
+    assertError("gateway:\n  maxPendingBytes: 1024\n" + head + "    - {deviceId: d1, key: k}\n", 2,
+        "1024 is out of range 65536..");
     assertError("store:\n  overflow: sometimes\n" + head + "    - {deviceId: d1, key: k}\n", 2,
         "overflow 'sometimes' is not REJECT_NEW or DROP_OLDEST");
     assertError(head + "    - {deviceId: d1, key: " + KEY + "}\n    - {deviceId: d1, key: " + KEY + "}\n", 5,
@@ -119,6 +129,8 @@ class GatewayConfigFileTest {
     assertThat(config.leaves()).extracting(LeafDevice::deviceId).containsExactly("thermostat-1", "meter-7");
     assertThat(config.dataDirectory()).isEqualTo(Path.of("examples", "gateway-data"));
     assertThat(config.metricsPort()).isEqualTo(9464);
+    assertThat(config.maxPendingPerLeaf()).isEqualTo(16);
+    assertThat(config.maxPendingBytes()).isEqualTo(64L * 1024 * 1024);
   }
 
   @Test

@@ -29,7 +29,7 @@ public final class ConfigReader {
 
   private static final Set<String> TOP = Set.of("gateway", "metrics", "store", "azure", "watson");
   private static final Set<String> GATEWAY = Set.of("hostName", "bindAddress", "mqttPort", "tlsPort", "tls",
-      "dataDirectory", "shutdownDrainMillis");
+      "dataDirectory", "shutdownDrainMillis", "maxPendingPerLeaf", "maxPendingBytes");
   private static final Set<String> TLS = Set.of("certificateFile", "keyFile");
   private static final Set<String> METRICS = Set.of("bindAddress", "port");
   private static final Set<String> STORE = Set.of("maxBytes", "maxAgeSeconds", "overflow");
@@ -79,6 +79,8 @@ public final class ConfigReader {
     apply(gateway, "tlsPort", n -> b.tlsPort((int) number(n, -1, 65535)));
     apply(gateway, "dataDirectory", n -> b.dataDirectory(path(n)));
     apply(gateway, "shutdownDrainMillis", n -> b.shutdownDrainMillis(number(n, 0, Long.MAX_VALUE)));
+    apply(gateway, "maxPendingPerLeaf", n -> b.maxPendingPerLeaf((int) number(n, 1, 65_535)));
+    apply(gateway, "maxPendingBytes", n -> b.maxPendingBytes(number(n, 65_536, Long.MAX_VALUE)));
     if (gateway.get("tls") != null) {
       Map<String, Node> tls = mapping(gateway.get("tls"), "gateway.tls", TLS);
       Node cert = required(tls, "certificateFile", gateway.get("tls"), "gateway.tls");

@@ -40,12 +40,19 @@ public final class GatewayBroker implements AutoCloseable {
     this.tlsPort = tlsPort;
   }
 
-  /**
-   * Starts the broker with {@code extension}: a plain listener on {@code mqttPort} and a TLS listener on
-   * {@code tlsPort} with {@code tls} ({@code -1}: off, {@code 0}: a free port).
-   */
+  /** Starts the broker as below, MQTT 5 clients told HiveMQ's default receive maximum (10). */
   public static GatewayBroker start(ExtensionMain extension, String bindAddress, int mqttPort, int tlsPort,
       @Nullable GatewayTls tls) {
+    return start(extension, bindAddress, mqttPort, tlsPort, tls, 10);
+  }
+
+  /**
+   * Starts the broker with {@code extension}: a plain listener on {@code mqttPort} and a TLS listener on
+   * {@code tlsPort} with {@code tls} ({@code -1}: off, {@code 0}: a free port); MQTT 5 clients are told
+   * {@code receiveMaximum} (protocol.md §18.9).
+   */
+  public static GatewayBroker start(ExtensionMain extension, String bindAddress, int mqttPort, int tlsPort,
+      @Nullable GatewayTls tls, int receiveMaximum) {
     // IoT Hub topics start with '$'; HiveMQ refuses such PUBLISHes unless this switch is on (protocol.md §13).
     InternalConfigurations.MQTT_ALLOW_DOLLAR_TOPICS.set(true);
     Path workDir = null;
@@ -62,7 +69,7 @@ public final class GatewayBroker implements AutoCloseable {
         keyStore = config.resolve("gateway.p12");
         tls.writeKeyStore(keyStore);
       }
-      Files.writeString(config.resolve("config.xml"), configXml(bindAddress, plain, secure, keyStore),
+      Files.writeString(config.resolve("config.xml"), configXml(bindAddress, plain, secure, keyStore, receiveMaximum),
           StandardCharsets.UTF_8);
       EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
           .withConfigurationFolder(config)
@@ -139,7 +146,8 @@ public final class GatewayBroker implements AutoCloseable {
     }
   }
 
-  private static String configXml(String bind, int plain, int secure, @Nullable Path keyStore) {
+  private static String configXml(String bind, int plain, int secure, @Nullable Path keyStore,
+      int receiveMaximum) {
     StringBuilder listeners = new StringBuilder();
     if (plain > 0) {
       listeners.append("""
@@ -181,6 +189,9 @@ public final class GatewayBroker implements AutoCloseable {
             <queued-messages>
               <max-queue-size>1000</max-queue-size>
             </queued-messages>
+            <receive-maximum>
+              <server-receive-maximum>%d</server-receive-maximum>
+            </receive-maximum>
           </mqtt>
           <persistence>
             <mode>in-memory</mode>
@@ -192,7 +203,7 @@ public final class GatewayBroker implements AutoCloseable {
             <update-check-enabled>false</update-check-enabled>
           </general>
         </hivemq>
-        """.formatted(listeners);
+        """.formatted(listeners, receiveMaximum);
   }
 
   static void deleteQuietly(@Nullable Path dir) {

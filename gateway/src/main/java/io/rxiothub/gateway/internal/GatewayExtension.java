@@ -15,6 +15,7 @@ import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerOutput;
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
+import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
 import com.hivemq.extension.sdk.api.events.client.ClientLifecycleEventListener;
 import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSuccessfulInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInput;
@@ -60,6 +61,8 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
   private final @Nullable LeafProvisioner provisioner;
   /** The Watson leaves ({@code d:…} client ids), or null without them. */
   private final @Nullable WatsonDownstream watson;
+  /** The bound on leaf PUBLISHes awaiting the store (protocol.md §18.9), or null without one. */
+  private final @Nullable Backpressure backpressure;
   private final AtomicLong connections = new AtomicLong();
   private volatile @Nullable PublishService publishService;
   private volatile @Nullable ClientService clientService;
@@ -71,16 +74,20 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
 
   /** Also provisions, through {@code provisioner}, the leaves {@code auth} accepts that have no relay yet. */
   public GatewayExtension(LeafAuth auth, Relays relays, @Nullable LeafProvisioner provisioner) {
-    this(auth, relays, provisioner, null);
+    this(auth, relays, provisioner, null, null);
   }
 
-  /** Also hands the clients {@code watson} owns (Watson leaves, protocol.md §18.3) to it. */
+  /**
+   * Also hands the clients {@code watson} owns (Watson leaves, protocol.md §18.3) to it, and bounds every leaf
+   * connection's PUBLISHes awaiting the store with {@code backpressure} (§18.9).
+   */
   public GatewayExtension(LeafAuth auth, Relays relays, @Nullable LeafProvisioner provisioner,
-      @Nullable WatsonDownstream watson) {
+      @Nullable WatsonDownstream watson, @Nullable Backpressure backpressure) {
     this.auth = auth;
     this.relays = relays;
     this.provisioner = provisioner;
     this.watson = watson;
+    this.backpressure = backpressure;
   }
 
   private boolean watson(String clientId) {
@@ -100,14 +107,20 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
         w != null && watson(providerInput.getClientInformation().getClientId()) ? w.authorizer() : authorizer);
     Services.initializerRegistry().setClientInitializer((initInput, context) -> {
       if (w != null && watson(initInput.getClientInformation().getClientId())) {
-        w.initialize(initInput, context);
+        if (w.isLeaf(initInput.getClientInformation().getClientId())) {
+          w.initialize(initInput, context, gate(initInput.getConnectionInformation()));
+        }
         return;
       }
       LeafRelay relay = relays.get(initInput.getClientInformation().getClientId());
       if (relay == null) {
         return;
       }
+      PublishGate gate = gate(initInput.getConnectionInformation());
       context.addPublishInboundInterceptor((in, out) -> {
+        if (gate != null && in.getPublishPacket().getQos() == Qos.AT_MOST_ONCE) {
+          gate.qos0Started(); // a QoS 0 PUBLISH has no PUBACK to count it done; HiveMQ queues it no longer
+        }
         try {
           onPublish(relay, in.getPublishPacket(), in.getConnectionInformation().getConnectionAttributeStore(), out);
         } catch (RuntimeException e) {
@@ -129,6 +142,11 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
     });
     Services.eventRegistry().setClientLifecycleEventListener(providerInput ->
         w != null && watson(providerInput.getClientInformation().getClientId()) ? w.lifecycle() : new Lifecycle());
+  }
+
+  private @Nullable PublishGate gate(ConnectionInformation connection) {
+    Backpressure bound = backpressure;
+    return bound == null ? null : bound.install(connection);
   }
 
   @Override

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,7 @@ public final class GatewayRuntime implements AutoCloseable {
   private final Relays relays;
   private final @Nullable WatsonRelay watson;
   private final Metrics metrics;
+  private final Backpressure backpressure;
   private final ScheduledExecutorService timer;
   private final ExecutorService forwarder;
   private final GatewayBroker broker;
@@ -43,7 +45,7 @@ public final class GatewayRuntime implements AutoCloseable {
   private boolean closed;
 
   private GatewayRuntime(GatewayConfig config, ForwardStore store, Relays relays, @Nullable WatsonRelay watson,
-      Metrics metrics,
+      Metrics metrics, Backpressure backpressure,
       ScheduledExecutorService timer, ExecutorService forwarder, GatewayBroker broker,
       @Nullable MetricsServer metricsServer, @Nullable String caPem) {
     this.config = config;
@@ -51,6 +53,7 @@ public final class GatewayRuntime implements AutoCloseable {
     this.relays = relays;
     this.watson = watson;
     this.metrics = metrics;
+    this.backpressure = backpressure;
     this.timer = timer;
     this.forwarder = forwarder;
     this.broker = broker;
@@ -60,6 +63,11 @@ public final class GatewayRuntime implements AutoCloseable {
 
   /** Starts a gateway: opens the store, starts the broker, resumes forwarding what the store holds. */
   public static GatewayRuntime start(GatewayConfig config) {
+    return start(config, UnaryOperator.identity());
+  }
+
+  /** Starts a gateway whose store is {@code wrap} applied to the one its configuration opens (a test seam). */
+  public static GatewayRuntime start(GatewayConfig config, UnaryOperator<ForwardStore> wrap) {
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "rxiothub-gateway-timer");
       t.setDaemon(true);
@@ -72,11 +80,12 @@ public final class GatewayRuntime implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    ForwardStore store = ForwardStore.open(storeSettings(config));
+    ForwardStore store = wrap.apply(ForwardStore.open(storeSettings(config)));
     GatewayBroker broker = null;
     WatsonRelay watson = null;
     try {
       Metrics metrics = new Metrics();
+      Backpressure backpressure = new Backpressure(config.maxPendingPerLeaf(), config.maxPendingBytes());
       UpstreamFactory factory = new UpstreamFactory(config);
       GatewayExtension[] extension = new GatewayExtension[1];
       Downstream down = new Downstream() {
@@ -107,16 +116,17 @@ public final class GatewayRuntime implements AutoCloseable {
       String hub = config.hubHostName();
       extension[0] = new GatewayExtension(new LeafAuth(hub == null ? "" : hub, leaves,
           config.provisioning() == null ? null : config.provisioning().groupKey()), relays, provisioner,
-          watson == null ? null : new WatsonDownstream(watson, down::disconnect));
+          watson == null ? null : new WatsonDownstream(watson, down::disconnect), backpressure);
       GatewayTls tls = config.tlsPort() < 0 ? null : tls(config);
-      broker = GatewayBroker.start(extension[0], config.bindAddress(), config.mqttPort(), config.tlsPort(), tls);
+      broker = GatewayBroker.start(extension[0], config.bindAddress(), config.mqttPort(), config.tlsPort(), tls,
+          config.maxPendingPerLeaf());
       MetricsServer server = null;
       GatewayRuntime[] self = new GatewayRuntime[1];
       if (config.metricsPort() >= 0) {
         server = MetricsServer.start(config.metricsBindAddress(), config.metricsPort(),
             () -> self[0].metricsText(), () -> self[0].healthy());
       }
-      self[0] = new GatewayRuntime(config, store, relays, watson, metrics, timer, forwarder, broker, server,
+      self[0] = new GatewayRuntime(config, store, relays, watson, metrics, backpressure, timer, forwarder, broker, server,
           tls == null ? null : tls.caCertificatePem());
       for (String deviceId : store.devices()) {
         LeafRelay relay = relays.get(deviceId);
@@ -226,12 +236,11 @@ public final class GatewayRuntime implements AutoCloseable {
     }
     int connected = up;
     int leavesOnline = online;
-    String text = metrics.text(store, () -> leavesOnline, () -> connected, open);
-    if (watson == null) {
-      return text;
+    StringBuilder out = new StringBuilder(metrics.text(store, () -> leavesOnline, () -> connected, open));
+    backpressure.metricsText(out);
+    if (watson != null) {
+      watson.metricsText(out);
     }
-    StringBuilder out = new StringBuilder(text);
-    watson.metricsText(out);
     return out.toString();
   }
 

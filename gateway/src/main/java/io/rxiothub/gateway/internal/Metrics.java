@@ -46,12 +46,12 @@ public final class Metrics {
     return out.toString();
   }
 
-  private static void gauge(StringBuilder out, String name, String help, long value) {
+  static void gauge(StringBuilder out, String name, String help, long value) {
     out.append("# HELP ").append(name).append(' ').append(help).append('\n')
         .append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(value).append('\n');
   }
 
-  private static void counter(StringBuilder out, String name, String help, long value) {
+  static void counter(StringBuilder out, String name, String help, long value) {
     out.append("# HELP ").append(name).append(' ').append(help).append('\n')
         .append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(value).append('\n');
   }

@@ -23,6 +23,7 @@ import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInpu
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
+import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
 import io.rxiothub.watson.client.GatewayEvent;
 import java.nio.ByteBuffer;
@@ -93,13 +94,24 @@ public final class WatsonDownstream {
     output.authenticateSuccessfully();
   }
 
-  /** Adds the publish interceptor of a Watson leaf's connection. */
-  public void initialize(InitializerInput input, ClientContext context) {
+  /** Whether {@code clientId} is a configured Watson leaf (it gets an interceptor). */
+  public boolean isLeaf(String clientId) {
+    return relay.isLeaf(clientId);
+  }
+
+  /**
+   * Adds the publish interceptor of a Watson leaf's connection; it tells {@code gate} (the connection's bound on
+   * PUBLISHes awaiting the store, or null) when it starts on a QoS 0 PUBLISH.
+   */
+  public void initialize(InitializerInput input, ClientContext context, @Nullable PublishGate gate) {
     String clientId = input.getClientInformation().getClientId();
     if (!relay.isLeaf(clientId)) {
       return;
     }
     context.addPublishInboundInterceptor((in, out) -> {
+      if (gate != null && in.getPublishPacket().getQos() == Qos.AT_MOST_ONCE) {
+        gate.qos0Started();
+      }
       try {
         onPublish(clientId, in.getPublishPacket(), in.getConnectionInformation().getConnectionAttributeStore(), out);
       } catch (RuntimeException e) {
