@@ -21,9 +21,7 @@ import io.rxiothub.cli.wire.WireTap;
 import io.rxiothub.twin.Twin;
 import io.rxiothub.twin.TwinPatch;
 import io.rxiothub.twin.TwinTopic;
-import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +35,7 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -65,69 +64,42 @@ final class DemoCommand implements Callable<Integer> {
       description = "The device id to register (default: ${DEFAULT-VALUE}).")
   String deviceId = "demo-device";
 
-  @Option(names = "--step-timeout", paramLabel = "SECONDS", defaultValue = "30",
-      description = "Fail a step that takes longer (default: ${DEFAULT-VALUE}).")
-  long stepTimeoutSeconds = 30;
+  @Mixin DemoRunner.Options options;
 
-  @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of a failure.")
-  boolean verbose;
-
-  private PrintWriter out;
-  private Style style;
+  private DemoRunner demo;
   private Duration timeout;
   private @Nullable HubEmulator hub;
   private @Nullable DemoBackEnd backEnd;
   private String connectionString = "";
   private @Nullable WireTap tap;
   private @Nullable DeviceClient client;
-  private DemoSteps steps;
   private final BlockingQueue<CloudMessage> cloudMessages = new LinkedBlockingQueue<>();
   private final BlockingQueue<TwinPatch> desiredPatches = new LinkedBlockingQueue<>();
   private final BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
 
   @Override
   public Integer call() {
-    if (stepTimeoutSeconds < 1) {
+    if (options.stepTimeoutSeconds < 1) {
       throw new IllegalArgumentException("--step-timeout must be at least 1 second");
     }
-    out = spec.commandLine().getOut();
-    style = Style.of(spec);
-    timeout = Duration.ofSeconds(stepTimeoutSeconds);
-    steps = new DemoSteps(out, style, STEPS, verbose);
-    long start = System.nanoTime();
-    out.println(style.bold("rxiothub demo") + ": a device and a local IoT Hub, step by step.");
-    out.println(style.dim("Packets marked dev -> hub / dev <- hub went over the wire (TLS, decrypted by a local tap;"
-        + " SAS signatures redacted)."));
-    out.println();
-    boolean ok = false;
-    try {
-      ok = steps.run("start the hub emulator", this::startEmulator)
-          && steps.run("provision the device through DPS", this::provisionDevice)
-          && steps.run("connect a DeviceClient", this::connect)
-          && steps.run("send telemetry with properties", this::sendTelemetry)
-          && steps.run("receive a cloud-to-device message", this::receiveCloudMessage)
-          && steps.run("read the twin", this::readTwin)
-          && steps.run("patch reported properties", this::patchReported)
-          && steps.run("receive a desired-properties update", this::receiveDesired)
-          && steps.run("answer a direct method", this::answerMethod)
-          && steps.run("reconnect after the hub drops the connection", this::reconnect)
-          && steps.run("upload a file (blob storage over HTTPS)", this::uploadFile);
-    } finally {
-      long closing = System.nanoTime();
-      closeAll();
-      steps.printFrames();
-      out.println(style.dim("       closed the client, the tap and the emulator in " + Style.since(closing)));
-    }
-    out.println();
-    if (ok) {
-      out.println(style.ok("All " + STEPS + " steps succeeded") + " in " + Style.since(start) + ".");
-      out.println("Next: ./rxiothub emulator (a hub that keeps running), ./rxiothub send --help,"
-          + " cli/README.md.");
-      out.flush();
-      return ExitCodes.OK;
-    }
-    out.flush();
-    return ExitCodes.FAILED;
+    timeout = Duration.ofSeconds(options.stepTimeoutSeconds);
+    demo = new DemoRunner(spec, timeout, STEPS, options.verbose);
+    return demo.run("rxiothub demo", "a device and a local IoT Hub, step by step.",
+        "Packets marked dev -> hub / dev <- hub went over the wire (TLS, decrypted by a local tap;"
+            + " SAS signatures redacted).",
+        () -> demo.step("start the hub emulator", this::startEmulator)
+            && demo.step("provision the device through DPS", this::provisionDevice)
+            && demo.step("connect a DeviceClient", this::connect)
+            && demo.step("send telemetry with properties", this::sendTelemetry)
+            && demo.step("receive a cloud-to-device message", this::receiveCloudMessage)
+            && demo.step("read the twin", this::readTwin)
+            && demo.step("patch reported properties", this::patchReported)
+            && demo.step("receive a desired-properties update", this::receiveDesired)
+            && demo.step("answer a direct method", this::answerMethod)
+            && demo.step("reconnect after the hub drops the connection", this::reconnect)
+            && demo.step("upload a file (blob storage over HTTPS)", this::uploadFile),
+        "closed the client, the tap and the emulator",
+        "Next: ./rxiothub emulator (a hub that keeps running), ./rxiothub send --help, cli/README.md.");
   }
 
   // ------------------------------------------------------------------ steps
@@ -135,15 +107,20 @@ final class DemoCommand implements Callable<Integer> {
   private List<String> startEmulator() throws Exception {
     HubEmulator started = HubEmulator.builder().mqttPort(0).webSocketPort(0).build().start();
     hub = started;
-    tap = WireTap.start("localhost", started.mqttPort(), started.sslContext(), frame -> { });
-    backEnd = new DemoBackEnd(started, timeout);
-    steps.tap(tap);
+    demo.closeLater(started::close);
+    WireTap t = WireTap.start("localhost", started.mqttPort(), started.sslContext(), frame -> { });
+    tap = t;
+    demo.closeLater(t::close);
+    DemoBackEnd b = new DemoBackEnd(started, timeout);
+    backEnd = b;
+    demo.closeLater(b::close);
+    demo.tap(t);
     return List.of(
         "hub " + started.hostName() + ", MQTT over TLS on 127.0.0.1:" + started.mqttPort() + ", HTTPS on "
             + started.webSocketPort() + ", in memory",
         "the back end calls IoT Hub's service REST API at " + backEnd().url() + " (iothubowner SAS)",
         "CA certificate " + started.caFile(),
-        "wire tap on 127.0.0.1:" + tap.port() + " relays the device's TLS connection to the hub and decodes it");
+        "wire tap on 127.0.0.1:" + t.port() + " relays the device's TLS connection to the hub and decodes it");
   }
 
   /** The back end enrolls a group through the DPS service API, then our ProvisioningClient registers through it. */
@@ -174,6 +151,7 @@ final class DemoCommand implements Callable<Integer> {
         .connectTimeoutMillis(timeout.toMillis())
         .build();
     client = c;
+    demo.closeClientLater(c::disconnect, c::close);
     c.connectionStates().subscribe(states::add);
     c.connect().blockingAwait(timeout.toMillis(), TimeUnit.MILLISECONDS);
     awaitState(ConnectionState.Status.CONNECTED);
@@ -336,11 +314,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private <T> T poll(BlockingQueue<T> queue, String what) throws Exception {
-    T item = queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    if (item == null) {
-      throw new TimeoutException("the device did not get " + what + " in " + timeout.toSeconds() + " s");
-    }
-    return item;
+    return demo.poll(queue, "the device", what);
   }
 
   private static String redact(String connectionString) {
@@ -348,65 +322,18 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private HubEmulator hub() {
-    HubEmulator h = hub;
-    if (h == null) {
-      throw new IllegalStateException("the emulator is not running");
-    }
-    return h;
+    return DemoRunner.started(hub, "the emulator is not running");
   }
 
   private DemoBackEnd backEnd() {
-    DemoBackEnd b = backEnd;
-    if (b == null) {
-      throw new IllegalStateException("the back end is not running");
-    }
-    return b;
+    return DemoRunner.started(backEnd, "the back end is not running");
   }
 
   private WireTap tap() {
-    WireTap t = tap;
-    if (t == null) {
-      throw new IllegalStateException("the wire tap is not running");
-    }
-    return t;
+    return DemoRunner.started(tap, "the wire tap is not running");
   }
 
   private DeviceClient client() {
-    DeviceClient c = client;
-    if (c == null) {
-      throw new IllegalStateException("the client is not connected");
-    }
-    return c;
-  }
-
-  private void closeAll() {
-    List<Runnable> closers = new ArrayList<>();
-    if (client != null) {
-      DeviceClient c = client;
-      closers.add(() -> {
-        try {
-          c.disconnect().blockingAwait(2, TimeUnit.SECONDS);
-        } catch (RuntimeException e) {
-          // closing anyway
-        }
-        c.close();
-      });
-    }
-    if (backEnd != null) {
-      closers.add(backEnd::close);
-    }
-    if (tap != null) {
-      closers.add(tap::close);
-    }
-    if (hub != null) {
-      closers.add(hub::close);
-    }
-    for (Runnable closer : closers) {
-      try {
-        closer.run();
-      } catch (RuntimeException e) {
-        out.println(style.dim("       (while closing: " + Failures.firstLine(e) + ")"));
-      }
-    }
+    return DemoRunner.started(client, "the client is not connected");
   }
 }

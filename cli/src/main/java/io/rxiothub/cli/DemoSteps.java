@@ -1,5 +1,5 @@
-// The guided tours' step printing, shared by `rxiothub demo` and `rxiothub demo watson`: a numbered title, the
-// timing, the step's details or its error, and the MQTT packets the wire tap saw during the step.
+// The guided tours' step printing, used through DemoRunner by `rxiothub demo`, `demo watson` and `demo gateway`: a
+// numbered title, the timing, the step's details or its error, and the MQTT packets the wire tap saw during the step.
 package io.rxiothub.cli;
 
 import io.rxiothub.cli.wire.WireFrame;

@@ -18,7 +18,6 @@ import io.rxiothub.gateway.LeafProvisioning;
 import io.rxiothub.sas.DpsKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -29,12 +28,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** The five steps of the gateway tour; exit 0 when all succeed, 1 at the first failure. */
@@ -57,59 +54,37 @@ final class GatewayDemo implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--step-timeout", paramLabel = "SECONDS", defaultValue = "30",
-      description = "Fail a step that takes longer (default: ${DEFAULT-VALUE}).")
-  long stepTimeoutSeconds = 30;
+  @Mixin DemoRunner.Options options;
 
-  @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of a failure.")
-  boolean verbose;
-
-  private PrintWriter out;
-  private Style style;
+  private DemoRunner demo;
   private Duration timeout;
   private @Nullable HubEmulator hub;
   private @Nullable Gateway gateway;
   private @Nullable Path dataDirectory;
   private String groupKey = "";
   private final List<DeviceClient> leaves = new ArrayList<>();
-  private DemoSteps steps;
 
   @Override
   public Integer call() {
-    out = spec.commandLine().getOut();
-    style = Style.of(spec);
-    timeout = Duration.ofSeconds(Math.max(1, stepTimeoutSeconds));
-    steps = new DemoSteps(out, style, STEPS, verbose);
-    long start = System.nanoTime();
-    out.println(style.bold("rxiothub demo gateway") + ": two leaves behind a field gateway, a cloud outage, nothing"
-        + " lost.");
-    out.println();
-    boolean ok = false;
-    try {
-      ok = steps.run("start a hub emulator and a gateway", this::start)
-          && steps.run("connect two leaves through the gateway", this::connect)
-          && steps.run("the leaves send; the hub gets it", this::sendBefore)
-          && steps.run("cloud outage: the leaves keep sending", this::outage)
-          && steps.run("the cloud returns: nothing lost, in order", this::recover);
-    } finally {
-      long closing = System.nanoTime();
-      closeAll();
-      out.println(style.dim("       closed the leaves, the gateway and the emulator in " + Style.since(closing)));
-    }
-    out.println();
-    if (ok) {
-      out.println(style.ok("All " + STEPS + " steps succeeded") + " in " + Style.since(start) + ".");
-      out.println("Next: ./rxiothub gateway run --config gateway/examples/gateway-azure.yaml, gateway/README.md.");
-      out.flush();
-      return ExitCodes.OK;
-    }
-    out.flush();
-    return ExitCodes.FAILED;
+    timeout = Duration.ofSeconds(Math.max(1, options.stepTimeoutSeconds));
+    demo = new DemoRunner(spec, timeout, STEPS, options.verbose);
+    // closed last: the temporary store, once the gateway that writes it is closed
+    demo.closeLater(this::deleteDataDirectory);
+    return demo.run("rxiothub demo gateway", "two leaves behind a field gateway, a cloud outage, nothing lost.",
+        null,
+        () -> demo.step("start a hub emulator and a gateway", this::start)
+            && demo.step("connect two leaves through the gateway", this::connect)
+            && demo.step("the leaves send; the hub gets it", this::sendBefore)
+            && demo.step("cloud outage: the leaves keep sending", this::outage)
+            && demo.step("the cloud returns: nothing lost, in order", this::recover),
+        "closed the leaves, the gateway and the emulator",
+        "Next: ./rxiothub gateway run --config gateway/examples/gateway-azure.yaml, gateway/README.md.");
   }
 
   private List<String> start() throws IOException {
     HubEmulator started = HubEmulator.builder().mqttPort(0).webSocketPort(0).build().start();
     hub = started;
+    demo.closeLater(started::close);
     DeviceIdentity a = started.registry().createDevice(CONFIGURED);
     groupKey = java.util.Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(32));
     DpsEndpoint dps = started.dps().addEnrollment(Enrollment.group("gateway-fleet").primaryKey(groupKey).build())
@@ -127,6 +102,7 @@ final class GatewayDemo implements Callable<Integer> {
             .caFile(started.caFile()).groupKey(groupKey).build())
         .build());
     gateway = gw;
+    demo.closeLater(gw::close);
     return List.of("hub " + started.hostName() + ", MQTT over TLS on 127.0.0.1:" + started.mqttPort()
             + "; DPS on 127.0.0.1:" + dps.mqttPort() + " with enrollment group gateway-fleet",
         "gateway: MQTT over TLS on 127.0.0.1:" + gw.tlsPort() + " (its own CA), store in " + data,
@@ -150,6 +126,7 @@ final class GatewayDemo implements Callable<Integer> {
           .connectTimeoutMillis(timeout.toMillis())
           .build();
       leaves.add(client);
+      demo.closeLater(client::close);
       long t = System.nanoTime();
       client.connect().blockingAwait(timeout.toMillis(), TimeUnit.MILLISECONDS);
       lines.add(leaf[0] + " connected in " + Style.since(t) + " (HostName=" + hub().hostName()
@@ -162,7 +139,7 @@ final class GatewayDemo implements Callable<Integer> {
 
   private List<String> sendBefore() throws Exception {
     send(0, BEFORE);
-    awaitUntil(() -> count(CONFIGURED) >= BEFORE && count(PROVISIONED) >= BEFORE, "the hub did not get the "
+    demo.awaitUntil(() -> count(CONFIGURED) >= BEFORE && count(PROVISIONED) >= BEFORE, "the hub did not get the "
         + BEFORE + " messages of each leaf");
     return List.of("each leaf sent m-0 .. m-" + (BEFORE - 1) + "; every send() completed on the gateway's PUBACK",
         "the hub has " + count(CONFIGURED) + " from " + CONFIGURED + ", " + count(PROVISIONED) + " from "
@@ -186,7 +163,7 @@ final class GatewayDemo implements Callable<Integer> {
     hub().faults().heal(CONFIGURED);
     hub().faults().heal(PROVISIONED);
     long t = System.nanoTime();
-    awaitUntil(() -> gateway().queuedMessages() == 0 && count(CONFIGURED) >= BEFORE + DURING
+    demo.awaitUntil(() -> gateway().queuedMessages() == 0 && count(CONFIGURED) >= BEFORE + DURING
         && count(PROVISIONED) >= BEFORE + DURING, "the gateway did not forward its store after the outage");
     List<String> lines = new ArrayList<>();
     lines.add("the hub heals the partition; the gateway's upstream clients reconnect and its store is empty after "
@@ -219,53 +196,21 @@ final class GatewayDemo implements Callable<Integer> {
     return hub().telemetry(deviceId).stream().map(m -> m.systemProperties().get("$.mid")).distinct().count();
   }
 
-  private void awaitUntil(BooleanSupplier condition, String failure) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException(failure + " in " + timeout.toSeconds() + " s");
-      }
-      Thread.sleep(50);
-    }
-  }
-
   private HubEmulator hub() {
-    HubEmulator h = hub;
-    if (h == null) {
-      throw new IllegalStateException("the hub emulator is not running");
-    }
-    return h;
+    return DemoRunner.started(hub, "the hub emulator is not running");
   }
 
   private Gateway gateway() {
-    Gateway g = gateway;
-    if (g == null) {
-      throw new IllegalStateException("the gateway is not running");
-    }
-    return g;
+    return DemoRunner.started(gateway, "the gateway is not running");
   }
 
-  private void closeAll() {
-    List<AutoCloseable> closers = new ArrayList<>(leaves);
-    if (gateway != null) {
-      closers.add(gateway);
-    }
-    if (hub != null) {
-      closers.add(hub);
-    }
-    for (AutoCloseable c : closers) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        out.println(style.dim("       (while closing: " + Failures.firstLine(e) + ")"));
-      }
-    }
+  private void deleteDataDirectory() {
     Path data = dataDirectory;
     if (data != null) {
       try (Stream<Path> files = Files.walk(data)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       } catch (IOException e) {
-        out.println(style.dim("       (could not delete " + data + ": " + e.getMessage() + ")"));
+        demo.out.println(demo.style.dim("       (could not delete " + data + ": " + e.getMessage() + ")"));
       }
     }
   }

@@ -14,10 +14,8 @@ import io.rxiothub.watson.client.Command;
 import io.rxiothub.watson.client.GatewayClient;
 import io.rxiothub.watson.client.GatewayEvent;
 import io.rxiothub.watson.client.PlatformRequest;
-import java.io.PrintWriter;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -27,7 +25,7 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** The six steps of the Watson tour; exit 0 when all succeed, 1 at the first failure. */
@@ -44,67 +42,46 @@ final class WatsonDemo implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--step-timeout", paramLabel = "SECONDS", defaultValue = "30",
-      description = "Fail a step that takes longer (default: ${DEFAULT-VALUE}).")
-  long stepTimeoutSeconds = 30;
+  @Mixin DemoRunner.Options options;
 
-  @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of a failure.")
-  boolean verbose;
-
-  private PrintWriter out;
-  private Style style;
+  private DemoRunner demo;
   private Duration timeout;
   private @Nullable WatsonEmulator org;
   private @Nullable WireTap tap;
   private @Nullable GatewayClient gateway;
-  private DemoSteps steps;
   private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
   private final BlockingQueue<Notification> notifications = new LinkedBlockingQueue<>();
   private final BlockingQueue<PlatformRequest> requests = new LinkedBlockingQueue<>();
 
   @Override
   public Integer call() {
-    out = spec.commandLine().getOut();
-    style = Style.of(spec);
-    timeout = Duration.ofSeconds(Math.max(1, stepTimeoutSeconds));
-    steps = new DemoSteps(out, style, STEPS, verbose);
-    long start = System.nanoTime();
-    out.println(style.bold("rxiothub demo watson") + ": an IBM Watson IoT gateway and a local organisation.");
-    out.println(style.dim("Packets marked dev -> hub / dev <- hub went over the wire (TLS, decrypted by a local tap;"
-        + " the token redacted)."));
-    out.println();
-    boolean ok = false;
-    try {
-      ok = steps.run("start a Watson IoT organisation", this::start)
-          && steps.run("connect a GatewayClient", this::connect)
-          && steps.run("publish for two devices behind it", this::publish)
-          && steps.run("receive a command for one of them", this::command)
-          && steps.run("get a notification for a bad topic", this::notification)
-          && steps.run("answer a platform reboot request", this::reboot);
-    } finally {
-      closeAll();
-      steps.printFrames();
-    }
-    out.println();
-    if (ok) {
-      out.println(style.ok("All " + STEPS + " steps succeeded") + " in " + Style.since(start) + ".");
-      out.flush();
-      return ExitCodes.OK;
-    }
-    out.flush();
-    return ExitCodes.FAILED;
+    timeout = Duration.ofSeconds(Math.max(1, options.stepTimeoutSeconds));
+    demo = new DemoRunner(spec, timeout, STEPS, options.verbose);
+    return demo.run("rxiothub demo watson", "an IBM Watson IoT gateway and a local organisation.",
+        "Packets marked dev -> hub / dev <- hub went over the wire (TLS, decrypted by a local tap;"
+            + " the token redacted).",
+        () -> demo.step("start a Watson IoT organisation", this::start)
+            && demo.step("connect a GatewayClient", this::connect)
+            && demo.step("publish for two devices behind it", this::publish)
+            && demo.step("receive a command for one of them", this::command)
+            && demo.step("get a notification for a bad topic", this::notification)
+            && demo.step("answer a platform reboot request", this::reboot),
+        null, null);
   }
 
   private List<String> start() throws Exception {
     WatsonEmulator started = WatsonEmulator.builder().orgId("abc123").build();
     org = started;
+    demo.closeLater(started::close);
     started.start();
     started.registerDevice("sensor", "s1");
-    tap = WireTap.start("localhost", started.mqttPort(), started.sslContext(), frame -> { });
-    steps.tap(tap);
+    WireTap t = WireTap.start("localhost", started.mqttPort(), started.sslContext(), frame -> { });
+    tap = t;
+    demo.closeLater(t::close);
+    demo.tap(t);
     return List.of("organisation abc123, MQTT over TLS on 127.0.0.1:" + started.mqttPort() + ", in memory;"
             + " device sensor/s1 registered",
-        "wire tap on 127.0.0.1:" + tap.port() + " relays the gateway's TLS connection and decodes it");
+        "wire tap on 127.0.0.1:" + t.port() + " relays the gateway's TLS connection and decodes it");
   }
 
   private List<String> connect() throws Exception {
@@ -117,6 +94,7 @@ final class WatsonDemo implements Callable<Integer> {
     GatewayClient gw = GatewayClient.builder().orgId("abc123").typeId("gwtype").deviceId("gw1").token(token)
         .host("localhost").port(tap.port()).trustManagerFactory(trust).reconnectDelays(50, 1_000).build();
     gateway = gw;
+    demo.closeClientLater(gw::disconnect, gw::close);
     gw.commands("sensor", "+").subscribe(commands::add);
     gw.notifications().subscribe(notifications::add);
     gw.management().platformRequests().subscribe(requests::add);
@@ -175,30 +153,6 @@ final class WatsonDemo implements Callable<Integer> {
   }
 
   private <T> T poll(BlockingQueue<T> queue, String what) throws Exception {
-    T item = queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    if (item == null) {
-      throw new TimeoutException("the gateway did not get " + what + " in " + timeout.toSeconds() + " s");
-    }
-    return item;
-  }
-
-  private void closeAll() {
-    List<AutoCloseable> closers = new ArrayList<>();
-    if (gateway != null) {
-      closers.add(gateway);
-    }
-    if (tap != null) {
-      closers.add(tap);
-    }
-    if (org != null) {
-      closers.add(org);
-    }
-    for (AutoCloseable c : closers) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        out.println(style.dim("       (while closing: " + Failures.firstLine(e) + ")"));
-      }
-    }
+    return demo.poll(queue, "the gateway", what);
   }
 }
