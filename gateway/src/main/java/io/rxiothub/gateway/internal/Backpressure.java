@@ -4,7 +4,6 @@ package io.rxiothub.gateway.internal;
 
 import com.hivemq.bootstrap.netty.ChannelHandlerNames;
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
-import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import java.lang.reflect.Field;
@@ -59,11 +58,11 @@ public final class Backpressure {
   }
 
   /**
-   * Puts a gate into the pipeline of the connection {@code connection} describes (once), or returns null when
-   * HiveMQ's internals are not as expected.
+   * Puts a gate into the pipeline of the connection whose attribute store is {@code connection} (once), or returns
+   * null when HiveMQ's internals are not as expected.
    */
-  public @Nullable PublishGate install(ConnectionInformation connection) {
-    Channel channel = channel(connection.getConnectionAttributeStore());
+  public @Nullable PublishGate install(ConnectionAttributeStore connection) {
+    Channel channel = channel(connection);
     if (channel == null) {
       return null;
     }

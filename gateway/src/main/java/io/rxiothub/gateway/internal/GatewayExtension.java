@@ -146,7 +146,7 @@ public final class GatewayExtension implements ExtensionMain, Downstream {
 
   private @Nullable PublishGate gate(ConnectionInformation connection) {
     Backpressure bound = backpressure;
-    return bound == null ? null : bound.install(connection);
+    return bound == null ? null : bound.install(connection.getConnectionAttributeStore());
   }
 
   @Override
