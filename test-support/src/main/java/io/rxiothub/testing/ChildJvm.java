@@ -47,7 +47,15 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Returns a builder of a child JVM running {@code main} on this JVM's classpath. */
   public static Builder builder(Class<?> main) {
-    return new Builder(main);
+    return new Builder(main.getName(), main.getSimpleName());
+  }
+
+  /**
+   * Returns a builder of a child JVM running the class named {@code mainClass}, for a main class this JVM does not
+   * have (another project's, e.g. an official SDK's harness): give its {@link Builder#classpath}.
+   */
+  public static Builder builder(String mainClass) {
+    return new Builder(mainClass, mainClass.substring(mainClass.lastIndexOf('.') + 1));
   }
 
   private void read() {
@@ -188,13 +196,22 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Builds and starts a {@link ChildJvm}. */
   public static final class Builder {
-    private final Class<?> main;
+    private final String main;
+    private final String name;
+    private String classpath = System.getProperty("java.class.path");
     private final List<String> jvmOptions = new ArrayList<>();
     private final List<String> args = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
 
-    private Builder(Class<?> main) {
+    private Builder(String main, String name) {
       this.main = main;
+      this.name = name;
+    }
+
+    /** Replaces the child's classpath (default: this JVM's), e.g. with another project's classes and jars. */
+    public Builder classpath(String classpath) {
+      this.classpath = classpath;
+      return this;
     }
 
     /** Adds JVM options (e.g. {@code -Xmx256m}), before the classpath. */
@@ -215,6 +232,12 @@ public final class ChildJvm implements AutoCloseable {
       return this;
     }
 
+    /** Sets every variable of {@code variables} in the child's environment. */
+    public Builder env(Map<String, String> variables) {
+      environment.putAll(variables);
+      return this;
+    }
+
     /** Starts the child JVM. */
     public ChildJvm start() throws IOException {
       Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
@@ -222,12 +245,12 @@ public final class ChildJvm implements AutoCloseable {
       command.add(java.toString());
       command.addAll(jvmOptions);
       command.add("-cp");
-      command.add(System.getProperty("java.class.path"));
-      command.add(main.getName());
+      command.add(classpath);
+      command.add(main);
       command.addAll(args);
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
       builder.environment().putAll(environment);
-      return new ChildJvm(builder.start(), main.getSimpleName());
+      return new ChildJvm(builder.start(), name);
     }
   }
 }

@@ -5,7 +5,9 @@ package io.rxiothub.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,6 +42,24 @@ class ChildJvmTest {
       assertThat(child.nextLine(WAIT)).as("and stays ended").isNull();
       assertThat(child.awaitExit(WAIT)).as("killed by SIGKILL").isEqualTo(137);
       assertThat(child.output()).containsExactly("one", "READY 42", "three", "env from-env");
+    }
+  }
+
+  @Test
+  void aMainClassByNameRunsOnTheClasspathGivenAndOnlyOnIt() throws Exception {
+    // the folder holding Printer, and none of this JVM's jars: what a child of another project gets
+    String folder = Paths.get(Printer.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    try (ChildJvm child = ChildJvm.builder(Printer.class.getName()).classpath(folder)
+        .env(Map.of("CHILD_VALUE", "by-name")).args("first", "exit").start()) {
+      assertThat(child.nextLine(WAIT)).isEqualTo("first");
+      assertThat(child.awaitExit(WAIT)).isZero();
+      assertThat(child.output()).containsExactly("first", "exit", "env by-name");
+    }
+    try (ChildJvm child = ChildJvm.builder(ChildJvm.class.getName()).classpath(folder).start()) {
+      // on this JVM's classpath, not in that folder
+      assertThat(child.awaitExit(WAIT)).isNotZero();
+      assertThat(child.output()).anyMatch(line -> line.contains("Could not find or load main class "
+          + ChildJvm.class.getName()));
     }
   }
 

@@ -3,7 +3,6 @@
 package io.rxiothub.device.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.reactivex.rxjava3.subscribers.TestSubscriber;
 import io.rxiothub.device.InputMessage;
@@ -11,8 +10,7 @@ import io.rxiothub.device.Message;
 import io.rxiothub.device.ModuleClient;
 import io.rxiothub.emulator.DeviceIdentity;
 import io.rxiothub.emulator.HubEmulator;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import io.rxiothub.testing.ChildJvm;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,54 +45,31 @@ class AzureSdkEdgeModuleIT {
       hub.edge().setRoute("edge-sdk", "back",
           "FROM /messages/modules/sdk/outputs/out INTO BrokeredEndpoint(\"/modules/ours/inputs/back\")");
 
-      List<String> lines = new CopyOnWriteArrayList<>();
-      List<String> command = new ArrayList<>(List.of(
-          Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-          "-cp", System.getProperty("java.class.path")));
+      ChildJvm.Builder sdk = ChildJvm.builder(SdkEdgeModule.class).jvmOptions("-Xmx128m")
+          .env(hub.edge().environment("edge-sdk", "sdk"));
       String hosts = System.getProperty("jdk.net.hosts.file");
       if (hosts != null) {
-        command.add("-Djdk.net.hosts.file=" + hosts);
+        sdk.jvmOptions("-Djdk.net.hosts.file=" + hosts);
       }
-      command.add(SdkEdgeModule.class.getName());
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-      builder.environment().putAll(hub.edge().environment("edge-sdk", "sdk"));
-      Process child = builder.start();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
-            StandardCharsets.UTF_8))) {
-          for (String line = in.readLine(); line != null; line = in.readLine()) {
-            lines.add(line);
-          }
-        } catch (java.io.IOException ignored) {
-          // the child ended
-        }
-      }, "sdk-module-output");
-      reader.setDaemon(true);
-      reader.start();
       ModuleClient client = ModuleClient.builder().connectionString(ours.connectionString()).port(hub.mqttPort())
           .trustStore(hub.trustStore()).build();
-      try {
-        await().atMost(Duration.ofSeconds(90)).until(() -> lines.contains("OPEN") || !child.isAlive());
-        assertThat(child.isAlive()).as("the SDK module runs: %s", lines).isTrue();
+      try (ChildJvm child = sdk.start()) {
+        child.awaitLine("OPEN"::equals, Duration.ofSeconds(90));
         TestSubscriber<InputMessage> back = client.inputs("back").test();
         client.connect().blockingAwait(30, TimeUnit.SECONDS);
         client.sendToOutput("toSdk", Message.builder().payload("ping".getBytes(StandardCharsets.UTF_8))
             .property("k", "v").build()).blockingAwait(30, TimeUnit.SECONDS);
 
-        try {
-          await().atMost(Duration.ofSeconds(60)).until(() -> lines.contains("IN ping k=v on=in"));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-          throw new AssertionError("the SDK module did not receive the message; its output: " + lines, e);
-        }
+        child.awaitLine("IN ping k=v on=in"::equals, Duration.ofSeconds(60));
         back.awaitCount(1);
         InputMessage echo = back.values().get(0);
         assertThat(new String(echo.payload(), StandardCharsets.UTF_8)).isEqualTo("echo:ping");
         assertThat(echo.applicationProperties()).containsEntry("k", "v");
         assertThat(echo.connectionModuleId()).isEqualTo("sdk");
-        assertThat(lines).as("the SDK's output was acknowledged").contains("SENT ok");
+        // the SDK's output was acknowledged
+        child.awaitLine("SENT ok"::equals, Duration.ofSeconds(60));
       } finally {
         client.close();
-        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       }
     }
   }

@@ -13,17 +13,16 @@ import io.rxiothub.emulator.HubEmulator;
 import io.rxiothub.emulator.files.FileUploadNotification;
 import io.rxiothub.emulator.files.StorageAccount;
 import io.rxiothub.emulator.internal.TlsMaterial;
+import io.rxiothub.testing.ChildJvm;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,15 +109,11 @@ class FileUploadAzuriteIT {
     long length = 160L * 1024 * 1024;
     Path ca = dir.resolve("ca.pem");
     Files.write(ca, hub.caCertificatePem().getBytes(StandardCharsets.US_ASCII));
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-Xmx40m", "-cp", System.getProperty("java.class.path"),
-        StreamingUploadChild.class.getName(), id.connectionString(), String.valueOf(hub.webSocketPort()),
-        ca.toString(), "big.bin", String.valueOf(length), String.valueOf(4 * 1024 * 1024))
-        .redirectErrorStream(true).start();
-    byte[] output = child.getInputStream().readAllBytes();
-    assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
-
-    assertThat(child.exitValue()).as(new String(output, StandardCharsets.UTF_8)).isZero();
+    try (ChildJvm child = ChildJvm.builder(StreamingUploadChild.class).jvmOptions("-Xmx40m")
+        .args(id.connectionString(), String.valueOf(hub.webSocketPort()), ca.toString(), "big.bin",
+            String.valueOf(length), String.valueOf(4 * 1024 * 1024)).start()) {
+      assertThat(child.awaitExit(Duration.ofSeconds(120))).as("exit value; output: %s", child.output()).isZero();
+    }
     byte[] stored = azurite.read(CONTAINER, "azurite-stream/big.bin");
     assertThat(stored).hasSize((int) length);
     for (int i = 0; i < stored.length; i++) {

@@ -10,6 +10,7 @@ import io.rxiothub.emulator.HubEmulator;
 import io.rxiothub.emulator.files.FileUploadNotification;
 import io.rxiothub.emulator.files.StorageAccount;
 import io.rxiothub.emulator.internal.TlsMaterial;
+import io.rxiothub.testing.ChildJvm;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -72,12 +73,10 @@ final class FileUploadBench {
       try (OutputStream out = Files.newOutputStream(trustStore)) {
         p12.store(out, "changeit".toCharArray());
       }
-      String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
       Map<String, UploaderProcess> stacks = new LinkedHashMap<>();
       DeviceIdentity ours = hub.registry().createDevice("bench-rxiothub");
-      stacks.put("rxiothub", UploaderProcess.start("rxiothub", List.of(java, "-Xmx2g",
-          "-Djdk.net.hosts.file=" + hosts, "-cp", System.getProperty("java.class.path"),
-          FileUploadBenchChild.class.getName(), ours.connectionString(), caPem.toString())));
+      stacks.put("rxiothub", UploaderProcess.start("rxiothub", ChildJvm.builder(FileUploadBenchChild.class)
+          .jvmOptions("-Xmx2g", "-Djdk.net.hosts.file=" + hosts).args(ours.connectionString(), caPem.toString())));
       if (official != null) {
         String cp = official.resolve("target/classes") + ":"
             + new String(Files.readAllBytes(official.resolve("target/cp.txt")), StandardCharsets.UTF_8).trim();
@@ -85,10 +84,11 @@ final class FileUploadBench {
         for (String mode : List.of("defaults", "blocks")) {
           String stack = mode.equals("defaults") ? "official" : "official-blocks";
           DeviceIdentity theirs = hub.registry().createDevice("bench-" + stack);
-          stacks.put(stack, UploaderProcess.start(stack, List.of(java, "-Xmx2g",
-              "-Djdk.net.hosts.file=" + hosts, "-Djavax.net.ssl.trustStore=" + trustStore,
-              "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12", "-cp", cp,
-              "io.rxiothub.bench.official.OfficialUploadChild", theirs.connectionString(), mode)));
+          stacks.put(stack, UploaderProcess.start(stack,
+              ChildJvm.builder("io.rxiothub.bench.official.OfficialUploadChild").classpath(cp)
+                  .jvmOptions("-Xmx2g", "-Djdk.net.hosts.file=" + hosts, "-Djavax.net.ssl.trustStore=" + trustStore,
+                      "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12")
+                  .args(theirs.connectionString(), mode)));
         }
       }
       Bench bench = new Bench(hub, azurite, stacks);
