@@ -90,6 +90,23 @@ class GatewayBackpressureIT {
   }
 
   @Test
+  void qos0TelemetryIsBoundedTooAndArrivesInOrder(HubEmulator hub) throws Exception {
+    List<DeviceIdentity> ids = start(hub, 1, 8, 64L * 1024 * 1024);
+    flood(0, ids.get(0), MqttQos.AT_MOST_ONCE, ConcurrentHashMap.newKeySet());
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> metric("rxiothub_gateway_leaves_paused") == 1);
+    assertThat(metric("rxiothub_gateway_publishes_pending_peak_per_leaf"))
+        .as("QoS 0 PUBLISHes queued in HiveMQ: the limit and at most one socket read more")
+        .isBetween(8L, 8L + ONE_READ);
+
+    valve.onComplete();
+
+    assertEverythingArrivedInOrder(hub, ids.get(0), 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> metric("rxiothub_gateway_publishes_pending") == 0
+        && metric("rxiothub_gateway_leaves_paused") == 0);
+  }
+
+  @Test
   void withoutTheLimitTheSameFloodWaitsInTheGatewaysMemory(HubEmulator hub) throws Exception {
     List<DeviceIdentity> ids = start(hub, 1, 65_535, 64L * 1024 * 1024);
     Set<Integer> acked = ConcurrentHashMap.newKeySet();
@@ -167,6 +184,10 @@ class GatewayBackpressureIT {
 
   /** Sends MESSAGES QoS 1 PUBLISHes at once (MQTT 3.1.1: the client does not limit them), noting each PUBACK. */
   private void flood(int i, DeviceIdentity id, Set<Integer> acked) throws Exception {
+    flood(i, id, MqttQos.AT_LEAST_ONCE, acked);
+  }
+
+  private void flood(int i, DeviceIdentity id, MqttQos qos, Set<Integer> acked) throws Exception {
     Mqtt3AsyncClient leaf = Mqtt3Client.builder().identifier(id.deviceId()).serverHost("127.0.0.1")
         .serverPort(gateway.mqttPort()).buildAsync();
     leaves.add(leaf);
@@ -187,7 +208,7 @@ class GatewayBackpressureIT {
       System.arraycopy(filler, 0, payload, 8, filler.length);
       sends.add(leaf.publishWith()
           .topic("devices/" + id.deviceId() + "/messages/events/%24.mid=b-" + n)
-          .qos(MqttQos.AT_LEAST_ONCE)
+          .qos(qos)
           .payload(payload)
           .send()
           .thenRun(() -> acked.add(n)));
