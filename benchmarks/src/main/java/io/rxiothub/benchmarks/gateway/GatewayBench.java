@@ -129,7 +129,7 @@ public final class GatewayBench {
     return v instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 
-  private static void deleteTree(Path dir) throws java.io.IOException {
+  static void deleteTree(Path dir) throws java.io.IOException {
     if (!Files.exists(dir)) {
       return;
     }

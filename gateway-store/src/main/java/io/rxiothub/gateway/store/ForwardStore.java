@@ -4,6 +4,7 @@ package io.rxiothub.gateway.store;
 import io.reactivex.rxjava3.annotations.CheckReturnValue;
 import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.gateway.store.internal.Stores;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
@@ -86,6 +87,32 @@ public interface ForwardStore extends AutoCloseable {
    * @throws StoreException if the store is closed or its database fails
    */
   boolean delete(String deviceId, long sequence);
+
+  /**
+   * Deletes several messages, each as {@link #delete(String, long)} deletes its {@linkplain StoredMessage#deviceId()
+   * device id} and {@linkplain StoredMessage#sequence() sequence}, in one write (a gateway acknowledged by the cloud
+   * many times a second deletes in batches: one write instead of one per message). A message named twice, or not
+   * queued, is skipped. Not synced on its own, like {@link #delete(String, long)}.
+   *
+   * @return how many of the messages were queued (and are deleted)
+   * @throws IllegalArgumentException if messages is null or holds null
+   * @throws StoreException if the store is closed or its database fails (then none of them is deleted)
+   */
+  default int deleteAll(Collection<StoredMessage> messages) {
+    if (messages == null) {
+      throw new IllegalArgumentException("messages must not be null");
+    }
+    for (StoredMessage m : messages) {
+      if (m == null) {
+        throw new IllegalArgumentException("messages must not hold null");
+      }
+    }
+    int n = 0;
+    for (StoredMessage m : messages) {
+      n += delete(m.deviceId(), m.sequence()) ? 1 : 0;
+    }
+    return n;
+  }
 
   /**
    * Returns the devices that have queued messages, sorted by id (a snapshot).

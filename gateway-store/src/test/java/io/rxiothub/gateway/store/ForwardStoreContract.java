@@ -37,13 +37,16 @@ abstract class ForwardStoreContract {
     opened.clear();
   }
 
-  sealed interface Op permits Append, Pending, Delete, Advance, Expire, Reopen {}
+  sealed interface Op permits Append, Pending, Delete, DeleteAll, Advance, Expire, Reopen {}
 
   record Append(int device, int payload, int props) implements Op {}
 
   record Pending(int device, int afterPick, int max) implements Op {}
 
   record Delete(int device, int pick) implements Op {}
+
+  /** Deletes in one call: pairs of (device, pick), some queued, some not, some twice, some another device's. */
+  record DeleteAll(List<Integer> devices, List<Integer> picks) implements Op {}
 
   record Advance(long millis) implements Op {}
 
@@ -59,9 +62,12 @@ abstract class ForwardStoreContract {
         Arbitraries.integers().between(-1, 5), Arbitraries.integers().between(1, 6)).as(Pending::new);
     Arbitrary<Op> delete = Combinators.combine(Arbitraries.integers().between(0, 3),
         Arbitraries.integers().between(-1, 5)).as(Delete::new);
+    Arbitrary<Op> deleteAll = Combinators.combine(Arbitraries.integers().between(0, 3).list().ofSize(6),
+        Arbitraries.integers().between(-1, 5).list().ofSize(6)).as(DeleteAll::new);
     Arbitrary<Op> advance = Arbitraries.longs().between(0, 400).map(Advance::new);
     return Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(6, append), net.jqwik.api.Tuple.of(3, pending), net.jqwik.api.Tuple.of(3, delete),
+        net.jqwik.api.Tuple.of(2, deleteAll),
         net.jqwik.api.Tuple.of(2, advance), net.jqwik.api.Tuple.of(1, Arbitraries.just(new Expire())),
         net.jqwik.api.Tuple.of(1, Arbitraries.just(new Reopen()))).list().ofMaxSize(60);
   }
@@ -95,6 +101,16 @@ abstract class ForwardStoreContract {
       } else if (op instanceof Delete d) {
         long seq = pick(model, device, d.pick());
         assertThat(store.delete(device, seq)).isEqualTo(model.delete(device, seq));
+      } else if (op instanceof DeleteAll all) {
+        List<StoredMessage> named = new ArrayList<>();
+        int expected = 0;
+        for (int i = 0; i < all.devices().size(); i++) {
+          String d = "dev-" + all.devices().get(i);
+          long seq = Math.max(1, pick(model, d, all.picks().get(i)));
+          named.add(StoredMessage.of(seq, d, java.time.Instant.EPOCH, message("x", 0, 0)));
+          expected += model.delete(d, seq) ? 1 : 0;
+        }
+        assertThat(store.deleteAll(named)).isEqualTo(expected);
       } else if (op instanceof Advance adv) {
         clock.advance(adv.millis());
       } else if (op instanceof Expire) {

@@ -16,12 +16,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
@@ -265,6 +268,71 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
   }
 
   @Override
+  public int deleteAll(Collection<StoredMessage> messages) {
+    if (messages == null) {
+      throw new IllegalArgumentException("messages must not be null");
+    }
+    Set<Removed> wanted = new LinkedHashSet<>(); // a record named twice is deleted once
+    for (StoredMessage m : messages) {
+      if (m == null) {
+        throw new IllegalArgumentException("messages must not hold null");
+      }
+      wanted.add(new Removed(m.deviceId(), m.sequence(), 0));
+    }
+    if (wanted.isEmpty()) {
+      return 0;
+    }
+    open.readLock().lock();
+    try {
+      synchronized (lock) {
+        checkOpen();
+        List<Removed> named = new ArrayList<>(wanted);
+        List<byte[]> keys = new ArrayList<>(named.size());
+        List<ColumnFamilyHandle> families = new ArrayList<>(named.size());
+        for (Removed r : named) {
+          keys.add(orderKey(r.sequence()));
+          families.add(h.order);
+        }
+        List<byte[]> index;
+        try {
+          index = h.db.multiGetAsList(families, keys); // the index entries are small and hold the records' sizes
+        } catch (RocksDBException e) {
+          throw failure("reading " + named.size() + " index entries", e);
+        }
+        List<Removed> removed = new ArrayList<>();
+        try (WriteBatch batch = new WriteBatch()) {
+          for (int i = 0; i < named.size(); i++) {
+            byte[] entry = index.get(i);
+            Removed r = named.get(i);
+            if (entry == null || !heads.containsKey(r.deviceId())) {
+              continue;
+            }
+            OrderEntry e = OrderEntry.decode(entry);
+            if (!e.deviceId.equals(r.deviceId())) {
+              continue; // that sequence is another device's
+            }
+            batch.delete(h.messages, RecordCodec.key(RecordCodec.deviceIdBytes(r.deviceId()), r.sequence()));
+            batch.delete(h.order, keys.get(i));
+            removed.add(new Removed(r.deviceId(), r.sequence(), e.size));
+          }
+          if (removed.isEmpty()) {
+            return 0;
+          }
+          h.db.write(h.noSync, batch);
+        } catch (RocksDBException e) {
+          throw failure("deleting " + removed.size() + " records", e);
+        }
+        for (Removed r : removed) {
+          counted(r.deviceId(), r.sequence(), r.size(), Tally.Removal.DELETED);
+        }
+        return removed.size();
+      }
+    } finally {
+      open.readLock().unlock();
+    }
+  }
+
+  @Override
   public Set<String> devices() {
     open.readLock().lock();
     try {
@@ -390,6 +458,11 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
     } catch (RocksDBException e) {
       throw failure("deleting " + deviceId + "#" + sequence, e);
     }
+    counted(deviceId, sequence, size, why);
+  }
+
+  /** Counts a record removed from the database: counters, the device's head, the order floor. */
+  private void counted(String deviceId, long sequence, long size, Tally.Removal why) {
     tally.remove(deviceId, size, why);
     if (tally.stats(deviceId).messages() == 0) {
       heads.remove(deviceId);
@@ -429,6 +502,9 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
     return k;
   }
 
+  /** A record a batch deletes (its size once read: what its counters lose). */
+  private record Removed(String deviceId, long sequence, long size) {}
+
   /** A record in the batch, not yet written: what to undo if the write fails. */
   private static final class Staged {
     final GroupCommit.Job job;
@@ -439,36 +515,6 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
       this.job = job;
       this.deviceId = deviceId;
       this.size = size;
-    }
-  }
-
-  /** The order index's value: u64 enqueuedAtMillis, u32 record size, device id (UTF-8). */
-  private static final class OrderEntry {
-    final long enqueuedAtMillis;
-    final long size;
-    final String deviceId;
-
-    private OrderEntry(long enqueuedAtMillis, long size, String deviceId) {
-      this.enqueuedAtMillis = enqueuedAtMillis;
-      this.size = size;
-      this.deviceId = deviceId;
-    }
-
-    static byte[] encode(long at, long size, byte[] deviceId) {
-      byte[] v = new byte[12 + deviceId.length];
-      RecordCodec.putLong(v, 0, at);
-      v[8] = (byte) (size >>> 24);
-      v[9] = (byte) (size >>> 16);
-      v[10] = (byte) (size >>> 8);
-      v[11] = (byte) size;
-      System.arraycopy(deviceId, 0, v, 12, deviceId.length);
-      return v;
-    }
-
-    static OrderEntry decode(byte[] v) {
-      long size = ((v[8] & 0xFFL) << 24) | ((v[9] & 0xFF) << 16) | ((v[10] & 0xFF) << 8) | (v[11] & 0xFF);
-      return new OrderEntry(RecordCodec.getLong(v, 0), size,
-          new String(v, 12, v.length - 12, StandardCharsets.UTF_8));
     }
   }
 }
