@@ -39,6 +39,7 @@ public final class GatewayRuntime implements AutoCloseable {
   private final Backpressure backpressure;
   private final ScheduledExecutorService timer;
   private final ExecutorService forwarder;
+  private final Deletions deletions;
   private final GatewayBroker broker;
   private final @Nullable MetricsServer metricsServer;
   private final @Nullable String caPem;
@@ -46,7 +47,7 @@ public final class GatewayRuntime implements AutoCloseable {
 
   private GatewayRuntime(GatewayConfig config, ForwardStore store, Relays relays, @Nullable WatsonRelay watson,
       Metrics metrics, Backpressure backpressure,
-      ScheduledExecutorService timer, ExecutorService forwarder, GatewayBroker broker,
+      ScheduledExecutorService timer, ExecutorService forwarder, Deletions deletions, GatewayBroker broker,
       @Nullable MetricsServer metricsServer, @Nullable String caPem) {
     this.config = config;
     this.store = store;
@@ -56,6 +57,7 @@ public final class GatewayRuntime implements AutoCloseable {
     this.backpressure = backpressure;
     this.timer = timer;
     this.forwarder = forwarder;
+    this.deletions = deletions;
     this.broker = broker;
     this.metricsServer = metricsServer;
     this.caPem = caPem;
@@ -100,18 +102,19 @@ public final class GatewayRuntime implements AutoCloseable {
           extension[0].disconnect(clientId);
         }
       };
+      Forwarding forwarding = new Forwarding(store, timer, forwarder);
       Map<String, LeafRelay> byId = new LinkedHashMap<>();
       Map<String, LeafDevice> leaves = new LinkedHashMap<>();
       for (LeafDevice leaf : config.leaves()) {
         leaves.put(leaf.clientId(), leaf);
-        byId.put(leaf.clientId(), new LeafRelay(leaf, factory, store, down, metrics, timer, forwarder));
+        byId.put(leaf.clientId(), new LeafRelay(leaf, factory, forwarding, down, metrics));
       }
       Relays relays = new Relays(byId);
       LeafProvisioner provisioner = provisioner(config, factory, relays,
-          leaf -> new LeafRelay(leaf, factory, store, down, metrics, timer, forwarder));
+          leaf -> new LeafRelay(leaf, factory, forwarding, down, metrics));
       WatsonUpstream watsonConfig = config.watson();
       if (watsonConfig != null) {
-        watson = new WatsonRelay(watsonConfig, store, down, metrics, timer, forwarder);
+        watson = new WatsonRelay(watsonConfig, forwarding, down, metrics);
       }
       String hub = config.hubHostName();
       extension[0] = new GatewayExtension(new LeafAuth(hub == null ? "" : hub, leaves,
@@ -126,7 +129,8 @@ public final class GatewayRuntime implements AutoCloseable {
         server = MetricsServer.start(config.metricsBindAddress(), config.metricsPort(),
             () -> self[0].metricsText(), () -> self[0].healthy());
       }
-      self[0] = new GatewayRuntime(config, store, relays, watson, metrics, backpressure, timer, forwarder, broker, server,
+      self[0] = new GatewayRuntime(config, store, relays, watson, metrics, backpressure, timer, forwarder,
+          forwarding.deletions, broker, server,
           tls == null ? null : tls.caCertificatePem());
       for (String deviceId : store.devices()) {
         LeafRelay relay = relays.get(deviceId);
@@ -294,6 +298,7 @@ public final class GatewayRuntime implements AutoCloseable {
     if (metricsServer != null) {
       metricsServer.close();
     }
+    deletions.flush(); // what the cloud acknowledged leaves the store before it closes
     long kept = store.stats().messages();
     store.close();
     timer.shutdownNow();

@@ -4,6 +4,7 @@ package io.rxiothub.gateway.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.core.SingleEmitter;
 import io.reactivex.rxjava3.disposables.Disposable;
@@ -24,13 +25,9 @@ import io.rxiothub.twin.TwinPatch;
 import io.rxiothub.twin.TwinTopic;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,7 +39,6 @@ public final class LeafRelay {
   private static final Logger LOG = LoggerFactory.getLogger(LeafRelay.class);
   /** Sends in flight upstream per leaf (below the upstream client's queue). */
   static final int WINDOW = 256;
-  private static final long RETRY_MILLIS = 1_000;
 
   private final LeafDevice leaf;
   private final String id;
@@ -51,9 +47,7 @@ public final class LeafRelay {
   private final Downstream down;
   private final Metrics metrics;
   private final ScheduledExecutorService timer;
-  private final Executor forwarder;
-  /** A kick is queued on the forwarder and has not started: the records appended meanwhile are sent by it. */
-  private final AtomicBoolean kickQueued = new AtomicBoolean();
+  private final Forwarder forwarder;
 
   private @Nullable IotHubClient upstream;
   private @Nullable String connectionId;
@@ -64,22 +58,17 @@ public final class LeafRelay {
   private final Map<String, SingleEmitter<MethodResponse>> calls = new HashMap<>();
   private long lastRid;
   private boolean closed;
-  private boolean draining;
-  private long cursor;
-  private int inFlight;
-  private boolean failed;
 
-  /** Creates the relay of {@code leaf}; {@code forwarder} runs the sends an append calls for, off the writer. */
-  public LeafRelay(LeafDevice leaf, UpstreamFactory factory, ForwardStore store, Downstream down, Metrics metrics,
-      ScheduledExecutorService timer, Executor forwarder) {
+  /** Creates the relay of {@code leaf}, forwarding with {@code forwarding}'s store, timer and executor. */
+  LeafRelay(LeafDevice leaf, UpstreamFactory factory, Forwarding forwarding, Downstream down, Metrics metrics) {
     this.leaf = leaf;
     this.id = leaf.clientId();
     this.factory = factory;
-    this.store = store;
+    this.store = forwarding.store;
     this.down = down;
     this.metrics = metrics;
-    this.timer = timer;
-    this.forwarder = forwarder;
+    this.timer = forwarding.timer;
+    this.forwarder = new Forwarder(id, WINDOW, forwarding, new Upstream());
   }
 
   /** The leaf's MQTT client id downstream: its device id, or {@code {device}/{module}} (its key in the store). */
@@ -301,7 +290,7 @@ public final class LeafRelay {
       metrics.received.incrementAndGet();
       metrics.receivedBytes.addAndGet(payload.length);
       done.accept(null);
-      kickLater(); // this callback runs on the store's writer thread: the reads and sends go elsewhere
+      forwarder.appended(stored); // on the store's writer thread: the sends go elsewhere
     }, error -> {
       metrics.refused.incrementAndGet();
       LOG.warn("gateway: the store refused telemetry of leaf {}: {}", id, error.getMessage());
@@ -309,81 +298,43 @@ public final class LeafRelay {
     });
   }
 
-  /** Has the forwarder kick: one queued kick covers every earlier append; a kick keeps order under the monitor. */
-  void kickLater() {
-    if (!kickQueued.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      forwarder.execute(() -> {
-        kickQueued.set(false);
-        kick();
-      });
-    } catch (RejectedExecutionException e) {
-      kickQueued.set(false); // the gateway is stopping: the record stays in the store for the next start
-    }
+  /** Sends what the store holds for the leaf (at start: what an earlier run left). */
+  public void kick() {
+    forwarder.kickLater();
   }
 
-  /** Sends what the store holds for the leaf, up to the window. */
-  public synchronized void kick() {
-    if (closed || draining || failed) {
-      return;
-    }
-    while (inFlight < WINDOW) {
-      List<StoredMessage> batch = store.pending(id, cursor, WINDOW - inFlight);
-      if (batch.isEmpty()) {
-        return;
-      }
+  /** The forwarder's view of this leaf's upstream client. */
+  private final class Upstream implements Forwarder.Link {
+    @Override
+    public @Nullable Completable send(StoredMessage message) {
       IotHubClient client = ensureUpstream();
-      if (client == null) {
-        return;
-      }
-      for (StoredMessage message : batch) {
-        cursor = message.sequence();
-        inFlight++;
-        client.send(TelemetryMapping.toMessage(message.message()))
-            .subscribe(() -> acknowledged(message), error -> notSent(message, error));
-      }
+      return client == null ? null : client.send(TelemetryMapping.toMessage(message.message()));
     }
-  }
 
-  private void acknowledged(StoredMessage message) {
-    synchronized (this) {
-      inFlight--;
-      store.delete(id, message.sequence());
+    @Override
+    public void acknowledged(StoredMessage message) {
       metrics.forwarded.incrementAndGet();
       metrics.forwardedBytes.addAndGet(message.payload().length);
-      notifyAll();
     }
-    kick();
-    closeIfIdle();
-  }
 
-  private void notSent(StoredMessage message, Throwable error) {
-    synchronized (this) {
-      inFlight--;
-      notifyAll();
-      if (closed) {
-        return;
-      }
-      if (!failed) {
+    @Override
+    public void failed(StoredMessage message, Throwable error, boolean first) {
+      if (first) {
         LOG.warn("gateway: telemetry {} of leaf {} not sent upstream, kept to send again: {}",
             message.messageId(), id, error.toString());
       }
-      failed = true;
-      if (inFlight > 0) {
-        return;
-      }
     }
-    timer.schedule(this::retry, RETRY_MILLIS, TimeUnit.MILLISECONDS);
-  }
 
-  private void retry() {
-    synchronized (this) {
-      failed = false;
-      cursor = 0; // every send settled: what is still stored was not acknowledged, oldest first
+    @Override
+    public void unsendable(StoredMessage message, IllegalArgumentException error) {
+      LOG.warn("gateway: stored telemetry {} of leaf {} cannot be sent ({}): deleted", message.messageId(), id,
+          error.getMessage());
     }
-    kick();
+
+    @Override
+    public void idle() {
+      closeIfIdle();
+    }
   }
 
   // ---------------------------------------------------------------- upstream life
@@ -417,14 +368,17 @@ public final class LeafRelay {
           ensureUpstream();
         }
       }
-      kick();
+      forwarder.kick();
     }, 5, TimeUnit.SECONDS);
   }
 
   private void closeIfIdle() {
+    if (!forwarder.isIdle()) { // asked first: the forwarder calls into this relay under its own monitor
+      return;
+    }
     IotHubClient idle;
     synchronized (this) {
-      if (connectionId != null || inFlight > 0 || upstream == null || !store.pending(id, 0, 1).isEmpty()) {
+      if (connectionId != null || upstream == null) {
         return;
       }
       idle = upstream;
@@ -435,24 +389,18 @@ public final class LeafRelay {
   }
 
   /** Sends nothing more upstream: the shutdown's drain waits only for what is in flight. */
-  synchronized void stopSending() {
-    draining = true;
+  void stopSending() {
+    forwarder.stopSending();
   }
 
   /** Waits until nothing is in flight upstream or {@code deadlineMillis} passed; returns what is in flight. */
-  synchronized int awaitIdle(long deadlineMillis) throws InterruptedException {
-    while (inFlight > 0) {
-      long left = deadlineMillis - System.currentTimeMillis();
-      if (left <= 0) {
-        break;
-      }
-      wait(left);
-    }
-    return inFlight;
+  int awaitIdle(long deadlineMillis) throws InterruptedException {
+    return forwarder.awaitIdle(deadlineMillis);
   }
 
   /** Stops forwarding and closes the upstream client; what is not acknowledged stays in the store. */
   void close() {
+    forwarder.close();
     IotHubClient client;
     synchronized (this) {
       closed = true;

@@ -5,7 +5,6 @@ package io.rxiothub.gateway.internal;
 import io.reactivex.rxjava3.disposables.CompositeDisposable;
 import io.rxiothub.gateway.WatsonLeaf;
 import io.rxiothub.gateway.WatsonUpstream;
-import io.rxiothub.gateway.store.ForwardStore;
 import io.rxiothub.transport.QueuePolicy;
 import io.rxiothub.transport.TransportState;
 import io.rxiothub.watson.Notification;
@@ -19,7 +18,6 @@ import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,17 +51,15 @@ public final class WatsonRelay {
   private boolean closed;
 
   /** Creates the relay of {@code config}'s leaves; nothing connects before {@link #start()}. */
-  public WatsonRelay(WatsonUpstream config, ForwardStore store, Downstream down, Metrics metrics,
-      ScheduledExecutorService timer, Executor forwarder) {
+  WatsonRelay(WatsonUpstream config, Forwarding forwarding, Downstream down, Metrics metrics) {
     this.config = config;
     this.down = down;
-    this.timer = timer;
+    this.timer = forwarding.timer;
     Path ca = config.caFile();
     this.trust = ca == null ? null : trust(UpstreamFactory.certificates(ca));
     for (WatsonLeaf leaf : config.leaves()) {
       String key = leaf.clientId(config.orgId());
-      queues.put(key, new WatsonLeafQueue(leaf, key, store, () -> client, metrics, watsonMetrics, timer,
-          forwarder));
+      queues.put(key, new WatsonLeafQueue(leaf, key, forwarding, () -> client, metrics, watsonMetrics));
     }
   }
 
@@ -93,10 +89,7 @@ public final class WatsonRelay {
       GatewayClient.Builder b = GatewayClient.builder().orgId(config.orgId())
           .typeId(config.gatewayType()).deviceId(config.gatewayId()).token(config.token())
           .host(config.connectHost()).port(config.port())
-          .reconnectDelays(200, 10_000)
-          // Never give up: the store keeps the events meanwhile. (Explicit: the client's default of -1, "never",
-          // gives up after the first failed attempt.)
-          .reconnectGiveUpMillis(Long.MAX_VALUE)
+          .reconnectDelays(200, 10_000) // and never gives up (the default): the store keeps the events meanwhile
           .offlineQueue(Math.max(1_000, queues.size() * WatsonLeafQueue.WINDOW + 64), QueuePolicy.FAIL);
       if (trust != null) {
         b.trustManagerFactory(trust);

@@ -51,8 +51,8 @@ class LeafRelayIT {
     ExecutorService forwarder = Executors.newFixedThreadPool(2, r -> new Thread(r, "test-forwarder"));
     try (ForwardStore store = new ThreadRecordingStore(
         ForwardStore.open(StoreSettings.builder().directory(dir).build()), readers)) {
-      LeafRelay relay = new LeafRelay(config.leaves().get(0), new UpstreamFactory(config), store, new NoLeaf(),
-          new Metrics(), timer, forwarder);
+      LeafRelay relay = new LeafRelay(config.leaves().get(0), new UpstreamFactory(config),
+          new Forwarding(store, timer, forwarder), new NoLeaf(), new Metrics());
       List<Throwable> refused = new CopyOnWriteArrayList<>();
       String topic = "devices/" + leaf.deviceId() + "/messages/events/%24.mid=";
       for (int i = 0; i < 50; i++) {
