@@ -18,7 +18,8 @@ import java.util.Map;
  * [resultFile]}: starts {@link GatewayHubServer} (the hub emulator), {@link GatewayServer} (the gateway, durable store
  * under {@code benchmarks/target/gateway-bench}) and {@link GatewayLeaves} (the leaves and the control group that
  * connects straight to the hub), each in its own JVM; prints the result and a summary against the issue's targets.
- * The issue's run: {@code 1000 100 30 270 20}. {@code -Dbench.gatewayJvmOptions="..."} adds options to the
+ * The issue's run: {@code 1000 100 30 270 20}; {@code -Dbench.gatewayRate=N} sets each leaf's messages per second
+ * (default 10). {@code -Dbench.gatewayJvmOptions="..."} adds options to the
  * gateway's JVM (e.g. {@code -XX:StartFlightRecording=filename=gw.jfr,settings=profile}). Heap only (no sending):
  * {@code N 0 0 0 0}; with {@code -Dbench.gatewayDumps=DIR} the gateway's live heap is also dumped with 100 and N
  * leaves and attributed per leaf by side, owner and class ({@link GatewayHeapDiff}).
@@ -46,7 +47,8 @@ public final class GatewayBench {
     if (!extra.isEmpty()) {
       gatewayJvm.addAll(List.of(extra.split(" +"))); // e.g. a JFR recording of the gateway alone
     }
-    List<String> leavesJvm = new ArrayList<>(List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC", LOGBACK));
+    List<String> leavesJvm = new ArrayList<>(List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC", LOGBACK,
+        "-Dbench.gatewayRate=" + Integer.getInteger("bench.gatewayRate", 10)));
     String dumps = System.getProperty("bench.gatewayDumps");
     if (dumps != null) {
       Files.createDirectories(Path.of(dumps));

@@ -40,7 +40,8 @@ public final class GatewayLeaves {
 
   static final String GATEWAY_PREFIX = "gw";
   static final String DIRECT_PREFIX = "dl";
-  private static final int RATE = 10;
+  /** Messages per second per leaf ({@code -Dbench.gatewayRate}, a divisor of 100; the target is 10). */
+  private static final int RATE = rate();
   /**
    * Most unacknowledged messages per leaf (a device that cannot send waits for its PUBACKs): a tick that finds its
    * leaf at the limit sends nothing and is counted as skipped, so an overload shows as a lower rate, not as leaves
@@ -227,7 +228,16 @@ public final class GatewayLeaves {
     return s;
   }
 
-  /** Every leaf from..to-1 sends one message every 100 ms (RATE per second), leaf i in the 10 ms tick i % 10. */
+  private static int rate() {
+    int rate = Integer.getInteger("bench.gatewayRate", 10);
+    if (rate < 1 || rate > 100 || 100 % rate != 0) {
+      throw new IllegalArgumentException("bench.gatewayRate must divide 100 (1, 2, 4, 5, 10, 20, 25, 50 or 100), was "
+          + rate);
+    }
+    return rate;
+  }
+
+  /** Every leaf from..to-1 sends RATE messages per second, leaf i in the 10 ms ticks i % (100 / RATE). */
   private ScheduledExecutorService pace(int from, int to) {
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(run -> {
       Thread t = new Thread(run, "bench-ticker");
@@ -236,8 +246,9 @@ public final class GatewayLeaves {
     });
     long[] tick = new long[1];
     ticker.scheduleAtFixedRate(() -> {
-      int slot = (int) (tick[0]++ % 10);
-      for (int i = from + slot; i < to; i += 10) {
+      int period = 100 / RATE;
+      int slot = (int) (tick[0]++ % period);
+      for (int i = from + slot; i < to; i += period) {
         if (sent.get(i) - acked.get(i) >= MAX_UNACKED) {
           skipped.incrementAndGet();
         } else {
