@@ -7,12 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.reactivex.rxjava3.core.Completable;
-import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.subjects.CompletableSubject;
 import io.rxiothub.gateway.store.ForwardMessage;
 import io.rxiothub.gateway.store.ForwardStore;
 import io.rxiothub.gateway.store.StoreSettings;
-import io.rxiothub.gateway.store.StoreStats;
 import io.rxiothub.gateway.store.StoredMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -385,65 +383,24 @@ class ForwarderTest {
   }
 
   /** The store, counting the reads that send and the deletion batches. */
-  private static final class CountingStore implements ForwardStore {
-    final ForwardStore store;
+  private static final class CountingStore extends DelegatingStore {
     final AtomicInteger reads = new AtomicInteger();
     final AtomicInteger batches = new AtomicInteger();
 
     CountingStore(ForwardStore store) {
-      this.store = store;
-    }
-
-    @Override
-    public Single<StoredMessage> append(String deviceId, ForwardMessage message) {
-      return store.append(deviceId, message);
+      super(store);
     }
 
     @Override
     public List<StoredMessage> pending(String deviceId, long afterSequence, int max) {
       reads.incrementAndGet();
-      return store.pending(deviceId, afterSequence, max);
-    }
-
-    @Override
-    public boolean delete(String deviceId, long sequence) {
-      return store.delete(deviceId, sequence);
+      return super.pending(deviceId, afterSequence, max);
     }
 
     @Override
     public int deleteAll(Collection<StoredMessage> messages) {
       batches.incrementAndGet();
-      return store.deleteAll(messages);
-    }
-
-    @Override
-    public Set<String> devices() {
-      return store.devices();
-    }
-
-    @Override
-    public StoreStats stats() {
-      return store.stats();
-    }
-
-    @Override
-    public StoreStats stats(String deviceId) {
-      return store.stats(deviceId);
-    }
-
-    @Override
-    public int expire() {
-      return store.expire();
-    }
-
-    @Override
-    public StoreSettings settings() {
-      return store.settings();
-    }
-
-    @Override
-    public void close() {
-      store.close();
+      return super.deleteAll(messages);
     }
   }
 }

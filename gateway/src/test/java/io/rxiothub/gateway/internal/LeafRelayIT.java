@@ -6,16 +6,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.emulator.DeviceIdentity;
 import io.rxiothub.emulator.HubEmulator;
 import io.rxiothub.emulator.HubEmulatorExtension;
 import io.rxiothub.gateway.GatewayConfig;
 import io.rxiothub.gateway.LeafDevice;
-import io.rxiothub.gateway.store.ForwardMessage;
 import io.rxiothub.gateway.store.ForwardStore;
 import io.rxiothub.gateway.store.StoreSettings;
-import io.rxiothub.gateway.store.StoreStats;
 import io.rxiothub.gateway.store.StoredMessage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,51 +76,18 @@ class LeafRelayIT {
   }
 
   /** The durable store, noting which threads read it to send upstream. */
-  private record ThreadRecordingStore(ForwardStore store, Set<String> readers) implements ForwardStore {
-    @Override
-    public Single<StoredMessage> append(String deviceId, ForwardMessage message) {
-      return store.append(deviceId, message);
+  private static final class ThreadRecordingStore extends DelegatingStore {
+    private final Set<String> readers;
+
+    ThreadRecordingStore(ForwardStore store, Set<String> readers) {
+      super(store);
+      this.readers = readers;
     }
 
     @Override
     public List<StoredMessage> pending(String deviceId, long afterSequence, int max) {
       readers.add(Thread.currentThread().getName());
-      return store.pending(deviceId, afterSequence, max);
-    }
-
-    @Override
-    public boolean delete(String deviceId, long sequence) {
-      return store.delete(deviceId, sequence);
-    }
-
-    @Override
-    public Set<String> devices() {
-      return store.devices();
-    }
-
-    @Override
-    public StoreStats stats() {
-      return store.stats();
-    }
-
-    @Override
-    public StoreStats stats(String deviceId) {
-      return store.stats(deviceId);
-    }
-
-    @Override
-    public int expire() {
-      return store.expire();
-    }
-
-    @Override
-    public StoreSettings settings() {
-      return store.settings();
-    }
-
-    @Override
-    public void close() {
-      store.close();
+      return super.pending(deviceId, afterSequence, max);
     }
   }
 
