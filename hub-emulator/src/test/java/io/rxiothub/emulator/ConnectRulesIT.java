@@ -201,8 +201,9 @@ class ConnectRulesIT {
         .password(RawDevice.token(HUB.hub(), dev, Instant.now().getEpochSecond() + 2)
             .getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
     assertThat(HUB.hub().isConnected("expiring-dev")).isTrue();
-    await().atMost(Duration.ofSeconds(6)).until(() -> !client.getState().isConnected());
-    assertThat(HUB.hub().isConnected("expiring-dev")).isFalse();
+    await().atMost(Duration.ofSeconds(20)).until(() -> !client.getState().isConnected());
+    // The client sees its connection close before the broker's lifecycle event reaches the hub's records.
+    await().atMost(Duration.ofSeconds(10)).until(() -> !HUB.hub().isConnected("expiring-dev"));
   }
 
   @Test
