@@ -33,6 +33,11 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryStatistics;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
@@ -54,6 +59,9 @@ import org.slf4j.LoggerFactory;
  * HttpsURLConnection's default socket factory (it has no TLS option): this class runs one emulator as
  * {@code hub.localhost} on the fixed ports 8883 and 443 (failsafe resolves the name through
  * {@code -Djdk.net.hosts.file}, see the module pom) and trusts the emulator's CA as the JVM's default while it runs.
+ * The ports are fixed because the official SDKs dial them whatever is configured, so the class holds the machine's
+ * fixed-port lock ({@code /tmp/rxiothub-fixed-ports.lock}, as gateway's AzureSdkLeafIT and device-client's
+ * AzureSdkEdgeModuleIT do) while its emulator is up: another build's fixed-port test cannot take 8883 meanwhile.
  */
 @Timeout(120)
 class ServiceSdkConformanceIT {
@@ -61,10 +69,15 @@ class ServiceSdkConformanceIT {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceSdkConformanceIT.class);
   private static HubEmulator hub;
   private static SSLSocketFactory previousFactory;
+  private static FileChannel lockFile;
+  private static FileLock lock;
 
   /** Port 443 needs privileges on Linux: without them (not CI, which runs as root) the class is skipped, loudly. */
   @BeforeAll
-  static void startHub() {
+  static void startHub() throws IOException {
+    lockFile = FileChannel.open(Path.of("/tmp/rxiothub-fixed-ports.lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+    lock = lockFile.lock();
     HubEmulator candidate = HubEmulator.builder().hostName("hub.localhost").mqttPort(8883).webSocketPort(443).build();
     try {
       hub = candidate.start();
@@ -83,12 +96,21 @@ class ServiceSdkConformanceIT {
   }
 
   @AfterAll
-  static void stopHub() {
-    if (previousFactory != null) {
-      HttpsURLConnection.setDefaultSSLSocketFactory(previousFactory);
-    }
-    if (hub != null) {
-      hub.close();
+  static void stopHub() throws IOException {
+    try {
+      if (previousFactory != null) {
+        HttpsURLConnection.setDefaultSSLSocketFactory(previousFactory);
+      }
+      if (hub != null) {
+        hub.close();
+      }
+    } finally {
+      if (lock != null) {
+        lock.release();
+      }
+      if (lockFile != null) {
+        lockFile.close();
+      }
     }
   }
 
