@@ -18,6 +18,8 @@ import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.device.twin.Twin;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
+import io.rxiothub.testing.FixedPortsLock;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +41,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The official SDK insists on a dotted host name and dials port 443 for MQTT_WS whatever is configured, so this
  * class alone runs one emulator as {@code hub.localhost} on the fixed ports 8883 and 443 (failsafe resolves the
- * name through {@code -Djdk.net.hosts.file}, see the module pom).
+ * name through {@code -Djdk.net.hosts.file}, see the module pom), holding the machine's fixed-port lock while it runs.
  */
 @Timeout(120)
 class AzureSdkConformanceIT {
@@ -48,13 +50,15 @@ class AzureSdkConformanceIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static HubEmulator hub;
   private static boolean webSocketOn443;
+  private static FixedPortsLock ports;
 
   /**
    * Port 443 needs privileges on Linux: without them (a developer's machine, not CI, which runs as root) only
    * the MQTT_WS cases are skipped, loudly; any other bind failure, e.g. 8883 in use, still fails the class.
    */
   @BeforeAll
-  static void startHub() {
+  static void startHub() throws IOException {
+    ports = FixedPortsLock.acquire();
     HubEmulator candidate = HubEmulator.builder().hostName("hub.localhost").mqttPort(8883).webSocketPort(443).build();
     try {
       hub = candidate.start();
@@ -87,9 +91,15 @@ class AzureSdkConformanceIT {
   }
 
   @AfterAll
-  static void stopHub() {
-    if (hub != null) {
-      hub.close();
+  static void stopHub() throws IOException {
+    try {
+      if (hub != null) {
+        hub.close();
+      }
+    } finally {
+      if (ports != null) {
+        ports.close();
+      }
     }
   }
 

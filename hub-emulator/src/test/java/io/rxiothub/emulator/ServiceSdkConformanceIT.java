@@ -33,11 +33,8 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryStatistics;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
+import io.rxiothub.testing.FixedPortsLock;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
@@ -69,15 +66,12 @@ class ServiceSdkConformanceIT {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceSdkConformanceIT.class);
   private static HubEmulator hub;
   private static SSLSocketFactory previousFactory;
-  private static FileChannel lockFile;
-  private static FileLock lock;
+  private static FixedPortsLock ports;
 
   /** Port 443 needs privileges on Linux: without them (not CI, which runs as root) the class is skipped, loudly. */
   @BeforeAll
   static void startHub() throws IOException {
-    lockFile = FileChannel.open(Path.of("/tmp/rxiothub-fixed-ports.lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
-    lock = lockFile.lock();
+    ports = FixedPortsLock.acquire();
     HubEmulator candidate = HubEmulator.builder().hostName("hub.localhost").mqttPort(8883).webSocketPort(443).build();
     try {
       hub = candidate.start();
@@ -105,11 +99,8 @@ class ServiceSdkConformanceIT {
         hub.close();
       }
     } finally {
-      if (lock != null) {
-        lock.release();
-      }
-      if (lockFile != null) {
-        lockFile.close();
+      if (ports != null) {
+        ports.close();
       }
     }
   }

@@ -22,6 +22,8 @@ import io.rxiothub.emulator.AuthenticationType;
 import io.rxiothub.emulator.HubEmulator;
 import io.rxiothub.emulator.X509TestCertificates;
 import io.rxiothub.provisioning.DpsConnect;
+import io.rxiothub.testing.FixedPortsLock;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.KeyStore;
@@ -45,7 +47,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Fixed ports: the official provisioning client dials {@code {globalEndpoint}:8883} ({@code :443} over MQTT_WS) and
  * the device SDK {@code {assignedHub}:8883}, whatever is configured. So DPS listens on 127.0.0.2:8883 and 443 as
  * {@code dps.localhost} and the hub on 127.0.0.1:8883 as {@code hub.localhost}; failsafe resolves both names through
- * {@code -Djdk.net.hosts.file} (conformance-hosts), in the same execution as AzureSdkConformanceIT.
+ * {@code -Djdk.net.hosts.file} (conformance-hosts), in the same execution as AzureSdkConformanceIT, holding the
+ * machine's fixed-port lock while it runs.
  */
 @Timeout(120)
 class AzureProvisioningSdkIT {
@@ -54,9 +57,11 @@ class AzureProvisioningSdkIT {
   private static final String GROUP_KEY = "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=";
   private static HubEmulator hub;
   private static DpsEndpoint dps;
+  private static FixedPortsLock ports;
 
   @BeforeAll
-  static void start() {
+  static void start() throws IOException {
+    ports = FixedPortsLock.acquire();
     hub = HubEmulator.builder().hostName("hub.localhost").mqttPort(8883).webSocketPort(-1).build().start();
     hub.dps()
         .addEnrollment(Enrollment.individual("sdk-solo").primaryKey(KEY).build())
@@ -73,9 +78,15 @@ class AzureProvisioningSdkIT {
   }
 
   @AfterAll
-  static void stop() {
-    if (hub != null) {
-      hub.close();
+  static void stop() throws IOException {
+    try {
+      if (hub != null) {
+        hub.close();
+      }
+    } finally {
+      if (ports != null) {
+        ports.close();
+      }
     }
   }
 

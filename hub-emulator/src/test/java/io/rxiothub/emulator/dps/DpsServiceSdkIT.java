@@ -31,6 +31,8 @@ import com.microsoft.azure.sdk.iot.provisioning.service.exceptions.ProvisioningS
 import io.rxiothub.emulator.HubEmulator;
 import io.rxiothub.emulator.X509TestCertificates;
 import io.rxiothub.provisioning.DpsConnect;
+import io.rxiothub.testing.FixedPortsLock;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -49,7 +51,7 @@ import org.junit.jupiter.api.Timeout;
  * dials 443 (through HttpsURLConnection's default socket factory, which this class points at the emulator's CA while
  * it runs); the provisioning device client dials {@code dps.localhost:8883}. So the hub is {@code hub.localhost} on
  * 127.0.0.1:8883 and 443 and DPS on 127.0.0.2:8883, names resolved by failsafe's {@code -Djdk.net.hosts.file}, in
- * the same execution as AzureSdkConformanceIT.
+ * the same execution as AzureSdkConformanceIT, holding the machine's fixed-port lock while it runs.
  */
 @Timeout(120)
 class DpsServiceSdkIT {
@@ -59,10 +61,12 @@ class DpsServiceSdkIT {
   private static HubEmulator hub;
   private static ProvisioningServiceClient service;
   private static SSLSocketFactory previousFactory;
+  private static FixedPortsLock ports;
 
   /** Port 443 needs privileges on Linux: without them (not CI, which runs as root) the class is skipped, loudly. */
   @BeforeAll
-  static void start() {
+  static void start() throws IOException {
+    ports = FixedPortsLock.acquire();
     HubEmulator candidate = HubEmulator.builder().hostName("hub.localhost").mqttPort(8883).webSocketPort(443).build();
     try {
       hub = candidate.start();
@@ -83,12 +87,18 @@ class DpsServiceSdkIT {
   }
 
   @AfterAll
-  static void stop() {
-    if (previousFactory != null) {
-      HttpsURLConnection.setDefaultSSLSocketFactory(previousFactory);
-    }
-    if (hub != null) {
-      hub.close();
+  static void stop() throws IOException {
+    try {
+      if (previousFactory != null) {
+        HttpsURLConnection.setDefaultSSLSocketFactory(previousFactory);
+      }
+      if (hub != null) {
+        hub.close();
+      }
+    } finally {
+      if (ports != null) {
+        ports.close();
+      }
     }
   }
 

@@ -14,6 +14,8 @@ import com.microsoft.azure.sdk.iot.device.FileUploadSasUriResponse;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import io.rxiothub.emulator.DeviceIdentity;
 import io.rxiothub.emulator.HubEmulator;
+import io.rxiothub.testing.FixedPortsLock;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,25 +31,34 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The official SDK sends its file upload requests to {@code https://{HostName}} on port 443 whatever is configured and
  * wants a dotted host name, so this class runs in the module's azure-sdk-conformance execution (one class at a time,
- * {@code hub.localhost} from its hosts file) with the emulator's WebSocket/HTTPS port fixed at 443 (MQTT at 8883).
+ * {@code hub.localhost} from its hosts file) with the emulator's WebSocket/HTTPS port fixed at 443 (MQTT at 8883),
+ * holding the machine's fixed-port lock while it runs.
  */
 @Timeout(120)
 class AzureSdkFileUploadIT {
 
   private static HubEmulator hub;
   private static HttpClient http;
+  private static FixedPortsLock ports;
 
   @BeforeAll
-  static void start() {
+  static void start() throws IOException {
+    ports = FixedPortsLock.acquire();
     hub = HubEmulator.builder().hostName("hub.localhost").mqttPort(8883).webSocketPort(443).build().start();
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(hub.sslContext())
         .connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   @AfterAll
-  static void stop() {
-    if (hub != null) {
-      hub.close();
+  static void stop() throws IOException {
+    try {
+      if (hub != null) {
+        hub.close();
+      }
+    } finally {
+      if (ports != null) {
+        ports.close();
+      }
     }
   }
 
