@@ -109,9 +109,12 @@ class FileUploadAzuriteIT {
     long length = 160L * 1024 * 1024;
     Path ca = dir.resolve("ca.pem");
     Files.write(ca, hub.caCertificatePem().getBytes(StandardCharsets.US_ASCII));
-    try (ChildJvm child = ChildJvm.builder(StreamingUploadChild.class).jvmOptions("-Xmx40m")
-        .args(id.connectionString(), String.valueOf(hub.webSocketPort()), ca.toString(), "big.bin",
-            String.valueOf(length), String.valueOf(4 * 1024 * 1024)).start()) {
+    try (ChildJvm child = DeviceConnectionEnvironment.pass(ChildJvm.builder(StreamingUploadChild.class)
+        .jvmOptions("-Xmx40m").args(String.valueOf(hub.webSocketPort()), ca.toString(), "big.bin",
+            String.valueOf(length), String.valueOf(4 * 1024 * 1024)), id.connectionString()).start()) {
+      assertThat(child.process().info().arguments().orElse(new String[0]))
+          .as("the child's command line, which every user of the machine can read")
+          .noneMatch(argument -> argument.contains(id.primaryKey()));
       assertThat(child.awaitExit(Duration.ofSeconds(120))).as("exit value; output: %s", child.output()).isZero();
     }
     byte[] stored = azurite.read(CONTAINER, "azurite-stream/big.bin");

@@ -75,8 +75,9 @@ final class FileUploadBench {
       }
       Map<String, UploaderProcess> stacks = new LinkedHashMap<>();
       DeviceIdentity ours = hub.registry().createDevice("bench-rxiothub");
-      stacks.put("rxiothub", UploaderProcess.start("rxiothub", ChildJvm.builder(FileUploadBenchChild.class)
-          .jvmOptions("-Xmx2g", "-Djdk.net.hosts.file=" + hosts).args(ours.connectionString(), caPem.toString())));
+      stacks.put("rxiothub", UploaderProcess.start("rxiothub", DeviceConnectionEnvironment.pass(
+          ChildJvm.builder(FileUploadBenchChild.class).jvmOptions("-Xmx2g", "-Djdk.net.hosts.file=" + hosts)
+              .args(caPem.toString()), ours.connectionString())));
       if (official != null) {
         String cp = official.resolve("target/classes") + ":"
             + new String(Files.readAllBytes(official.resolve("target/cp.txt")), StandardCharsets.UTF_8).trim();
@@ -84,11 +85,11 @@ final class FileUploadBench {
         for (String mode : List.of("defaults", "blocks")) {
           String stack = mode.equals("defaults") ? "official" : "official-blocks";
           DeviceIdentity theirs = hub.registry().createDevice("bench-" + stack);
-          stacks.put(stack, UploaderProcess.start(stack,
+          stacks.put(stack, UploaderProcess.start(stack, DeviceConnectionEnvironment.pass(
               ChildJvm.builder("io.rxiothub.bench.official.OfficialUploadChild").classpath(cp)
                   .jvmOptions("-Xmx2g", "-Djdk.net.hosts.file=" + hosts, "-Djavax.net.ssl.trustStore=" + trustStore,
                       "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12")
-                  .args(theirs.connectionString(), mode)));
+                  .args(mode), theirs.connectionString())));
         }
       }
       Bench bench = new Bench(hub, azurite, stacks);

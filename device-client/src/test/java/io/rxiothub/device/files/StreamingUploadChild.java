@@ -12,17 +12,21 @@ final class StreamingUploadChild {
 
   private StreamingUploadChild() {}
 
-  /** Args: connection string, HTTPS port, CA PEM file, blob name, content length, block size. */
+  /**
+   * Args: HTTPS port, CA PEM file, blob name, content length, block size; the device's connection string in the
+   * environment variable IOTHUB_DEVICE_CONNECTION_STRING.
+   */
   public static void main(String[] args) throws Exception {
     X509Certificate ca;
-    try (InputStream in = new FileInputStream(args[2])) {
+    try (InputStream in = new FileInputStream(args[1])) {
       ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
-    long length = Long.parseLong(args[4]);
-    DeviceClient client = DeviceClient.builder().connectionString(args[0]).trustedCertificates(ca)
-        .httpsPort(Integer.parseInt(args[1])).fileUploadBlockSize(Integer.parseInt(args[5])).build();
+    long length = Long.parseLong(args[3]);
+    DeviceClient client = DeviceClient.builder().connectionString(DeviceConnectionEnvironment.read())
+        .trustedCertificates(ca).httpsPort(Integer.parseInt(args[0])).fileUploadBlockSize(Integer.parseInt(args[4]))
+        .build();
     try {
-      client.files().upload(args[3], () -> new GeneratedContent(length)).blockingSubscribe();
+      client.files().upload(args[2], () -> new GeneratedContent(length)).blockingSubscribe();
       Runtime rt = Runtime.getRuntime();
       System.out.println("uploaded " + length + " bytes with max heap " + rt.maxMemory());
     } finally {
