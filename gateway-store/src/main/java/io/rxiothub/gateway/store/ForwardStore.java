@@ -137,6 +137,16 @@ public interface ForwardStore extends AutoCloseable {
   StoreStats stats(String deviceId);
 
   /**
+   * Returns how many of the device's messages the store dropped (overflow policy) or expired (age limit) since it was
+   * opened: {@code stats(deviceId)}'s dropped plus expired, but read without the store's lock and without building a
+   * snapshot, so a gateway may ask before each send whether messages it holds in memory may have left the store. Zero
+   * for a device the store never saw; a closed store answers its last count.
+   *
+   * @throws IllegalArgumentException if the device id is null or empty
+   */
+  long droppedOrExpired(String deviceId);
+
+  /**
    * Deletes every message older than the age limit now, and returns how many.
    *
    * @throws StoreException if the store is closed or its database fails

@@ -121,11 +121,16 @@ abstract class ForwardStoreContract {
           // counters of dropped and expired messages start again with each opening
           model.dropped = 0;
           model.expired = 0;
+          model.lost.clear();
         }
         store = again;
       }
       assertThat(store.stats()).isEqualTo(model.stats());
       assertThat(store.devices()).isEqualTo(model.devices());
+      for (int d = 0; d < 4; d++) {
+        assertThat(store.droppedOrExpired("dev-" + d)).as("dev-%d's messages dropped or expired", d)
+            .isEqualTo(model.lost.getOrDefault("dev-" + d, 0L));
+      }
     }
     for (String device : model.devices()) {
       assertThat(store.pending(device, 0, 1000)).isEqualTo(model.pending(device, 0, 1000, clock.millis()));

@@ -15,6 +15,8 @@ final class StoreModel {
   long nextSequence = 1;
   long dropped;
   long expired;
+  /** Per device, its messages dropped or expired. */
+  final java.util.Map<String, Long> lost = new java.util.HashMap<>();
 
   StoreModel(StoreSettings settings) {
     this.settings = settings;
@@ -32,8 +34,10 @@ final class StoreModel {
         return null;
       }
       while (bytes() + size > settings.maxBytes()) {
-        queued.remove(oldestOfFullestDevice());
+        StoredMessage victim = oldestOfFullestDevice();
+        queued.remove(victim);
         dropped++;
+        lost.merge(victim.deviceId(), 1L, Long::sum);
       }
     }
     StoredMessage s = StoredMessage.of(nextSequence++, device, Instant.ofEpochMilli(now), m);
@@ -72,7 +76,7 @@ final class StoreModel {
   int expire(long now) {
     int n = 0;
     while (!queued.isEmpty() && now - queued.get(0).enqueuedAtMillis() >= settings.maxAge().toMillis()) {
-      queued.remove(0);
+      lost.merge(queued.remove(0).deviceId(), 1L, Long::sum);
       n++;
     }
     expired += n;

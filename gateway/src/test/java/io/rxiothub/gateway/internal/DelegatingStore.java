@@ -56,6 +56,11 @@ class DelegatingStore implements ForwardStore {
   }
 
   @Override
+  public long droppedOrExpired(String deviceId) {
+    return store.droppedOrExpired(deviceId);
+  }
+
+  @Override
   public int expire() {
     return store.expire();
   }

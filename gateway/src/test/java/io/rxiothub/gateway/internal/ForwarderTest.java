@@ -1,6 +1,7 @@
 // The forwarding loop of one leaf against a real store in memory and an upstream we own (a Link whose sends the test
 // completes): order, nothing lost, no store read per message while the upstream keeps up, the backlog read from
-// the store, resends after a failure, deletions written in batches.
+// the store, records the store dropped or expired never sent from memory, resends after a failure, deletions written
+// in batches.
 package io.rxiothub.gateway.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,8 +12,13 @@ import io.reactivex.rxjava3.subjects.CompletableSubject;
 import io.rxiothub.gateway.store.ForwardMessage;
 import io.rxiothub.gateway.store.ForwardStore;
 import io.rxiothub.gateway.store.StoreSettings;
+import io.rxiothub.gateway.store.StoreStats;
 import io.rxiothub.gateway.store.StoredMessage;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -63,6 +69,7 @@ class ForwarderTest {
     assertThat(appended).isEqualTo(399);
     assertThat(upstream.sentIds()).containsExactlyElementsOf(ids(appended));
     assertThat(store.reads.get()).as("store reads for 399 messages").isEqualTo(1);
+    assertThat(store.statsReads.get()).as("locked per-leaf stats asked while sending").isZero();
     assertThat(store.stats().messages()).as("deleted after their acknowledgements").isZero();
     assertThat(store.batches.get()).as("deletion batches").isBetween(1, 200);
     assertThat(forwarder.isIdle()).isTrue();
@@ -156,6 +163,34 @@ class ForwarderTest {
       kept.stream().filter(id -> !expected.contains(id)).forEach(expected::add);
       assertThat(up.sentIds()).containsExactlyElementsOf(expected);
       assertThat(small.stats().messages()).isZero();
+    }
+  }
+
+  @Test
+  void recordsTheAgeLimitExpiredAreNotSentFromMemory() {
+    MutableClock clock = new MutableClock();
+    try (ForwardStore aging = ForwardStore.open(StoreSettings.builder().inMemory().maxAge(Duration.ofSeconds(10))
+        .clock(clock).build())) {
+      Upstream up = new Upstream();
+      Forwarder f = new Forwarder(LEAF, 4, new Forwarding(aging, timer, tasks::add, 0), up);
+      f.kickLater();
+      run();
+      for (int i = 0; i < 10; i++) {
+        f.appended(aging.append(LEAF, message("m-" + i)).blockingGet());
+        run(); // the first four go in flight at once; the rest wait in memory and in the store
+      }
+      clock.millis += 10_000;
+      f.appended(aging.append(LEAF, message("m-10")).blockingGet()); // this append expires the ten before it
+      run();
+      assertThat(aging.stats(LEAF).expired()).as("expired by the age limit").isEqualTo(10);
+
+      while (up.inFlight() > 0) {
+        up.ackOldest();
+        run();
+      }
+
+      assertThat(up.sentIds()).containsExactly("m-0", "m-1", "m-2", "m-3", "m-10");
+      assertThat(aging.stats().messages()).isZero();
     }
   }
 
@@ -382,9 +417,10 @@ class ForwarderTest {
     }
   }
 
-  /** The store, counting the reads that send and the deletion batches. */
+  /** The store, counting the reads that send, the per-leaf stats and the deletion batches. */
   private static final class CountingStore extends DelegatingStore {
     final AtomicInteger reads = new AtomicInteger();
+    final AtomicInteger statsReads = new AtomicInteger();
     final AtomicInteger batches = new AtomicInteger();
 
     CountingStore(ForwardStore store) {
@@ -398,9 +434,40 @@ class ForwarderTest {
     }
 
     @Override
+    public StoreStats stats(String deviceId) {
+      statsReads.incrementAndGet();
+      return super.stats(deviceId);
+    }
+
+    @Override
     public int deleteAll(Collection<StoredMessage> messages) {
       batches.incrementAndGet();
       return super.deleteAll(messages);
+    }
+  }
+
+  /** A clock the test moves. */
+  private static final class MutableClock extends Clock {
+    volatile long millis = 1_700_000_000_000L;
+
+    @Override
+    public long millis() {
+      return millis;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("the store asks no zone");
     }
   }
 }

@@ -23,7 +23,7 @@ import java.util.TreeMap;
 
 /**
  * A {@link ForwardStore} in memory, for tests and for a gateway that accepts losing its queue on restart. Appends
- * complete on the subscribing thread. One lock guards everything.
+ * complete on the subscribing thread. One lock guards everything but the lock-free count of lost messages.
  */
 final class MemoryForwardStore implements ForwardStore {
 
@@ -121,6 +121,12 @@ final class MemoryForwardStore implements ForwardStore {
     Args.deviceId(deviceId);
     checkOpen();
     return tally.stats(deviceId);
+  }
+
+  @Override
+  public long droppedOrExpired(String deviceId) {
+    Args.deviceId(deviceId);
+    return tally.droppedOrExpired(deviceId); // without the lock: the tally's count is thread-safe
   }
 
   @Override

@@ -373,6 +373,12 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
   }
 
   @Override
+  public long droppedOrExpired(String deviceId) {
+    Args.deviceId(deviceId);
+    return tally.droppedOrExpired(deviceId); // without the locks: counted after the record left the database
+  }
+
+  @Override
   public int expire() {
     open.readLock().lock();
     try {

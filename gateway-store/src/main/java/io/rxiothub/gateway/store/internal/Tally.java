@@ -1,4 +1,5 @@
-// The store's counters, total and per device; the caller guards it with its own lock.
+// The store's counters, total and per device; the caller guards it with its own lock (but for the lock-free count of
+// a device's lost messages).
 package io.rxiothub.gateway.store.internal;
 
 import io.rxiothub.gateway.store.StoreStats;
@@ -6,8 +7,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Messages and bytes queued, dropped and expired, in total and per device. Not thread-safe. */
+/**
+ * Messages and bytes queued, dropped and expired, in total and per device. Not thread-safe, except {@link
+ * #droppedOrExpired}, which any thread may call while the caller's lock is held elsewhere.
+ */
 public final class Tally {
 
   /** Why a message left the store. */
@@ -22,6 +28,8 @@ public final class Tally {
 
   private final long[] total = new long[4];
   private final Map<String, long[]> devices = new HashMap<>();
+  /** Per device, its messages dropped or expired: written under the caller's lock, read without it. */
+  private final Map<String, AtomicLong> lost = new ConcurrentHashMap<>();
 
   /** Counts a message added. */
   public void add(String deviceId, long bytes) {
@@ -53,6 +61,15 @@ public final class Tally {
         c[3]++;
       }
     }
+    if (why != Removal.DELETED) {
+      lost.computeIfAbsent(deviceId, k -> new AtomicLong()).incrementAndGet();
+    }
+  }
+
+  /** Returns how many of the device's messages were dropped or expired; thread-safe, without a lock. */
+  public long droppedOrExpired(String deviceId) {
+    AtomicLong n = lost.get(deviceId);
+    return n == null ? 0 : n.get();
   }
 
   /** Returns the bytes queued in all. */
