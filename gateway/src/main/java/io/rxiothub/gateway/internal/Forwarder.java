@@ -1,8 +1,9 @@
-// The store-and-forward loop of one leaf, whatever the cloud: its stored messages sent upstream in store order with a
+// The store-and-forward loop of one leaf, whatever the cloud: its messages stored, sent upstream in store order with a
 // window, each deleted after the cloud's PUBACK, resent from the oldest after a failure (protocol.md §18.1, §19).
 package io.rxiothub.gateway.internal;
 
 import io.reactivex.rxjava3.core.Completable;
+import io.rxiothub.gateway.store.ForwardMessage;
 import io.rxiothub.gateway.store.StoredMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Forwards one leaf's stored messages. Thread-safe: its state is guarded by its monitor; the upstream's sends are
@@ -24,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * and then a half window at a time.
  */
 final class Forwarder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
 
   /**
    * Records kept in memory for a leaf whose upstream keeps up (at 10 messages/s, six seconds of lag); beyond it the
@@ -41,8 +47,8 @@ final class Forwarder {
      */
     @Nullable Completable send(StoredMessage message);
 
-    /** The cloud acknowledged {@code message} (it is being deleted). */
-    void acknowledged(StoredMessage message);
+    /** The cloud acknowledged {@code message} (it is being deleted and was counted as forwarded). */
+    default void acknowledged(StoredMessage message) {}
 
     /** {@code message} failed upstream and is kept to send again; {@code first} once per outage. */
     void failed(StoredMessage message, Throwable error, boolean first);
@@ -55,6 +61,8 @@ final class Forwarder {
   }
 
   private final String key;
+  /** The leaf's records as the log names them ("telemetry of leaf x"). */
+  private final String what;
   private final int window;
   private final Forwarding shared;
   private final Link link;
@@ -82,11 +90,35 @@ final class Forwarder {
   private boolean draining;
   private boolean closed;
 
-  Forwarder(String key, int window, Forwarding shared, Link link) {
+  /**
+   * Creates the forwarder of the leaf stored under {@code key}, whose records the log names {@code what}; {@code
+   * shared} stops, drains and closes it with the others.
+   */
+  Forwarder(String key, String what, int window, Forwarding shared, Link link) {
     this.key = key;
+    this.what = what;
     this.window = window;
     this.shared = shared;
     this.link = link;
+    shared.add(this);
+  }
+
+  /**
+   * Stores a record of the leaf and forwards it once it is durable; {@code done} gets null then (the leaf's PUBACK may
+   * go), or the store's error (the record is not kept).
+   */
+  void store(ForwardMessage record, Consumer<@Nullable Throwable> done) {
+    Metrics metrics = shared.metrics;
+    shared.store.append(key, record).subscribe(stored -> {
+      metrics.received.incrementAndGet();
+      metrics.receivedBytes.addAndGet(record.payloadLength());
+      done.accept(null);
+      appended(stored); // on the store's writer thread: the sends go elsewhere
+    }, error -> {
+      metrics.refused.incrementAndGet();
+      LOG.warn("gateway: the store refused {}: {}", what, error.getMessage());
+      done.accept(error);
+    });
   }
 
   /** A record of this leaf is durable; called on the store's writer thread, in store order. */
@@ -202,6 +234,8 @@ final class Forwarder {
   }
 
   private void acknowledged(StoredMessage message) {
+    shared.metrics.forwarded.incrementAndGet();
+    shared.metrics.forwardedBytes.addAndGet(message.message().payloadLength());
     boolean idle;
     boolean retry;
     synchronized (this) {

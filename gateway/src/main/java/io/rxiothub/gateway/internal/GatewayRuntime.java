@@ -39,7 +39,7 @@ public final class GatewayRuntime implements AutoCloseable {
   private final Backpressure backpressure;
   private final ScheduledExecutorService timer;
   private final ExecutorService forwarder;
-  private final Deletions deletions;
+  private final Forwarding forwarding;
   private final GatewayBroker broker;
   private final @Nullable MetricsServer metricsServer;
   private final @Nullable String caPem;
@@ -47,7 +47,7 @@ public final class GatewayRuntime implements AutoCloseable {
 
   private GatewayRuntime(GatewayConfig config, ForwardStore store, Relays relays, @Nullable WatsonRelay watson,
       Metrics metrics, Backpressure backpressure,
-      ScheduledExecutorService timer, ExecutorService forwarder, Deletions deletions, GatewayBroker broker,
+      ScheduledExecutorService timer, ExecutorService forwarder, Forwarding forwarding, GatewayBroker broker,
       @Nullable MetricsServer metricsServer, @Nullable String caPem) {
     this.config = config;
     this.store = store;
@@ -57,7 +57,7 @@ public final class GatewayRuntime implements AutoCloseable {
     this.backpressure = backpressure;
     this.timer = timer;
     this.forwarder = forwarder;
-    this.deletions = deletions;
+    this.forwarding = forwarding;
     this.broker = broker;
     this.metricsServer = metricsServer;
     this.caPem = caPem;
@@ -102,19 +102,19 @@ public final class GatewayRuntime implements AutoCloseable {
           extension[0].disconnect(clientId);
         }
       };
-      Forwarding forwarding = new Forwarding(store, timer, forwarder);
+      Forwarding forwarding = new Forwarding(store, metrics, timer, forwarder);
       Map<String, LeafRelay> byId = new LinkedHashMap<>();
       Map<String, LeafDevice> leaves = new LinkedHashMap<>();
       for (LeafDevice leaf : config.leaves()) {
         leaves.put(leaf.clientId(), leaf);
-        byId.put(leaf.clientId(), new LeafRelay(leaf, factory, forwarding, down, metrics));
+        byId.put(leaf.clientId(), new LeafRelay(leaf, factory, forwarding, down));
       }
       Relays relays = new Relays(byId);
       LeafProvisioner provisioner = provisioner(config, factory, relays,
-          leaf -> new LeafRelay(leaf, factory, forwarding, down, metrics));
+          leaf -> new LeafRelay(leaf, factory, forwarding, down));
       WatsonUpstream watsonConfig = config.watson();
       if (watsonConfig != null) {
-        watson = new WatsonRelay(watsonConfig, forwarding, down, metrics);
+        watson = new WatsonRelay(watsonConfig, forwarding, down);
       }
       String hub = config.hubHostName();
       extension[0] = new GatewayExtension(new LeafAuth(hub == null ? "" : hub, leaves,
@@ -130,7 +130,7 @@ public final class GatewayRuntime implements AutoCloseable {
             () -> self[0].metricsText(), () -> self[0].healthy());
       }
       self[0] = new GatewayRuntime(config, store, relays, watson, metrics, backpressure, timer, forwarder,
-          forwarding.deletions, broker, server,
+          forwarding, broker, server,
           tls == null ? null : tls.caCertificatePem());
       for (String deviceId : store.devices()) {
         LeafRelay relay = relays.get(deviceId);
@@ -274,23 +274,15 @@ public final class GatewayRuntime implements AutoCloseable {
     }
     closed = true;
     broker.close();
-    relays.all().forEach(LeafRelay::stopSending);
-    if (watson != null) {
-      watson.stopSending();
-    }
-    forwarder.shutdown(); // a queued kick finds the relay draining and sends nothing
-    long deadline = System.currentTimeMillis() + config.shutdownDrainMillis();
+    forwarding.stopSending();
+    forwarder.shutdown(); // a queued kick finds its forwarder draining and sends nothing
     int left = 0;
     try {
-      for (LeafRelay relay : relays.all()) {
-        left += relay.awaitIdle(deadline);
-      }
-      if (watson != null) {
-        left += watson.awaitIdle(deadline);
-      }
+      left = forwarding.awaitIdle(System.currentTimeMillis() + config.shutdownDrainMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    forwarding.close();
     relays.all().forEach(LeafRelay::close);
     if (watson != null) {
       watson.close();
@@ -298,7 +290,7 @@ public final class GatewayRuntime implements AutoCloseable {
     if (metricsServer != null) {
       metricsServer.close();
     }
-    deletions.flush(); // what the cloud acknowledged leaves the store before it closes
+    forwarding.deletions.flush(); // what the cloud acknowledged leaves the store before it closes
     long kept = store.stats().messages();
     store.close();
     timer.shutdownNow();

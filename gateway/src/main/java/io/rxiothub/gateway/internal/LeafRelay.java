@@ -15,7 +15,6 @@ import io.rxiothub.device.IotHubClient;
 import io.rxiothub.device.IotHubRequestException;
 import io.rxiothub.gateway.LeafDevice;
 import io.rxiothub.gateway.store.ForwardMessage;
-import io.rxiothub.gateway.store.ForwardStore;
 import io.rxiothub.gateway.store.StoredMessage;
 import io.rxiothub.methods.MethodRequest;
 import io.rxiothub.methods.MethodResponse;
@@ -43,7 +42,6 @@ public final class LeafRelay {
   private final LeafDevice leaf;
   private final String id;
   private final UpstreamFactory factory;
-  private final ForwardStore store;
   private final Downstream down;
   private final Metrics metrics;
   private final ScheduledExecutorService timer;
@@ -59,16 +57,15 @@ public final class LeafRelay {
   private long lastRid;
   private boolean closed;
 
-  /** Creates the relay of {@code leaf}, forwarding with {@code forwarding}'s store, timer and executor. */
-  LeafRelay(LeafDevice leaf, UpstreamFactory factory, Forwarding forwarding, Downstream down, Metrics metrics) {
+  /** Creates the relay of {@code leaf}, forwarding with {@code forwarding}'s store, metrics, timer and executor. */
+  LeafRelay(LeafDevice leaf, UpstreamFactory factory, Forwarding forwarding, Downstream down) {
     this.leaf = leaf;
     this.id = leaf.clientId();
     this.factory = factory;
-    this.store = forwarding.store;
     this.down = down;
-    this.metrics = metrics;
+    this.metrics = forwarding.metrics;
     this.timer = forwarding.timer;
-    this.forwarder = new Forwarder(id, WINDOW, forwarding, new Upstream());
+    this.forwarder = new Forwarder(id, "telemetry of leaf " + id, WINDOW, forwarding, new Upstream());
   }
 
   /** The leaf's MQTT client id downstream: its device id, or {@code {device}/{module}} (its key in the store). */
@@ -286,16 +283,7 @@ public final class LeafRelay {
       done.accept(e);
       return;
     }
-    store.append(id, record).subscribe(stored -> {
-      metrics.received.incrementAndGet();
-      metrics.receivedBytes.addAndGet(payload.length);
-      done.accept(null);
-      forwarder.appended(stored); // on the store's writer thread: the sends go elsewhere
-    }, error -> {
-      metrics.refused.incrementAndGet();
-      LOG.warn("gateway: the store refused telemetry of leaf {}: {}", id, error.getMessage());
-      done.accept(error);
-    });
+    forwarder.store(record, done);
   }
 
   /** Sends what the store holds for the leaf (at start: what an earlier run left). */
@@ -309,12 +297,6 @@ public final class LeafRelay {
     public @Nullable Completable send(StoredMessage message) {
       IotHubClient client = ensureUpstream();
       return client == null ? null : client.send(TelemetryMapping.toMessage(message.message()));
-    }
-
-    @Override
-    public void acknowledged(StoredMessage message) {
-      metrics.forwarded.incrementAndGet();
-      metrics.forwardedBytes.addAndGet(message.payload().length);
     }
 
     @Override
@@ -388,19 +370,11 @@ public final class LeafRelay {
     idle.close();
   }
 
-  /** Sends nothing more upstream: the shutdown's drain waits only for what is in flight. */
-  void stopSending() {
-    forwarder.stopSending();
-  }
-
-  /** Waits until nothing is in flight upstream or {@code deadlineMillis} passed; returns what is in flight. */
-  int awaitIdle(long deadlineMillis) throws InterruptedException {
-    return forwarder.awaitIdle(deadlineMillis);
-  }
-
-  /** Stops forwarding and closes the upstream client; what is not acknowledged stays in the store. */
+  /**
+   * Closes the upstream client; what is not acknowledged stays in the store. The gateway closes the forwarders first
+   * (so that the sends this close fails are not reported).
+   */
   void close() {
-    forwarder.close();
     IotHubClient client;
     synchronized (this) {
       closed = true;

@@ -5,7 +5,6 @@ package io.rxiothub.gateway.internal;
 import io.reactivex.rxjava3.core.Completable;
 import io.rxiothub.gateway.WatsonLeaf;
 import io.rxiothub.gateway.store.ForwardMessage;
-import io.rxiothub.gateway.store.ForwardStore;
 import io.rxiothub.gateway.store.StoredMessage;
 import io.rxiothub.watson.client.GatewayClient;
 import io.rxiothub.watson.client.GatewayEvent;
@@ -26,38 +25,25 @@ final class WatsonLeafQueue {
 
   private final WatsonLeaf leaf;
   private final String key;
-  private final ForwardStore store;
   private final Supplier<@Nullable GatewayClient> upstream;
-  private final Metrics metrics;
   private final WatsonMetrics watsonMetrics;
   private final Forwarder forwarder;
   private volatile boolean announced;
 
   WatsonLeafQueue(WatsonLeaf leaf, String key, Forwarding forwarding, Supplier<@Nullable GatewayClient> upstream,
-      Metrics metrics, WatsonMetrics watsonMetrics) {
+      WatsonMetrics watsonMetrics) {
     this.leaf = leaf;
     this.key = key;
-    this.store = forwarding.store;
     this.upstream = upstream;
-    this.metrics = metrics;
     this.watsonMetrics = watsonMetrics;
-    this.forwarder = new Forwarder(key, WINDOW, forwarding, new Link());
+    this.forwarder = new Forwarder(key, "an event of Watson leaf " + key, WINDOW, forwarding, new Link());
   }
 
   /** Stores an event; {@code done} gets null once it is durable (the PUBACK may go), or the store's error. */
   void event(WatsonLeafTopics.Event event, byte[] payload, String messageId, Consumer<@Nullable Throwable> done) {
     ForwardMessage record = ForwardMessage.builder().messageId(messageId).property(EVENT_ID, event.eventId())
         .property(FORMAT, event.format()).payload(payload).build();
-    store.append(key, record).subscribe(stored -> {
-      metrics.received.incrementAndGet();
-      metrics.receivedBytes.addAndGet(payload.length);
-      done.accept(null);
-      forwarder.appended(stored); // on the store's writer thread: the sends go elsewhere
-    }, error -> {
-      metrics.refused.incrementAndGet();
-      LOG.warn("gateway: the store refused an event of Watson leaf {}: {}", key, error.getMessage());
-      done.accept(error);
-    });
+    forwarder.store(record, done);
   }
 
   /** Has the forwarder send what the store holds for the leaf. */
@@ -75,21 +61,6 @@ final class WatsonLeafQueue {
         .payload(record.payload()).qos(1).build();
   }
 
-  /** Sends nothing more upstream: the shutdown's drain waits only for what is in flight. */
-  void stopSending() {
-    forwarder.stopSending();
-  }
-
-  /** Waits until nothing is in flight upstream or {@code deadlineMillis} passed; returns what is in flight. */
-  int awaitIdle(long deadlineMillis) throws InterruptedException {
-    return forwarder.awaitIdle(deadlineMillis);
-  }
-
-  /** Stops forwarding; what is not acknowledged stays in the store. */
-  void close() {
-    forwarder.close();
-  }
-
   /** The forwarder's view of the shared gateway connection, for this leaf. */
   private final class Link implements Forwarder.Link {
     @Override
@@ -103,8 +74,6 @@ final class WatsonLeafQueue {
 
     @Override
     public void acknowledged(StoredMessage message) {
-      metrics.forwarded.incrementAndGet();
-      metrics.forwardedBytes.addAndGet(message.payload().length);
       if (!announced) {
         announced = true;
         LOG.info("gateway: the platform acknowledged the first event of Watson leaf {}/{} (registered before, or"

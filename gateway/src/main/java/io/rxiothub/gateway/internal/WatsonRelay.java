@@ -51,7 +51,7 @@ public final class WatsonRelay {
   private boolean closed;
 
   /** Creates the relay of {@code config}'s leaves; nothing connects before {@link #start()}. */
-  WatsonRelay(WatsonUpstream config, Forwarding forwarding, Downstream down, Metrics metrics) {
+  WatsonRelay(WatsonUpstream config, Forwarding forwarding, Downstream down) {
     this.config = config;
     this.down = down;
     this.timer = forwarding.timer;
@@ -59,7 +59,7 @@ public final class WatsonRelay {
     this.trust = ca == null ? null : trust(UpstreamFactory.certificates(ca));
     for (WatsonLeaf leaf : config.leaves()) {
       String key = leaf.clientId(config.orgId());
-      queues.put(key, new WatsonLeafQueue(leaf, key, forwarding, () -> client, metrics, watsonMetrics));
+      queues.put(key, new WatsonLeafQueue(leaf, key, forwarding, () -> client, watsonMetrics));
     }
   }
 
@@ -237,21 +237,10 @@ public final class WatsonRelay {
     watsonMetrics.text(out, upstreamState() == 2);
   }
 
-  /** Sends nothing more upstream. */
-  public void stopSending() {
-    queues.values().forEach(WatsonLeafQueue::stopSending);
-  }
-
-  /** Waits for the events in flight until {@code deadlineMillis}; returns what is still in flight. */
-  public int awaitIdle(long deadlineMillis) throws InterruptedException {
-    int left = 0;
-    for (WatsonLeafQueue queue : queues.values()) {
-      left += queue.awaitIdle(deadlineMillis);
-    }
-    return left;
-  }
-
-  /** Closes the upstream client; what it has not acknowledged stays in the store. */
+  /**
+   * Closes the upstream client; what it has not acknowledged stays in the store. The gateway closes the forwarders
+   * first (so that the sends this close fails are not reported).
+   */
   public void close() {
     GatewayClient last;
     synchronized (this) {
@@ -260,7 +249,6 @@ public final class WatsonRelay {
       client = null;
       subscriptions.dispose();
     }
-    queues.values().forEach(WatsonLeafQueue::close);
     if (last != null) {
       last.close();
     }

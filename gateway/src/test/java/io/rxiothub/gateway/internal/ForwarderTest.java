@@ -11,6 +11,7 @@ import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.subjects.CompletableSubject;
 import io.rxiothub.gateway.store.ForwardMessage;
 import io.rxiothub.gateway.store.ForwardStore;
+import io.rxiothub.gateway.store.StoreFullException;
 import io.rxiothub.gateway.store.StoreSettings;
 import io.rxiothub.gateway.store.StoreStats;
 import io.rxiothub.gateway.store.StoredMessage;
@@ -45,8 +46,9 @@ class ForwarderTest {
   private final CountingStore store = new CountingStore(ForwardStore.open(StoreSettings.builder().inMemory()
       .build()));
   private final Upstream upstream = new Upstream();
-  private final Forwarding shared = new Forwarding(store, timer, tasks::add, 0);
-  private final Forwarder forwarder = new Forwarder(LEAF, 16, shared, upstream);
+  private final Metrics metrics = new Metrics();
+  private final Forwarding shared = new Forwarding(store, metrics, timer, tasks::add, 0);
+  private final Forwarder forwarder = new Forwarder(LEAF, "telemetry of " + LEAF, 16, shared, upstream);
   private int appended;
 
   @AfterEach
@@ -73,6 +75,29 @@ class ForwarderTest {
     assertThat(store.stats().messages()).as("deleted after their acknowledgements").isZero();
     assertThat(store.batches.get()).as("deletion batches").isBetween(1, 200);
     assertThat(forwarder.isIdle()).isTrue();
+    assertThat(List.of(metrics.received.get(), metrics.receivedBytes.get(), metrics.forwarded.get(),
+        metrics.forwardedBytes.get())).as("received, bytes, forwarded, bytes").containsExactly(399L, 1_197L, 399L,
+        1_197L);
+  }
+
+  @Test
+  void aRecordTheStoreRefusesIsReportedAndCountedAndNothingIsSent() {
+    try (ForwardStore tiny = ForwardStore.open(StoreSettings.builder().inMemory().maxBytes(100).build())) {
+      Metrics counted = new Metrics();
+      Upstream up = new Upstream();
+      Forwarder f = forwarder(tiny, counted, 4, up);
+      List<@Nullable Throwable> outcomes = new ArrayList<>();
+      f.kickLater();
+      run();
+
+      f.store(ForwardMessage.builder().messageId("big").payload(new byte[200]).build(), outcomes::add);
+      run();
+
+      assertThat(outcomes).singleElement().isInstanceOf(StoreFullException.class);
+      assertThat(counted.refused.get()).isEqualTo(1);
+      assertThat(counted.received.get()).isZero();
+      assertThat(up.sent).isEmpty();
+    }
   }
 
   @Test
@@ -143,7 +168,7 @@ class ForwarderTest {
     try (ForwardStore small = ForwardStore.open(StoreSettings.builder().inMemory().maxBytes(600)
         .overflow(io.rxiothub.gateway.store.OverflowPolicy.DROP_OLDEST).build())) {
       Upstream up = new Upstream();
-      Forwarder f = new Forwarder(LEAF, 4, new Forwarding(small, timer, tasks::add, 0), up);
+      Forwarder f = forwarder(small, new Metrics(), 4, up);
       f.kickLater();
       run();
       for (int i = 0; i < 40; i++) {
@@ -172,7 +197,7 @@ class ForwarderTest {
     try (ForwardStore aging = ForwardStore.open(StoreSettings.builder().inMemory().maxAge(Duration.ofSeconds(10))
         .clock(clock).build())) {
       Upstream up = new Upstream();
-      Forwarder f = new Forwarder(LEAF, 4, new Forwarding(aging, timer, tasks::add, 0), up);
+      Forwarder f = forwarder(aging, new Metrics(), 4, up);
       f.kickLater();
       run();
       for (int i = 0; i < 10; i++) {
@@ -224,7 +249,8 @@ class ForwarderTest {
       ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor();
       try {
         Upstream up = new Upstream();
-        Forwarder f = new Forwarder(LEAF, 8, new Forwarding(memory, retries, queue::add, 0), up);
+        Forwarder f = new Forwarder(LEAF, "telemetry of " + LEAF, 8,
+            new Forwarding(memory, new Metrics(), retries, queue::add, 0), up);
         Random random = new Random(seed);
         int n = 0;
         int failures = 0;
@@ -264,9 +290,16 @@ class ForwarderTest {
 
   private void append(int count) {
     for (int i = 0; i < count; i++) {
-      StoredMessage m = store.append(LEAF, message("m-" + appended++)).blockingGet();
-      forwarder.appended(m);
+      List<@Nullable Throwable> outcome = new ArrayList<>();
+      forwarder.store(message("m-" + appended++), outcome::add); // a store in memory appends on this thread
+      assertThat(outcome).as("stored").containsExactly((Throwable) null);
     }
+  }
+
+  /** A forwarder of LEAF on {@code store}, kicked by the test's tasks. */
+  private Forwarder forwarder(ForwardStore store, Metrics counted, int window, Upstream up) {
+    return new Forwarder(LEAF, "telemetry of " + LEAF, window, new Forwarding(store, counted, timer, tasks::add, 0),
+        up);
   }
 
   private void run() {

@@ -49,7 +49,7 @@ class LeafRelayIT {
     try (ForwardStore store = new ThreadRecordingStore(
         ForwardStore.open(StoreSettings.builder().directory(dir).build()), readers)) {
       LeafRelay relay = new LeafRelay(config.leaves().get(0), new UpstreamFactory(config),
-          new Forwarding(store, timer, forwarder), new NoLeaf(), new Metrics());
+          new Forwarding(store, new Metrics(), timer, forwarder), new NoLeaf());
       List<Throwable> refused = new CopyOnWriteArrayList<>();
       String topic = "devices/" + leaf.deviceId() + "/messages/events/%24.mid=";
       for (int i = 0; i < 50; i++) {
