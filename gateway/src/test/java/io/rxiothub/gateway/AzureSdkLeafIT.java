@@ -16,12 +16,9 @@ import io.rxiothub.emulator.DeviceIdentity;
 import io.rxiothub.emulator.HubEmulator;
 import io.rxiothub.emulator.MethodResult;
 import io.rxiothub.emulator.TelemetryMessage;
+import io.rxiothub.testing.FixedPortsLock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -44,17 +41,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AzureSdkLeafIT {
 
-  private static FileChannel lockFile;
-  private static FileLock lock;
+  private static FixedPortsLock lock;
   private static HubEmulator hub;
   private static Gateway gateway;
   private static DeviceIdentity leaf;
 
   @BeforeAll
   static void start() throws Exception {
-    lockFile = FileChannel.open(Path.of("/tmp/rxiothub-fixed-ports.lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
-    lock = lockFile.lock();
+    lock = FixedPortsLock.acquire();
     hub = HubEmulator.builder().hostName("hub.localhost").mqttPort(0).webSocketPort(-1).build().start();
     leaf = hub.registry().createDevice("sdk-leaf");
     gateway = Gateway.start(GatewayConfig.builder()
@@ -77,8 +71,7 @@ class AzureSdkLeafIT {
         hub.close();
       }
     } finally {
-      lock.release();
-      lockFile.close();
+      lock.close();
     }
   }
 

@@ -11,12 +11,8 @@ import io.rxiothub.device.ModuleClient;
 import io.rxiothub.emulator.DeviceIdentity;
 import io.rxiothub.emulator.HubEmulator;
 import io.rxiothub.testing.ChildJvm;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
+import io.rxiothub.testing.FixedPortsLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -32,9 +28,7 @@ class AzureSdkEdgeModuleIT {
 
   @Test
   void theSdkModuleReceivesOnItsInputWhatOursSentToAnOutputAndOursReceivesItsOutput() throws Exception {
-    Path lockFile = Paths.get(System.getProperty("java.io.tmpdir"), "rxiothub-fixed-ports.lock");
-    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = channel.lock();
+    try (FixedPortsLock lock = FixedPortsLock.acquire();
         HubEmulator hub = HubEmulator.builder().hostName("hub.localhost").mqttPort(8883).webSocketPort(-1).build()
             .start()) {
       hub.registry().createDevice("edge-sdk");

@@ -11,14 +11,12 @@ import io.rxiothub.emulator.files.FileUploadNotification;
 import io.rxiothub.emulator.files.StorageAccount;
 import io.rxiothub.emulator.internal.TlsMaterial;
 import io.rxiothub.testing.ChildJvm;
+import io.rxiothub.testing.FixedPortsLock;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
 import java.security.KeyStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,9 +43,7 @@ final class FileUploadBench {
     long size = args.length > 0 ? Long.parseLong(args[0]) : 200_000_000L;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Path official = args.length > 2 ? Paths.get(args[2]).toAbsolutePath() : null;
-    try (FileChannel lockFile = FileChannel.open(Paths.get("/tmp/rxiothub-fixed-ports.lock"),
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = lockFile.lock()) {
+    try (FixedPortsLock lock = FixedPortsLock.acquire()) {
       run(size, rounds, official);
     }
     System.exit(0);
