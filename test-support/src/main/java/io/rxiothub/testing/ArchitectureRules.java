@@ -18,11 +18,19 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /** Reusable ArchUnit rules: the public API never leaks internals, and the pure modules stay pure. */
@@ -30,12 +38,61 @@ public final class ArchitectureRules {
 
   private ArchitectureRules() {}
 
-  /** Imports the production classes of {@code basePackage} and its sub-packages. */
+  /** Each base package's import, made once per JVM (surefire runs a module's tests in one JVM). */
+  private static final Map<String, JavaClasses> IMPORTED = new ConcurrentHashMap<>();
+
+  /**
+   * Returns the production classes of {@code basePackage} and its sub-packages: those in the classpath's
+   * directories (the module's own {@code target/classes}), never a jar's or a test's. Imported once per JVM and
+   * shared by every test (a {@link JavaClasses} is immutable): a test class gets a new instance per test method,
+   * and each import took seconds. Classes they refer to outside the import are not read from the classpath
+   * (test-support's {@code archunit.properties}): a rule judges them by name, not by their supertypes or enclosing
+   * class (see {@link #namedAsOrNestedIn}).
+   *
+   * @throws IllegalStateException if no classpath directory holds {@code basePackage}
+   */
   public static JavaClasses productionClasses(String basePackage) {
+    return IMPORTED.computeIfAbsent(basePackage, ArchitectureRules::importDirectories);
+  }
+
+  private static JavaClasses importDirectories(String basePackage) {
+    // ArchUnit's importPackages also opens every jar of the classpath to find the package, then drops them
+    // (DO_NOT_INCLUDE_JARS): a second or more per import on a module's classpath of a hundred jars.
+    List<URL> directories = new ArrayList<>();
+    try {
+      Enumeration<URL> found = Thread.currentThread().getContextClassLoader()
+          .getResources(basePackage.replace('.', '/'));
+      while (found.hasMoreElements()) {
+        URL url = found.nextElement();
+        if (url.getProtocol().equals("file")) {
+          directories.add(url);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the classpath's folders of " + basePackage, e);
+    }
+    if (directories.isEmpty()) {
+      throw new IllegalStateException("no classpath folder holds package " + basePackage
+          + ": production classes are imported from the module's target/classes, not from jars");
+    }
     return new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-        .importPackages(basePackage);
+        .importUrls(directories);
+  }
+
+  /**
+   * Accepts each of {@code classes} and the classes nested in it (its inner, anonymous and local classes), by name:
+   * ArchUnit's {@code belongToAnyOf} asks a class for its enclosing class, which a class outside the import (a
+   * JDK or library class, see {@link #productionClasses}) does not know, so it would miss a dependency on, for
+   * example, {@code Thread.State}.
+   */
+  public static DescribedPredicate<JavaClass> namedAsOrNestedIn(Class<?>... classes) {
+    List<String> names = new ArrayList<>();
+    for (Class<?> c : classes) {
+      names.add(c.getName());
+    }
+    return DescribedPredicate.describe("named as or nested in any of " + names,
+        c -> names.stream().anyMatch(n -> c.getName().equals(n) || c.getName().startsWith(n + "$")));
   }
 
   /**
@@ -130,7 +187,9 @@ public final class ArchitectureRules {
    * {@code IllegalArgumentException("<parameter> must not be null")} (STYLE.md §3): they neither call
    * {@code Objects.requireNonNull} with a message or a message supplier (the NullPointerException
    * idiom for argument checks) nor throw {@code NullPointerException} themselves. The one-argument
-   * {@code Objects.requireNonNull(x)} stays allowed: it asserts our own invariants, not arguments.
+   * {@code Objects.requireNonNull(x)} stays allowed: it asserts our own invariants, not arguments. A subclass of
+   * {@code NullPointerException} counts if it is among the imported classes (a library's is a stub whose
+   * supertypes are unknown: see {@link #productionClasses}).
    */
   public static ArchRule nullArgumentsFailWithIllegalArgument(String basePackage) {
     return noClasses()

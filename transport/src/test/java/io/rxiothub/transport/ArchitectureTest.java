@@ -71,7 +71,8 @@ class ArchitectureTest {
     noClasses().that().haveNameMatching(PURE_MACHINE)
         .should().dependOnClassesThat().resideInAnyPackage("io.reactivex..", "java.util.concurrent..",
             "com.hivemq..", "io.netty..", "java.time..")
-        .orShould().dependOnClassesThat().belongToAnyOf(Thread.class, System.class, Runtime.class)
+        .orShould().dependOnClassesThat(ArchitectureRules.namedAsOrNestedIn(Thread.class, System.class,
+            Runtime.class))
         .orShould().dependOnClassesThat().haveNameMatching(".*\\.transport\\.internal\\."
             + "(ConnectionMachine|Attempt|PendingSend|OutboundBatch|SignalQueue|Routes?|ClientCore)(\\$.*)?")
         .because("the machine is pure: its driver holds the lock, reads the clock and runs the effects, "
