@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class ServiceC2dFeedbackIT {
@@ -34,6 +37,10 @@ class ServiceC2dFeedbackIT {
 
   /** Every feedback record available now, each batch completed. */
   private static List<JsonNode> drainFeedback() {
+    return drainFeedback(rest);
+  }
+
+  private static List<JsonNode> drainFeedback(ServiceRest rest) {
     List<JsonNode> records = new ArrayList<>();
     while (true) {
       ServiceRest.Response batch = rest.get("/messages/serviceBound/feedback?max=2&api-version=2021-04-12");
@@ -48,9 +55,13 @@ class ServiceC2dFeedbackIT {
   }
 
   private static List<JsonNode> awaitFeedback(String messageId) {
+    return awaitFeedback(rest, messageId);
+  }
+
+  private static List<JsonNode> awaitFeedback(ServiceRest rest, String messageId) {
     List<JsonNode> seen = new ArrayList<>();
     await().atMost(Duration.ofSeconds(15)).until(() -> {
-      seen.addAll(drainFeedback());
+      seen.addAll(drainFeedback(rest));
       return seen.stream().anyMatch(r -> r.path("originalMessageId").asText().equals(messageId));
     });
     return seen;
@@ -76,6 +87,36 @@ class ServiceC2dFeedbackIT {
           .isEqualTo(rest.get("/devices/fb-ok").json().path("generationId").asText());
     } finally {
       device.disconnect();
+    }
+  }
+
+  @Test
+  void theDeviceSeesTheAckRequestAndFeedbackOwedBeforeARestartIsGivenAfterIt(@TempDir Path dataDir)
+      throws Exception {
+    DeviceIdentity identity;
+    String id;
+    try (HubEmulator first = HubEmulator.builder().mqttPort(0).webSocketPort(0).dataDir(dataDir).build().start()) {
+      identity = first.registry().createDevice("fb-restart");
+      id = new ServiceRest(first).post("/emulator/devices/fb-restart/messages",
+          "{\"payload\":\"kept\",\"ack\":\"positive\"}").json().path("messageId").asText();
+    }
+    try (HubEmulator second = HubEmulator.builder().mqttPort(0).webSocketPort(0).dataDir(dataDir).build()
+        .start()) {
+      Mqtt3BlockingClient device = RawDevice.client(second, identity);
+      RawDevice.connect(device, second, identity, true);
+      try {
+        Mqtt3BlockingClient.Mqtt3Publishes publishes = RawDevice.publishes(device);
+        device.subscribeWith().topicFilter("devices/fb-restart/messages/devicebound/#").qos(RawDevice.qos1())
+            .send();
+        Mqtt3Publish message = RawDevice.receive(publishes);
+        assertThat(message.getTopic().toString()).contains("iothub-ack=positive");
+
+        JsonNode record = awaitFeedback(new ServiceRest(second), id).stream()
+            .filter(r -> r.path("originalMessageId").asText().equals(id)).findFirst().orElseThrow();
+        assertThat(record.path("statusCode").asText()).isEqualTo("Success");
+      } finally {
+        device.disconnect();
+      }
     }
   }
 

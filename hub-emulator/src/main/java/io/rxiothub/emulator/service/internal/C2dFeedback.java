@@ -8,7 +8,10 @@ import io.rxiothub.emulator.internal.C2dEntry;
 import io.rxiothub.emulator.internal.Identity;
 import io.rxiothub.emulator.internal.ServiceRecords;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Watches C2D messages and records their outcome. */
 final class C2dFeedback {
@@ -17,6 +20,11 @@ final class C2dFeedback {
 
   /** Feedback records kept for the back end (the oldest are dropped beyond). */
   static final int CAPACITY = 10_000;
+  /**
+   * The C2D property that carries the ack request, as IoT Hub puts it in the device-bound bag (protocol.md §5): the
+   * device sees it, and the data dir keeps it with the message, so a restarted emulator still owes the feedback.
+   */
+  static final String ACK_PROPERTY = "iothub-ack";
 
   /** Which outcomes a sender asked to hear about (the {@code iothub-ack} of the hub's C2D messages). */
   enum Ack {
@@ -28,6 +36,17 @@ final class C2dFeedback {
       } catch (IllegalArgumentException e) {
         throw HubError.badRequest("ack must be none, positive, negative or full, got '" + text + "'");
       }
+    }
+
+    /** The ack a queued message's bag asks for ({@link #NONE} without one). */
+    static Ack ofBag(Map<String, ? extends @Nullable String> bag) {
+      String text = bag.get(ACK_PROPERTY);
+      return text == null ? NONE : of(text);
+    }
+
+    /** Its value in a bag. */
+    String wire() {
+      return name().toLowerCase(Locale.ROOT);
     }
 
     boolean wants(State state) {
@@ -50,8 +69,27 @@ final class C2dFeedback {
     return queue;
   }
 
-  /** Records the message's outcome when it ends, if {@code ack} asks for it (a purged message gives none). */
-  void watch(C2dEntry entry, Ack ack) {
+  /**
+   * Records the outcome of each of {@code pending} (the messages restored from the data dir) when it ends, as the
+   * {@code iothub-ack} of its bag asks.
+   */
+  void watchAll(List<C2dEntry> pending) {
+    for (C2dEntry entry : pending) {
+      try {
+        watch(entry);
+      } catch (HubError e) { // a record this emulator did not write: its message is delivered, without feedback
+        LOG.warn("hub emulator: C2D message {} has an unknown {}; no feedback for it", entry.messageId(),
+            ACK_PROPERTY);
+      }
+    }
+  }
+
+  /**
+   * Records the message's outcome when it ends, if the {@code iothub-ack} of its bag asks for it (a purged message
+   * gives none).
+   */
+  void watch(C2dEntry entry) {
+    Ack ack = Ack.ofBag(entry.properties());
     if (ack == Ack.NONE) {
       return;
     }

@@ -51,7 +51,13 @@ final class EmulatorRoutes {
     if (ttl < 1 || ttl > 172_800) {
       throw HubError.badRequest("ttlSeconds must be in 1..172800 (48 h), got " + ttl);
     }
-    C2dFeedback.Ack ack = C2dFeedback.Ack.of(body.path("ack").asText("none"));
+    // "ack" as the body's field (or as the iothub-ack property) goes into the bag, as IoT Hub sends it to the device
+    String ackText = body.hasNonNull("ack") ? body.get("ack").asText() : properties.get(C2dFeedback.ACK_PROPERTY);
+    C2dFeedback.Ack ack = C2dFeedback.Ack.of(ackText == null ? "none" : ackText);
+    properties.remove(C2dFeedback.ACK_PROPERTY);
+    if (ack != C2dFeedback.Ack.NONE) {
+      properties.put(C2dFeedback.ACK_PROPERTY, ack.wire());
+    }
     C2dEntry entry;
     try {
       entry = core.sendCloudToDevice(deviceId, text.getBytes(StandardCharsets.UTF_8), properties,
@@ -59,7 +65,7 @@ final class EmulatorRoutes {
     } catch (IllegalStateException e) {
       throw new HubError(403, "DeviceMaximumQueueDepthExceeded", 403004, String.valueOf(e.getMessage()));
     }
-    feedback.watch(entry, ack);
+    feedback.watch(entry);
     return ServiceJson.ok(ServiceJson.JSON.createObjectNode().put("messageId", entry.messageId())
         .put("state", entry.state().name()));
   }

@@ -79,6 +79,7 @@ public final class ServiceFace {
     face.sync("GET", "/jobs/v2/query", QUERY, jobs::query);
     face.sync("POST", "/devices/query", QUERY, new QueryRoutes(twins, runner)::query);
     C2dFeedback feedback = new C2dFeedback(registry, clock, core.records());
+    feedback.watchAll(core.c2d().pending()); // restored from the data dir: their feedback is still owed
     EmulatorRoutes emulator = new EmulatorRoutes(core, registry, feedback, shutdown);
     face.sync("DELETE", "/devices/{id}/commands", SERVICE, emulator::purge);
     ServiceBoundRoutes feedbackRoutes = new ServiceBoundRoutes(feedback.queue(), clock);
