@@ -102,6 +102,15 @@ public final class GatewayBench {
       row(b, "straight to the hub", dl);
       b.append(String.format(Locale.ROOT, "added by the gateway: p50 %.2f ms, p99 %.2f ms%n",
           (num(gw, "p50Us") - num(dl, "p50Us")) / 1000, (num(gw, "p99Us") - num(dl, "p99Us")) / 1000));
+      double seconds = num(r, "measuredSeconds");
+      double throughGateway = num(gw, "n") / seconds;
+      double all = (num(gw, "n") + num(dl, "n")) / seconds;
+      // CPU per message: the gateway's per message through it; the hub's and the leaves' per message they carried
+      b.append(String.format(Locale.ROOT, "CPU per message: gateway %.0f us, hub %.0f us, leaves %.0f us "
+          + "(%.0f msg/s through the gateway, %.0f in all)%n",
+          cpuMicrosPerMessage(r, "gatewayCpuPctOfOneCore", throughGateway),
+          cpuMicrosPerMessage(r, "hubCpuPctOfOneCore", all), cpuMicrosPerMessage(r, "leavesCpuPctOfOneCore", all),
+          throughGateway, all));
     }
     List<Object> steps = (List<Object>) r.get("gatewaySteps");
     double heap100 = Double.NaN;
@@ -119,6 +128,11 @@ public final class GatewayBench {
       }
     }
     return b.toString();
+  }
+
+  /** A process's CPU (percent of one core over the measured seconds) per message of {@code perSecond}. */
+  private static double cpuMicrosPerMessage(Map<String, Object> r, String key, double perSecond) {
+    return num(r, key) / 100 * 1e6 / perSecond;
   }
 
   private static void row(StringBuilder b, String name, Map<String, Object> m) {
