@@ -91,6 +91,7 @@ class ValuesTest {
     assertThat(new IotHubConnectionRefusedException(5, "x", null).isRetryable()).isFalse();
     assertThat(new IotHubConnectionRefusedException(5, "x", null).isBadCredentials()).isTrue();
     assertThat(new IotHubConnectionRefusedException(3, "x", null).isBadCredentials()).isFalse();
+    assertThat(new IotHubConnectionRefusedException(3, "x", null).isRetryable()).as("server unavailable").isTrue();
     assertThat(new IotHubRequestException(429, "1", "x", null).isRetryable()).isTrue();
     assertThat(new IotHubRequestException(503, "1", "x", null).isRetryable()).isTrue();
     assertThat(new IotHubRequestException(400, "1", "x", null).isRetryable()).isFalse();

@@ -45,9 +45,14 @@ public final class AzureFailures implements Failures {
     return new IotHubTimeoutException(message, null);
   }
 
+  /**
+   * A CONNACK refusal but for code 3, server unavailable, which the transport then retries like a failed network
+   * attempt (backoff, give-up time), as the official Java SDK does (its exception for code 3 is retryable).
+   */
   @Override
   public boolean isRefused(Throwable error) {
-    return error instanceof IotHubConnectionRefusedException;
+    return error instanceof IotHubConnectionRefusedException
+        && !((IotHubConnectionRefusedException) error).isRetryable();
   }
 
   @Override
@@ -78,7 +83,8 @@ public final class AzureFailures implements Failures {
       case 2:
         return "identifier rejected: check the device and module ids";
       case 3:
-        return "server unavailable: the identity may be disabled";
+        return "server unavailable: the hub is busy or still setting the identity up, or the identity is "
+            + "disabled; retried until the give-up time";
       case 4:
         return "bad user name or password: check the credentials";
       case 5:

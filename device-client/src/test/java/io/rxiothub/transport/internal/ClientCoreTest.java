@@ -78,6 +78,37 @@ class ClientCoreTest extends CoreFixture {
   }
 
   @Test
+  void serverUnavailableIsRetriedWithTheBackoffOnTheFirstConnectAndOnReconnects() {
+    ClientCore core = core();
+    TestObserver<ConnectionState> states = TestCores.states(core).test();
+    TestObserver<Void> connected = core.connect().test();
+    scheduler.triggerActions();
+    connector.last().refuse(new IotHubConnectionRefusedException(3, "server unavailable", null));
+    scheduler.advanceTimeBy(backoff.ceilingMillis(0), TimeUnit.MILLISECONDS);
+    assertThat(connector.attempts).as("attempts of the first connect").hasSize(2);
+    connected.assertNotComplete();
+    FakeAttempt accepted = connector.last().accept();
+    scheduler.triggerActions();
+    connected.assertComplete();
+
+    accepted.drop("connection reset");
+    scheduler.advanceTimeBy(backoff.ceilingMillis(0), TimeUnit.MILLISECONDS);
+    connector.last().refuse(new IotHubConnectionRefusedException(3, "server unavailable", null));
+    scheduler.advanceTimeBy(backoff.ceilingMillis(0), TimeUnit.MILLISECONDS);
+    assertThat(connector.attempts).as("attempts in all").hasSize(4);
+    connector.last().accept();
+    scheduler.triggerActions();
+
+    assertThat(statuses(states)).containsExactly(Status.DISCONNECTED, Status.CONNECTING, Status.CONNECTING,
+        Status.CONNECTED, Status.RECONNECTING, Status.RECONNECTING, Status.CONNECTED);
+    for (int refused : new int[] {2, 5}) {
+      assertThat(states.values().get(refused).reason()).isEqualTo(Reason.NETWORK_LOST);
+      assertThat(((IotHubConnectionRefusedException) states.values().get(refused).error()).returnCode())
+          .isEqualTo(3);
+    }
+  }
+
+  @Test
   void transientFailuresAreRetriedWithinTheBackoffCeilingThenGiveUp() {
     ClientCore core = core();
     TestObserver<Void> connected = core.connect().test();
