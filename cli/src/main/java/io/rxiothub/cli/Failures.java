@@ -62,8 +62,9 @@ final class Failures {
 
   private static String refused(int code, String endpoint) {
     return switch (code) {
-      case 3 -> "the hub at " + endpoint + " refused the connection: the device is disabled (CONNACK 3);"
-          + " enable it in the hub";
+      // 3 is IoT Hub's answer to a disabled device and any server's when busy: the CLI fails at once either way
+      case 3 -> "the hub at " + endpoint + " refused the connection as unavailable (CONNACK 3): the device may be"
+          + " disabled (enable it in the hub), or the hub busy (try again later)";
       case 1 -> "the hub at " + endpoint + " refused MQTT 3.1.1 (CONNACK 1): is it an IoT Hub?";
       default -> "the hub at " + endpoint + " refused the credentials (CONNACK " + code + "): check DeviceId and"
           + " SharedAccessKey in the connection string, and that the device exists in this hub";

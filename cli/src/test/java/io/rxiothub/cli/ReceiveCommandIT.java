@@ -61,7 +61,7 @@ class ReceiveCommandIT {
     Cli run = Cli.run(Cli.device(hub, device, "receive", "--count", "1"));
 
     assertThat(run.exitCode).isEqualTo(4);
-    assertThat(run.err).contains("the device is disabled (CONNACK 3)");
+    assertThat(run.err).contains("refused the connection as unavailable (CONNACK 3): the device may be disabled");
   }
 
   @Test
