@@ -17,7 +17,10 @@ public final class WatsonException extends RuntimeException {
     CLIENT_STATE(false),
     /** A connection failed or was lost. */
     CONNECTION(true),
-    /** The platform refused the CONNECT ({@link #returnCode()}). */
+    /**
+     * The platform refused the CONNECT ({@link #returnCode()}): not retryable but for code 3, server unavailable,
+     * which the client retries like a failed attempt.
+     */
     REFUSED(false),
     /** The offline queue was full. */
     QUEUE_FULL(true),
@@ -54,8 +57,12 @@ public final class WatsonException extends RuntimeException {
     return returnCode;
   }
 
-  /** Returns whether the same operation may succeed later, unchanged. */
+  /**
+   * Returns whether the same operation may succeed later, unchanged: true for a lost connection, a full queue, an
+   * expired message and a CONNECT refused with code 3 (server unavailable: a busy or restarting server), false for
+   * the other refusals (identifier, credentials, authorisation) and the client's state.
+   */
   public boolean isRetryable() {
-    return kind.retryable;
+    return kind.retryable || (kind == Kind.REFUSED && returnCode == 3);
   }
 }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import nl.jqno.equalsverifier.EqualsVerifier;
 import nl.jqno.equalsverifier.Warning;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ValuesTest {
 
@@ -32,6 +34,13 @@ class ValuesTest {
     assertThatThrownBy(() -> GatewayEvent.builder().qos(2)).hasMessageContaining("qos must be 0 or 1");
     assertThatThrownBy(() -> GatewayEvent.builder().device("t", "d").payload(new byte[0]).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("eventId is required");
+  }
+
+  @ParameterizedTest(name = "CONNACK {0}")
+  @ValueSource(ints = {1, 2, 3, 4, 5})
+  void aRefusalIsRetryableOnlyForServerUnavailable(int returnCode) {
+    assertThat(new WatsonException(WatsonException.Kind.REFUSED, returnCode, "refused", null).isRetryable())
+        .isEqualTo(returnCode == 3);
   }
 
   @Test

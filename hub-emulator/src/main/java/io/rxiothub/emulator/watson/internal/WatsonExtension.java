@@ -162,7 +162,10 @@ public final class WatsonExtension implements ExtensionMain, WatsonLink {
         LOG.info("watson emulator: refused CONNECT of '{}' with CONNACK {}: {}", connect.getClientId(),
             result.returnCode(), result.reason());
         output.failAuthentication(switch (result.returnCode()) {
+          // the organisation's rules answer 2, 4 or 5 (§14.1); an injected refusal (refuseConnects) may ask any code
+          case 1 -> ConnackReasonCode.UNSUPPORTED_PROTOCOL_VERSION;
           case 2 -> ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID;
+          case 3 -> ConnackReasonCode.SERVER_UNAVAILABLE;
           case 4 -> ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
           default -> ConnackReasonCode.NOT_AUTHORIZED;
         }, result.reason());

@@ -31,6 +31,9 @@ public final class WatsonFailures implements Failures {
       case 2:
         why = "identifier rejected: check the organisation, type and device ids";
         break;
+      case 3:
+        why = "server unavailable: the platform is busy or restarting; retried until the give-up time";
+        break;
       case 4:
         why = "bad user name or password: check the gateway is registered and its token";
         break;
@@ -54,9 +57,14 @@ public final class WatsonFailures implements Failures {
     return new WatsonException(Kind.TIMEOUT, 0, message, null);
   }
 
+  /**
+   * A CONNACK refusal but for code 3, server unavailable, which the transport then retries like a failed attempt
+   * (backoff, give-up time), as device-client does and as IBM's Java SDK retries a failed CONNECT.
+   */
   @Override
   public boolean isRefused(Throwable error) {
-    return error instanceof WatsonException && ((WatsonException) error).kind() == Kind.REFUSED;
+    return error instanceof WatsonException && ((WatsonException) error).kind() == Kind.REFUSED
+        && !((WatsonException) error).isRetryable();
   }
 
   @Override
