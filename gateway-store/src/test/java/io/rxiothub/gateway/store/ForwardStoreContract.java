@@ -5,6 +5,7 @@ package io.rxiothub.gateway.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rxiothub.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -15,11 +15,8 @@ import io.rxiothub.gateway.store.StoreFullException;
 import io.rxiothub.gateway.store.StoreSettings;
 import io.rxiothub.gateway.store.StoreStats;
 import io.rxiothub.gateway.store.StoredMessage;
-import java.time.Clock;
+import io.rxiothub.testing.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -193,7 +190,7 @@ class ForwarderTest {
 
   @Test
   void recordsTheAgeLimitExpiredAreNotSentFromMemory() {
-    MutableClock clock = new MutableClock();
+    MutableClock clock = new MutableClock(1_700_000_000_000L);
     try (ForwardStore aging = ForwardStore.open(StoreSettings.builder().inMemory().maxAge(Duration.ofSeconds(10))
         .clock(clock).build())) {
       Upstream up = new Upstream();
@@ -204,7 +201,7 @@ class ForwarderTest {
         f.appended(aging.append(LEAF, message("m-" + i)).blockingGet());
         run(); // the first four go in flight at once; the rest wait in memory and in the store
       }
-      clock.millis += 10_000;
+      clock.advance(10_000);
       f.appended(aging.append(LEAF, message("m-10")).blockingGet()); // this append expires the ten before it
       run();
       assertThat(aging.stats(LEAF).expired()).as("expired by the age limit").isEqualTo(10);
@@ -476,31 +473,6 @@ class ForwarderTest {
     public int deleteAll(Collection<StoredMessage> messages) {
       batches.incrementAndGet();
       return super.deleteAll(messages);
-    }
-  }
-
-  /** A clock the test moves. */
-  private static final class MutableClock extends Clock {
-    volatile long millis = 1_700_000_000_000L;
-
-    @Override
-    public long millis() {
-      return millis;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("the store asks no zone");
     }
   }
 }
