@@ -166,7 +166,7 @@ class ServiceSdkConformanceIT {
           10_000);
       TwinCollection reported = new TwinCollection();
       reported.put("firmware", "2.0.0");
-      device.updateReportedProperties(reported, 10_000);
+      assertThat(OfficialSdkTwin.updateReported(device, reported, Duration.ofSeconds(10))).isEqualTo(2);
 
       Twin twin = twins.get("sdk-twin-1");
       assertThat(twin.getReportedProperties().get("firmware")).isEqualTo("2.0.0");

@@ -19,9 +19,8 @@ public final class Publisher {
   /**
    * Attempts an answer gets even while our records do not show the response subscription yet (half a second): a
    * client may publish its request right after its SUBSCRIBE, without waiting for the SUBACK, and the broker's
-   * interceptors may then see the PUBLISH before the SUBSCRIBE. (The official Java device SDK does wait for its
-   * SUBACK before a twin request; this grace did not cure the rare twin time-out seen with it under load, whose
-   * cause is still open: the answer is queued by the broker and never reaches the device.)
+   * interceptors may then see the PUBLISH before the SUBSCRIBE. (The official Java device SDK waits for its SUBACK
+   * before a twin request: its rare twin time-out under load is its own response race, protocol.md §13.)
    */
   private static final int REPLY_GRACE_ATTEMPTS = 50;
 
