@@ -89,6 +89,10 @@ final class Forwarder {
   private boolean warned;
   private boolean draining;
   private boolean closed;
+  /** {@link #sendMore} is running on the thread that holds the monitor. */
+  private boolean sending;
+  /** A send was acknowledged as it was subscribed to, inside {@link #sendMore}. */
+  private boolean settledWhileSending;
 
   /**
    * Creates the forwarder of the leaf stored under {@code key}, whose records the log names {@code what}; {@code
@@ -151,7 +155,38 @@ final class Forwarder {
   }
 
   /** Sends what is stored for the leaf, up to the window. */
-  synchronized void kick() {
+  void kick() {
+    boolean idle;
+    synchronized (this) {
+      idle = sendMore();
+    }
+    if (idle) {
+      link.idle();
+    }
+  }
+
+  /**
+   * The send loop (under the monitor). A send may settle while it is being subscribed to (a Completable already
+   * done): its outcome then runs inside this loop, which must not start another (it would send records after the
+   * cursor ahead of the rest of this batch); so it only counts it, and this loop goes on in store order. Returns
+   * whether such a settlement left the leaf idle, for the caller to tell the link outside the monitor.
+   */
+  private boolean sendMore() {
+    if (sending) {
+      return false;
+    }
+    sending = true;
+    try {
+      sendBatches();
+    } finally {
+      sending = false;
+    }
+    boolean idle = settledWhileSending && idleNow();
+    settledWhileSending = false;
+    return idle;
+  }
+
+  private void sendBatches() {
     while (!closed && !draining && !failed && inFlight < window) {
       if (!isLive() && inFlight > window / 2) {
         return; // behind: read the store a half window at a time, not once per acknowledgement
@@ -243,19 +278,28 @@ final class Forwarder {
       shared.deletions.add(message);
       link.acknowledged(message);
       notifyAll();
-      kick();
-      // the last send of a window in which another failed: now the failed ones are sent again
-      retry = failed && inFlight == 0 && !closed;
-      idle = !failed && inFlight == 0 && isLive() && tail.isEmpty();
       if (!failed) {
         warned = false;
       }
+      if (sending) {
+        settledWhileSending = true; // acknowledged as it was subscribed to: the running send loop goes on
+        return;
+      }
+      sendMore();
+      // the last send of a window in which another failed: now the failed ones are sent again
+      retry = failed && inFlight == 0 && !closed;
+      idle = idleNow();
     }
     if (retry) {
       retryLater();
     } else if (idle) {
       link.idle();
     }
+  }
+
+  /** Everything stored was acknowledged and nothing is in flight, as far as memory tells (under the monitor). */
+  private boolean idleNow() {
+    return !failed && inFlight == 0 && isLive() && tail.isEmpty();
   }
 
   private void notSent(StoredMessage message, Throwable error) {

@@ -19,7 +19,9 @@ import io.rxiothub.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -216,6 +218,56 @@ class ForwarderTest {
     }
   }
 
+  /**
+   * A send already acknowledged when the forwarder subscribes to it (its outcome runs inside the send loop, as the
+   * property's retries on the timer thread met in CI): the rest of the batch still goes first, the window holds, and
+   * the leaf is told idle once, after the last send.
+   */
+  @Test
+  void aSendAcknowledgedAsItIsSubscribedToKeepsTheOrderAndTheWindow() {
+    try (ForwardStore memory = ForwardStore.open(StoreSettings.builder().inMemory().build())) {
+      Upstream up = new Upstream();
+      Forwarder f = forwarder(memory, new Metrics(), 2, up);
+      f.kickLater();
+      run();
+      up.settleAtOnce("m-0", true);
+      for (int i = 0; i < 5; i++) {
+        f.appended(memory.append(LEAF, message("m-" + i)).blockingGet());
+      }
+
+      run(); // one kick: the batch m-0, m-1 from memory; m-0 is acknowledged as it is subscribed to
+      assertThat(up.sentIds()).as("sent by the kick").containsExactly("m-0", "m-1", "m-2");
+      assertThat(up.inFlight()).as("in flight, window 2").isEqualTo(2);
+      while (up.inFlight() > 0) {
+        up.ackOldest();
+        run();
+      }
+
+      assertThat(up.sentIds()).containsExactlyElementsOf(ids(5));
+      assertThat(memory.stats().messages()).isZero();
+    }
+  }
+
+  @Test
+  void whenEverySendIsAcknowledgedAsItIsSubscribedToTheLeafIsToldIdleOnceAfterTheLast() {
+    try (ForwardStore memory = ForwardStore.open(StoreSettings.builder().inMemory().build())) {
+      Upstream up = new Upstream();
+      Forwarder f = forwarder(memory, new Metrics(), 4, up);
+      f.kickLater();
+      run();
+      for (int i = 0; i < 3; i++) {
+        up.settleAtOnce("m-" + i, true);
+        f.appended(memory.append(LEAF, message("m-" + i)).blockingGet());
+      }
+
+      run();
+
+      assertThat(up.sentIds()).containsExactlyElementsOf(ids(3));
+      assertThat(up.acknowledged).containsExactlyElementsOf(ids(3));
+      assertThat(up.idleAfter).as("messages sent each time the leaf was told idle").containsExactly(3);
+    }
+  }
+
   @Test
   void aRecordThatCanNeverBeSentIsDeletedAndTheRestGoOn() {
     upstream.unsendable = "m-2";
@@ -234,7 +286,8 @@ class ForwarderTest {
   }
 
   /**
-   * Any mix of appends, acknowledgements (oldest or any), failures and kicks, then everything acknowledged: every
+   * Any mix of appends, acknowledgements (oldest or any), failures, sends settled as they are subscribed to and
+   * kicks (the retries run on a thread of their own), then everything acknowledged: every
    * message reached the cloud, the first sends kept the store's order, and a message was sent again only after a
    * failure.
    */
@@ -253,7 +306,7 @@ class ForwarderTest {
         int failures = 0;
         f.kickLater();
         for (int i = 0; i < steps; i++) {
-          switch (random.nextInt(6)) {
+          switch (random.nextInt(7)) {
             case 0, 1 -> {
               StoredMessage m = memory.append(LEAF, message("m-" + n++)).blockingGet();
               f.appended(m);
@@ -261,6 +314,7 @@ class ForwarderTest {
             case 2 -> up.ackOldest();
             case 3 -> up.ackAny(random);
             case 4 -> failures += up.failAny(random) ? 1 : 0;
+            case 5 -> up.settleNextAtOnce(random.nextBoolean());
             default -> drain(queue);
           }
         }
@@ -274,7 +328,7 @@ class ForwarderTest {
 
         assertThat(Set.copyOf(up.acknowledged)).containsExactlyInAnyOrderElementsOf(ids(total));
         assertThat(firstSends(up.sentIds())).containsExactlyElementsOf(ids(total));
-        if (failures == 0) {
+        if (failures + up.failedAtOnce() == 0) {
           assertThat(up.sentIds()).as("no failure, no second send").hasSize(total);
         }
       } finally {
@@ -347,6 +401,13 @@ class ForwarderTest {
     final List<String> dropped = new ArrayList<>();
     volatile boolean available = true;
     volatile @Nullable String unsendable;
+    /** Sends settled before the forwarder subscribes: by id, acknowledged (true) or failed (false). */
+    final Map<String, Boolean> atOnce = new HashMap<>();
+    /** How the next send settles before the forwarder subscribes, if it does. */
+    @Nullable Boolean nextAtOnce;
+    int failedAtOnce;
+    /** How many messages had been sent each time the forwarder said the leaf is idle. */
+    final List<Integer> idleAfter = new ArrayList<>();
 
     @Override
     public synchronized @Nullable Completable send(StoredMessage message) {
@@ -355,6 +416,19 @@ class ForwarderTest {
       }
       if (message.messageId().equals(unsendable)) {
         throw new IllegalArgumentException("cannot be sent");
+      }
+      Boolean settled = atOnce.remove(message.messageId());
+      if (settled == null) {
+        settled = nextAtOnce;
+        nextAtOnce = null;
+      }
+      if (settled != null) {
+        sent.add(message);
+        if (settled) {
+          return Completable.complete();
+        }
+        failedAtOnce++;
+        return Completable.error(new IllegalStateException("connection lost"));
       }
       CompletableSubject s = CompletableSubject.create();
       sent.add(message);
@@ -376,6 +450,23 @@ class ForwarderTest {
     @Override
     public synchronized void unsendable(StoredMessage message, IllegalArgumentException error) {
       dropped.add(message.messageId());
+    }
+
+    @Override
+    public synchronized void idle() {
+      idleAfter.add(sent.size());
+    }
+
+    synchronized void settleAtOnce(String id, boolean acknowledged) {
+      atOnce.put(id, acknowledged);
+    }
+
+    synchronized void settleNextAtOnce(boolean acknowledged) {
+      nextAtOnce = acknowledged;
+    }
+
+    synchronized int failedAtOnce() {
+      return failedAtOnce;
     }
 
     synchronized List<String> sentIds() {
