@@ -56,6 +56,8 @@ public final class LeafRelay {
   private final Map<String, SingleEmitter<MethodResponse>> calls = new HashMap<>();
   private long lastRid;
   private boolean closed;
+  /** Why the upstream client could not be made last time (logged once until it changes or succeeds). */
+  private @Nullable String createFailure;
 
   /** Creates the relay of {@code leaf}, forwarding with {@code forwarding}'s store, metrics, timer and executor. */
   LeafRelay(LeafDevice leaf, UpstreamFactory factory, Forwarding forwarding, Downstream down) {
@@ -325,7 +327,20 @@ public final class LeafRelay {
     if (upstream != null || closed) {
       return upstream;
     }
-    IotHubClient client = factory.create(leaf);
+    IotHubClient client;
+    try {
+      client = factory.create(leaf);
+    } catch (RuntimeException e) {
+      // never "unsendable" (the forwarder would delete every stored record of the leaf): kept, tried again
+      String why = e.toString();
+      if (!why.equals(createFailure)) {
+        createFailure = why;
+        LOG.warn("gateway: cannot make the upstream client of leaf {}; its telemetry stays stored, tried again on its"
+            + " next message or connection: {}", id, why);
+      }
+      return null;
+    }
+    createFailure = null;
     upstream = client;
     client.methods().handleDefault(this::onMethod);
     client.connect().subscribe(() -> LOG.info("gateway: upstream connection of leaf {} is up", id),

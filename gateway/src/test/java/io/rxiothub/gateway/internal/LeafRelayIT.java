@@ -1,5 +1,6 @@
 // LeafRelay against a durable store and the hub emulator: the reads and sends an append calls for run off the store's
-// writer thread (which commits every leaf's appends), and the order per leaf is kept (issue 20, protocol.md §18.1).
+// writer thread (which commits every leaf's appends), and the order per leaf is kept (issue 20, protocol.md §18.1);
+// an upstream client that cannot be made loses nothing.
 package io.rxiothub.gateway.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -69,6 +70,49 @@ class LeafRelayIT {
           .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> "m-" + i).toList());
       assertThat(readers).as("threads that read the store to send").isNotEmpty()
           .noneMatch(name -> name.startsWith("rxiothub-store-writer"));
+    } finally {
+      forwarder.shutdownNow();
+      timer.shutdownNow();
+    }
+  }
+
+  /**
+   * An upstream client that cannot be made (here: a DPS-assigned hub that is no host name) is not a record that can
+   * never be sent: the leaf's telemetry stays stored, and goes, in order, once the client can be made.
+   */
+  @Test
+  void telemetryStaysStoredWhileTheUpstreamClientCannotBeMade(HubEmulator hub, @TempDir Path dir) throws Exception {
+    DeviceIdentity leaf = HUB.createDevice("relay-" + Long.toString(System.nanoTime(), 36));
+    GatewayConfig config = GatewayConfig.builder().tlsPort(0).hub(hub.hostName(), hub.mqttPort())
+        .hubCaFile(hub.caFile()).leaf(LeafDevice.of(leaf.deviceId(), leaf.primaryKey())).build();
+    UpstreamFactory factory = new UpstreamFactory(config);
+    factory.assign(leaf.deviceId(), "not a host name");
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    ExecutorService forwarder = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-forwarder"));
+    try (ForwardStore store = ForwardStore.open(StoreSettings.builder().directory(dir).build())) {
+      LeafRelay relay = new LeafRelay(config.leaves().get(0), factory, new Forwarding(store, new Metrics(), timer,
+          forwarder), new NoLeaf());
+      List<Throwable> refused = new CopyOnWriteArrayList<>();
+      String topic = "devices/" + leaf.deviceId() + "/messages/events/%24.mid=";
+      for (int i = 0; i < 3; i++) {
+        relay.telemetry(topic + "m-" + i, new byte[] {1}, error -> {
+          if (error != null) {
+            refused.add(error);
+          }
+        });
+      }
+
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+          .until(() -> store.stats().messages() == 3);
+      factory.assign(leaf.deviceId(), hub.hostName());
+      relay.telemetry(topic + "m-3", new byte[] {1}, error -> { });
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> hub.telemetry(leaf.deviceId()).size() >= 4
+          && store.stats().messages() == 0);
+      relay.close();
+      assertThat(refused).isEmpty();
+      assertThat(hub.telemetry(leaf.deviceId())).extracting(m -> m.systemProperties().get("$.mid"))
+          .containsExactly("m-0", "m-1", "m-2", "m-3");
     } finally {
       forwarder.shutdownNow();
       timer.shutdownNow();
