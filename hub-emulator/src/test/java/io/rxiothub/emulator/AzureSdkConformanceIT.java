@@ -18,6 +18,7 @@ import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.device.twin.Twin;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import io.rxiothub.testing.FixedPortsLock;
+import io.rxiothub.testing.OfficialSdkTwin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -90,16 +91,8 @@ class AzureSdkConformanceIT {
   }
 
   @AfterAll
-  static void stopHub() throws IOException {
-    try {
-      if (hub != null) {
-        hub.close();
-      }
-    } finally {
-      if (ports != null) {
-        ports.close();
-      }
-    }
+  static void stopHub() throws Exception {
+    FixedPortsLock.closeThenRelease(ports, hub);
   }
 
   private static ClientOptions options() {

@@ -13,6 +13,7 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import io.rxiothub.testing.FixedPortsLock;
+import io.rxiothub.testing.OfficialSdkTwin;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.time.Duration;
@@ -41,16 +42,8 @@ class OfficialSdkTwinIT {
   }
 
   @AfterAll
-  static void stopHub() throws IOException {
-    try {
-      if (hub != null) {
-        hub.close();
-      }
-    } finally {
-      if (ports != null) {
-        ports.close();
-      }
-    }
+  static void stopHub() throws Exception {
+    FixedPortsLock.closeThenRelease(ports, hub);
   }
 
   /**

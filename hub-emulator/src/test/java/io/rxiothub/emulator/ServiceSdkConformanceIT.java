@@ -34,6 +34,7 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryStatistics;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import io.rxiothub.testing.FixedPortsLock;
+import io.rxiothub.testing.OfficialSdkTwin;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,19 +91,11 @@ class ServiceSdkConformanceIT {
   }
 
   @AfterAll
-  static void stopHub() throws IOException {
-    try {
-      if (previousFactory != null) {
-        HttpsURLConnection.setDefaultSSLSocketFactory(previousFactory);
-      }
-      if (hub != null) {
-        hub.close();
-      }
-    } finally {
-      if (ports != null) {
-        ports.close();
-      }
+  static void stopHub() throws Exception {
+    if (previousFactory != null) {
+      HttpsURLConnection.setDefaultSSLSocketFactory(previousFactory);
     }
+    FixedPortsLock.closeThenRelease(ports, hub);
   }
 
   private static ClientOptions deviceOptions() {

@@ -9,6 +9,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A held {@code /tmp/rxiothub-fixed-ports.lock} (an OS file lock, so it is released if the JVM dies).
@@ -49,6 +50,39 @@ public final class FixedPortsLock implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
+    }
+  }
+
+  /**
+   * The end of a fixed-port test class: closes {@code first} in order (nulls skipped: what its setup never
+   * started), then releases {@code lock} (if it was taken) whatever they threw, so that a failing close never keeps
+   * the ports of every other build waiting. The first failure is thrown, with the later ones suppressed in it.
+   */
+  public static void closeThenRelease(@Nullable FixedPortsLock lock, @Nullable AutoCloseable... first)
+      throws Exception {
+    Exception failure = null;
+    for (AutoCloseable c : first) {
+      failure = closeQuietly(c, failure);
+    }
+    failure = closeQuietly(lock, failure);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static @Nullable Exception closeQuietly(@Nullable AutoCloseable c, @Nullable Exception failure) {
+    if (c == null) {
+      return failure;
+    }
+    try {
+      c.close();
+      return failure;
+    } catch (Exception e) {
+      if (failure == null) {
+        return e;
+      }
+      failure.addSuppressed(e);
+      return failure;
     }
   }
 

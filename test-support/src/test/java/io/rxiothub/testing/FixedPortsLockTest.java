@@ -3,6 +3,7 @@
 package io.rxiothub.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -64,6 +67,27 @@ class FixedPortsLockTest {
       holder.kill();
       waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS).close();
     }
+  }
+
+  @Test
+  void closeThenReleaseClosesInOrderSkipsNullsAndReleasesEvenWhenACloseFails(@TempDir Path dir) throws Exception {
+    Path path = dir.resolve("ports.lock");
+    List<String> closed = new ArrayList<>();
+    IOException first = new IOException("hub did not stop");
+    IllegalStateException second = new IllegalStateException("gateway did not stop");
+    FixedPortsLock held = FixedPortsLock.acquire(path);
+
+    assertThatThrownBy(() -> FixedPortsLock.closeThenRelease(held, () -> {
+      closed.add("gateway");
+      throw first;
+    }, null, () -> {
+      closed.add("hub");
+      throw second;
+    })).isSameAs(first).satisfies(e -> assertThat(e.getSuppressed()).containsExactly(second));
+
+    assertThat(closed).containsExactly("gateway", "hub");
+    assertThat(probe(path)).as("released").isEqualTo("FREE");
+    FixedPortsLock.closeThenRelease(null, (AutoCloseable) null); // a setup that failed before taking the lock
   }
 
   private static String probe(Path path) throws Exception {

@@ -78,16 +78,8 @@ class AzureProvisioningSdkIT {
   }
 
   @AfterAll
-  static void stop() throws IOException {
-    try {
-      if (hub != null) {
-        hub.close();
-      }
-    } finally {
-      if (ports != null) {
-        ports.close();
-      }
-    }
+  static void stop() throws Exception {
+    FixedPortsLock.closeThenRelease(ports, hub);
   }
 
   static Stream<Arguments> enrollments() {

@@ -87,19 +87,11 @@ class DpsServiceSdkIT {
   }
 
   @AfterAll
-  static void stop() throws IOException {
-    try {
-      if (previousFactory != null) {
-        HttpsURLConnection.setDefaultSSLSocketFactory(previousFactory);
-      }
-      if (hub != null) {
-        hub.close();
-      }
-    } finally {
-      if (ports != null) {
-        ports.close();
-      }
+  static void stop() throws Exception {
+    if (previousFactory != null) {
+      HttpsURLConnection.setDefaultSSLSocketFactory(previousFactory);
     }
+    FixedPortsLock.closeThenRelease(ports, hub);
   }
 
   @Test

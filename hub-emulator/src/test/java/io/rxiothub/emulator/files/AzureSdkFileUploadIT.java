@@ -50,16 +50,8 @@ class AzureSdkFileUploadIT {
   }
 
   @AfterAll
-  static void stop() throws IOException {
-    try {
-      if (hub != null) {
-        hub.close();
-      }
-    } finally {
-      if (ports != null) {
-        ports.close();
-      }
-    }
+  static void stop() throws Exception {
+    FixedPortsLock.closeThenRelease(ports, hub);
   }
 
   private static DeviceClient sdkClient(DeviceIdentity id) {

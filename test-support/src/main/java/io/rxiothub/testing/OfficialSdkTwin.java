@@ -2,8 +2,8 @@
 // (Azure/azure-iot-sdk-java#1803, open in 2.5.0): its transport queues a received response for acknowledgement
 // before it looks up the request's callback, and the receiving thread acknowledges the response and forgets the
 // callback first now and then, so getTwin() and updateReportedProperties() time out although the hub answered and the
-// SDK acknowledged the answer (protocol.md §13).
-package io.rxiothub.emulator;
+// SDK acknowledged the answer (protocol.md §13). The tests that use it bring the SDK (this module has it as provided).
+package io.rxiothub.testing;
 
 import com.microsoft.azure.sdk.iot.device.InternalClient;
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
@@ -29,13 +29,14 @@ import org.jspecify.annotations.Nullable;
  * acknowledging thread itself, before it forgets the request). One request, no retry: the hub's answer is what is
  * tested, and a hub that does not answer still fails.
  */
-final class OfficialSdkTwin {
+public final class OfficialSdkTwin {
 
   private OfficialSdkTwin() {
   }
 
   /** Patches the client's reported properties; returns the new reported {@code $version} the hub answered. */
-  static int updateReported(InternalClient client, TwinCollection reported, Duration timeout) throws Exception {
+  public static int updateReported(InternalClient client, TwinCollection reported, Duration timeout)
+      throws Exception {
     CompletableFuture<Message> answer = new CompletableFuture<>();
     client.updateReportedPropertiesAsync(reported, new ReportedPropertiesUpdateCorrelatingMessageCallback() {
       @Override
@@ -70,7 +71,7 @@ final class OfficialSdkTwin {
   }
 
   /** Gets the client's twin (desired and reported properties). */
-  static Twin get(InternalClient client, Duration timeout) throws Exception {
+  public static Twin get(InternalClient client, Duration timeout) throws Exception {
     CompletableFuture<Message> answer = new CompletableFuture<>();
     client.getTwinAsync(new GetTwinCorrelatingMessageCallback() {
       @Override
