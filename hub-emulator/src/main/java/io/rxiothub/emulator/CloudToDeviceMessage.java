@@ -88,7 +88,8 @@ public final class CloudToDeviceMessage {
 
   /**
    * The states: replays the current one, then each change; completes after COMPLETED or EXPIRED. Signals arrive
-   * on the emulator's threads.
+   * on the emulator's threads, in the order the states changed, and outside its locks: a subscriber may send another
+   * C2D message (it goes out after those the emulator is already publishing).
    */
   public Observable<State> states() {
     return states;

@@ -22,6 +22,7 @@ public final class C2dEntry {
   // Size 1: a late subscriber still sees the terminal state before completion.
   final Subject<State> states = ReplaySubject.<State>createWithSize(1).toSerialized();
   volatile State state = State.QUEUED;
+  /** How many times it was handed to the broker for a device; the last one alone may still be published. */
   int deliveries;
   volatile boolean purged;
   @Nullable ScheduledFuture<?> expiryTimer;
@@ -96,14 +97,21 @@ public final class C2dEntry {
     return states;
   }
 
-  void moveTo(State next) {
+  /**
+   * Moves to {@code next} (the caller holds the {@link Sessions} lock) and queues its signal on {@code callOuts}: a
+   * subscriber may send another C2D message, which must not happen inside the lock section that changed this one.
+   */
+  void moveTo(State next, CallOuts callOuts) {
     if (state == State.COMPLETED || state == State.EXPIRED || state == next) {
       return;
     }
     state = next;
-    states.onNext(next);
-    if (next == State.COMPLETED || next == State.EXPIRED) {
-      states.onComplete();
-    }
+    boolean terminal = next == State.COMPLETED || next == State.EXPIRED;
+    callOuts.add(() -> {
+      states.onNext(next);
+      if (terminal) {
+        states.onComplete();
+      }
+    });
   }
 }

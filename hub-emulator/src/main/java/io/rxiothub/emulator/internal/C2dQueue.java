@@ -20,7 +20,11 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The C2D queues of every device. Thread-safe: guarded by the {@link Sessions} lock, never held over the broker. */
+/**
+ * The C2D queues of every device. Thread-safe: guarded by the {@link Sessions} lock, never held over the broker or a
+ * subscriber of a message's states (both may send again): lock sections queue those calls on the sessions' call-outs
+ * and run them once the lock is released.
+ */
 public final class C2dQueue {
 
   private static final Logger LOG = LoggerFactory.getLogger(C2dQueue.class);
@@ -34,6 +38,7 @@ public final class C2dQueue {
   private final ScheduledExecutorService timer;
   private final Sessions sessions;
   private final Publisher publisher;
+  private final CallOuts callOuts;
   private final Map<Identity, List<C2dEntry>> queues = new HashMap<>();
   private final AtomicLong sequences = new AtomicLong();
   private volatile StateLog log = StateLog.NONE;
@@ -44,6 +49,7 @@ public final class C2dQueue {
     this.timer = timer;
     this.sessions = sessions;
     this.publisher = publisher;
+    this.callOuts = sessions.callOuts();
   }
 
   /** Sends every change of the queues to {@code log} from now on. */
@@ -137,6 +143,7 @@ public final class C2dQueue {
         queue.forEach(this::expire);
       }
     }
+    callOuts.run();
   }
 
   /**
@@ -145,21 +152,25 @@ public final class C2dQueue {
    */
   public List<C2dEntry> purge(Identity device) {
     List<C2dEntry> purged = new ArrayList<>();
-    synchronized (sessions) {
-      List<C2dEntry> queue = queues.get(device);
-      Session session = sessions.get(device);
-      if (queue != null) {
-        for (Iterator<C2dEntry> it = queue.iterator(); it.hasNext(); ) {
-          C2dEntry entry = it.next();
-          if (entry.state == State.QUEUED && (session == null || !session.isDelivering(entry))) {
-            log.c2dRemoved(entry); // first: a refused write leaves the message queued (and the purge fails)
-            it.remove();
-            entry.purged = true;
-            expire(entry, false);
-            purged.add(entry);
+    try {
+      synchronized (sessions) {
+        List<C2dEntry> queue = queues.get(device);
+        Session session = sessions.get(device);
+        if (queue != null) {
+          for (Iterator<C2dEntry> it = queue.iterator(); it.hasNext(); ) {
+            C2dEntry entry = it.next();
+            if (entry.state == State.QUEUED && (session == null || !session.isDelivering(entry))) {
+              log.c2dRemoved(entry); // first: a refused write leaves the message queued (and the purge fails)
+              it.remove();
+              entry.purged = true;
+              expire(entry, false);
+              purged.add(entry);
+            }
           }
         }
       }
+    } finally {
+      callOuts.run(); // those purged before a refused write did end
     }
     return purged;
   }
@@ -180,6 +191,7 @@ public final class C2dQueue {
       }
       expire(entry);
     }
+    callOuts.run();
     LOG.info("hub emulator: C2D message {} for {} expired", entry.messageId, entry.target);
   }
 
@@ -194,7 +206,7 @@ public final class C2dQueue {
     if (forget) {
       forget(entry);
     }
-    entry.moveTo(State.EXPIRED);
+    entry.moveTo(State.EXPIRED, callOuts);
   }
 
   /**
@@ -211,12 +223,14 @@ public final class C2dQueue {
     }
   }
 
-  /** Publishes every QUEUED message of the device if it is connected and subscribed to devicebound. */
+  /**
+   * Publishes every QUEUED message of the device, in queue order, if it is connected and subscribed to devicebound.
+   * The publishes are call-outs: one a subscriber makes while an earlier batch is going out follows that batch.
+   */
   public void deliver(Identity device) {
     if (publisher.link() == null || device.moduleId() != null) {
       return;
     }
-    List<C2dEntry> toSend = new ArrayList<>();
     synchronized (sessions) {
       Session session = sessions.get(device);
       List<C2dEntry> queue = queues.get(device);
@@ -226,34 +240,44 @@ public final class C2dQueue {
       }
       for (C2dEntry entry : queue) {
         if (entry.state == State.QUEUED && !session.isDelivering(entry)) {
-          entry.deliveries++;
+          int delivery = ++entry.deliveries;
           session.awaitingPacketId.addLast(entry);
-          toSend.add(entry);
+          callOuts.add(() -> publish(device, entry, delivery));
         }
       }
     }
-    for (C2dEntry entry : toSend) {
-      publisher.publish(device, entry.topic, entry.payload, 1).whenComplete((delivered, error) -> {
-        if (error == null && Boolean.TRUE.equals(delivered)) {
-          synchronized (sessions) {
-            Session session = sessions.get(device);
-            // Skip when the connection ended meanwhile and the message went back to the queue.
-            boolean stillSent = session != null && session.isDelivering(entry);
-            if (entry.state == State.QUEUED && stillSent) {
-              entry.moveTo(State.DELIVERED);
-            }
-          }
-        } else {
-          synchronized (sessions) {
-            Session session = sessions.get(device);
-            if (session != null) {
-              session.awaitingPacketId.remove(entry);
-            }
-          }
-          LOG.debug("hub emulator: C2D {} not delivered to {} yet (not subscribed)", entry.messageId, device);
-        }
-      });
+    callOuts.run();
+  }
+
+  private void publish(Identity device, C2dEntry entry, int delivery) {
+    synchronized (sessions) {
+      Session session = sessions.get(device);
+      // Voided before its turn (connection gone, message ended): a later delivery, if any, has its own publish.
+      if (entry.deliveries != delivery || session == null || !session.isDelivering(entry)) {
+        return;
+      }
     }
+    publisher.publish(device, entry.topic, entry.payload, 1).whenComplete((delivered, error) -> {
+      if (error == null && Boolean.TRUE.equals(delivered)) {
+        synchronized (sessions) {
+          Session session = sessions.get(device);
+          // Skip when the connection ended meanwhile and the message went back to the queue.
+          boolean stillSent = entry.deliveries == delivery && session != null && session.isDelivering(entry);
+          if (entry.state == State.QUEUED && stillSent) {
+            entry.moveTo(State.DELIVERED, callOuts);
+          }
+        }
+        callOuts.run();
+      } else {
+        synchronized (sessions) {
+          Session session = sessions.get(device);
+          if (entry.deliveries == delivery && session != null) {
+            session.awaitingPacketId.remove(entry);
+          }
+        }
+        LOG.debug("hub emulator: C2D {} not delivered to {} yet (not subscribed)", entry.messageId, device);
+      }
+    });
   }
 
   /** The broker is writing a PUBLISH to a client: bind its packet id to the C2D message it carries. */
@@ -294,11 +318,12 @@ public final class C2dQueue {
         entry.expiryTimer.cancel(false);
       }
       if (entry.state == State.QUEUED) {
-        entry.moveTo(State.DELIVERED);
+        entry.moveTo(State.DELIVERED, callOuts);
       }
       forget(entry);
-      entry.moveTo(State.COMPLETED);
+      entry.moveTo(State.COMPLETED, callOuts);
     }
+    callOuts.run();
     LOG.debug("hub emulator: C2D {} completed by {}", entry.messageId, identity);
   }
 }

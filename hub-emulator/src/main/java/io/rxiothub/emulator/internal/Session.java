@@ -28,21 +28,24 @@ final class Session {
     return awaitingPacketId.contains(entry) || inflight.containsValue(entry);
   }
 
-  /** The connection's C2D deliveries are void (connection or broker session gone): back to QUEUED. */
-  void requeueC2d() {
+  /**
+   * The connection's C2D deliveries are void (connection or broker session gone): back to QUEUED, their signals
+   * queued on {@code callOuts} for after the lock.
+   */
+  void requeueC2d(CallOuts callOuts) {
     for (C2dEntry entry : inflight.values()) {
-      backToQueue(entry);
+      backToQueue(entry, callOuts);
     }
     for (C2dEntry entry : awaitingPacketId) {
-      backToQueue(entry);
+      backToQueue(entry, callOuts);
     }
     inflight.clear();
     awaitingPacketId.clear();
   }
 
-  private static void backToQueue(C2dEntry entry) {
+  private static void backToQueue(C2dEntry entry, CallOuts callOuts) {
     if (entry.state == State.DELIVERED) {
-      entry.moveTo(State.QUEUED);
+      entry.moveTo(State.QUEUED, callOuts);
     }
   }
 }

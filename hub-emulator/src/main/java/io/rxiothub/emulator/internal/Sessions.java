@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every identity's {@link Session}. Thread-safe: this object is the lock of the sessions and of the C2D deliveries
- * they hold ({@link C2dQueue} takes it too); nothing calls the broker while holding it.
+ * they hold ({@link C2dQueue} takes it too); nothing calls the broker or user code while holding it: a lock section
+ * queues such calls (C2D state signals, publishes) on {@link #callOuts()} and runs them after it.
  */
 public final class Sessions {
 
@@ -34,6 +35,7 @@ public final class Sessions {
   private final Consumer<Identity> subscriptionsRestored;
   private final Map<Identity, Session> sessions = new HashMap<>();
   private final Map<String, AtomicLong> accepted = new ConcurrentHashMap<>();
+  private final CallOuts callOuts = new CallOuts(this);
 
   /**
    * Creates the sessions; Wills go to {@code telemetry}, and {@code subscriptionsRestored} runs once a persistent
@@ -46,6 +48,11 @@ public final class Sessions {
     this.publisher = publisher;
     this.telemetry = telemetry;
     this.subscriptionsRestored = subscriptionsRestored;
+  }
+
+  /** The calls to make after the lock is released. */
+  CallOuts callOuts() {
+    return callOuts;
   }
 
   /** The identity's session, if it ever had one (caller holds the lock). */
@@ -77,7 +84,7 @@ public final class Sessions {
             + " (400027 ConnectionForcefullyClosedOnNewConnection)", identity);
       }
       if (!persistent) {
-        session.requeueC2d();
+        session.requeueC2d(callOuts);
       }
       previousExpiry = session.tokenExpiry;
       session.connectionId = connectionId;
@@ -91,6 +98,7 @@ public final class Sessions {
       session.tokenExpiry = timer.schedule(() -> tokenExpired(identity, connectionId), delayMillis,
           TimeUnit.MILLISECONDS);
     }
+    callOuts.run();
     if (previousExpiry != null) {
       previousExpiry.cancel(false);
     }
@@ -153,10 +161,11 @@ public final class Sessions {
       session.tokenExpiry = null;
       if (!session.persistent) {
         // The broker drops a clean session's queue; a persistent one keeps C2D in flight and resends it.
-        session.requeueC2d();
+        session.requeueC2d(callOuts);
         session.subscriptions.clear();
       }
     }
+    callOuts.run();
     if (expiry != null) {
       expiry.cancel(false);
     }
@@ -188,8 +197,9 @@ public final class Sessions {
     }
     synchronized (this) {
       // The broker's sessions are gone: C2D in flight must be delivered again.
-      sessions.values().forEach(Session::requeueC2d);
+      sessions.values().forEach(session -> session.requeueC2d(callOuts));
     }
+    callOuts.run();
   }
 
   /** Forgets a deleted identity's session. */

@@ -6,6 +6,8 @@ package io.rxiothub.emulator.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.reactivex.rxjava3.observers.TestObserver;
+import io.rxiothub.emulator.CloudToDeviceMessage.State;
 import io.rxiothub.emulator.DeviceIdentity;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -24,13 +26,14 @@ class WriteBeforeMemoryTest {
 
   private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
 
-  /** Refuses every write while {@code refuse} is set, as a full disk would. */
+  /** Refuses every write while {@code refuse} is set or once {@code allowed} writes are done, as a full disk would. */
   private static final class RefusingLog implements StateLog {
     boolean refuse;
     int writes;
+    int allowed = Integer.MAX_VALUE;
 
     private void write() {
-      if (refuse) {
+      if (refuse || writes >= allowed) {
         throw new IllegalStateException("cannot write to the emulator's database: No space left on device");
       }
       writes++;
@@ -153,5 +156,20 @@ class WriteBeforeMemoryTest {
     assertThatThrownBy(() -> core.c2d().purge(dev)).hasMessageContaining("No space left");
     assertThat(core.c2d().pending()).hasSize(1);
     assertThat(new String(core.c2d().pending().get(0).payload(), StandardCharsets.UTF_8)).isEqualTo("kept");
+  }
+
+  @Test
+  void aPurgeStoppedByARefusedWriteStillSignalsTheEndOfTheMessagesItPurgedBefore() {
+    core.registry().create("dev1", null, null, null);
+    C2dEntry purged = core.c2d().send(dev, "purged".getBytes(StandardCharsets.UTF_8), Map.of(),
+        Duration.ofHours(1));
+    C2dEntry kept = core.c2d().send(dev, "kept".getBytes(StandardCharsets.UTF_8), Map.of(), Duration.ofHours(1));
+    TestObserver<State> states = purged.states().test();
+    log.allowed = log.writes + 1;
+
+    assertThatThrownBy(() -> core.c2d().purge(dev)).hasMessageContaining("No space left");
+
+    states.assertValues(State.QUEUED, State.EXPIRED).assertComplete();
+    assertThat(core.c2d().pending()).containsExactly(kept);
   }
 }
