@@ -4,6 +4,7 @@ package io.rxiothub.watson.client.internal;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.disposables.SerialDisposable;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One timer per device managed with a lifetime: at 90 % of the lifetime it sends the same manage request again
- * and, when the platform answers 200, arms itself again. {@code unmanage} (or a new manage) replaces the timer;
- * {@link #close()} stops them all. Thread-safe (one monitor).
+ * and, when the platform answers 200, arms itself again. {@code unmanage} (or a new manage) replaces the timer and
+ * drops a request already out; {@link #close()} stops them all. Thread-safe (one monitor).
  */
 public final class Remanager {
 
@@ -45,21 +46,36 @@ public final class Remanager {
     if (closed || lifetimeSeconds <= 0) {
       return;
     }
-    timers.put(key, time.scheduleDirect(() -> manage.get().subscribe(rc -> {
-      if (rc == 200) {
-        managed(key, lifetimeSeconds, manage);
-      } else {
-        cancel(key);
-        LOG.warn("{}: re-sending manage for {} was answered {}; it will become dormant", who, key, rc);
-      }
-    }, e -> {
-      cancel(key);
-      LOG.warn("{}: re-sending manage for {} failed: {}", who, key, e.toString());
-    }),
-        delayMillis(lifetimeSeconds), TimeUnit.MILLISECONDS));
+    // the slot holds the timer, then the re-sent request: cancel disposes whichever is live, so an answer that comes
+    // after an unmanage (or a newer manage) is dropped instead of arming this device again
+    SerialDisposable slot = new SerialDisposable();
+    timers.put(key, slot);
+    slot.set(time.scheduleDirect(() -> slot.set(manage.get().subscribe(rc -> answered(key, slot, rc,
+        lifetimeSeconds, manage), e -> failed(key, slot, e))), delayMillis(lifetimeSeconds), TimeUnit.MILLISECONDS));
   }
 
-  /** Stops re-sending for device {@code key}. */
+  private synchronized void answered(String key, SerialDisposable slot, int rc, long lifetimeSeconds,
+      Supplier<Single<Integer>> manage) {
+    if (timers.get(key) != slot) {
+      return; // unmanaged, managed anew or closed while the request was out
+    }
+    if (rc == 200) {
+      managed(key, lifetimeSeconds, manage);
+    } else {
+      cancel(key);
+      LOG.warn("{}: re-sending manage for {} was answered {}; it will become dormant", who, key, rc);
+    }
+  }
+
+  private synchronized void failed(String key, SerialDisposable slot, Throwable e) {
+    if (timers.get(key) != slot) {
+      return;
+    }
+    cancel(key);
+    LOG.warn("{}: re-sending manage for {} failed: {}", who, key, e.toString());
+  }
+
+  /** Stops re-sending for device {@code key} (a request already out is dropped with its answer). */
   public synchronized void cancel(String key) {
     Disposable d = timers.remove(key);
     if (d != null) {
