@@ -37,32 +37,8 @@ public final class OfficialSdkTwin {
   /** Patches the client's reported properties; returns the new reported {@code $version} the hub answered. */
   public static int updateReported(InternalClient client, TwinCollection reported, Duration timeout)
       throws Exception {
-    CompletableFuture<Message> answer = new CompletableFuture<>();
-    client.updateReportedPropertiesAsync(reported, new ReportedPropertiesUpdateCorrelatingMessageCallback() {
-      @Override
-      public void onRequestQueued(Message message, Object context) {
-      }
-
-      @Override
-      public void onRequestSent(Message message, Object context) {
-      }
-
-      @Override
-      public void onRequestAcknowledged(Message message, Object context, IotHubClientException e) {
-        failed(answer, e);
-      }
-
-      @Override
-      public void onResponseReceived(Message message, Object context, IotHubStatusCode status,
-          ReportedPropertiesUpdateResponse response, IotHubClientException e) {
-        answer.complete(message);
-      }
-
-      @Override
-      public void onResponseAcknowledged(Message message, Object context) {
-        answer.complete(message);
-      }
-    }, null);
+    Answer answer = new Answer();
+    client.updateReportedPropertiesAsync(reported, answer, null);
     IotHubTransportMessage response = answered(answer, timeout, "reported properties update");
     if (response.getVersion() == null) {
       throw new AssertionError("the hub's answer to the reported properties update has no $version");
@@ -72,39 +48,49 @@ public final class OfficialSdkTwin {
 
   /** Gets the client's twin (desired and reported properties). */
   public static Twin get(InternalClient client, Duration timeout) throws Exception {
-    CompletableFuture<Message> answer = new CompletableFuture<>();
-    client.getTwinAsync(new GetTwinCorrelatingMessageCallback() {
-      @Override
-      public void onRequestQueued(Message message, Object context) {
-      }
-
-      @Override
-      public void onRequestSent(Message message, Object context) {
-      }
-
-      @Override
-      public void onRequestAcknowledged(Message message, Object context, IotHubClientException e) {
-        failed(answer, e);
-      }
-
-      @Override
-      public void onResponseReceived(Twin twin, Message message, Object context, IotHubStatusCode status,
-          IotHubClientException e) {
-        answer.complete(message);
-      }
-
-      @Override
-      public void onResponseAcknowledged(Message message, Object context) {
-        answer.complete(message);
-      }
-    }, null);
+    Answer answer = new Answer();
+    client.getTwinAsync(answer, null);
     IotHubTransportMessage response = answered(answer, timeout, "twin GET");
     return Twin.createFromPropertiesJson(new String(response.getBytes(), StandardCharsets.UTF_8));
   }
 
-  private static void failed(CompletableFuture<Message> answer, @Nullable IotHubClientException e) {
-    if (e != null) {
-      answer.completeExceptionally(e);
+  /**
+   * The answer to one request, GET or PATCH (the SDK's two callback types differ only in their response-received
+   * method): the response, from whichever of the SDK's two signals comes first, or the SDK's refusal of the request.
+   */
+  private static final class Answer extends CompletableFuture<Message>
+      implements GetTwinCorrelatingMessageCallback, ReportedPropertiesUpdateCorrelatingMessageCallback {
+
+    @Override
+    public void onRequestQueued(Message message, Object context) {
+    }
+
+    @Override
+    public void onRequestSent(Message message, Object context) {
+    }
+
+    @Override
+    public void onRequestAcknowledged(Message message, Object context, @Nullable IotHubClientException e) {
+      if (e != null) {
+        completeExceptionally(e);
+      }
+    }
+
+    @Override
+    public void onResponseReceived(Twin twin, Message message, Object context, IotHubStatusCode status,
+        IotHubClientException e) {
+      complete(message);
+    }
+
+    @Override
+    public void onResponseReceived(Message message, Object context, IotHubStatusCode status,
+        ReportedPropertiesUpdateResponse response, IotHubClientException e) {
+      complete(message);
+    }
+
+    @Override
+    public void onResponseAcknowledged(Message message, Object context) {
+      complete(message);
     }
   }
 
