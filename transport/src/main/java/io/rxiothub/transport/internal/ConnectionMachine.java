@@ -210,7 +210,9 @@ final class ConnectionMachine extends StateCell {
 
   // These arm what outlives the event (a timer, an expiry, a DISCONNECT's callback) here, not in the Step:
   // a lambda made in a Step method would capture the Step and keep it and its effects (the connect
-  // emitter, the SUBSCRIBE lambdas) alive until it fires: the token timer lives ~50 minutes.
+  // emitter, the SUBSCRIBE lambdas) alive until it fires: the token timer lives ~50 minutes. They arm under
+  // the lock, mid-transition: the time scheduler never runs a task on the caller's thread
+  // (CoreSettings.checkTimeScheduler), so a timer due at once fires after the transition, on its own thread.
 
   /** Under the lock: arms {@code timer} with {@code id} at {@code atMillis}, replacing its kind's. */
   void armTimer(Timer timer, long id, long atMillis) {

@@ -162,7 +162,7 @@ final class ConnectionStateMachine<M extends Outgoing> {
     } else if (!wanted) {
       fx.fail(p, notConnected("disconnect() is in progress"));
     } else {
-      outbox.accept(p, drain == null ? connected : NONE, fx);
+      outbox.accept(p, drain == null ? connected : NONE, now, fx);
     }
   }
 

@@ -5,6 +5,7 @@ import io.reactivex.rxjava3.core.Scheduler;
 import io.rxiothub.transport.ConnectCredentials;
 import io.rxiothub.transport.Failures;
 import io.rxiothub.transport.QueuePolicy;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /** Immutable settings of {@link ClientCore}; see {@link #builder()}. */
@@ -75,6 +76,38 @@ public final class CoreSettings {
   /** Returns the dialect's errors. */
   public Failures failures() {
     return failures;
+  }
+
+  /**
+   * Returns {@code scheduler} if it can be a client's time scheduler: one that does not run a task on the
+   * thread that schedules it. The driver arms its timers and expiries while it holds its lock, in the
+   * middle of a transition; such a scheduler ({@code Schedulers.trampoline()}, which also sleeps the
+   * caller for the delay) would run a timer inside the transition that armed it, and hold the caller (a
+   * user's call, the connection's event loop) for the timer's delay: a whole token lifetime for the
+   * renewal. Told by one no-op task due now, disposed at once.
+   *
+   * @param option the option's name, for the message
+   * @throws IllegalArgumentException if {@code scheduler} is null or ran the task on the calling thread
+   */
+  public static Scheduler checkTimeScheduler(String option, Scheduler scheduler) {
+    if (scheduler == null) {
+      throw new IllegalArgumentException(option + " must not be null");
+    } else if (scheduler instanceof ExecutorScheduler) {
+      return scheduler; // the shared rxiothub-timer: tasks run on its thread
+    }
+    Thread caller = Thread.currentThread();
+    boolean[] ranHere = new boolean[1];
+    scheduler.scheduleDirect(() -> {
+      if (Thread.currentThread() == caller) {
+        ranHere[0] = true;
+      }
+    }, 0, TimeUnit.MILLISECONDS).dispose();
+    if (ranHere[0]) {
+      throw new IllegalArgumentException(option + " must not run tasks on the calling thread (as "
+          + "Schedulers.trampoline() does): the client arms its timers while it holds its lock; use a "
+          + "scheduler with threads of its own, or a TestScheduler in tests");
+    }
+    return scheduler;
   }
 
   private static <T> T require(@Nullable T value, String name) {
@@ -159,9 +192,13 @@ public final class CoreSettings {
       return this;
     }
 
-    /** Where timers run, and the clock. */
+    /**
+     * Where timers run, and the clock.
+     *
+     * @throws IllegalArgumentException if it runs tasks on the calling thread; see {@link #checkTimeScheduler}
+     */
     public Builder timeScheduler(Scheduler timeScheduler) {
-      this.timeScheduler = timeScheduler;
+      this.timeScheduler = checkTimeScheduler("timeScheduler", timeScheduler);
       return this;
     }
 

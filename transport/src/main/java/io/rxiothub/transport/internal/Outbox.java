@@ -48,10 +48,16 @@ final class Outbox<M extends Outgoing> {
 
   /**
    * Queues or publishes {@code p} (the client wants a connection); {@code current}: the connection to
-   * publish on at once, or NONE while there is none or it drains.
+   * publish on at once, or NONE while there is none or it drains. A message already expired fails at
+   * once, unsent: an expiry armed for now would fire only after the message went out (on a timer
+   * thread), and then as a failure of a message that may have reached the hub.
    */
-  void accept(M p, long current, Effects<M> fx) {
-    if (current != ConnectionStateMachine.NONE && queued == 0 && inFlight < MAX_IN_FLIGHT) {
+  void accept(M p, long current, long nowMillis, Effects<M> fx) {
+    if (p.isExpired(nowMillis)) {
+      fx.fail(p, s.failures.timeout("Message of " + s.identity + " expired at " + p.expiry
+          + " (epoch ms) before it was sent (the client's clock read " + nowMillis
+          + "); it was not sent"));
+    } else if (current != ConnectionStateMachine.NONE && queued == 0 && inFlight < MAX_IN_FLIGHT) {
       armExpiry(p, fx);
       transmit(p, current, fx);
     } else if (p.sink != null || queued < s.queueCapacity) {

@@ -249,4 +249,18 @@ class ConnectionStateMachineTest {
     world.advance(MachineWorld.BACKOFF_INITIAL);
     assertThat(effectsOf(world::accept)).doesNotContain("publish m1 on 2");
   }
+
+  @Test
+  void aMessageAlreadyExpiredWhenSubmittedFailsAtOnceUnsentConnectedOrNot() {
+    world.connect();
+    assertThat(effectsOf(() -> world.send(0L, false))).as("while connecting")
+        .containsExactly("fail m0 IllegalMonitorStateException");
+    world.accept();
+    assertThat(effectsOf(() -> world.send(-1L, false))).as("while connected")
+        .containsExactly("fail m1 IllegalMonitorStateException");
+    assertThat(world.messages.get(1).error).hasMessageContaining("before it was sent")
+        .hasMessageContaining("it was not sent");
+    assertThat(effectsOf(() -> world.send(1L, false))).as("not yet expired")
+        .containsExactly("expireAt m2 +1", "publish m2 on 1");
+  }
 }

@@ -47,13 +47,18 @@ final class Loopback implements MqttConnector {
 
   /** Returns settings of a plain client named "loopback" on {@code scheduler}. */
   static CoreSettings settings(Scheduler scheduler) {
+    return settings(scheduler, scheduler);
+  }
+
+  /** Returns settings of a plain client named "loopback": signals on {@code callbacks}, timers on {@code time}. */
+  static CoreSettings settings(Scheduler callbacks, Scheduler time) {
     return CoreSettings.builder()
         .identity("loopback")
         .credentials(new Credentials())
         .failures(new PlainFailures())
         .backoff(new Backoff(10, 100, new Random(1)))
-        .callbackScheduler(scheduler)
-        .timeScheduler(scheduler)
+        .callbackScheduler(callbacks)
+        .timeScheduler(time)
         .build();
   }
 

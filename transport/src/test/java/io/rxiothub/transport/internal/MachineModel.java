@@ -5,6 +5,7 @@ package io.rxiothub.transport.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivex.rxjava3.schedulers.Schedulers;
+import io.reactivex.rxjava3.schedulers.TestScheduler;
 import io.rxiothub.transport.ConnectCredentials;
 import io.rxiothub.transport.QueuePolicy;
 import io.rxiothub.transport.TransportState.Reason;
@@ -165,7 +166,7 @@ abstract class MachineModel implements Effects<MachineModel.Msg> {
         .credentials(credentials).failures(new Loopback.PlainFailures())
         .backoff(new Backoff(BACKOFF_INITIAL, BACKOFF_MAX, new Random(7)))
         .giveUpMillis(GIVE_UP).offlineQueue(capacity, policy).drainTimeoutMillis(DRAIN)
-        .callbackScheduler(Schedulers.trampoline()).timeScheduler(Schedulers.trampoline())
+        .callbackScheduler(Schedulers.trampoline()).timeScheduler(new TestScheduler())
         .build();
     machine = new ConnectionStateMachine<>(settings);
   }

@@ -6,6 +6,7 @@ package io.rxiothub.transport.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivex.rxjava3.schedulers.Schedulers;
+import io.reactivex.rxjava3.schedulers.TestScheduler;
 import io.rxiothub.transport.internal.MqttConnector.Callback;
 import io.rxiothub.transport.internal.MqttConnector.MqttConnection;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ class OutboundBatchTest {
   @Test
   void publishesAddedOnFourThreadsReachTheirConnectionsOnceEachInAddOrderOneCallerAtATime()
       throws Exception {
-    ClientCore core = new ClientCore(Loopback.settings(Schedulers.trampoline()),
+    ClientCore core = new ClientCore(Loopback.settings(Schedulers.trampoline(), new TestScheduler()),
         new Loopback((filter, listener) -> { }), () -> { });
     List<String> published = new ArrayList<>();
     List<Attempt> publishedOn = new ArrayList<>();

@@ -4,6 +4,7 @@ package io.rxiothub.transport.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivex.rxjava3.schedulers.Schedulers;
+import io.reactivex.rxjava3.schedulers.TestScheduler;
 import java.io.IOException;
 import java.util.List;
 import java.util.Random;
@@ -20,7 +21,7 @@ class ReconnectPolicyProperties {
         .credentials(new Loopback.Credentials()).failures(new Loopback.PlainFailures())
         .backoff(new Backoff(100, 10_000, new Random(seed))).giveUpMillis(giveUpMillis)
         .takeoverWindowMillis(takeoverWindowMillis).callbackScheduler(Schedulers.trampoline())
-        .timeScheduler(Schedulers.trampoline()).build());
+        .timeScheduler(new TestScheduler()).build());
   }
 
   static MqttConnector.ClosedByHubException serverClose() {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.reactivex.rxjava3.core.CompletableObserver;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.schedulers.Schedulers;
+import io.reactivex.rxjava3.schedulers.TestScheduler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +92,7 @@ class SignalQueueTest {
   @Test
   void aDrainTaskDeliversAtMostOneBatchThenMakesWayForTheNextTask() {
     ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-    ClientCore core = new ClientCore(Loopback.settings(Schedulers.from(tasks::add)),
+    ClientCore core = new ClientCore(Loopback.settings(Schedulers.from(tasks::add), new TestScheduler()),
         new Loopback((filter, listener) -> { }), () -> { });
     int[] delivered = {0};
     int total = 2 * SignalQueue.SIGNAL_BATCH + 10;
