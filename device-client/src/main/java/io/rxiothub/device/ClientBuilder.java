@@ -3,6 +3,7 @@ package io.rxiothub.device;
 
 import io.reactivex.rxjava3.core.Scheduler;
 import io.rxiothub.device.internal.ClientSettings;
+import io.rxiothub.transport.internal.CoreSettings;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -107,13 +108,18 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> extends Credenti
 
   /**
    * Sets the scheduler of timers and of the clock used for tokens (default: the shared
-   * {@code rxiothub-timer} thread); tests pass a {@code TestScheduler}.
+   * {@code rxiothub-timer} thread); tests pass a {@code TestScheduler}. It must not run tasks on the
+   * calling thread ({@code Schedulers.trampoline()} does): the client arms its timers in the middle of
+   * its own state changes.
+   *
+   * @throws IllegalArgumentException if it runs a task due now on the calling thread (checked with one
+   *     no-op task, disposed at once)
    */
   public B timeScheduler(Scheduler scheduler) {
     if (scheduler == null) {
       throw new IllegalArgumentException("timeScheduler must not be null");
     }
-    settings.timeScheduler(scheduler);
+    settings.timeScheduler(CoreSettings.checkTimeScheduler("timeScheduler", scheduler));
     return self();
   }
 

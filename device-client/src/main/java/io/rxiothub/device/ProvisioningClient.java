@@ -332,12 +332,17 @@ public final class ProvisioningClient {
       return this;
     }
 
-    /** The scheduler of timers (default the shared timer thread); tests pass a TestScheduler. */
+    /**
+     * The scheduler of timers (default the shared timer thread); tests pass a TestScheduler. It must not
+     * run tasks on the calling thread ({@code Schedulers.trampoline()} does).
+     *
+     * @throws IllegalArgumentException if it runs a task due now on the calling thread
+     */
     public Builder timeScheduler(Scheduler scheduler) {
       if (scheduler == null) {
         throw new IllegalArgumentException("scheduler must not be null");
       }
-      this.timeScheduler = scheduler;
+      this.timeScheduler = CoreSettings.checkTimeScheduler("timeScheduler", scheduler);
       return this;
     }
 

@@ -4,6 +4,7 @@ package io.rxiothub.device;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.reactivex.rxjava3.schedulers.TestScheduler;
 import io.rxiothub.device.internal.ClientFactory;
 import io.rxiothub.device.internal.ClientParts;
@@ -98,6 +99,21 @@ class ClientBuilderTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
     assertThatThrownBy(() -> DeviceClient.builder().connectionString("HostName=h;DeviceId=d"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining(KEY);
+  }
+
+  @Test
+  void aTimeSchedulerThatRunsTasksOnTheCallingThreadIsRejectedAtOnce() {
+    // The client arms its timers mid-transition: the trampoline would run them there (and sleep for their delay).
+    assertThatThrownBy(() -> DeviceClient.builder().timeScheduler(Schedulers.trampoline()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("timeScheduler must not run tasks on the calling thread");
+    assertThatThrownBy(() -> ModuleClient.builder().timeScheduler(Schedulers.trampoline()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("timeScheduler must not run tasks on the calling thread");
+    assertThatThrownBy(() -> ProvisioningClient.builder().timeScheduler(Schedulers.trampoline()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("timeScheduler must not run tasks on the calling thread");
+    assertThat(DeviceClient.builder().timeScheduler(scheduler)).isNotNull();
   }
 
   @Test

@@ -407,6 +407,19 @@ class ClientCoreTest extends CoreFixture {
   }
 
   @Test
+  void aMessageAlreadyExpiredWhenSentFailsAtOnceAndIsNotPublished() {
+    ClientCore core = core();
+    FakeAttempt first = connect(core);
+    long now = scheduler.now(TimeUnit.MILLISECONDS);
+    TestObserver<Void> stale = core.publish("t/stale", bytes("a"), false, now).test();
+    TestObserver<Void> fresh = core.publish("t/fresh", bytes("b"), false, now + 1).test();
+    scheduler.triggerActions();
+    assertThat(first.topics()).containsExactly("t/fresh");
+    stale.assertError(io.rxiothub.device.IotHubTimeoutException.class);
+    stale.assertError(e -> e.getMessage().contains("before it was sent"));
+  }
+
+  @Test
   void aMessageWithoutPubackEndsAtItsExpiryAndIsNeverSentAgain() {
     // A fault request is never acknowledged by the hub (protocol.md §10): it must not be resent forever, nor hold
     // up the drain before a token renewal or disconnect.

@@ -3,6 +3,7 @@ package io.rxiothub.watson.client;
 
 import io.reactivex.rxjava3.core.Scheduler;
 import io.rxiothub.transport.QueuePolicy;
+import io.rxiothub.transport.internal.CoreSettings;
 import io.rxiothub.watson.WatsonIds;
 import io.rxiothub.watson.client.internal.ClientOptions;
 import javax.net.ssl.TrustManagerFactory;
@@ -127,9 +128,16 @@ abstract class ConnectionOptions<B extends ConnectionOptions<B>> {
     return self();
   }
 
-  /** Sets the scheduler of timers (default: rxiothub's shared timer). */
+  /**
+   * Sets the scheduler of timers (default: rxiothub's shared timer). It must not run tasks on the calling
+   * thread ({@code Schedulers.trampoline()} does): the client arms its timers in the middle of its own state
+   * changes.
+   *
+   * @throws IllegalArgumentException if it runs a task due now on the calling thread
+   */
   public B timeScheduler(Scheduler scheduler) {
-    o.timeScheduler = ClientOptions.requireNonNull("scheduler", scheduler);
+    o.timeScheduler = CoreSettings.checkTimeScheduler("timeScheduler",
+        ClientOptions.requireNonNull("scheduler", scheduler));
     return self();
   }
 

@@ -4,6 +4,7 @@ package io.rxiothub.watson.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.reactivex.rxjava3.schedulers.Schedulers;
 import nl.jqno.equalsverifier.EqualsVerifier;
 import nl.jqno.equalsverifier.Warning;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,9 @@ class ValuesTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("token is required");
     assertThatThrownBy(() -> GatewayClient.builder().orgId("ABC"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("orgId");
+    assertThatThrownBy(() -> WatsonDeviceClient.builder().timeScheduler(Schedulers.trampoline()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("timeScheduler must not run tasks on the calling thread");
     try (GatewayClient client = GatewayClient.builder().orgId("abc123").typeId("t").deviceId("d")
         .token("secret-token-0123456789").build()) {
       assertThat(client.clientId()).isEqualTo("g:abc123:t:d");
