@@ -241,6 +241,10 @@ final class HiveMqConnection implements MqttConnection, Cancellation,
       outbox = box;
       Results results = new Results(this, box);
       flows.add(results);
+      // HiveMQ fails the flow on this thread, as it is subscribed, if it does not see the client connected
+      // (Results.onError would then forget box under our own monitor). It cannot here: HiveMQ leaves
+      // CONNECTED only after calling our disconnected listener (closed(), which sets closedOnce and then
+      // waits for this monitor), and our disconnect() and abort() set closedOnce and pass this monitor first.
       client().publish(box).subscribe(results);
     }
     box.onNext(o.publish);
