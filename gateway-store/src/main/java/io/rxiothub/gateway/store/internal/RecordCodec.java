@@ -5,6 +5,7 @@ import io.rxiothub.gateway.store.ForwardMessage;
 import io.rxiothub.gateway.store.StoredMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -49,6 +50,18 @@ public final class RecordCodec {
     System.arraycopy(deviceId, 0, k, 2, deviceId.length);
     putLong(k, 2 + deviceId.length, sequence);
     return k;
+  }
+
+  /** Returns the order index's key of a sequence: the sequence alone (u64, big endian, so the index sorts in order). */
+  public static byte[] orderKey(long sequence) {
+    byte[] k = new byte[8];
+    putLong(k, 0, sequence);
+    return k;
+  }
+
+  /** Returns whether the key starts with the prefix (the key is the device's when it starts with its prefix). */
+  public static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   /** Returns the sequence a key ends with. */

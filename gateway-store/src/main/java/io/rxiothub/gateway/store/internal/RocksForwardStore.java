@@ -12,15 +12,11 @@ import io.rxiothub.gateway.store.StoreFullException;
 import io.rxiothub.gateway.store.StoreSettings;
 import io.rxiothub.gateway.store.StoreStats;
 import io.rxiothub.gateway.store.StoredMessage;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -31,31 +27,29 @@ import org.rocksdb.WriteBatch;
 
 /**
  * A {@link ForwardStore} in a directory. One lock guards the counters and every write but the sync (the writer thread
- * holds it while it writes a whole group as one batch); reads of a queue run outside it. Per device it keeps a lower bound of the live sequences (and one for the whole store), so
- * reads and expiry seek past the deleted records RocksDB keeps until compaction instead of stepping over them.
+ * holds it while it writes a whole group as one batch); reads of a queue run outside it. The bookkeeping (Ledger:
+ * counters, lower bounds of the live sequences, rebuilt at open) and the removals that search the database (Removals:
+ * expiry, the overflow policy's drop) live beside it, under the same lock.
  */
 final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
 
   private final StoreSettings settings;
-  private final long maxAgeMillis;
   private final RocksHandles h;
   private final Object lock = new Object();
   /** Held to read by every operation while it uses the database, to write by close: no handle closes under a read. */
   private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
-  private final Tally tally = new Tally();
-  private final Map<String, Long> heads = new HashMap<>();
+  /** Guarded by {@code lock}, but for its lock-free count of a device's lost records. */
+  private final Ledger ledger;
+  /** Runs under {@code lock} only. */
+  private final Removals removals;
   private final GroupCommit commit;
-  private long orderFloor = 1;
-  /** Enqueue time of the oldest live record when last seen (a lower bound while the clock runs forward); or MIN. */
-  private long floorAt = Long.MIN_VALUE;
-  private long nextSequence = 1;
   private boolean closed;
 
   private RocksForwardStore(StoreSettings settings, RocksHandles h) {
     this.settings = settings;
-    this.maxAgeMillis = Ages.millis(settings.maxAge());
     this.h = h;
-    recover();
+    this.ledger = Ledger.recover(h);
+    this.removals = new Removals(h, ledger, Ages.millis(settings.maxAge()));
     this.commit = new GroupCommit(this, h.directory.toString());
   }
 
@@ -66,33 +60,6 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
     } catch (RuntimeException e) {
       h.close();
       throw e;
-    }
-  }
-
-  /** Rebuilds counters, heads and the next sequence from the order index. */
-  private void recover() {
-    try {
-      byte[] next = h.db.get(h.defaults, RocksHandles.NEXT_SEQUENCE_KEY);
-      if (next != null) {
-        nextSequence = RecordCodec.getLong(next, 0);
-      }
-    } catch (RocksDBException e) {
-      throw failure("reading the next sequence", e);
-    }
-    try (RocksIterator it = h.db.newIterator(h.order)) {
-      boolean first = true;
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        long seq = RecordCodec.getLong(it.key(), 0);
-        OrderEntry e = OrderEntry.decode(it.value());
-        tally.add(e.deviceId, e.size);
-        heads.putIfAbsent(e.deviceId, seq);
-        if (first) {
-          orderFloor = seq;
-          first = false;
-        }
-        nextSequence = Math.max(nextSequence, seq + 1);
-      }
-      status(it);
     }
   }
 
@@ -112,7 +79,7 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
     open.readLock().lock();
     try {
       synchronized (lock) {
-        expireNow(settings.clock().millis());
+        removals.expire(settings.clock().millis());
         List<Staged> staged = new ArrayList<>();
         try (WriteBatch batch = new WriteBatch()) {
           try {
@@ -125,12 +92,9 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
             }
             flush(batch, staged);
           } catch (RocksDBException e) {
-            StoreException failed = failure("writing " + staged.size() + " records", e);
+            StoreException failed = h.failure("writing " + staged.size() + " records", e);
             for (Staged st : staged) {
-              tally.undoAdd(st.deviceId, st.size);
-              if (tally.stats(st.deviceId).messages() == 0) {
-                heads.remove(st.deviceId);
-              }
+              ledger.undoAdd(st.deviceId, st.size);
               st.job.written = null;
               st.job.error = failed;
             }
@@ -148,25 +112,23 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
     ForwardMessage message = job.message;
     long now = settings.clock().millis();
     byte[] id = RecordCodec.deviceIdBytes(deviceId);
-    long seq = nextSequence;
+    long seq = ledger.nextSequence;
     byte[] key = RecordCodec.key(id, seq);
     byte[] value = RecordCodec.value(now, message);
     long size = (long) key.length + value.length;
     long max = settings.maxBytes();
-    if (size > max || (tally.bytes() + size > max && settings.overflow() == OverflowPolicy.REJECT_NEW)) {
-      throw new StoreFullException(max, tally.bytes(), size, settings.overflow());
+    if (size > max || (ledger.tally.bytes() + size > max && settings.overflow() == OverflowPolicy.REJECT_NEW)) {
+      throw new StoreFullException(max, ledger.tally.bytes(), size, settings.overflow());
     }
-    if (tally.bytes() + size > max) {
+    if (ledger.tally.bytes() + size > max) {
       flush(batch, staged);
-      while (tally.bytes() + size > max) {
-        dropOldestOfFullest();
+      while (ledger.tally.bytes() + size > max) {
+        removals.dropOldestOfFullest();
       }
     }
     batch.put(h.messages, key, value);
-    batch.put(h.order, orderKey(seq), OrderEntry.encode(now, size, id));
-    nextSequence = seq + 1;
-    tally.add(deviceId, size);
-    heads.putIfAbsent(deviceId, seq);
+    batch.put(h.order, RecordCodec.orderKey(seq), OrderEntry.encode(now, size, id));
+    ledger.added(deviceId, seq, size);
     StoredMessage stored = StoredMessage.of(seq, deviceId, Instant.ofEpochMilli(now), message);
     staged.add(new Staged(job, deviceId, size));
     return stored;
@@ -177,7 +139,7 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
     if (batch.count() == 0) {
       return;
     }
-    batch.put(h.defaults, RocksHandles.NEXT_SEQUENCE_KEY, orderKey(nextSequence));
+    batch.put(h.defaults, RocksHandles.NEXT_SEQUENCE_KEY, RecordCodec.orderKey(ledger.nextSequence));
     h.db.write(h.noSync, batch);
     batch.clear();
     staged.clear();
@@ -189,7 +151,7 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
     try {
       h.db.syncWal();
     } catch (RocksDBException e) {
-      throw failure("syncing the log", e);
+      throw h.failure("syncing the log", e);
     } finally {
       open.readLock().unlock();
     }
@@ -204,8 +166,8 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
       long head;
       synchronized (lock) {
         checkOpen();
-        expireNow(settings.clock().millis());
-        Long known = heads.get(deviceId);
+        removals.expire(settings.clock().millis());
+        Long known = ledger.heads.get(deviceId);
         if (known == null) {
           return new ArrayList<>();
         }
@@ -217,16 +179,16 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
       byte[] prefix = RecordCodec.prefix(id);
       try (RocksIterator it = h.db.newIterator(h.messages)) {
         for (it.seek(RecordCodec.key(id, Math.max(afterSequence + 1, head)));
-            it.isValid() && out.size() < max && startsWith(it.key(), prefix); it.next()) {
+            it.isValid() && out.size() < max && RecordCodec.startsWith(it.key(), prefix); it.next()) {
           out.add(RecordCodec.decode(it.key(), it.value()));
         }
-        status(it);
+        h.status(it);
       }
       if (!out.isEmpty() && afterSequence < head) {
         synchronized (lock) {
-          Long current = heads.get(deviceId);
+          Long current = ledger.heads.get(deviceId);
           if (current != null && current < out.get(0).sequence()) {
-            heads.put(deviceId, out.get(0).sequence());
+            ledger.heads.put(deviceId, out.get(0).sequence());
           }
         }
       }
@@ -243,14 +205,15 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
     try {
       synchronized (lock) {
         checkOpen();
-        if (sequence <= 0 || !heads.containsKey(deviceId)) {
+        if (sequence <= 0 || !ledger.heads.containsKey(deviceId)) {
           return false;
         }
         byte[] index;
         try {
-          index = h.db.get(h.order, orderKey(sequence)); // the index entry is small and holds the record's size
+          // the index entry is small and holds the record's size
+          index = h.db.get(h.order, RecordCodec.orderKey(sequence));
         } catch (RocksDBException e) {
-          throw failure("reading " + deviceId + "#" + sequence, e);
+          throw h.failure("reading " + deviceId + "#" + sequence, e);
         }
         if (index == null) {
           return false;
@@ -259,7 +222,7 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
         if (!e.deviceId.equals(deviceId)) {
           return false; // that sequence is another device's
         }
-        remove(deviceId, sequence, e.size, Tally.Removal.DELETED);
+        removals.remove(deviceId, sequence, e.size, Tally.Removal.DELETED);
         return true;
       }
     } finally {
@@ -290,21 +253,21 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
         List<byte[]> keys = new ArrayList<>(named.size());
         List<ColumnFamilyHandle> families = new ArrayList<>(named.size());
         for (Removed r : named) {
-          keys.add(orderKey(r.sequence()));
+          keys.add(RecordCodec.orderKey(r.sequence()));
           families.add(h.order);
         }
         List<byte[]> index;
         try {
           index = h.db.multiGetAsList(families, keys); // the index entries are small and hold the records' sizes
         } catch (RocksDBException e) {
-          throw failure("reading " + named.size() + " index entries", e);
+          throw h.failure("reading " + named.size() + " index entries", e);
         }
         List<Removed> removed = new ArrayList<>();
         try (WriteBatch batch = new WriteBatch()) {
           for (int i = 0; i < named.size(); i++) {
             byte[] entry = index.get(i);
             Removed r = named.get(i);
-            if (entry == null || !heads.containsKey(r.deviceId())) {
+            if (entry == null || !ledger.heads.containsKey(r.deviceId())) {
               continue;
             }
             OrderEntry e = OrderEntry.decode(entry);
@@ -320,10 +283,10 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
           }
           h.db.write(h.noSync, batch);
         } catch (RocksDBException e) {
-          throw failure("deleting " + removed.size() + " records", e);
+          throw h.failure("deleting " + removed.size() + " records", e);
         }
         for (Removed r : removed) {
-          counted(r.deviceId(), r.sequence(), r.size(), Tally.Removal.DELETED);
+          ledger.counted(r.deviceId(), r.sequence(), r.size(), Tally.Removal.DELETED);
         }
         return removed.size();
       }
@@ -338,7 +301,7 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
     try {
       synchronized (lock) {
         checkOpen();
-        return tally.devices();
+        return ledger.tally.devices();
       }
     } finally {
       open.readLock().unlock();
@@ -351,7 +314,7 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
     try {
       synchronized (lock) {
         checkOpen();
-        return tally.stats();
+        return ledger.tally.stats();
       }
     } finally {
       open.readLock().unlock();
@@ -365,7 +328,7 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
     try {
       synchronized (lock) {
         checkOpen();
-        return tally.stats(deviceId);
+        return ledger.tally.stats(deviceId);
       }
     } finally {
       open.readLock().unlock();
@@ -375,7 +338,7 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
   @Override
   public long droppedOrExpired(String deviceId) {
     Args.deviceId(deviceId);
-    return tally.droppedOrExpired(deviceId); // without the locks: counted after the record left the database
+    return ledger.tally.droppedOrExpired(deviceId); // without the locks: counted after the record left the database
   }
 
   @Override
@@ -384,7 +347,7 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
     try {
       synchronized (lock) {
         checkOpen();
-        return expireNow(settings.clock().millis());
+        return removals.expire(settings.clock().millis());
       }
     } finally {
       open.readLock().unlock();
@@ -411,101 +374,10 @@ final class RocksForwardStore implements ForwardStore, GroupCommit.Writer {
     }
   }
 
-  /** Deletes the messages that have waited maxAge, oldest first; stops at the first young one. */
-  private int expireNow(long now) {
-    if (tally.messages() == 0
-        || (floorAt != Long.MIN_VALUE && !Ages.expired(floorAt, now, maxAgeMillis))) {
-      return 0; // nothing is older than the oldest record, which is young: no iterator per append
-    }
-    int n = 0;
-    List<long[]> expired = new ArrayList<>();
-    List<String> devices = new ArrayList<>();
-    try (RocksIterator it = h.db.newIterator(h.order)) {
-      for (it.seek(orderKey(orderFloor)); it.isValid(); it.next()) {
-        OrderEntry e = OrderEntry.decode(it.value());
-        long seq = RecordCodec.getLong(it.key(), 0);
-        if (!Ages.expired(e.enqueuedAtMillis, now, maxAgeMillis)) {
-          orderFloor = seq;
-          floorAt = e.enqueuedAtMillis;
-          break;
-        }
-        expired.add(new long[] {seq, e.size});
-        devices.add(e.deviceId);
-      }
-      status(it);
-    }
-    for (int i = 0; i < expired.size(); i++) {
-      remove(devices.get(i), expired.get(i)[0], expired.get(i)[1], Tally.Removal.EXPIRED);
-      n++;
-    }
-    return n;
-  }
-
-  private void dropOldestOfFullest() {
-    String device = tally.fullestDevice();
-    byte[] id = RecordCodec.deviceIdBytes(device);
-    try (RocksIterator it = h.db.newIterator(h.messages)) {
-      it.seek(RecordCodec.key(id, heads.get(device)));
-      if (!it.isValid() || !startsWith(it.key(), RecordCodec.prefix(id))) {
-        status(it);
-        throw new StoreException("gateway store " + h.directory + ": the counters say " + device
-            + " has messages but none is stored; the store is damaged");
-      }
-      long seq = RecordCodec.sequenceOf(it.key());
-      remove(device, seq, (long) it.key().length + it.value().length, Tally.Removal.DROPPED);
-    }
-  }
-
-  private void remove(String deviceId, long sequence, long size, Tally.Removal why) {
-    try (WriteBatch batch = new WriteBatch()) {
-      batch.delete(h.messages, RecordCodec.key(RecordCodec.deviceIdBytes(deviceId), sequence));
-      batch.delete(h.order, orderKey(sequence));
-      h.db.write(h.noSync, batch);
-    } catch (RocksDBException e) {
-      throw failure("deleting " + deviceId + "#" + sequence, e);
-    }
-    counted(deviceId, sequence, size, why);
-  }
-
-  /** Counts a record removed from the database: counters, the device's head, the order floor. */
-  private void counted(String deviceId, long sequence, long size, Tally.Removal why) {
-    tally.remove(deviceId, size, why);
-    if (tally.stats(deviceId).messages() == 0) {
-      heads.remove(deviceId);
-    } else if (heads.get(deviceId) == sequence) {
-      heads.put(deviceId, sequence + 1);
-    }
-    if (sequence == orderFloor) {
-      orderFloor = sequence + 1;
-    }
-  }
-
   private void checkOpen() {
     if (closed) {
       throw new StoreException("the gateway store " + h.directory + " is closed");
     }
-  }
-
-  private StoreException failure(String what, RocksDBException e) {
-    return new StoreException("gateway store " + h.directory + ": " + what + " failed: " + e.getMessage(), e);
-  }
-
-  private void status(RocksIterator it) {
-    try {
-      it.status();
-    } catch (RocksDBException e) {
-      throw failure("reading", e);
-    }
-  }
-
-  private static boolean startsWith(byte[] key, byte[] prefix) {
-    return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
-  }
-
-  private static byte[] orderKey(long sequence) {
-    byte[] k = new byte[8];
-    RecordCodec.putLong(k, 0, sequence);
-    return k;
   }
 
   /** A record a batch deletes (its size once read: what its counters lose). */

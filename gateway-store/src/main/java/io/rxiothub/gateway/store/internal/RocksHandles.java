@@ -19,6 +19,7 @@ import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteOptions;
 
@@ -128,6 +129,20 @@ final class RocksHandles implements AutoCloseable {
   }
 
   /** Syncs the log and closes everything. */
+  /** Returns the store's exception for a failed database call: it names the directory and what failed. */
+  StoreException failure(String what, RocksDBException e) {
+    return new StoreException("gateway store " + directory + ": " + what + " failed: " + e.getMessage(), e);
+  }
+
+  /** Throws the store's exception if the iterator stopped on an error rather than at the end. */
+  void status(RocksIterator it) {
+    try {
+      it.status();
+    } catch (RocksDBException e) {
+      throw failure("reading", e);
+    }
+  }
+
   @Override
   public void close() {
     try {

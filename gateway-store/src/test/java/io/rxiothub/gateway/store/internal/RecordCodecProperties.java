@@ -1,5 +1,6 @@
 // The record format (protocol.md §19.2): any message round-trips, the counted size is the encoded size, keys sort
-// by device then sequence, and a record of another version is refused naming it.
+// by device then sequence (a key starts with its own device's prefix only), order keys sort by sequence, and a record
+// of another version is refused naming it.
 package io.rxiothub.gateway.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,6 +57,30 @@ class RecordCodecProperties {
     assertThat(Arrays.copyOf(ka, prefix.length)).isEqualTo(prefix);
     assertThat(Integer.signum(Arrays.compareUnsigned(ka, kb))).isEqualTo(Long.signum(Long.compare(a, b)));
     assertThat(RecordCodec.deviceOf(ka)).isEqualTo(device);
+  }
+
+  @Property(tries = 200)
+  void orderKeysSortBySequenceAndReadBack(@ForAll @LongRange(min = 1) long a, @ForAll @LongRange(min = 1) long b) {
+    byte[] ka = RecordCodec.orderKey(a);
+    byte[] kb = RecordCodec.orderKey(b);
+    assertThat(ka).hasSize(8);
+    assertThat(RecordCodec.getLong(ka, 0)).isEqualTo(a);
+    assertThat(Integer.signum(Arrays.compareUnsigned(ka, kb))).isEqualTo(Long.signum(Long.compare(a, b)));
+  }
+
+  @Property(tries = 200)
+  void aKeyStartsWithItsDevicesPrefixOnly(@ForAll("text") String device, @ForAll("text") String other,
+      @ForAll @LongRange(min = 1) long sequence) {
+    byte[] key = RecordCodec.key(RecordCodec.deviceIdBytes(device), sequence);
+    assertThat(RecordCodec.startsWith(key, RecordCodec.prefix(RecordCodec.deviceIdBytes(device)))).isTrue();
+    assertThat(RecordCodec.startsWith(key, RecordCodec.prefix(RecordCodec.deviceIdBytes(other))))
+        .isEqualTo(device.equals(other));
+  }
+
+  @Example
+  void aPrefixLongerThanTheKeyIsNotItsStart() {
+    assertThat(RecordCodec.startsWith(new byte[] {0, 1}, new byte[] {0, 1, 2})).isFalse();
+    assertThat(RecordCodec.startsWith(new byte[] {0, 1, 2}, new byte[] {0, 1})).isTrue();
   }
 
   @Example
