@@ -4,31 +4,20 @@ package io.rxiothub.emulator;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Single;
 import io.rxiothub.emulator.dps.DpsEndpoint;
-import io.rxiothub.emulator.dps.internal.EnrollmentRoutes;
 import io.rxiothub.emulator.edge.EdgeHub;
-import io.rxiothub.emulator.edge.internal.EdgeFace;
-import io.rxiothub.emulator.edge.internal.EdgeServiceRoutes;
 import io.rxiothub.emulator.files.FileUploads;
-import io.rxiothub.emulator.files.internal.FileUploadService;
-import io.rxiothub.emulator.files.internal.FilesConsole;
 import io.rxiothub.emulator.http.HttpRoutes;
-import io.rxiothub.emulator.internal.C2dEntry;
 import io.rxiothub.emulator.internal.HubCore;
 import io.rxiothub.emulator.internal.HubRuntime;
 import io.rxiothub.emulator.internal.HubSettings;
 import io.rxiothub.emulator.internal.Identity;
-import io.rxiothub.emulator.console.internal.ConsoleFace;
-import io.rxiothub.emulator.service.internal.ServiceAuth;
-import io.rxiothub.emulator.service.internal.ServiceFace;
+import io.rxiothub.emulator.internal.SettingsDraft;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -54,36 +43,17 @@ public final class HubEmulator implements AutoCloseable {
   public static final Duration DEFAULT_C2D_TTL = Duration.ofHours(1);
 
   private final String hostName;
+  private final HubParts parts;
   private final HubRuntime runtime;
   private final HubCore core;
-  private final DeviceRegistry registry;
-  private final Faults faults;
-  private final FileUploadService files;
-  private final CountDownLatch shutdownRequest = new CountDownLatch(1);
-  private final ConsoleFace console;
-  private final Runnable stopServiceWork;
-  private @Nullable DpsEndpoint dps;
-  private final EdgeFace edge;
+  private final ServiceCalls calls;
 
   private HubEmulator(HubSettings settings) {
     this.hostName = settings.hostName();
-    this.runtime = new HubRuntime(settings);
-    this.core = runtime.core();
-    this.registry = new DeviceRegistry(core.registry());
-    this.faults = new Faults(core.faults(), core::acceptedConnections, runtime::outage, runtime::restart);
-    this.files = new FileUploadService(core.registry(), settings.clock(), runtime::webSocketPort,
-        core.faults()::cutStorageUploads, core.faults()::storageCutsDone,
-        settings.dataDir() == null ? null : settings.dataDir().resolve("blob-storage"));
-    this.stopServiceWork = ServiceFace.install(runtime.routes(), core, settings.clock(), shutdownRequest::countDown,
-        files.notifications());
-    this.console = ConsoleFace.install(runtime.routes(), core, settings.clock());
-    files.install(runtime.routes());
-    FilesConsole.install(runtime.routes(), console.pages(), files, core.registry(), settings.clock());
-    this.edge = new EdgeFace(core, () -> runtime.tls().caCertificatePem());
-    EdgeServiceRoutes.install(runtime.routes(), edge, core.registry(),
-        new ServiceAuth(core.registry(), settings.clock()));
-    EnrollmentRoutes.install(runtime.routes(), this::dps, hostName, new ServiceAuth(core.registry(), settings.clock()),
-        settings.clock());
+    this.parts = new HubParts(settings, keys -> new DpsEndpoint(this, keys));
+    this.runtime = parts.runtime;
+    this.core = parts.core;
+    this.calls = new ServiceCalls(core);
   }
 
   /** Returns a builder with the defaults: host {@code localhost}, ports 8883 and 443, in memory, system clock. */
@@ -113,21 +83,13 @@ public final class HubEmulator implements AutoCloseable {
 
   /** Fault injection for this emulator's devices and broker. */
   public Faults faults() {
-    return faults;
+    return parts.faults;
   }
 
   /** Stops listeners and broker; the emulator cannot be started again. Idempotent. */
   @Override
   public void close() {
-    synchronized (this) {
-      if (dps != null) {
-        dps.close();
-      }
-    }
-    stopServiceWork.run();
-    edge.close();
-    runtime.close();
-    console.close();
+    parts.close();
   }
 
   /**
@@ -135,7 +97,7 @@ public final class HubEmulator implements AutoCloseable {
    * Blob storage face or a configured account such as Azurite, and the completion notifications.
    */
   public FileUploads files() {
-    return files;
+    return parts.files;
   }
 
   /**
@@ -143,15 +105,12 @@ public final class HubEmulator implements AutoCloseable {
    * workload API that signs their tokens, and their {@code IOTEDGE_*} environment.
    */
   public EdgeHub edge() {
-    return edge;
+    return parts.edge;
   }
 
   /** This emulator's Device Provisioning Service endpoint (started by its own {@code start}); one per emulator. */
   public synchronized DpsEndpoint dps() {
-    if (dps == null) {
-      dps = new DpsEndpoint(this, runtime.tls().keyManagerFactory());
-    }
-    return dps;
+    return parts.dps();
   }
 
   /** The hub host name that connection strings carry. */
@@ -209,11 +168,7 @@ public final class HubEmulator implements AutoCloseable {
    * @throws IllegalStateException if not started, or the WebSocket port (which the console shares) is off
    */
   public String consoleUrl() {
-    int port = webSocketPort();
-    if (port < 0) {
-      throw new IllegalStateException("the console is served on the WebSocket port, which is off");
-    }
-    return "https://" + hostName + ":" + port + ConsoleFace.PATH;
+    return ServiceStrings.consoleUrl(hostName, webSocketPort());
   }
 
   /**
@@ -235,9 +190,7 @@ public final class HubEmulator implements AutoCloseable {
     if (policy == null) {
       throw new IllegalArgumentException("policy must not be null");
     }
-    String key = registry.policyKey(policy).orElseThrow(() -> new IllegalArgumentException("policy '" + policy
-        + "' does not exist; use one of " + registry.policies().keySet()));
-    return "HostName=" + hostName + ";SharedAccessKeyName=" + policy + ";SharedAccessKey=" + key;
+    return ServiceStrings.connectionString(hostName, parts.registry, policy);
   }
 
   /**
@@ -249,12 +202,12 @@ public final class HubEmulator implements AutoCloseable {
     if (unit == null) {
       throw new IllegalArgumentException("unit must not be null");
     }
-    return shutdownRequest.await(timeout, unit);
+    return parts.shutdownRequest.await(timeout, unit);
   }
 
   /** The registry of devices and modules. */
   public DeviceRegistry registry() {
-    return registry;
+    return parts.registry;
   }
 
   // ---------------------------------------------------------------- telemetry
@@ -311,13 +264,7 @@ public final class HubEmulator implements AutoCloseable {
     if (timeToLive == null || timeToLive.isNegative() || timeToLive.isZero()) {
       throw new IllegalArgumentException("timeToLive must be positive");
     }
-    byte[] body = payload.clone();
-    Map<String, @Nullable String> props = new java.util.LinkedHashMap<>(properties);
-    return Single.fromCallable(() -> {
-      C2dEntry entry = core.sendCloudToDevice(deviceId, body, props, timeToLive);
-      return new CloudToDeviceMessage(entry.messageId(), entry.deviceId(), entry.payload(), entry.properties(),
-          entry.enqueuedTime(), entry.expiryTime(), entry::state, entry.states().hide());
-    });
+    return calls.sendCloudToDevice(deviceId, payload, properties, timeToLive);
   }
 
   // ---------------------------------------------------------------- twins
@@ -340,10 +287,7 @@ public final class HubEmulator implements AutoCloseable {
     if (jsonPatch == null) {
       throw new IllegalArgumentException("jsonPatch must not be null");
     }
-    return Single.fromCallable(() -> {
-      long version = core.updateDesired(identity, jsonPatch);
-      return version;
-    });
+    return calls.updateDesired(identity, jsonPatch);
   }
 
   /** Merges a tags patch into a device twin; emits the new twin version. Cold. */
@@ -351,10 +295,7 @@ public final class HubEmulator implements AutoCloseable {
     if (jsonPatch == null) {
       throw new IllegalArgumentException("jsonPatch must not be null");
     }
-    return Single.fromCallable(() -> {
-      long version = core.updateTags(new Identity(deviceId, null), jsonPatch);
-      return version;
-    });
+    return calls.updateTags(new Identity(deviceId, null), jsonPatch);
   }
 
   /**
@@ -362,12 +303,12 @@ public final class HubEmulator implements AutoCloseable {
    * {@code {"deviceId":…,"version":…,"tags":{…},"properties":{"desired":{…,"$version":…},"reported":{…}}}}. Cold.
    */
   public Single<String> twin(String deviceId) {
-    return Single.fromCallable(() -> core.twin(new Identity(deviceId, null)));
+    return calls.twin(new Identity(deviceId, null));
   }
 
   /** The module twin (as {@link #twin(String)}, with {@code moduleId}). Cold. */
   public Single<String> twin(String deviceId, String moduleId) {
-    return Single.fromCallable(() -> core.twin(new Identity(deviceId, moduleId)));
+    return calls.twin(new Identity(deviceId, moduleId));
   }
 
   // ---------------------------------------------------------------- methods
@@ -421,63 +362,43 @@ public final class HubEmulator implements AutoCloseable {
 
   /** Builds a {@link HubEmulator}; setters reject bad values at once. */
   public static final class Builder {
-    private String hostName = "localhost";
-    private String bindAddress = "127.0.0.1";
-    private int mqttPort = 8883;
-    private int webSocketPort = 443;
-    private int plainTcpPort = -1;
-    private @Nullable Path dataDir;
-    private Clock clock = Clock.systemUTC();
-    private int telemetryRetention = 1000;
-    private final List<String> additionalNames = new ArrayList<>();
-    private @Nullable Path tlsMaterialFile;
+    private final SettingsDraft draft = new SettingsDraft();
 
     private Builder() {}
 
     /** The host name in connection strings and SAS resource URIs (default {@code localhost}). */
     public Builder hostName(String hostName) {
-      if (hostName == null || hostName.isEmpty() || hostName.contains("/") || hostName.contains(";")) {
-        throw new IllegalArgumentException("hostName must be a non-empty host name without '/' or ';'");
-      }
-      this.hostName = hostName;
+      draft.hostName(hostName);
       return this;
     }
 
     /** Extra DNS names or IP addresses for the server certificate (localhost, hub.localhost, 127.0.0.1 are in). */
     public Builder certificateNames(String... names) {
-      for (String name : names) {
-        if (name == null || name.isEmpty()) {
-          throw new IllegalArgumentException("certificateNames must not contain null or empty names");
-        }
-        additionalNames.add(name.toLowerCase(Locale.ROOT));
-      }
+      draft.certificateNames(names);
       return this;
     }
 
     /** The local address the listeners bind to (default 127.0.0.1; use 0.0.0.0 to serve other machines). */
     public Builder bindAddress(String bindAddress) {
-      if (bindAddress == null || bindAddress.isEmpty()) {
-        throw new IllegalArgumentException("bindAddress must not be empty");
-      }
-      this.bindAddress = bindAddress;
+      draft.bindAddress(bindAddress);
       return this;
     }
 
     /** The MQTT over TLS port (default 8883; 0 = ephemeral). */
     public Builder mqttPort(int port) {
-      this.mqttPort = checkPort("mqttPort", port, false);
+      draft.mqttPort(port);
       return this;
     }
 
     /** The MQTT over secure WebSocket port (default 443; 0 = ephemeral; -1 = off). */
     public Builder webSocketPort(int port) {
-      this.webSocketPort = checkPort("webSocketPort", port, true);
+      draft.webSocketPort(port);
       return this;
     }
 
     /** A plain (unencrypted) MQTT port for debugging (default -1 = off; 0 = ephemeral). */
     public Builder plainTcpPort(int port) {
-      this.plainTcpPort = checkPort("plainTcpPort", port, true);
+      draft.plainTcpPort(port);
       return this;
     }
 
@@ -486,25 +407,19 @@ public final class HubEmulator implements AutoCloseable {
      * across runs (default null: in memory only).
      */
     public Builder dataDir(@Nullable Path dataDir) {
-      this.dataDir = dataDir;
+      draft.dataDir(dataDir);
       return this;
     }
 
     /** The clock for token expiry, timestamps, C2D expiry and TLS certificate validity (default system UTC). */
     public Builder clock(Clock clock) {
-      if (clock == null) {
-        throw new IllegalArgumentException("clock must not be null");
-      }
-      this.clock = clock;
+      draft.clock(clock);
       return this;
     }
 
     /** How many telemetry messages are kept per identity (default 1000, the newest). */
     public Builder telemetryRetention(int messages) {
-      if (messages < 1) {
-        throw new IllegalArgumentException("telemetryRetention must be at least 1, got " + messages);
-      }
-      this.telemetryRetention = messages;
+      draft.telemetryRetention(messages);
       return this;
     }
 
@@ -513,28 +428,13 @@ public final class HubEmulator implements AutoCloseable {
      * the CA private key, the server certificate and the server private key.
      */
     public Builder tlsMaterial(Path pemFile) {
-      if (pemFile == null) {
-        throw new IllegalArgumentException("pemFile must not be null");
-      }
-      this.tlsMaterialFile = pemFile;
+      draft.tlsMaterial(pemFile);
       return this;
     }
 
     /** Builds the emulator (not started; creates its TLS material now, valid from the clock's now). */
     public HubEmulator build() {
-      if (hostName.indexOf('+') >= 0 || hostName.indexOf('#') >= 0) {
-        throw new IllegalStateException("hostName must not contain '+' or '#'");
-      }
-      return new HubEmulator(new HubSettings(hostName, additionalNames, bindAddress, mqttPort, webSocketPort,
-          plainTcpPort, dataDir, clock, telemetryRetention, tlsMaterialFile));
-    }
-
-    private static int checkPort(String field, int port, boolean allowOff) {
-      if (port < (allowOff ? -1 : 0) || port > 65535) {
-        throw new IllegalArgumentException(field + " must be in 0..65535" + (allowOff ? " or -1 (off)" : "")
-            + ", got " + port);
-      }
-      return port;
+      return new HubEmulator(draft.settings());
     }
   }
 }
