@@ -30,8 +30,24 @@ public final class MethodCalls {
   private final LongSupplier ids;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
-  /** A direct method waiting for its response. */
-  private record Pending(Identity identity, SingleEmitter<MethodResult> emitter, ScheduledFuture<?> timeout) {}
+  /** A direct method waiting for its response; its time-out is armed once it is stored. */
+  private static final class Pending {
+    final Identity identity;
+    final SingleEmitter<MethodResult> emitter;
+    volatile @Nullable ScheduledFuture<?> timeout;
+
+    Pending(Identity identity, SingleEmitter<MethodResult> emitter) {
+      this.identity = identity;
+      this.emitter = emitter;
+    }
+
+    void cancelTimeout() {
+      ScheduledFuture<?> t = timeout;
+      if (t != null) {
+        t.cancel(false);
+      }
+    }
+  }
 
   /** Creates the calls; {@code ids} gives unique numbers for {@code $rid}s. */
   public MethodCalls(ScheduledExecutorService timer, Sessions sessions, Publisher publisher, LongSupplier ids) {
@@ -65,19 +81,21 @@ public final class MethodCalls {
         return;
       }
       String rid = Long.toHexString(ids.getAsLong());
-      ScheduledFuture<?> timeoutTask = timer.schedule(() -> {
+      Pending stored = new Pending(identity, emitter);
+      // stored before its time-out is armed: a time-out that fires at once (a short one, a paused thread) finds it
+      pending.put(rid, stored);
+      stored.timeout = timer.schedule(() -> {
         Pending call = pending.remove(rid);
         if (call != null) {
           LOG.info("hub emulator: method '{}' on {} timed out (504101)", methodName, identity);
-          call.emitter().onSuccess(MethodResult.of(504, RequestGrammar.errorText(504101,
+          call.emitter.onSuccess(MethodResult.of(504, RequestGrammar.errorText(504101,
               "timed out waiting for the response from device '" + identity + "'")));
         }
       }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-      pending.put(rid, new Pending(identity, emitter, timeoutTask));
       emitter.setCancellable(() -> {
         Pending call = pending.remove(rid);
         if (call != null) {
-          call.timeout().cancel(false);
+          call.cancelTimeout();
         }
       });
       byte[] body = payload == null ? new byte[0] : payload.getBytes(StandardCharsets.UTF_8);
@@ -86,8 +104,8 @@ public final class MethodCalls {
             if (error != null || !Boolean.TRUE.equals(delivered)) {
               Pending call = pending.remove(rid);
               if (call != null) {
-                call.timeout().cancel(false);
-                call.emitter().onSuccess(notFound("device '" + identity + "' is not subscribed to methods"));
+                call.cancelTimeout();
+                call.emitter.onSuccess(notFound("device '" + identity + "' is not subscribed to methods"));
               }
             }
           });
@@ -99,13 +117,12 @@ public final class MethodCalls {
     Integer status = RequestGrammar.methodStatus(topic);
     String rid = RequestGrammar.rid(topic, PublishKind.METHOD_RESPONSE);
     Pending call = rid == null ? null : pending.get(rid);
-    if (call == null || !call.identity().equals(identity) || status == null) {
+    if (call == null || !call.identity.equals(identity) || status == null || !pending.remove(rid, call)) {
       LOG.info("hub emulator: ignored a method response from {} with unknown or expired $rid {}", identity, rid);
       return;
     }
-    pending.remove(rid);
-    call.timeout().cancel(false);
-    call.emitter().onSuccess(MethodResult.of(status, new String(payload, StandardCharsets.UTF_8)));
+    call.cancelTimeout();
+    call.emitter.onSuccess(MethodResult.of(status, new String(payload, StandardCharsets.UTF_8)));
   }
 
   /** Fails every pending call with 404 (the hub is stopping). */
@@ -113,8 +130,8 @@ public final class MethodCalls {
     for (String rid : new ArrayList<>(pending.keySet())) {
       Pending call = pending.remove(rid);
       if (call != null) {
-        call.timeout().cancel(false);
-        call.emitter().onSuccess(notFound("the hub stopped"));
+        call.cancelTimeout();
+        call.emitter.onSuccess(notFound("the hub stopped"));
       }
     }
   }

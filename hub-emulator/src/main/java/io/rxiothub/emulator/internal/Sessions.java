@@ -147,30 +147,32 @@ public final class Sessions {
    * {@code iothub-MessageType=Will}.
    */
   public void disconnected(Identity identity, String connectionId, boolean graceful, @Nullable Will will) {
-    ScheduledFuture<?> expiry;
+    ScheduledFuture<?> expiry = null;
+    boolean current;
     synchronized (this) {
       Session session = sessions.get(identity);
-      if (session == null || !connectionId.equals(session.connectionId) || !session.connected) {
-        if (!graceful && will != null) {
-          telemetry.captureWill(identity, will);
+      // a stale connection (replaced by a newer one, or of a deleted device) changes no session, but its Will counts
+      current = session != null && connectionId.equals(session.connectionId) && session.connected;
+      if (current) {
+        session.connected = false;
+        expiry = session.tokenExpiry;
+        session.tokenExpiry = null;
+        if (!session.persistent) {
+          // The broker drops a clean session's queue; a persistent one keeps C2D in flight and resends it.
+          session.requeueC2d(callOuts);
+          session.subscriptions.clear();
         }
-        return;
-      }
-      session.connected = false;
-      expiry = session.tokenExpiry;
-      session.tokenExpiry = null;
-      if (!session.persistent) {
-        // The broker drops a clean session's queue; a persistent one keeps C2D in flight and resends it.
-        session.requeueC2d(callOuts);
-        session.subscriptions.clear();
       }
     }
     callOuts.run();
-    if (expiry != null) {
-      expiry.cancel(false);
+    if (current) {
+      if (expiry != null) {
+        expiry.cancel(false);
+      }
+      LOG.info("hub emulator: {} disconnected{}", identity, graceful ? "" : " (connection lost)");
     }
-    LOG.info("hub emulator: {} disconnected{}", identity, graceful ? "" : " (connection lost)");
     if (!graceful && will != null) {
+      // outside the lock: telemetry subscribers are user code (one may send a C2D message from it)
       telemetry.captureWill(identity, will);
     }
   }

@@ -35,8 +35,8 @@ class C2dReentryTest {
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   private final Publisher publisher = new Publisher(timer, (identity, topic) -> this.sessions.expectsTopic(identity,
       topic));
-  private final Sessions sessions = new Sessions(clock, timer, publisher, new TelemetryIntake(clock, 10),
-      identity -> { });
+  private final TelemetryIntake telemetry = new TelemetryIntake(clock, 10);
+  private final Sessions sessions = new Sessions(clock, timer, publisher, telemetry, identity -> { });
   private final C2dQueue c2d = new C2dQueue(clock, timer, sessions, publisher);
   /** Whether each subscriber call ran while its thread held the hub's lock. */
   private final List<Boolean> subscriberHeldLock = new CopyOnWriteArrayList<>();
@@ -185,6 +185,29 @@ class C2dReentryTest {
     assertThat(broker.published).containsExactly("dev1 m1", "dev1 m2", "dev1 m3");
     assertThat(List.of(m1.state(), m2.state(), sent.get(0).state())).containsOnly(State.DELIVERED);
     assertThat(broker.heldLock).containsOnly(false);
+    assertThat(subscriberHeldLock).containsExactly(false);
+  }
+
+  /**
+   * The Will of a connection a newer one replaced reaches telemetry subscribers (user code, on the broker's thread)
+   * outside the lock; one that sends a C2D message from it gets it delivered (it stayed queued for the next event).
+   */
+  @Test
+  void aTelemetrySubscriberSendingOnTheWillOfAReplacedConnectionGetsItsMessageDelivered() {
+    broker();
+    connectAndSubscribe(DEV, "c1");
+    connectAndSubscribe(DEV, "c2"); // replaces c1, which the broker closes afterwards, with its Will
+    List<C2dEntry> sent = new CopyOnWriteArrayList<>();
+    telemetry.stream().subscribe(m -> {
+      subscriberHeldLock.add(Thread.holdsLock(sessions));
+      sent.add(send(DEV, "m1"));
+    });
+
+    sessions.disconnected(DEV, "c1", false, new Will("devices/dev1/messages/events/",
+        "gone".getBytes(StandardCharsets.UTF_8), false));
+
+    assertThat(sent).singleElement().extracting(C2dEntry::state).isEqualTo(State.DELIVERED);
+    assertThat(broker.published).containsExactly("dev1 m1");
     assertThat(subscriberHeldLock).containsExactly(false);
   }
 

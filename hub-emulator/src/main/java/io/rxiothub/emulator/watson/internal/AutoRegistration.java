@@ -10,9 +10,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Registers unknown devices for gateways. Thread-safe (one monitor); actions run outside it. */
 public final class AutoRegistration {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AutoRegistration.class);
 
   /** Most concurrent pending registrations from gateways (S001). */
   public static final int MAX_PENDING = 128;
@@ -24,6 +28,11 @@ public final class AutoRegistration {
   private final ScheduledExecutorService timer;
   private final LongSupplier clock;
   private final Map<String, List<Runnable>> pending = new HashMap<>();
+  /**
+   * The actions queued for a device whose delayed registration completed, while its earlier ones run: run by the same
+   * thread after them, so that a device's events keep their order.
+   */
+  private final Map<String, List<Runnable>> draining = new HashMap<>();
   private final Map<String, Long> backoffUntil = new HashMap<>();
   private long delayMillis;
   private int failNext;
@@ -69,14 +78,17 @@ public final class AutoRegistration {
     String key = WatsonRegistry.key(typeId, deviceId);
     boolean now;
     synchronized (this) {
+      List<Runnable> waiting = pending.get(key);
+      if (waiting == null) {
+        waiting = draining.get(key);
+      }
+      if (waiting != null) {
+        waiting.add(then); // behind the device's earlier actions, which another thread is about to run or running
+        return null;
+      }
       if (registry.get(typeId, deviceId) != null) {
         now = true;
       } else {
-        List<Runnable> waiting = pending.get(key);
-        if (waiting != null) {
-          waiting.add(then);
-          return null;
-        }
         Long until = backoffUntil.get(key);
         if (until != null && clock.getAsLong() < until) {
           return new Refusal(Notification.RC_REGISTRATION_BACKED_OFF,
@@ -119,16 +131,35 @@ public final class AutoRegistration {
   }
 
   private void complete(String gateway, String typeId, String deviceId) {
+    String key = WatsonRegistry.key(typeId, deviceId);
     List<Runnable> actions;
     synchronized (this) {
-      actions = pending.remove(WatsonRegistry.key(typeId, deviceId));
+      actions = pending.remove(key);
       if (actions == null) {
         return;
       }
       if (registry.get(typeId, deviceId) == null) {
         registry.add(typeId, deviceId, WatsonRegistry.newToken(), false, gateway);
       }
+      draining.put(key, new ArrayList<>());
     }
-    actions.forEach(Runnable::run);
+    while (true) {
+      for (Runnable action : actions) {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          LOG.warn("hub emulator: an action of auto-registered device {} failed: {}", key, e.toString(), e);
+        }
+      }
+      synchronized (this) {
+        List<Runnable> more = draining.get(key);
+        if (more == null || more.isEmpty()) {
+          draining.remove(key);
+          return;
+        }
+        draining.put(key, new ArrayList<>());
+        actions = more;
+      }
+    }
   }
 }
