@@ -1,6 +1,6 @@
 // A subscriber of a C2D message's states that sends another C2D message (the natural reaction to an end or a
-// delivery) while the hub purges, deletes, requeues, completes or delivers: against a fake BrokerLink (a seam we own)
-// that acknowledges every publish at once, as a broker with nothing to wait for does.
+// delivery) while the hub purges, deletes, requeues, completes or delivers: against a RecordingBroker (a BrokerLink,
+// a seam we own) that acknowledges every publish at once, as a broker with nothing to wait for does.
 package io.rxiothub.emulator.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -40,29 +39,7 @@ class C2dReentryTest {
   private final C2dQueue c2d = new C2dQueue(clock, timer, sessions, publisher);
   /** Whether each subscriber call ran while its thread held the hub's lock. */
   private final List<Boolean> subscriberHeldLock = new CopyOnWriteArrayList<>();
-  private final FakeBroker broker = new FakeBroker();
-
-  /** Records each publish (its body, which names the message) and whether the hub's lock was held over it. */
-  private final class FakeBroker implements BrokerLink {
-    final List<String> published = new CopyOnWriteArrayList<>();
-    final List<Boolean> heldLock = new CopyOnWriteArrayList<>();
-
-    @Override
-    public CompletableFuture<Boolean> publishToClient(String clientId, String topic, byte[] payload, int qos) {
-      published.add(clientId + " " + new String(payload, StandardCharsets.UTF_8));
-      heldLock.add(Thread.holdsLock(sessions));
-      return CompletableFuture.completedFuture(true);
-    }
-
-    @Override
-    public void disconnect(String clientId) {
-    }
-
-    @Override
-    public CompletableFuture<Void> addSubscriptions(String clientId, Map<String, Integer> subscriptions) {
-      return CompletableFuture.completedFuture(null);
-    }
-  }
+  private final RecordingBroker broker = new RecordingBroker(sessions);
 
   @AfterEach
   void stopTimer() {
@@ -117,7 +94,7 @@ class C2dReentryTest {
 
     assertThat(m1.state()).isEqualTo(State.EXPIRED);
     assertThat(m2.state()).isEqualTo(State.EXPIRED);
-    assertThat(broker.published).containsExactly("dev2 m3");
+    assertThat(broker.bodies).containsExactly("dev2 m3");
     assertThat(broker.heldLock).containsExactly(false);
     assertThat(subscriberHeldLock).containsExactly(false);
   }
@@ -134,7 +111,7 @@ class C2dReentryTest {
 
     assertThat(sent).singleElement().extracting(C2dEntry::state).isEqualTo(State.DELIVERED);
     assertThat(m1.state()).isEqualTo(State.DELIVERED);
-    assertThat(broker.published).containsExactly("dev1 m1", "dev1 m1", "dev1 m3");
+    assertThat(broker.bodies).containsExactly("dev1 m1", "dev1 m1", "dev1 m3");
     assertThat(broker.heldLock).containsOnly(false);
     assertThat(subscriberHeldLock).containsExactly(false);
   }
@@ -151,7 +128,7 @@ class C2dReentryTest {
 
     assertThat(m1.state()).isEqualTo(State.COMPLETED);
     assertThat(sent).singleElement().extracting(C2dEntry::state).isEqualTo(State.DELIVERED);
-    assertThat(broker.published).containsExactly("dev1 m1", "dev1 m2");
+    assertThat(broker.bodies).containsExactly("dev1 m1", "dev1 m2");
     assertThat(broker.heldLock).containsOnly(false);
     assertThat(subscriberHeldLock).containsExactly(false);
   }
@@ -168,7 +145,7 @@ class C2dReentryTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !sent.isEmpty() && sent.get(0).state() == State.DELIVERED);
 
-    assertThat(broker.published).containsExactly("dev2 m2");
+    assertThat(broker.bodies).containsExactly("dev2 m2");
     assertThat(broker.heldLock).containsExactly(false);
     assertThat(subscriberHeldLock).containsExactly(false);
   }
@@ -182,7 +159,7 @@ class C2dReentryTest {
 
     connectAndSubscribe(DEV, "c1");
 
-    assertThat(broker.published).containsExactly("dev1 m1", "dev1 m2", "dev1 m3");
+    assertThat(broker.bodies).containsExactly("dev1 m1", "dev1 m2", "dev1 m3");
     assertThat(List.of(m1.state(), m2.state(), sent.get(0).state())).containsOnly(State.DELIVERED);
     assertThat(broker.heldLock).containsOnly(false);
     assertThat(subscriberHeldLock).containsExactly(false);
@@ -207,7 +184,7 @@ class C2dReentryTest {
         "gone".getBytes(StandardCharsets.UTF_8), false));
 
     assertThat(sent).singleElement().extracting(C2dEntry::state).isEqualTo(State.DELIVERED);
-    assertThat(broker.published).containsExactly("dev1 m1");
+    assertThat(broker.bodies).containsExactly("dev1 m1");
     assertThat(subscriberHeldLock).containsExactly(false);
   }
 

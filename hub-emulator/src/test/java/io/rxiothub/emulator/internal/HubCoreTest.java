@@ -13,10 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -29,33 +26,9 @@ class HubCoreTest {
   private static final long LATER = NOW.plus(Duration.ofHours(1)).getEpochSecond();
   private static final Identity DEV = new Identity("dev1", null);
 
-  /** Records what the hub asks of the broker; every publish reaches the client. */
-  private static final class FakeBroker implements BrokerLink {
-    final List<String> published = new CopyOnWriteArrayList<>();
-    final List<byte[]> payloads = new CopyOnWriteArrayList<>();
-    final List<String> disconnected = new CopyOnWriteArrayList<>();
-
-    @Override
-    public CompletableFuture<Boolean> publishToClient(String clientId, String topic, byte[] payload, int qos) {
-      published.add(clientId + " " + topic);
-      payloads.add(payload);
-      return CompletableFuture.completedFuture(true);
-    }
-
-    @Override
-    public void disconnect(String clientId) {
-      disconnected.add(clientId);
-    }
-
-    @Override
-    public CompletableFuture<Void> addSubscriptions(String clientId, Map<String, Integer> subscriptions) {
-      return CompletableFuture.completedFuture(null);
-    }
-  }
-
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final HubCore core = new HubCore("hub.localhost", Clock.fixed(NOW, ZoneOffset.UTC), timer, 10);
-  private final FakeBroker broker = new FakeBroker();
+  private final RecordingBroker broker = new RecordingBroker(null);
 
   @BeforeEach
   void connectDevice() {
@@ -74,7 +47,7 @@ class HubCoreTest {
     core.subscribed(DEV, "devices/dev1/messages/devicebound/#", 1);
     C2dEntry entry = core.sendCloudToDevice("dev1", new byte[] {1}, Map.of("$.mid", "m1"), Duration.ofMinutes(1));
     String topic = "devices/dev1/messages/devicebound/%24.mid=m1&%24.to=%2Fdevices%2Fdev1%2Fmessages%2Fdevicebound";
-    assertThat(broker.published).containsExactly("dev1 " + topic);
+    assertThat(broker.topics).containsExactly("dev1 " + topic);
     assertThat(entry.state()).isEqualTo(State.DELIVERED);
     core.outboundPublish(DEV, topic, 7);
     core.puback(DEV, 7);
@@ -97,7 +70,7 @@ class HubCoreTest {
   void aTwinGetIsAnsweredWithTheRidAsSent() {
     core.subscribed(DEV, "$iothub/twin/res/#", 1);
     core.onPublish(DEV, "$iothub/twin/GET/?$rid=a%2Fb", new byte[0], false);
-    assertThat(broker.published).containsExactly("dev1 $iothub/twin/res/200/?$rid=a%2Fb");
+    assertThat(broker.topics).containsExactly("dev1 $iothub/twin/res/200/?$rid=a%2Fb");
     assertThat(new String(broker.payloads.get(0), StandardCharsets.UTF_8))
         .isEqualTo("{\"desired\":{\"$version\":1},\"reported\":{\"$version\":1}}");
   }
@@ -107,7 +80,7 @@ class HubCoreTest {
     core.faults().failTwinRequests("dev1", 429, 1);
     core.onPublish(DEV, "$iothub/twin/PATCH/properties/reported/?$rid=1", "{\"a\":1}".getBytes(), false);
     core.onPublish(DEV, "$iothub/twin/PATCH/properties/reported/?$rid=2", "{\"a\":2}".getBytes(), false);
-    assertThat(broker.published).containsExactly("dev1 $iothub/twin/res/429/?$rid=1",
+    assertThat(broker.topics).containsExactly("dev1 $iothub/twin/res/429/?$rid=1",
         "dev1 $iothub/twin/res/204/?$rid=2&$version=2");
     assertThat(core.twin(DEV)).contains("\"reported\":{\"a\":2,\"$version\":2}");
   }
@@ -116,8 +89,8 @@ class HubCoreTest {
   void aMethodCallIsAnsweredByTheResponseWithItsRid() {
     core.subscribed(DEV, "$iothub/methods/POST/#", 0);
     TestObserver<MethodResult> call = core.invokeMethod(DEV, "reboot", "{}", Duration.ofMinutes(1)).test();
-    assertThat(broker.published).singleElement().asString().startsWith("dev1 $iothub/methods/POST/reboot/?$rid=");
-    String rid = broker.published.get(0).substring(broker.published.get(0).indexOf("$rid=") + 5);
+    assertThat(broker.topics).singleElement().asString().startsWith("dev1 $iothub/methods/POST/reboot/?$rid=");
+    String rid = broker.topics.get(0).substring(broker.topics.get(0).indexOf("$rid=") + 5);
     core.onPublish(DEV, "$iothub/methods/res/201/?$rid=" + rid, "{\"ok\":true}".getBytes(), false);
     call.assertValue(MethodResult.of(201, "{\"ok\":true}"));
   }
@@ -126,7 +99,7 @@ class HubCoreTest {
   void aMethodCallToADeviceNotSubscribedIs404() {
     core.invokeMethod(DEV, "reboot", null, Duration.ofMinutes(1)).test()
         .assertValue(result -> result.status() == 404);
-    assertThat(broker.published).isEmpty();
+    assertThat(broker.topics).isEmpty();
   }
 
   @Test

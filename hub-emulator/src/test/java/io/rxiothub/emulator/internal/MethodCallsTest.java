@@ -1,4 +1,4 @@
-// MethodCalls against real Sessions and Publisher and a fake BrokerLink (a seam we own): a call's time-out that fires
+// MethodCalls against real Sessions and Publisher and a RecordingBroker (a BrokerLink, a seam we own): a call's time-out that fires
 // before invoke has stored the call (a short time-out, or a thread paused between the two) still answers 504.
 package io.rxiothub.emulator.internal;
 
@@ -9,8 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -40,23 +38,6 @@ class MethodCallsTest {
   private final Sessions sessions = new Sessions(clock, timer, publisher, new TelemetryIntake(clock, 10),
       identity -> { });
 
-  /** Takes every publish and never answers. */
-  private static final class SilentDevice implements BrokerLink {
-    @Override
-    public CompletableFuture<Boolean> publishToClient(String clientId, String topic, byte[] payload, int qos) {
-      return CompletableFuture.completedFuture(true);
-    }
-
-    @Override
-    public void disconnect(String clientId) {
-    }
-
-    @Override
-    public CompletableFuture<Void> addSubscriptions(String clientId, Map<String, Integer> subscriptions) {
-      return CompletableFuture.completedFuture(null);
-    }
-  }
-
   @AfterEach
   void stopTimers() {
     timer.shutdownNow();
@@ -65,7 +46,7 @@ class MethodCallsTest {
 
   @Test
   void aTimeOutThatFiresBeforeTheCallIsStoredStillAnswers504() {
-    publisher.attach(new SilentDevice());
+    publisher.attach(new RecordingBroker(null)); // takes the invocation; the device never answers
     sessions.connected(DEV, "c1", false, NOW.plus(Duration.ofHours(1)).getEpochSecond());
     sessions.subscribed(DEV, TopicRules.METHODS_FILTER, 0);
     MethodCalls calls = new MethodCalls(firesAtOnce, sessions, publisher, new AtomicLong()::incrementAndGet);
