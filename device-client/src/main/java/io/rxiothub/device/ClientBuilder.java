@@ -116,9 +116,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> extends Credenti
    *     no-op task, disposed at once)
    */
   public B timeScheduler(Scheduler scheduler) {
-    if (scheduler == null) {
-      throw new IllegalArgumentException("timeScheduler must not be null");
-    }
+    // checks null too ("timeScheduler must not be null")
     settings.timeScheduler(CoreSettings.checkTimeScheduler("timeScheduler", scheduler));
     return self();
   }

@@ -128,7 +128,6 @@ final class RocksHandles implements AutoCloseable {
     }
   }
 
-  /** Syncs the log and closes everything. */
   /** Returns the store's exception for a failed database call: it names the directory and what failed. */
   StoreException failure(String what, RocksDBException e) {
     return new StoreException("gateway store " + directory + ": " + what + " failed: " + e.getMessage(), e);
@@ -143,6 +142,7 @@ final class RocksHandles implements AutoCloseable {
     }
   }
 
+  /** Syncs the log and closes everything. */
   @Override
   public void close() {
     try {
